@@ -1,0 +1,118 @@
+//! Containers: gzip and zip (Strava and Garmin exports), with decompressed-size caps so
+//! a zip or gzip bomb becomes a `too_large` error instead of an exhausted machine.
+
+use std::io::{Cursor, Read};
+
+use crate::error::ReadError;
+
+/// Decompresses a gzip stream (all members), refusing more than `limit_bytes`.
+pub fn gunzip(bytes: &[u8], limit_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    let decoder = flate2::read::MultiGzDecoder::new(bytes);
+    read_capped(decoder, limit_bytes, "gzip content").map_err(|e| match e {
+        ReadError::Io { message } => ReadError::CorruptArchive {
+            message: format!("gzip: {message}"),
+        },
+        other => other,
+    })
+}
+
+/// One member of a zip archive: its path inside the archive and its bytes (or why they
+/// could not be read).
+pub struct Member {
+    pub name: String,
+    pub bytes: Result<Vec<u8>, ReadError>,
+}
+
+/// Reads the file members of a zip archive in archive order (directories skipped).
+pub fn zip_members(bytes: &[u8], limit_bytes: u64) -> Result<Vec<Member>, ReadError> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::CorruptArchive {
+            message: format!("zip: {e}"),
+        })?;
+    let mut members = Vec::new();
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let mut file = match archive.by_index(index) {
+            Ok(file) => file,
+            Err(e) => {
+                members.push(Member {
+                    name: format!("#{index}"),
+                    bytes: Err(ReadError::CorruptArchive {
+                        message: format!("zip member {index}: {e}"),
+                    }),
+                });
+                continue;
+            }
+        };
+        if file.is_dir() {
+            continue;
+        }
+        let name = match file.name() {
+            Ok(name) => name.into_owned(),
+            Err(_) => String::from_utf8_lossy(file.name_raw()).into_owned(),
+        };
+        let remaining = limit_bytes.saturating_sub(total);
+        let read = read_capped(&mut file, remaining, "zip content").map_err(|e| match e {
+            ReadError::Io { message } => ReadError::CorruptArchive {
+                message: format!("zip member: {message}"),
+            },
+            other => other,
+        });
+        if let Ok(data) = &read {
+            total += data.len() as u64;
+        }
+        members.push(Member { name, bytes: read });
+    }
+    Ok(members)
+}
+
+/// Reads `reader` to the end, failing with `TooLarge` past `limit_bytes`.
+fn read_capped<R: Read>(reader: R, limit_bytes: u64, what: &str) -> Result<Vec<u8>, ReadError> {
+    let mut out = Vec::new();
+    let mut limited = reader.take(limit_bytes.saturating_add(1));
+    limited
+        .read_to_end(&mut out)
+        .map_err(|e| ReadError::Io {
+            message: e.to_string(),
+        })?;
+    if out.len() as u64 > limit_bytes {
+        return Err(ReadError::TooLarge {
+            what: what.to_string(),
+            limit_bytes,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let _ = enc.write_all(data);
+        enc.finish().unwrap_or_default()
+    }
+
+    #[test]
+    fn gunzip_round_trips_and_caps() {
+        let data = vec![7u8; 10_000];
+        let packed = gz(&data);
+        assert_eq!(gunzip(&packed, 10_000), Ok(data));
+        assert!(matches!(
+            gunzip(&packed, 9_999),
+            Err(ReadError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn truncated_gzip_is_corrupt() {
+        let packed = gz(&[1u8; 5000]);
+        let cut = packed.get(..packed.len() / 2).unwrap_or_default();
+        assert!(matches!(
+            gunzip(cut, 1 << 20),
+            Err(ReadError::CorruptArchive { .. })
+        ));
+    }
+}

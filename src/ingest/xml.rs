@@ -1,0 +1,1 @@
+//! Shared helpers for the streaming XML readers (GPX, TCX).

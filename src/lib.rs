@@ -1,0 +1,14 @@
+//! easyrun: tells runners the truth about their recovery runs.
+//!
+//! The pipeline: `ingest` (sniff, gz/zip, FIT/GPX/TCX) → [`model::RawActivity`] →
+//! cleaning, metrics and judging (later stages) → reports. Only ingest can fail on a
+//! file; the library never prints.
+
+pub mod batch;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod report;
+
+pub use error::{IngestError, ReadError};
+pub use model::{Format, RawActivity, Sample, Timestamp};

@@ -1,0 +1,3 @@
+//! The `easyrun` command line: the only code that prints.
+
+fn main() {}

@@ -1,0 +1,212 @@
+//! `RawActivity`: what a reader hands on, values as recorded, missing kept missing.
+
+use serde::Serialize;
+
+use super::sport::{Sport, SubSport};
+use super::time::Timestamp;
+
+/// The file format an activity was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Fit,
+    Gpx,
+    Tcx,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Fit => "fit",
+            Format::Gpx => "gpx",
+            Format::Tcx => "tcx",
+        }
+    }
+}
+
+/// A position in degrees (WGS 84).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Position {
+    pub lat_deg: f64,
+    pub lon_deg: f64,
+}
+
+/// One recorded sample (a FIT `record`, a GPX `trkpt`, a TCX `Trackpoint`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Sample {
+    /// When the sample was taken (UTC).
+    pub time: Timestamp,
+    pub position: Option<Position>,
+    /// Altitude above sea level, metres (FIT: enhanced_altitude when present).
+    pub altitude_m: Option<f64>,
+    /// Cumulative distance as the device recorded it, metres.
+    pub distance_m: Option<f64>,
+    /// Instantaneous speed, m/s (FIT: enhanced_speed when present).
+    pub speed_mps: Option<f64>,
+    /// Heart rate, beats per minute, as recorded (0 and 255 placeholders kept: cleaning
+    /// decides what they mean).
+    pub hr_bpm: Option<u16>,
+    /// Cadence in the device's unit converted to the sport's convention: for running,
+    /// steps per minute (FIT running cadence is strides/min and is doubled here).
+    pub cadence_spm: Option<f64>,
+    /// Power, watts.
+    pub power_w: Option<u16>,
+}
+
+/// Lap intensity as FIT and TCX state it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LapIntensity {
+    Active,
+    Rest,
+    Warmup,
+    Cooldown,
+    Recovery,
+    Interval,
+    Other,
+}
+
+/// A lap as the file states it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lap {
+    pub start_time: Option<Timestamp>,
+    pub elapsed_s: Option<f64>,
+    pub timer_s: Option<f64>,
+    pub distance_m: Option<f64>,
+    pub avg_hr_bpm: Option<u16>,
+    pub max_hr_bpm: Option<u16>,
+    pub intensity: Option<LapIntensity>,
+}
+
+/// A session summary as a FIT file states it (several in multisport files).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub sport: Option<Sport>,
+    pub sub_sport: Option<SubSport>,
+    pub start_time: Option<Timestamp>,
+    pub elapsed_s: Option<f64>,
+    pub timer_s: Option<f64>,
+    pub distance_m: Option<f64>,
+    pub avg_hr_bpm: Option<u16>,
+    pub max_hr_bpm: Option<u16>,
+    pub ascent_m: Option<f64>,
+    pub descent_m: Option<f64>,
+}
+
+/// A timer event: the watch's start/stop button (FIT `event` timer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TimerEvent {
+    pub time: Timestamp,
+    pub kind: TimerEventKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerEventKind {
+    Start,
+    Stop,
+    StopAll,
+}
+
+/// How the watch computes zones (FIT `hr_zone_calc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HrCalcType {
+    Custom,
+    PercentMaxHr,
+    PercentHrr,
+    PercentLthr,
+}
+
+/// The heart-rate settings a watch stored in the file (`zones_target`, `user_profile`,
+/// `hr_zone`). Each field is present only when the file carries it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct WatchHrSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_hr_bpm: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_hr_bpm: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resting_hr_bpm: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hr_calc_type: Option<HrCalcType>,
+    /// user_profile default_max_running_heart_rate / default_max_heart_rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_max_hr_bpm: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<u8>,
+    /// Upper bounds of the watch's HR zones (`hr_zone.high_bpm`), in message order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub zone_high_bpm: Vec<u16>,
+}
+
+impl WatchHrSettings {
+    pub fn is_empty(&self) -> bool {
+        *self == WatchHrSettings::default()
+    }
+}
+
+/// One activity as read from a file: the single type every reader produces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawActivity {
+    /// File path, or `archive.zip/member` for archive members; with `#N` when a file
+    /// holds several activities (TCX).
+    pub source: String,
+    pub format: Format,
+    /// FIT file_id.type name (`activity`); `activity` for GPX tracks and TCX activities.
+    pub file_type: String,
+    pub manufacturer: Option<String>,
+    pub product: Option<String>,
+    pub sport: Option<Sport>,
+    pub sub_sport: Option<SubSport>,
+    /// Name the file gives (GPX `<name>`, FIT sport.name).
+    pub name: Option<String>,
+    /// Start: FIT first session start_time (else first record); TCX Activity Id (else
+    /// first lap); GPX first trackpoint time.
+    pub start_time: Timestamp,
+    /// Elapsed time the file states (FIT session sums), seconds.
+    pub elapsed_s: Option<f64>,
+    /// Timer (moving by the watch's button) time the file states, seconds.
+    pub timer_s: Option<f64>,
+    /// Distance the file states (FIT sessions, TCX laps, else the last sample distance
+    /// or the GPX track length), metres.
+    pub distance_m: Option<f64>,
+    pub samples: Vec<Sample>,
+    pub laps: Vec<Lap>,
+    pub sessions: Vec<Session>,
+    pub timer_events: Vec<TimerEvent>,
+    pub watch_hr: Option<WatchHrSettings>,
+}
+
+impl RawActivity {
+    /// An empty activity of `format` for `source`; readers fill it in.
+    pub fn new(source: impl Into<String>, format: Format) -> Self {
+        RawActivity {
+            source: source.into(),
+            format,
+            file_type: "activity".to_string(),
+            manufacturer: None,
+            product: None,
+            sport: None,
+            sub_sport: None,
+            name: None,
+            start_time: Timestamp::default(),
+            elapsed_s: None,
+            timer_s: None,
+            distance_m: None,
+            samples: Vec::new(),
+            laps: Vec::new(),
+            sessions: Vec::new(),
+            timer_events: Vec::new(),
+            watch_hr: None,
+        }
+    }
+
+    /// Last minus first sample time, seconds (0 without samples).
+    pub fn record_span_s(&self) -> f64 {
+        match (self.samples.first(), self.samples.last()) {
+            (Some(a), Some(b)) => b.time.seconds_since(a.time),
+            _ => 0.0,
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The normalized activity model every reader produces and every later stage reads.
+
+pub mod activity;
+pub mod sport;
+pub mod time;
+
+pub use activity::{
+    Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent,
+    TimerEventKind, WatchHrSettings,
+};
+pub use sport::{Sport, SubSport};
+pub use time::Timestamp;

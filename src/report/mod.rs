@@ -1,0 +1,1 @@
+//! Reports: renderers from analysis results to any `io::Write`.
