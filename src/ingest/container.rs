@@ -70,11 +70,9 @@ pub fn zip_members(bytes: &[u8], limit_bytes: u64) -> Result<Vec<Member>, ReadEr
 fn read_capped<R: Read>(reader: R, limit_bytes: u64, what: &str) -> Result<Vec<u8>, ReadError> {
     let mut out = Vec::new();
     let mut limited = reader.take(limit_bytes.saturating_add(1));
-    limited
-        .read_to_end(&mut out)
-        .map_err(|e| ReadError::Io {
-            message: e.to_string(),
-        })?;
+    limited.read_to_end(&mut out).map_err(|e| ReadError::Io {
+        message: e.to_string(),
+    })?;
     if out.len() as u64 > limit_bytes {
         return Err(ReadError::TooLarge {
             what: what.to_string(),

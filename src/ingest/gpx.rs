@@ -5,5 +5,7 @@ use crate::model::RawActivity;
 
 /// Reads the tracks of a GPX document as activities.
 pub fn read(_bytes: &[u8], _source: &str) -> Result<Vec<RawActivity>, ReadError> {
-    Err(ReadError::UnknownFormat { detail: "GPX reader not built yet".into() })
+    Err(ReadError::UnknownFormat {
+        detail: "GPX reader not built yet".into(),
+    })
 }

@@ -87,13 +87,7 @@ pub fn read_bytes_with(source: &str, bytes: &[u8], limits: Limits) -> Vec<Ingest
     out
 }
 
-fn read_nested(
-    source: &str,
-    bytes: &[u8],
-    limits: Limits,
-    depth: u8,
-    out: &mut Vec<IngestResult>,
-) {
+fn read_nested(source: &str, bytes: &[u8], limits: Limits, depth: u8, out: &mut Vec<IngestResult>) {
     let fail = |error: ReadError| Err(IngestError::new(source, error));
     match sniff::detect(bytes) {
         Kind::Empty => out.push(fail(ReadError::Empty)),

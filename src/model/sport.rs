@@ -152,6 +152,9 @@ mod tests {
             (Sport::Running, Some(SubSport::Treadmill))
         );
         assert_eq!(Sport::from_text("Other").0, Sport::Generic);
-        assert_eq!(Sport::from_text("kayaking").0, Sport::Other("kayaking".into()));
+        assert_eq!(
+            Sport::from_text("kayaking").0,
+            Sport::Other("kayaking".into())
+        );
     }
 }

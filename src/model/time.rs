@@ -179,18 +179,31 @@ mod tests {
     #[test]
     fn parses_zones_and_fractions() {
         let t = Timestamp::parse_rfc3339("2013-06-01T17:32:20Z");
-        assert_eq!(t.map(|t| t.to_string()).as_deref(), Some("2013-06-01T17:32:20Z"));
+        assert_eq!(
+            t.map(|t| t.to_string()).as_deref(),
+            Some("2013-06-01T17:32:20Z")
+        );
         let t = Timestamp::parse_rfc3339("2013-06-01T19:32:20.250+02:00");
-        assert_eq!(t.map(|t| t.to_string()).as_deref(), Some("2013-06-01T17:32:20.250Z"));
+        assert_eq!(
+            t.map(|t| t.to_string()).as_deref(),
+            Some("2013-06-01T17:32:20.250Z")
+        );
         let t = Timestamp::parse_rfc3339("2020-12-02T06:08:29");
-        assert_eq!(t.map(|t| t.to_string()).as_deref(), Some("2020-12-02T06:08:29Z"));
+        assert_eq!(
+            t.map(|t| t.to_string()).as_deref(),
+            Some("2020-12-02T06:08:29Z")
+        );
         assert_eq!(Timestamp::parse_rfc3339("yesterday"), None);
         assert_eq!(Timestamp::parse_rfc3339("2020-13-02T06:08:29Z"), None);
     }
 
     #[test]
     fn round_trips_far_dates() {
-        for s in ["1970-01-01T00:00:00Z", "2000-02-29T12:00:00Z", "2037-07-31T16:14:31Z"] {
+        for s in [
+            "1970-01-01T00:00:00Z",
+            "2000-02-29T12:00:00Z",
+            "2037-07-31T16:14:31Z",
+        ] {
             let t = Timestamp::parse_rfc3339(s).map(|t| t.to_string());
             assert_eq!(t.as_deref(), Some(s));
         }

@@ -1,1 +1,3 @@
-//! Reports: renderers from analysis results to any `io::Write`.
+//! Reports: renderers from results to any `io::Write`; they never print themselves.
+
+pub mod inspect;
