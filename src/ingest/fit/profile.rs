@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(file_type_name(4), "activity");
         assert_eq!(file_type_name(2), "settings");
         assert_eq!(manufacturer_name(1), "garmin");
-        assert_eq!(product_name(Some(1), 2431), "fr935");
+        assert_eq!(product_name(Some(1), 2691), "fr935");
         assert_eq!(product_name(Some(23), 34), "34");
         assert_eq!(sport_name(1), "running");
         assert_eq!(sub_sport_name(1), "treadmill");
