@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod sport;
 pub mod time;
+pub mod track;
 
 pub use activity::{
     Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent,
@@ -10,3 +11,4 @@ pub use activity::{
 };
 pub use sport::{Sport, SubSport};
 pub use time::Timestamp;
+pub use track::{Activity, AltitudeTreatment, CleaningReport, HrFlag, Second, Span};

@@ -1,0 +1,167 @@
+//! `Activity`: a cleaned activity on a 1 Hz grid, the input of every metric.
+//!
+//! The grid has holes: a second exists only where the file recorded (or where a short
+//! gap of at most [`crate::clean::resample::MAX_FILL_S`] seconds was interpolated), so a
+//! long pause or a clock jump costs nothing. Each [`Second`] stands for one second of
+//! recording; moving time is the number of seconds with `moving`.
+
+use serde::Serialize;
+
+use super::activity::{Format, Lap, Position, WatchHrSettings};
+use super::sport::{Sport, SubSport};
+use super::time::Timestamp;
+
+/// Why a second's heart rate is or is not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum HrFlag {
+    /// Recorded and plausible.
+    #[default]
+    Ok,
+    /// A short dropout bridged by interpolation; used.
+    Interpolated,
+    /// No value (or a 0 placeholder) for longer than can be bridged.
+    Missing,
+    /// Outside what a human heart does (below 30, above 230, the 255 placeholder).
+    Implausible,
+    /// A spike: faster change than a heart can make, or far off its neighbourhood.
+    Spike,
+    /// Optical sensor locked onto the step rate.
+    CadenceLock,
+}
+
+impl HrFlag {
+    /// Whether the second's HR may feed intensity metrics.
+    pub fn usable(self) -> bool {
+        matches!(self, HrFlag::Ok | HrFlag::Interpolated)
+    }
+}
+
+/// One second of an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Second {
+    /// Seconds since the activity's first sample.
+    pub t_s: u32,
+    /// Moving (timer running and not standing still).
+    pub moving: bool,
+    /// Heart rate as recorded (resampled), before quality checks.
+    pub hr_raw_bpm: Option<f32>,
+    /// Heart rate fit for metrics: `Some` only when `hr_flag.usable()`.
+    pub hr_bpm: Option<f32>,
+    pub hr_flag: HrFlag,
+    /// Speed, m/s: the device's, else derived from distance or positions.
+    pub speed_mps: Option<f32>,
+    /// Cumulative distance, metres (device distance, else summed from positions).
+    pub distance_m: Option<f64>,
+    /// Smoothed altitude, metres (`None` indoors: treadmill altitude is junk).
+    pub altitude_m: Option<f32>,
+    /// Grade over a distance window, rise/run (0.05 = 5 %).
+    pub grade: Option<f32>,
+    /// Steps per minute.
+    pub cadence_spm: Option<f32>,
+    pub position: Option<Position>,
+}
+
+/// A span of seconds `[start_s, end_s)` relative to the activity's first sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start_s: u32,
+    pub end_s: u32,
+}
+
+impl Span {
+    pub fn len_s(&self) -> u32 {
+        self.end_s.saturating_sub(self.start_s)
+    }
+}
+
+/// What cleaning found and excluded, in seconds of moving time unless stated.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct CleaningReport {
+    /// Samples dropped because their time went backwards.
+    pub non_monotonic_samples: usize,
+    /// Seconds on the grid (recorded or bridged).
+    pub recorded_s: u32,
+    /// Seconds with the timer stopped (FIT timer events) or in gaps too long to bridge.
+    pub paused_s: u32,
+    /// Seconds standing still while the watch kept recording.
+    pub stopped_s: u32,
+    pub hr_interpolated_s: u32,
+    pub hr_missing_s: u32,
+    pub hr_implausible_s: u32,
+    pub hr_spike_s: u32,
+    pub hr_cadence_lock_s: u32,
+    /// Cadence-locked spans.
+    pub cadence_lock_spans: Vec<Span>,
+    /// How altitude was treated.
+    pub altitude: AltitudeTreatment,
+}
+
+/// How altitude was treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AltitudeTreatment {
+    /// No altitude in the file.
+    #[default]
+    None,
+    /// Indoor or treadmill: altitude ignored, flat by definition.
+    IgnoredIndoor,
+    /// FIT device altitude (usually barometric): light smoothing, 3 m hysteresis.
+    Device,
+    /// GPS-derived or unknown altitude (GPX/TCX): heavier smoothing, 5 m hysteresis.
+    Gps,
+}
+
+/// A cleaned activity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    pub source: String,
+    pub format: Format,
+    pub manufacturer: Option<String>,
+    pub product: Option<String>,
+    pub sport: Option<Sport>,
+    pub sub_sport: Option<SubSport>,
+    pub name: Option<String>,
+    /// The file's start time (see [`super::RawActivity::start_time`]).
+    pub start_time: Timestamp,
+    /// Time of the first sample: `t_s` counts from here.
+    pub t0: Timestamp,
+    /// Elapsed time, seconds: the file's statement, else the sample span.
+    pub elapsed_s: f64,
+    /// Distance the file states, metres.
+    pub stated_distance_m: Option<f64>,
+    pub seconds: Vec<Second>,
+    pub laps: Vec<Lap>,
+    pub watch_hr: Option<WatchHrSettings>,
+    /// Whether the file holds GPS positions.
+    pub has_gps: bool,
+    pub cleaning: CleaningReport,
+}
+
+impl Activity {
+    /// Moving seconds.
+    pub fn moving_s(&self) -> u32 {
+        self.seconds.iter().filter(|s| s.moving).count() as u32
+    }
+
+    /// Distance covered while moving, metres (sum of positive distance steps between
+    /// consecutive moving seconds).
+    pub fn moving_distance_m(&self) -> f64 {
+        let mut total = 0.0;
+        for w in self.seconds.windows(2) {
+            if let [a, b] = w {
+                if b.moving && b.t_s == a.t_s + 1 {
+                    if let (Some(da), Some(db)) = (a.distance_m, b.distance_m) {
+                        total += (db - da).max(0.0);
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    /// The end of the activity (last second), seconds since `t0`.
+    pub fn end_s(&self) -> u32 {
+        self.seconds.last().map_or(0, |s| s.t_s + 1)
+    }
+}
