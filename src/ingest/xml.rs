@@ -1,1 +1,279 @@
-//! Shared helpers for the streaming XML readers (GPX, TCX).
+//! Shared plumbing for the streaming XML readers (GPX, TCX): decoding the document,
+//! a thin event walker over quick-xml that reports syntax errors with a line number,
+//! attribute lookup by local name, and tolerant number/time parsing.
+//!
+//! Both readers match elements by LOCAL name only. Real files use every prefix
+//! imaginable (`gpxtpx:`, `ns3:`, undeclared prefixes, none at all), so namespaces are
+//! never resolved: an undeclared prefix is a namespace error for a validating parser
+//! but carries the same data.
+
+use std::borrow::Cow;
+
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::reader::Reader;
+
+use crate::error::ReadError;
+use crate::model::Timestamp;
+
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The document as text: a UTF-8 BOM is dropped; bytes that are not UTF-8 (a Latin-1
+/// file that declares `encoding="ISO-8859-1"`) are replaced by U+FFFD rather than
+/// rejected, since everything easyrun reads from GPX/TCX is ASCII numbers and times
+/// and only free-text names can be damaged.
+pub(crate) fn document_text(bytes: &[u8]) -> Cow<'_, str> {
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(body),
+    }
+}
+
+/// 1-based line of byte offset `pos` in `text`.
+pub(crate) fn line_at(text: &str, pos: u64) -> u64 {
+    let end = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
+    let head = text.as_bytes().get(..end).unwrap_or_default();
+    head.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// One step of the walk, simplified to what the readers need.
+pub(crate) enum Node<'a> {
+    /// An element opens; `empty` is true for `<x/>`, which has no matching [`Node::Close`]
+    /// (the reader closes it itself).
+    Open { start: BytesStart<'a>, empty: bool },
+    /// The innermost open element closes.
+    Close,
+    /// Character data: plain text, CDATA, or a resolved entity/character reference
+    /// (quick-xml splits text at references, so one element's text may arrive in
+    /// several pieces).
+    Text(Cow<'a, str>),
+    /// End of the document, every element closed.
+    Eof,
+}
+
+/// A streaming walk over an XML document held in memory. Events borrow from the text,
+/// so no buffer is copied per event.
+pub(crate) struct Walker<'a> {
+    text: &'a str,
+    reader: Reader<&'a [u8]>,
+    depth: usize,
+}
+
+impl<'a> Walker<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut reader = Reader::from_str(text);
+        // End tags must match their start tags: a mismatch is a syntax error.
+        reader.config_mut().check_end_names = true;
+        Walker {
+            text,
+            reader,
+            depth: 0,
+        }
+    }
+
+    /// The next node, or [`ReadError::InvalidXml`] with the line of the error.
+    pub(crate) fn next_node(&mut self) -> Result<Node<'a>, ReadError> {
+        loop {
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(e) => return Err(self.invalid(self.reader.error_position(), &e)),
+            };
+            match event {
+                Event::Start(start) => {
+                    self.depth += 1;
+                    return Ok(Node::Open {
+                        start,
+                        empty: false,
+                    });
+                }
+                Event::Empty(start) => return Ok(Node::Open { start, empty: true }),
+                Event::End(_) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    return Ok(Node::Close);
+                }
+                Event::Text(text) => return Ok(Node::Text(text.into_inner())),
+                Event::CData(data) => return Ok(Node::Text(data.into_inner())),
+                Event::GeneralRef(reference) => {
+                    return Ok(Node::Text(resolve_reference(&reference)));
+                }
+                Event::Eof if self.depth > 0 => {
+                    return Err(self.invalid(
+                        self.text.len() as u64,
+                        &format_args!(
+                            "document ends with {} element(s) still open (truncated file?)",
+                            self.depth
+                        ),
+                    ));
+                }
+                Event::Eof => return Ok(Node::Eof),
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            }
+        }
+    }
+
+    /// An [`ReadError::InvalidXml`] at the current position (for attribute errors, which
+    /// quick-xml reports lazily while the attributes are iterated).
+    pub(crate) fn invalid_here(&self, message: &dyn std::fmt::Display) -> ReadError {
+        self.invalid(self.reader.buffer_position(), message)
+    }
+
+    fn invalid(&self, pos: u64, message: &dyn std::fmt::Display) -> ReadError {
+        ReadError::InvalidXml {
+            line: line_at(self.text, pos),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Text of a general reference: the five predefined entities and character references;
+/// anything else (a DTD-defined entity) is kept as written.
+fn resolve_reference<'a>(reference: &BytesRef<'a>) -> Cow<'a, str> {
+    if let Ok(Some(ch)) = reference.resolve_char_ref() {
+        return Cow::Owned(ch.to_string());
+    }
+    let name: &str = reference;
+    match quick_xml::escape::resolve_predefined_entity(name) {
+        Some(text) => Cow::Borrowed(text),
+        None => Cow::Owned(format!("&{name};")),
+    }
+}
+
+/// The (unescaped) value of the attribute whose local name is `local`.
+/// `Err` carries quick-xml's message for malformed attribute syntax.
+pub(crate) fn attribute<'s>(
+    start: &'s BytesStart<'_>,
+    local: &str,
+) -> Result<Option<Cow<'s, str>>, String> {
+    let mut attributes = start.attributes();
+    attributes.with_checks(false);
+    for attr in attributes {
+        let attr = attr.map_err(|e| e.to_string())?;
+        if attr.key.local_name().as_ref() == local {
+            let value = attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| e.to_string())?;
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+/// Local name of an element as written (prefix stripped).
+pub(crate) fn local_name<'s>(start: &'s BytesStart<'_>) -> &'s str {
+    start.local_name().into_inner()
+}
+
+/// Text collected for one element, borrowing when it arrived in one piece.
+#[derive(Default)]
+pub(crate) struct TextBuf<'a> {
+    text: Option<Cow<'a, str>>,
+}
+
+impl<'a> TextBuf<'a> {
+    pub(crate) fn push(&mut self, piece: Cow<'a, str>) {
+        match &mut self.text {
+            None => self.text = Some(piece),
+            Some(text) => text.to_mut().push_str(&piece),
+        }
+    }
+
+    pub(crate) fn take(&mut self) -> Cow<'a, str> {
+        self.text.take().unwrap_or(Cow::Borrowed(""))
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.text = None;
+    }
+}
+
+/// A finite number, surrounding whitespace ignored; anything else is missing.
+pub(crate) fn parse_f64(text: &str) -> Option<f64> {
+    let value: f64 = text.trim().parse().ok()?;
+    value.is_finite().then_some(value)
+}
+
+/// A count-like value (bpm, watts) rounded to the nearest integer: writers emit
+/// `123.0` or `181.33`. Negative or out-of-range values are missing.
+pub(crate) fn parse_rounded_u16(text: &str) -> Option<u16> {
+    let value = parse_f64(text)?.round();
+    (0.0..=f64::from(u16::MAX))
+        .contains(&value)
+        .then_some(value as u16)
+}
+
+/// An XML Schema dateTime (`Z`, offset, or no zone = UTC).
+pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
+    Timestamp::parse_rfc3339(text.trim())
+}
+
+/// Free text trimmed; `None` when blank.
+pub(crate) fn non_blank(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_count_from_one() {
+        let text = "a\nb\nc";
+        assert_eq!(line_at(text, 0), 1);
+        assert_eq!(line_at(text, 2), 2);
+        assert_eq!(line_at(text, 4), 3);
+        assert_eq!(line_at(text, 999), 3);
+    }
+
+    #[test]
+    fn numbers_are_tolerant_but_finite() {
+        assert_eq!(parse_f64(" 12.5\n"), Some(12.5));
+        assert_eq!(parse_f64("NaN"), None);
+        assert_eq!(parse_f64("inf"), None);
+        assert_eq!(parse_f64("abc"), None);
+        assert_eq!(parse_rounded_u16("123.0"), Some(123));
+        assert_eq!(parse_rounded_u16("181.5"), Some(182));
+        assert_eq!(parse_rounded_u16("-3"), None);
+        assert_eq!(parse_rounded_u16("70000"), None);
+    }
+
+    #[test]
+    fn bom_and_latin1_decode() {
+        assert_eq!(document_text(b"\xef\xbb\xbf<a/>"), "<a/>");
+        assert_eq!(document_text(b"<a>Ger\xe4t</a>"), "<a>Ger\u{fffd}t</a>");
+    }
+
+    /// Walks a whole document, returning its concatenated text.
+    fn walk(doc: &str) -> Result<String, ReadError> {
+        let mut walker = Walker::new(doc);
+        let mut text = String::new();
+        loop {
+            match walker.next_node()? {
+                Node::Text(t) => text.push_str(&t),
+                Node::Eof => return Ok(text),
+                Node::Open { .. } | Node::Close => {}
+            }
+        }
+    }
+
+    #[test]
+    fn walker_resolves_references() {
+        let text = walk("<a>R&amp;B &#65;<![CDATA[<x>]]></a>");
+        assert_eq!(text, Ok("R&B A<x>".to_string()));
+    }
+
+    #[test]
+    fn walker_reports_lines() {
+        let err = walk("<a>\n<b>\n</c>\n</a>");
+        assert!(
+            matches!(err, Err(ReadError::InvalidXml { line: 3, .. })),
+            "{err:?}"
+        );
+        let err = walk("<a>\n<b>1</b>\n");
+        assert!(
+            matches!(err, Err(ReadError::InvalidXml { line: 3, .. })),
+            "{err:?}"
+        );
+    }
+}
