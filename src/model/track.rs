@@ -149,12 +149,12 @@ impl Activity {
     pub fn moving_distance_m(&self) -> f64 {
         let mut total = 0.0;
         for w in self.seconds.windows(2) {
-            if let [a, b] = w {
-                if b.moving && b.t_s == a.t_s + 1 {
-                    if let (Some(da), Some(db)) = (a.distance_m, b.distance_m) {
-                        total += (db - da).max(0.0);
-                    }
-                }
+            if let [a, b] = w
+                && b.moving
+                && b.t_s == a.t_s + 1
+                && let (Some(da), Some(db)) = (a.distance_m, b.distance_m)
+            {
+                total += (db - da).max(0.0);
             }
         }
         total
