@@ -10,6 +10,7 @@
 //! [`RawActivity`]: crate::model::RawActivity
 
 pub mod fit;
+pub mod fixtures;
 pub mod gpx;
 pub mod synth;
 pub mod tcx;
