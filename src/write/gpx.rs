@@ -123,10 +123,11 @@ xsi:schemaLocation=\"http://www.topografix.com/GPX/1/0 http://www.topografix.com
         GpxFlavour::Gpx10 => "",
     };
     let ms = flavour == GpxFlavour::GarminConnect;
+    let pad = indent.repeat(3);
+    let p2 = indent.repeat(5);
     for range in timer_segments(&activity.samples, &activity.timer_events) {
         let _ = writeln!(x, "{indent}{indent}<trkseg>");
         for s in activity.samples.get(range).unwrap_or_default() {
-            let pad = indent.repeat(3);
             match s.position {
                 Some(p) => {
                     let _ = writeln!(
@@ -149,7 +150,6 @@ xsi:schemaLocation=\"http://www.topografix.com/GPX/1/0 http://www.topografix.com
                 .cadence_spm
                 .map(|c| per_foot_cadence(activity.sport.as_ref(), c).round() as i64);
             if flavour != GpxFlavour::Gpx10 && (hr.is_some() || cad.is_some()) {
-                let p2 = indent.repeat(5);
                 let _ = writeln!(x, "{pad}{indent}<extensions>");
                 let _ = writeln!(x, "{p2}<{prefix}:TrackPointExtension>");
                 if let Some(hr) = hr {

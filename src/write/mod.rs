@@ -127,4 +127,64 @@ mod tests {
         assert_eq!(timer_segments(&samples, &[]), vec![0..10]);
         assert!(timer_segments(&[], &events).is_empty());
     }
+
+    #[test]
+    fn writers_survive_odd_activities() {
+        use crate::model::{Format, Lap, Position, RawActivity};
+        let mut odd = RawActivity::new("odd", Format::Fit);
+        let empty = odd.clone();
+        odd.samples = vec![
+            Sample {
+                time: Timestamp::from_unix_s(-5),
+                hr_bpm: Some(400),
+                speed_mps: Some(f64::NAN),
+                distance_m: Some(-3.0),
+                altitude_m: Some(1e12),
+                cadence_spm: Some(f64::INFINITY),
+                power_w: Some(u16::MAX),
+                position: Some(Position {
+                    lat_deg: 95.0,
+                    lon_deg: -720.0,
+                }),
+            },
+            Sample {
+                time: Timestamp::from_unix_s(i64::MAX / 2000),
+                ..Sample::default()
+            },
+            Sample::default(),
+        ];
+        odd.laps = vec![Lap {
+            start_time: None,
+            elapsed_s: Some(f64::MAX),
+            timer_s: Some(-1.0),
+            distance_m: None,
+            avg_hr_bpm: Some(999),
+            max_hr_bpm: None,
+            intensity: None,
+        }];
+        odd.timer_events = vec![TimerEvent {
+            time: Timestamp::from_unix_s(i64::MAX / 2000),
+            kind: TimerEventKind::Stop,
+        }];
+        for activity in [&empty, &odd] {
+            for big_endian in [false, true] {
+                let options = fit::FitOptions {
+                    big_endian,
+                    compressed_timestamps: true,
+                    developer_fields: true,
+                    ..fit::FitOptions::default()
+                };
+                let bytes = fit::encode(activity, &options);
+                assert_eq!(fit::crc16(0, &bytes), 0);
+            }
+            for flavour in [
+                gpx::GpxFlavour::Strava,
+                gpx::GpxFlavour::GarminConnect,
+                gpx::GpxFlavour::Gpx10,
+            ] {
+                assert!(!gpx::encode(activity, flavour).is_empty());
+            }
+            assert!(!tcx::encode(activity).is_empty());
+        }
+    }
 }

@@ -32,8 +32,9 @@ pub const MANUFACTURER_DEVELOPMENT: u16 = 255;
 pub const PRODUCT_FR255: u16 = 3992;
 
 /// The developer fields written when [`FitOptions::developer_fields`] is on: field
-/// number, name, units, base type. Field 0 is carried by every record, field 1 only by
-/// the second half of the records (a mid-file redefinition of the record message).
+/// number, name, units. Field 0 (`uint16`, [`dev_form_power`]) is carried by every
+/// record, field 1 (`uint32`, [`dev_air_power`]) only by the second half of the records
+/// (a mid-file redefinition of the record message).
 pub const DEVELOPER_FIELDS: [(u8, &str, &str); 2] =
     [(0, "form_power", "W"), (1, "air_power", "mW")];
 
@@ -163,7 +164,10 @@ pub fn encode(activity: &RawActivity, options: &FitOptions) -> Vec<u8> {
     let end_time = end_time.or_else(|| {
         sessions.last().and_then(|s| {
             let start = s.start_time?;
-            Some(fit_time(start) + s.elapsed_s.map_or(0, |e| e.max(0.0).round() as u32))
+            Some(
+                fit_time(start)
+                    .saturating_add(s.elapsed_s.map_or(0, |e| e.max(0.0).round() as u32)),
+            )
         })
     });
     let end = end_time.unwrap_or_else(|| fit_time(activity.start_time));
