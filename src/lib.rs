@@ -9,6 +9,7 @@ pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod write;
 
 pub use error::{IngestError, ReadError};
 pub use model::{Format, RawActivity, Sample, Timestamp};
