@@ -10,31 +10,51 @@ use rayon::prelude::*;
 use crate::error::{IngestError, ReadError};
 use crate::ingest::{self, IngestResult};
 
+/// Extensions of files that sit beside activities in exports (Strava's
+/// `activities.csv`, manifests, photos) and are never activities. Only folder walks
+/// skip them; a file named on the command line is always read and sniffed by content.
+const NOT_ACTIVITY_EXTENSIONS: &[&str] = &[
+    "csv", "json", "jsonl", "txt", "md", "html", "htm", "jpg", "jpeg", "png", "gif", "pdf", "toml",
+    "yaml", "yml",
+];
+
+/// The files a walk found, and what it passed over.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files to read, sorted.
+    pub files: Vec<PathBuf>,
+    /// Folders that could not be listed.
+    pub errors: Vec<IngestError>,
+    /// Files skipped in folder walks because their extension marks them as no activity.
+    pub skipped: Vec<PathBuf>,
+}
+
 /// Expands `paths` (files and folders, recursively) into a sorted list of files. Folders
-/// that cannot be listed and symlink loops become errors; hidden entries (`.name`) in
-/// folders are skipped.
-pub fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<IngestError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// that cannot be listed become errors; symlink loops are walked once; hidden entries
+/// (`.name`) in folders are passed over.
+pub fn expand(paths: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
     let mut seen_dirs = HashSet::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut seen_dirs, &mut files, &mut errors);
+            walk(path, &mut seen_dirs, &mut out);
         } else {
-            files.push(path.clone());
+            out.files.push(path.clone());
         }
     }
-    files.sort();
-    files.dedup();
-    (files, errors)
+    out.files.sort();
+    out.files.dedup();
+    out.skipped.sort();
+    out
 }
 
-fn walk(
-    dir: &Path,
-    seen: &mut HashSet<PathBuf>,
-    files: &mut Vec<PathBuf>,
-    errors: &mut Vec<IngestError>,
-) {
+fn is_not_activity(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| NOT_ACTIVITY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Expanded) {
     let io_error = |e: std::io::Error| {
         IngestError::new(
             dir.display().to_string(),
@@ -51,14 +71,14 @@ fn walk(
             }
         }
         Err(e) => {
-            errors.push(io_error(e));
+            out.errors.push(io_error(e));
             return;
         }
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push(io_error(e));
+            out.errors.push(io_error(e));
             return;
         }
     };
@@ -70,15 +90,17 @@ fn walk(
                     children.push(entry.path());
                 }
             }
-            Err(e) => errors.push(io_error(e)),
+            Err(e) => out.errors.push(io_error(e)),
         }
     }
     children.sort();
     for child in children {
         if child.is_dir() {
-            walk(&child, seen, files, errors);
+            walk(&child, seen, out);
+        } else if is_not_activity(&child) {
+            out.skipped.push(child);
         } else {
-            files.push(child);
+            out.files.push(child);
         }
     }
 }

@@ -25,10 +25,10 @@ impl From<Exit> for ExitCode {
 }
 
 pub fn inspect(args: &InspectArgs) -> io::Result<Exit> {
-    let (files, walk_errors) = batch::expand(&args.paths);
-    let mut items: Vec<inspect::InspectItem> = walk_errors.into_iter().map(Err).collect();
+    let expanded = batch::expand(&args.paths);
+    let mut items: Vec<inspect::InspectItem> = expanded.errors.into_iter().map(Err).collect();
     items.extend(batch::with_jobs(args.jobs, || {
-        batch::map_files(&files, inspect::summarize)
+        batch::map_files(&expanded.files, inspect::summarize)
     }));
     let format = match args.format {
         OutputFormat::Text => InspectFormat::Text,
