@@ -26,8 +26,13 @@ fn bench_fit(c: &mut Criterion) {
     g.bench_function("easyrun", |b| {
         b.iter(|| easyrun::ingest::fit::read(black_box(&bytes), "bench.fit"))
     });
+    g.bench_function("crc_only", |b| {
+        b.iter(|| easyrun::ingest::fit::crc::crc16(black_box(&bytes)))
+    });
     g.sample_size(10);
-    g.bench_function("fitparser", |b| b.iter(|| fitparser::from_bytes(black_box(&bytes))));
+    g.bench_function("fitparser", |b| {
+        b.iter(|| fitparser::from_bytes(black_box(&bytes)))
+    });
     g.finish();
 }
 

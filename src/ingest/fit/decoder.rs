@@ -368,3 +368,106 @@ pub fn string(msg: &[u8], f: FieldDef) -> Option<String> {
     let s = String::from_utf8_lossy(b.get(..end)?).trim().to_string();
     (!s.is_empty()).then_some(s)
 }
+
+/// A field layout resolved once per definition into the one load it takes, so the hot
+/// path does a single match instead of re-deriving type, size and byte order per value.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldReader {
+    offset: usize,
+    load: Load,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Load {
+    U8,
+    U16 {
+        big: bool,
+        invalid: u16,
+    },
+    U32 {
+        big: bool,
+        invalid: u32,
+    },
+    S32 {
+        big: bool,
+    },
+    /// Anything rarer (floats, 64-bit, signed 8/16, narrow fields): the general path.
+    Other {
+        def: FieldDef,
+        big: bool,
+    },
+}
+
+impl FieldReader {
+    /// Resolves `f` (from a definition with byte order `big_endian`).
+    pub fn new(f: FieldDef, big_endian: bool) -> Self {
+        let big = big_endian;
+        let size = usize::from(f.size);
+        let load = match f.base & 0x1F {
+            0x00 | 0x02 | 0x0D if size >= 1 => Load::U8,
+            0x04 if size >= 2 => Load::U16 {
+                big,
+                invalid: 0xFFFF,
+            },
+            0x0B if size >= 2 => Load::U16 { big, invalid: 0 },
+            0x06 if size >= 4 => Load::U32 {
+                big,
+                invalid: 0xFFFF_FFFF,
+            },
+            0x0C if size >= 4 => Load::U32 { big, invalid: 0 },
+            0x05 if size >= 4 => Load::S32 { big },
+            _ => Load::Other { def: f, big },
+        };
+        FieldReader {
+            offset: usize::from(f.offset),
+            load,
+        }
+    }
+
+    /// The field's first value as a number; `None` when invalid or out of the message.
+    #[inline]
+    pub fn number(&self, msg: &[u8]) -> Option<f64> {
+        let at = self.offset;
+        match self.load {
+            Load::U8 => msg.get(at).copied().filter(|&v| v != 0xFF).map(f64::from),
+            Load::U16 { big, invalid } => {
+                let b: [u8; 2] = msg.get(at..at + 2)?.try_into().ok()?;
+                let v = if big {
+                    u16::from_be_bytes(b)
+                } else {
+                    u16::from_le_bytes(b)
+                };
+                (v != invalid).then_some(f64::from(v))
+            }
+            Load::U32 { big, invalid } => {
+                let b: [u8; 4] = msg.get(at..at + 4)?.try_into().ok()?;
+                let v = if big {
+                    u32::from_be_bytes(b)
+                } else {
+                    u32::from_le_bytes(b)
+                };
+                (v != invalid).then_some(f64::from(v))
+            }
+            Load::S32 { .. } => self.sint32(msg).map(f64::from),
+            Load::Other { def, big } => number(msg, def, big),
+        }
+    }
+
+    /// The field as a signed 32-bit value (positions); `None` when invalid.
+    #[inline]
+    pub fn sint32(&self, msg: &[u8]) -> Option<i32> {
+        match self.load {
+            Load::S32 { big } => {
+                let b: [u8; 4] = msg.get(self.offset..self.offset + 4)?.try_into().ok()?;
+                let v = if big {
+                    i32::from_be_bytes(b)
+                } else {
+                    i32::from_le_bytes(b)
+                };
+                (v != i32::MAX).then_some(v)
+            }
+            Load::Other { def, big } => sint32(msg, def, big),
+            _ => self.number(msg).map(|v| v as i32),
+        }
+    }
+}

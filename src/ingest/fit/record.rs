@@ -3,42 +3,44 @@
 
 use crate::model::{Position, Sample, Timestamp};
 
-use super::decoder::{self, Definition, FieldDef};
+use super::decoder::{Definition, FieldDef, FieldReader};
 use super::profile::{self, record as f};
 
 /// Field layouts of one `record` definition.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RecordPlan {
-    big_endian: bool,
-    lat: Option<FieldDef>,
-    lon: Option<FieldDef>,
-    altitude: Option<FieldDef>,
-    enhanced_altitude: Option<FieldDef>,
-    heart_rate: Option<FieldDef>,
-    cadence: Option<FieldDef>,
-    fractional_cadence: Option<FieldDef>,
-    distance: Option<FieldDef>,
-    speed: Option<FieldDef>,
-    enhanced_speed: Option<FieldDef>,
-    power: Option<FieldDef>,
+    lat: Option<FieldReader>,
+    lon: Option<FieldReader>,
+    altitude: Option<FieldReader>,
+    enhanced_altitude: Option<FieldReader>,
+    heart_rate: Option<FieldReader>,
+    cadence: Option<FieldReader>,
+    fractional_cadence: Option<FieldReader>,
+    distance: Option<FieldReader>,
+    speed: Option<FieldReader>,
+    enhanced_speed: Option<FieldReader>,
+    power: Option<FieldReader>,
     compressed_speed_distance: Option<FieldDef>,
 }
 
 impl RecordPlan {
     pub fn compile(def: &Definition) -> Self {
+        let reader = |num| {
+            def.field(num)
+                .map(|fd| FieldReader::new(fd, def.big_endian))
+        };
         RecordPlan {
-            big_endian: def.big_endian,
-            lat: def.field(f::POSITION_LAT),
-            lon: def.field(f::POSITION_LONG),
-            altitude: def.field(f::ALTITUDE),
-            enhanced_altitude: def.field(f::ENHANCED_ALTITUDE),
-            heart_rate: def.field(f::HEART_RATE),
-            cadence: def.field(f::CADENCE),
-            fractional_cadence: def.field(f::FRACTIONAL_CADENCE),
-            distance: def.field(f::DISTANCE),
-            speed: def.field(f::SPEED),
-            enhanced_speed: def.field(f::ENHANCED_SPEED),
-            power: def.field(f::POWER),
+            lat: reader(f::POSITION_LAT),
+            lon: reader(f::POSITION_LONG),
+            altitude: reader(f::ALTITUDE),
+            enhanced_altitude: reader(f::ENHANCED_ALTITUDE),
+            heart_rate: reader(f::HEART_RATE),
+            cadence: reader(f::CADENCE),
+            fractional_cadence: reader(f::FRACTIONAL_CADENCE),
+            distance: reader(f::DISTANCE),
+            speed: reader(f::SPEED),
+            enhanced_speed: reader(f::ENHANCED_SPEED),
+            power: reader(f::POWER),
             compressed_speed_distance: def.field(f::COMPRESSED_SPEED_DISTANCE),
         }
     }
@@ -48,11 +50,10 @@ impl RecordPlan {
     /// Cadence is left in the file's unit (strides/min for running); the reader doubles
     /// it once the sport is known.
     pub fn decode(&self, msg: &[u8], time: Timestamp, accumulated_distance_16: &mut u64) -> Sample {
-        let be = self.big_endian;
-        let num = |fd: Option<FieldDef>| fd.and_then(|fd| decoder::number(msg, fd, be));
+        let num = |r: Option<FieldReader>| r.and_then(|r| r.number(msg));
         let position = match (
-            self.lat.and_then(|fd| decoder::sint32(msg, fd, be)),
-            self.lon.and_then(|fd| decoder::sint32(msg, fd, be)),
+            self.lat.and_then(|r| r.sint32(msg)),
+            self.lon.and_then(|r| r.sint32(msg)),
         ) {
             (Some(lat), Some(lon)) => Some(Position {
                 lat_deg: f64::from(lat) * profile::DEG_PER_SEMICIRCLE,

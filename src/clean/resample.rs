@@ -1,0 +1,213 @@
+//! Samples → a 1 Hz grid with holes. Short gaps (smart recording, brief dropouts) are
+//! bridged by linear interpolation; longer gaps stay holes (pauses, clock jumps), so a
+//! 20-day clock jump costs nothing. Samples whose time goes backwards are dropped and
+//! counted. Distance and speed are derived from positions when the device gave none.
+
+use crate::model::{Position, Sample, Second, Timestamp};
+
+/// Longest gap, in seconds, bridged by interpolation. Garmin "smart recording" writes a
+/// sample every 1–8 s while moving steadily; longer gaps are pauses or dropouts.
+pub const MAX_FILL_S: u32 = 10;
+
+/// Mean Earth radius, metres (IUGG), for haversine distances.
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// The grid and what was dropped to build it.
+pub struct Grid {
+    pub t0: Timestamp,
+    pub seconds: Vec<Second>,
+    pub non_monotonic_samples: usize,
+}
+
+/// Great-circle distance between two positions, metres (haversine).
+pub fn haversine_m(a: Position, b: Position) -> f64 {
+    let (la1, la2) = (a.lat_deg.to_radians(), b.lat_deg.to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.lon_deg - a.lon_deg).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+}
+
+fn lerp(a: Option<f64>, b: Option<f64>, f: f64) -> Option<f64> {
+    Some(a? + (b? - a?) * f)
+}
+
+fn lerp32(a: Option<f32>, b: Option<f32>, f: f64) -> Option<f32> {
+    lerp(a.map(f64::from), b.map(f64::from), f).map(|v| v as f32)
+}
+
+fn second_of(s: &Sample, t_s: u32) -> Second {
+    Second {
+        t_s,
+        moving: true,
+        hr_raw_bpm: s.hr_bpm.map(f32::from),
+        speed_mps: s.speed_mps.map(|v| v as f32),
+        distance_m: s.distance_m,
+        altitude_m: s.altitude_m.map(|v| v as f32),
+        cadence_spm: s.cadence_spm.map(|v| v as f32),
+        position: s.position,
+        ..Second::default()
+    }
+}
+
+/// Builds the grid from samples in file order.
+pub fn to_grid(samples: &[Sample]) -> Grid {
+    let mut kept: Vec<&Sample> = Vec::with_capacity(samples.len());
+    let mut non_monotonic = 0;
+    for s in samples {
+        match kept.last() {
+            Some(last) if s.time <= last.time => non_monotonic += 1,
+            _ => kept.push(s),
+        }
+    }
+    let t0 = kept.first().map(|s| s.time).unwrap_or_default();
+    let mut seconds: Vec<Second> = Vec::with_capacity(kept.len());
+    let mut prev: Option<(&Sample, u32)> = None;
+    for s in kept {
+        let t = ((s.time.0 - t0.0) as f64 / 1000.0).round();
+        if !(0.0..=f64::from(u32::MAX)).contains(&t) {
+            continue;
+        }
+        let t = t as u32;
+        if let Some((p, pt)) = prev {
+            if t == pt {
+                // Two samples in one second (sub-second recording): the later wins.
+                if let Some(last) = seconds.last_mut() {
+                    *last = second_of(s, t);
+                }
+                prev = Some((s, t));
+                continue;
+            }
+            let gap = t - pt;
+            if gap > 1 && gap <= MAX_FILL_S {
+                for k in 1..gap {
+                    let f = f64::from(k) / f64::from(gap);
+                    let position = match (p.position, s.position) {
+                        (Some(a), Some(b)) => Some(Position {
+                            lat_deg: a.lat_deg + (b.lat_deg - a.lat_deg) * f,
+                            lon_deg: a.lon_deg + (b.lon_deg - a.lon_deg) * f,
+                        }),
+                        _ => None,
+                    };
+                    seconds.push(Second {
+                        t_s: pt + k,
+                        moving: true,
+                        hr_raw_bpm: lerp(p.hr_bpm.map(f64::from), s.hr_bpm.map(f64::from), f)
+                            .map(|v| v as f32),
+                        speed_mps: lerp(p.speed_mps, s.speed_mps, f).map(|v| v as f32),
+                        distance_m: lerp(p.distance_m, s.distance_m, f),
+                        altitude_m: lerp(p.altitude_m, s.altitude_m, f).map(|v| v as f32),
+                        cadence_spm: lerp(p.cadence_spm, s.cadence_spm, f).map(|v| v as f32),
+                        position,
+                        ..Second::default()
+                    });
+                }
+            }
+        }
+        seconds.push(second_of(s, t));
+        prev = Some((s, t));
+    }
+    derive_distance(&mut seconds);
+    derive_speed(&mut seconds);
+    Grid {
+        t0,
+        seconds,
+        non_monotonic_samples: non_monotonic,
+    }
+}
+
+/// When no second carries a device distance, sums great-circle steps between
+/// consecutive positions (a hole does not add distance).
+fn derive_distance(seconds: &mut [Second]) {
+    if seconds.iter().any(|s| s.distance_m.is_some()) {
+        return;
+    }
+    if !seconds.iter().any(|s| s.position.is_some()) {
+        return;
+    }
+    let mut total = 0.0;
+    let mut last: Option<(u32, Position)> = None;
+    for s in seconds.iter_mut() {
+        if let Some(p) = s.position {
+            if let Some((lt, lp)) = last
+                && s.t_s - lt <= MAX_FILL_S
+            {
+                total += haversine_m(lp, p);
+            }
+            last = Some((s.t_s, p));
+        }
+        s.distance_m = Some(total);
+    }
+}
+
+/// Fills missing speed from the distance change over ±2 s (a 5 s central difference,
+/// which damps GPS jitter), within contiguous stretches of the grid.
+fn derive_speed(seconds: &mut [Second]) {
+    const HALF: usize = 2;
+    let n = seconds.len();
+    let derived: Vec<Option<f32>> = (0..n)
+        .map(|i| {
+            let here = seconds.get(i)?;
+            if here.speed_mps.is_some() {
+                return here.speed_mps;
+            }
+            let lo = seconds.get(i.saturating_sub(HALF))?;
+            let hi = seconds.get((i + HALF).min(n - 1))?;
+            let dt = hi.t_s.checked_sub(lo.t_s)?;
+            if dt == 0 || dt as usize > 2 * HALF {
+                return None;
+            }
+            let dd = hi.distance_m? - lo.distance_m?;
+            Some((dd.max(0.0) / f64::from(dt)) as f32)
+        })
+        .collect();
+    for (s, v) in seconds.iter_mut().zip(derived) {
+        s.speed_mps = v;
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn sample(t: i64, hr: Option<u16>, dist: Option<f64>) -> Sample {
+        Sample {
+            time: Timestamp(t * 1000),
+            hr_bpm: hr,
+            distance_m: dist,
+            ..Sample::default()
+        }
+    }
+
+    #[test]
+    fn bridges_short_gaps_and_leaves_long_ones() {
+        let s = [
+            sample(0, Some(100), Some(0.0)),
+            sample(4, Some(108), Some(12.0)),
+            sample(60, Some(120), Some(200.0)),
+        ];
+        let g = to_grid(&s);
+        let ts: Vec<u32> = g.seconds.iter().map(|s| s.t_s).collect();
+        assert_eq!(ts, vec![0, 1, 2, 3, 4, 60]);
+        assert_eq!(g.seconds[2].hr_raw_bpm, Some(104.0));
+        assert_eq!(g.seconds[1].distance_m, Some(3.0));
+        // Speed from the central difference: 3 m/s in the steady stretch.
+        assert_eq!(g.seconds[2].speed_mps, Some(3.0));
+    }
+
+    #[test]
+    fn drops_backward_times() {
+        let s = [sample(0, None, None), sample(2, None, None), sample(1, None, None), sample(3, None, None)];
+        let g = to_grid(&s);
+        assert_eq!(g.non_monotonic_samples, 1);
+        assert_eq!(g.seconds.len(), 4);
+    }
+
+    #[test]
+    fn haversine_one_degree_of_latitude() {
+        let a = Position { lat_deg: 0.0, lon_deg: 0.0 };
+        let b = Position { lat_deg: 1.0, lon_deg: 0.0 };
+        assert!((haversine_m(a, b) - 111_195.0).abs() < 1.0);
+    }
+}
