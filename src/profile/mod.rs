@@ -1,0 +1,149 @@
+//! The athlete profile: heart-rate thresholds, zone model and training phase, each with
+//! the source it came from (a report always says where a threshold came from).
+
+pub mod zones;
+
+use serde::Serialize;
+
+pub use zones::HrZones;
+
+/// Where a threshold came from, in order of trust.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// A profile file (its path).
+    ProfileFile(String),
+    /// The watch's own settings stored in the activity file.
+    Watch,
+    /// Estimated from the runner's history.
+    HistoryEstimate,
+    /// An age formula (Tanaka 208 − 0.7·age).
+    AgeFormula,
+    /// easyrun's documented default.
+    Default,
+}
+
+impl Source {
+    /// Short human wording for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Flag => "command line".to_string(),
+            Source::ProfileFile(path) => format!("profile {path}"),
+            Source::Watch => "watch settings in the file".to_string(),
+            Source::HistoryEstimate => "estimated from history".to_string(),
+            Source::AgeFormula => "age formula (Tanaka)".to_string(),
+            Source::Default => "default".to_string(),
+        }
+    }
+}
+
+/// A value with its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Sourced<T> {
+    pub fn new(value: T, source: Source) -> Self {
+        Sourced { value, source }
+    }
+}
+
+/// Heart-rate zone models (shared/DOMAIN.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneModel {
+    /// 5 zones at 50/60/70/80/90 % of HRmax (Garmin/Polar default).
+    Hrmax,
+    /// Karvonen: percentages of heart-rate reserve.
+    Hrr,
+    /// Friel running zones, % of lactate-threshold HR.
+    Lthr,
+    /// Seiler 3 zones: < 82 % / 82–87 % / ≥ 88 % HRmax.
+    Seiler,
+    /// Maffetone: 180 − age.
+    Maf,
+}
+
+impl ZoneModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneModel::Hrmax => "hrmax",
+            ZoneModel::Hrr => "hrr",
+            ZoneModel::Lthr => "lthr",
+            ZoneModel::Seiler => "seiler",
+            ZoneModel::Maf => "maf",
+        }
+    }
+}
+
+/// Training phase: sets the recovery run's duration limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Base,
+    Build,
+    Peak,
+}
+
+/// Sex, for the Banister TRIMP weighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// The thresholds and choices every judgement of one activity uses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AthleteProfile {
+    pub max_hr_bpm: Option<Sourced<f64>>,
+    pub rest_hr_bpm: Option<Sourced<f64>>,
+    pub lthr_bpm: Option<Sourced<f64>>,
+    pub age_years: Option<Sourced<f64>>,
+    pub sex: Option<Sourced<Sex>>,
+    /// `None`: pick from what is known (see [`AthleteProfile::effective_zone_model`]).
+    pub zone_model: Option<Sourced<ZoneModel>>,
+    pub phase: Sourced<Phase>,
+}
+
+impl Default for AthleteProfile {
+    fn default() -> Self {
+        AthleteProfile {
+            max_hr_bpm: None,
+            rest_hr_bpm: None,
+            lthr_bpm: None,
+            age_years: None,
+            sex: None,
+            zone_model: None,
+            phase: Sourced::new(Phase::Base, Source::Default),
+        }
+    }
+}
+
+impl AthleteProfile {
+    /// The zone model to use: the one asked for, else the most specific the known
+    /// thresholds allow — LTHR (Friel), then HRmax with resting HR (Karvonen), then
+    /// HRmax alone, then age (MAF).
+    pub fn effective_zone_model(&self) -> Option<Sourced<ZoneModel>> {
+        if let Some(m) = &self.zone_model {
+            return Some(m.clone());
+        }
+        let pick = |model, from: &Source| Some(Sourced::new(model, from.clone()));
+        match (
+            &self.lthr_bpm,
+            &self.max_hr_bpm,
+            &self.rest_hr_bpm,
+            &self.age_years,
+        ) {
+            (Some(l), _, _, _) => pick(ZoneModel::Lthr, &l.source),
+            (None, Some(m), Some(_), _) => pick(ZoneModel::Hrr, &m.source),
+            (None, Some(m), None, _) => pick(ZoneModel::Hrmax, &m.source),
+            (None, None, _, Some(a)) => pick(ZoneModel::Maf, &a.source),
+            _ => None,
+        }
+    }
+}
