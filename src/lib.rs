@@ -5,6 +5,7 @@
 //! file; the library never prints.
 
 pub mod batch;
+pub mod clean;
 pub mod error;
 pub mod ingest;
 pub mod model;

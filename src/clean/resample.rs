@@ -32,10 +32,6 @@ fn lerp(a: Option<f64>, b: Option<f64>, f: f64) -> Option<f64> {
     Some(a? + (b? - a?) * f)
 }
 
-fn lerp32(a: Option<f32>, b: Option<f32>, f: f64) -> Option<f32> {
-    lerp(a.map(f64::from), b.map(f64::from), f).map(|v| v as f32)
-}
-
 fn second_of(s: &Sample, t_s: u32) -> Second {
     Second {
         t_s,
@@ -198,7 +194,12 @@ mod tests {
 
     #[test]
     fn drops_backward_times() {
-        let s = [sample(0, None, None), sample(2, None, None), sample(1, None, None), sample(3, None, None)];
+        let s = [
+            sample(0, None, None),
+            sample(2, None, None),
+            sample(1, None, None),
+            sample(3, None, None),
+        ];
         let g = to_grid(&s);
         assert_eq!(g.non_monotonic_samples, 1);
         assert_eq!(g.seconds.len(), 4);
@@ -206,8 +207,14 @@ mod tests {
 
     #[test]
     fn haversine_one_degree_of_latitude() {
-        let a = Position { lat_deg: 0.0, lon_deg: 0.0 };
-        let b = Position { lat_deg: 1.0, lon_deg: 0.0 };
+        let a = Position {
+            lat_deg: 0.0,
+            lon_deg: 0.0,
+        };
+        let b = Position {
+            lat_deg: 1.0,
+            lon_deg: 0.0,
+        };
         assert!((haversine_m(a, b) - 111_195.0).abs() < 1.0);
     }
 }

@@ -1,0 +1,54 @@
+//! Cleaning, before any metric: samples → 1 Hz grid ([`resample`]), moving time
+//! ([`pauses`]), heart-rate quality ([`hr_quality`]) and altitude ([`elevation`]).
+//! Total: any [`RawActivity`] gives an [`Activity`]; what could not be used is flagged
+//! and counted in its [`CleaningReport`].
+
+pub mod elevation;
+pub mod hr_quality;
+pub mod pauses;
+pub mod resample;
+
+use crate::model::{Activity, CleaningReport, RawActivity};
+
+/// Cleans one activity.
+pub fn clean(raw: &RawActivity) -> Activity {
+    let grid = resample::to_grid(&raw.samples);
+    let mut seconds = grid.seconds;
+    let excluded = pauses::mark_moving(&mut seconds, grid.t0, &raw.timer_events);
+    let hr = hr_quality::assess(&mut seconds);
+    let indoor = elevation::is_indoor(raw.sub_sport.as_ref());
+    let altitude = elevation::process(&mut seconds, raw.format, indoor);
+    let span_s = seconds.last().map_or(0, |s| s.t_s + 1);
+    let recorded_s = seconds.len() as u32;
+    let cleaning = CleaningReport {
+        non_monotonic_samples: grid.non_monotonic_samples,
+        recorded_s,
+        paused_s: excluded.timer_paused_s + span_s.saturating_sub(recorded_s),
+        stopped_s: excluded.stopped_s,
+        hr_interpolated_s: hr.interpolated_s,
+        hr_missing_s: hr.missing_s,
+        hr_implausible_s: hr.implausible_s,
+        hr_spike_s: hr.spike_s,
+        hr_cadence_lock_s: hr.cadence_lock_s,
+        cadence_lock_spans: hr.cadence_lock_spans,
+        altitude,
+    };
+    Activity {
+        source: raw.source.clone(),
+        format: raw.format,
+        manufacturer: raw.manufacturer.clone(),
+        product: raw.product.clone(),
+        sport: raw.sport.clone(),
+        sub_sport: raw.sub_sport.clone(),
+        name: raw.name.clone(),
+        start_time: raw.start_time,
+        t0: grid.t0,
+        elapsed_s: raw.elapsed_s.unwrap_or_else(|| raw.record_span_s()),
+        stated_distance_m: raw.distance_m,
+        has_gps: raw.samples.iter().any(|s| s.position.is_some()),
+        seconds,
+        laps: raw.laps.clone(),
+        watch_hr: raw.watch_hr.clone(),
+        cleaning,
+    }
+}

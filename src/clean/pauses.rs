@@ -1,0 +1,138 @@
+//! Moving time: seconds are not moving while the watch's timer is stopped (FIT timer
+//! events) or while the runner stands still with the watch still recording (smoothed
+//! speed under [`STOPPED_SPEED_MPS`]). Gaps too long to bridge are not on the grid at
+//! all, so they count as paused by construction.
+
+use crate::model::{Second, TimerEvent, TimerEventKind, Timestamp};
+
+/// Below this smoothed speed a runner is standing, not moving: 0.5 m/s = 1.8 km/h,
+/// inside the 0.35–1 km/h… 2 km/h band peers use (Strava, GoldenCheetah, gpxpy).
+pub const STOPPED_SPEED_MPS: f64 = 0.5;
+
+/// Half-width of the centred speed average used for the stopped test, seconds.
+const SPEED_SMOOTH_HALF_S: usize = 2;
+
+/// Seconds excluded, by cause.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Excluded {
+    pub timer_paused_s: u32,
+    pub stopped_s: u32,
+}
+
+/// Marks `moving` on every second; returns what was excluded.
+pub fn mark_moving(seconds: &mut [Second], t0: Timestamp, events: &[TimerEvent]) -> Excluded {
+    let mut out = Excluded::default();
+    let paused = timer_paused_spans(t0, events);
+    let has_speed = seconds.iter().any(|s| s.speed_mps.is_some());
+    let smoothed: Vec<Option<f64>> = (0..seconds.len())
+        .map(|i| {
+            let lo = i.saturating_sub(SPEED_SMOOTH_HALF_S);
+            let hi = (i + SPEED_SMOOTH_HALF_S + 1).min(seconds.len());
+            let vals: Vec<f64> = seconds
+                .get(lo..hi)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|s| s.speed_mps.map(f64::from))
+                .collect();
+            (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
+        })
+        .collect();
+    for (s, speed) in seconds.iter_mut().zip(smoothed) {
+        let t = i64::from(s.t_s);
+        if paused.iter().any(|&(a, b)| t >= a && t < b) {
+            s.moving = false;
+            out.timer_paused_s += 1;
+        } else if has_speed && speed.is_none_or(|v| v < STOPPED_SPEED_MPS) {
+            // With no speed at all (HR-only files) nothing can be called stopped.
+            s.moving = false;
+            out.stopped_s += 1;
+        } else {
+            s.moving = true;
+        }
+    }
+    out
+}
+
+/// `[stop, start)` spans in seconds since `t0` from the timer events. A stop with no
+/// later start pauses until the end.
+fn timer_paused_spans(t0: Timestamp, events: &[TimerEvent]) -> Vec<(i64, i64)> {
+    let mut sorted: Vec<&TimerEvent> = events.iter().collect();
+    sorted.sort_by_key(|e| e.time);
+    let rel = |t: Timestamp| (t.0 - t0.0).div_euclid(1000);
+    let mut spans = Vec::new();
+    let mut stopped_at: Option<i64> = None;
+    for e in sorted {
+        match e.kind {
+            TimerEventKind::Stop | TimerEventKind::StopAll => {
+                stopped_at.get_or_insert(rel(e.time));
+            }
+            TimerEventKind::Start => {
+                if let Some(a) = stopped_at.take() {
+                    spans.push((a, rel(e.time)));
+                }
+            }
+        }
+    }
+    if let Some(a) = stopped_at {
+        // A final stop is the end of the activity: samples after it (the few a watch
+        // writes while saving) are not running.
+        spans.push((a, i64::MAX));
+    }
+    spans
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn secs(speeds: &[f32]) -> Vec<Second> {
+        speeds
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| Second {
+                t_s: i as u32,
+                speed_mps: Some(v),
+                ..Second::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn timer_stop_and_standing_still_are_not_moving() {
+        let mut s = secs(&[3.0; 100]);
+        for x in &mut s[60..80] {
+            x.speed_mps = Some(0.0);
+        }
+        let t0 = Timestamp(0);
+        let events = [
+            TimerEvent {
+                time: Timestamp(10_000),
+                kind: TimerEventKind::Stop,
+            },
+            TimerEvent {
+                time: Timestamp(20_000),
+                kind: TimerEventKind::Start,
+            },
+        ];
+        let ex = mark_moving(&mut s, t0, &events);
+        assert_eq!(ex.timer_paused_s, 10);
+        // 20 still seconds; in the first and last two the 5-s average still holds a
+        // moving neighbour (≥ 0.6 m/s), so 16 count as stopped.
+        assert_eq!(ex.stopped_s, 16);
+        assert!(!s[15].moving && s[25].moving && !s[70].moving);
+    }
+
+    #[test]
+    fn hr_only_files_are_all_moving() {
+        let mut s: Vec<Second> = (0..50)
+            .map(|i| Second {
+                t_s: i,
+                ..Second::default()
+            })
+            .collect();
+        let ex = mark_moving(&mut s, Timestamp(0), &[]);
+        assert_eq!(ex, Excluded::default());
+        assert!(s.iter().all(|x| x.moving));
+    }
+}
