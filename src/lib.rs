@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod error;
 pub mod ingest;
+pub mod metrics;
 pub mod model;
 pub mod profile;
 pub mod report;

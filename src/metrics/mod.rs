@@ -1,0 +1,19 @@
+//! Metrics: pure, total functions from a cleaned [`crate::model::Activity`] (plus the
+//! athlete's thresholds) to numbers the judge reads.
+//!
+//! Every function works on MOVING seconds (`Second::moving`) unless its docs say
+//! otherwise, and each second of the 1 Hz grid counts as one second. Nothing here fails:
+//! when a quality gate is not met a metric says "not applicable" with a reason instead
+//! of returning a number that means nothing. Formulas, defaults and references are in
+//! each file's header and in docs/metrics.md.
+
+pub mod zones;
+
+mod series;
+#[cfg(test)]
+mod testkit;
+
+pub use zones::{
+    CeilingShare, ZoneTimes, above_ceiling, clean_average_hr_bpm, clean_max_hr_bpm, hr_moving_s,
+    time_in_zones,
+};
