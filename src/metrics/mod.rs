@@ -7,12 +7,16 @@
 //! of returning a number that means nothing. Formulas, defaults and references are in
 //! each file's header and in docs/metrics.md.
 
+pub mod gap;
+pub mod terrain;
 pub mod zones;
 
 mod series;
 #[cfg(test)]
 mod testkit;
 
+pub use gap::{grade_adjusted_speed, mean_gap_pace_s_per_km, minetti_cost_j_per_kg_m};
+pub use terrain::{Terrain, TerrainBasis, TerrainClass, classify, elevation_change, terrain};
 pub use zones::{
     CeilingShare, ZoneTimes, above_ceiling, clean_average_hr_bpm, clean_max_hr_bpm, hr_moving_s,
     time_in_zones,
