@@ -7,6 +7,7 @@
 //! of returning a number that means nothing. Formulas, defaults and references are in
 //! each file's header and in docs/metrics.md.
 
+pub mod drift;
 pub mod gap;
 pub mod terrain;
 pub mod zones;
@@ -15,6 +16,7 @@ mod series;
 #[cfg(test)]
 mod testkit;
 
+pub use drift::{Decoupling, Drift, DriftGate, decoupling, decoupling_after};
 pub use gap::{grade_adjusted_speed, mean_gap_pace_s_per_km, minetti_cost_j_per_kg_m};
 pub use terrain::{Terrain, TerrainBasis, TerrainClass, classify, elevation_change, terrain};
 pub use zones::{
