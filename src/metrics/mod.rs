@@ -9,6 +9,7 @@
 
 pub mod drift;
 pub mod gap;
+pub mod surges;
 pub mod terrain;
 pub mod zones;
 
@@ -18,6 +19,7 @@ mod testkit;
 
 pub use drift::{Decoupling, Drift, DriftGate, decoupling, decoupling_after};
 pub use gap::{grade_adjusted_speed, mean_gap_pace_s_per_km, minetti_cost_j_per_kg_m};
+pub use surges::{Surge, gap_speed_cv_pct, surges};
 pub use terrain::{Terrain, TerrainBasis, TerrainClass, classify, elevation_change, terrain};
 pub use zones::{
     CeilingShare, ZoneTimes, above_ceiling, clean_average_hr_bpm, clean_max_hr_bpm, hr_moving_s,
