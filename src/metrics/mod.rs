@@ -10,6 +10,7 @@
 pub mod drift;
 pub mod gap;
 pub mod load;
+pub mod summary;
 pub mod surges;
 pub mod terrain;
 pub mod zones;
@@ -21,6 +22,7 @@ mod testkit;
 pub use drift::{Decoupling, Drift, DriftGate, decoupling, decoupling_after};
 pub use gap::{grade_adjusted_speed, mean_gap_pace_s_per_km, minetti_cost_j_per_kg_m};
 pub use load::{Load, LoadGate, LthrBasis, Trimp, Weighting, banister_trimp, load};
+pub use summary::{Metrics, compute};
 pub use surges::{Surge, gap_speed_cv_pct, surges};
 pub use terrain::{Terrain, TerrainBasis, TerrainClass, classify, elevation_change, terrain};
 pub use zones::{
