@@ -1,0 +1,246 @@
+//! Heart-rate intensity of a run: time in zones, time above the recovery ceiling (with
+//! the spans that broke it), and clean average and maximum heart rate.
+//!
+//! Inputs are moving seconds with usable heart rate (`HrFlag::usable`: recorded or
+//! briefly interpolated; spikes, dropouts and cadence lock are excluded by cleaning).
+//!
+//! - Time in zone `z`: the number of such seconds with `zone_of(hr) == z`; zones are
+//!   half-open `[lo, hi)` (shared/DOMAIN.md §2), boundaries from `src/profile/zones.rs`.
+//! - Above the ceiling: `hr ≥ ceiling_bpm` (the ceiling is the HR "at or above which a
+//!   recovery run is no longer conversational"). `share = above_s / hr_moving_s`.
+//!   Spans: runs of consecutive above-ceiling seconds, merged when the gap between them
+//!   is at most [`SPAN_MAX_GAP_S`] s, then kept when at least [`SPAN_MIN_S`] s long
+//!   (merge first, so two 6-s breaches 3 s apart are one 15-s span). A hole in the
+//!   grid, a second below the ceiling or a second without usable HR ends a run.
+//! - Clean average HR: the mean of usable moving HR.
+//! - Clean max HR: the maximum of the centered 5-s rolling median of usable moving HR,
+//!   never the raw 1 Hz maximum (shared/DOMAIN.md §6: a 5-s median before any max). A
+//!   window needs [`MAX_HR_MIN_VALUES`] values, so one value beside a hole cannot set
+//!   the maximum on its own.
+
+use serde::Serialize;
+
+use super::series::{self, Point};
+use crate::model::{Activity, Span};
+use crate::profile::HrZones;
+
+/// Above-ceiling runs separated by at most this many seconds are one span.
+pub const SPAN_MAX_GAP_S: u32 = 5;
+/// Shortest above-ceiling span reported, seconds (after merging).
+pub const SPAN_MIN_S: u32 = 10;
+/// Half-width of the centered rolling median used for the clean maximum, seconds
+/// (window `2·2 + 1 = 5` s).
+pub const MAX_HR_MEDIAN_HALF_S: u32 = 2;
+/// Values a 5-s window needs before its median counts (a majority of the window).
+pub const MAX_HR_MIN_VALUES: usize = 3;
+
+/// Moving time per heart-rate zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneTimes {
+    /// Zone names, as in [`HrZones::names`].
+    pub names: Vec<&'static str>,
+    /// Moving seconds with usable HR in each zone (same order as `names`).
+    pub seconds: Vec<u32>,
+    /// Moving seconds with usable HR (the sum of `seconds`).
+    pub hr_moving_s: u32,
+}
+
+/// Moving time at or above the recovery ceiling.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CeilingShare {
+    pub ceiling_bpm: f64,
+    /// Moving seconds with usable HR at or above the ceiling.
+    pub above_s: u32,
+    /// Moving seconds with usable HR.
+    pub hr_moving_s: u32,
+    /// `above_s / hr_moving_s` in 0..=1; `None` without usable HR.
+    pub share: Option<f64>,
+    /// Above-ceiling spans (merged, at least [`SPAN_MIN_S`] long), in time order.
+    pub spans: Vec<Span>,
+}
+
+fn hr_points(activity: &Activity) -> Vec<Point> {
+    series::moving_points(&activity.seconds, series::usable_hr)
+}
+
+/// Moving seconds with usable HR.
+pub fn hr_moving_s(activity: &Activity) -> u32 {
+    activity
+        .seconds
+        .iter()
+        .filter(|s| s.moving && series::usable_hr(s).is_some())
+        .count() as u32
+}
+
+/// Moving seconds with usable HR per zone of `zones`.
+pub fn time_in_zones(activity: &Activity, zones: &HrZones) -> ZoneTimes {
+    let mut seconds = vec![0u32; zones.lower_bpm.len().max(1)];
+    let points = hr_points(activity);
+    for p in &points {
+        if let Some(slot) = seconds.get_mut(zones.zone_of(p.value)) {
+            *slot += 1;
+        }
+    }
+    ZoneTimes {
+        names: zones.names.clone(),
+        seconds,
+        hr_moving_s: points.len() as u32,
+    }
+}
+
+/// Moving time with usable HR at or above `ceiling_bpm`, and the spans that breached it.
+pub fn above_ceiling(activity: &Activity, ceiling_bpm: f64) -> CeilingShare {
+    let points = hr_points(activity);
+    let hr_moving_s = points.len() as u32;
+    let above_s = points.iter().filter(|p| p.value >= ceiling_bpm).count() as u32;
+    let flags = points.iter().map(|p| (p.t_s, p.value >= ceiling_bpm));
+    let spans = series::merge_close(series::runs(flags), SPAN_MAX_GAP_S)
+        .into_iter()
+        .filter(|s| s.len_s() >= SPAN_MIN_S)
+        .collect();
+    CeilingShare {
+        ceiling_bpm,
+        above_s,
+        hr_moving_s,
+        share: (hr_moving_s > 0).then(|| f64::from(above_s) / f64::from(hr_moving_s)),
+        spans,
+    }
+}
+
+/// Mean of usable moving HR, bpm.
+pub fn clean_average_hr_bpm(activity: &Activity) -> Option<f64> {
+    series::mean(hr_points(activity).iter().map(|p| p.value))
+}
+
+/// Maximum of the centered 5-s rolling median of usable moving HR, bpm.
+pub fn clean_max_hr_bpm(activity: &Activity) -> Option<f64> {
+    series::rolling(
+        &hr_points(activity),
+        MAX_HR_MEDIAN_HALF_S,
+        MAX_HR_MIN_VALUES,
+        series::median,
+    )
+    .into_iter()
+    .flatten()
+    .reduce(f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testkit::{Columns, assert_close, assert_some_close};
+    use crate::profile::{AthleteProfile, Source, Sourced, ZoneModel};
+
+    fn zones_max_200() -> HrZones {
+        let profile = AthleteProfile {
+            max_hr_bpm: Some(Sourced::new(200.0, Source::Flag)),
+            ..AthleteProfile::default()
+        };
+        // Lower bounds 0, 120, 140, 160, 180 bpm.
+        HrZones::build(ZoneModel::Hrmax, &profile).unwrap_or_else(|_| unreachable!())
+    }
+
+    /// HR column from (bpm, seconds) blocks.
+    fn blocks(parts: &[(f32, usize)]) -> Vec<Option<f32>> {
+        parts
+            .iter()
+            .flat_map(|&(bpm, n)| std::iter::repeat_n(Some(bpm), n))
+            .collect()
+    }
+
+    #[test]
+    fn time_in_zones_counts_moving_usable_seconds() {
+        let mut c = Columns::steady(300, 3.0, 0.0);
+        c.hr_bpm = blocks(&[
+            (110.0, 60),
+            (120.0, 60),
+            (139.9, 30),
+            (150.0, 50),
+            (185.0, 100),
+        ]);
+        // 10 stopped seconds at 150 and 20 seconds without HR do not count.
+        c.moving
+            .iter_mut()
+            .skip(150)
+            .take(10)
+            .for_each(|m| *m = false);
+        c.hr_bpm.iter_mut().skip(280).for_each(|h| *h = None);
+        let t = time_in_zones(&c.build(), &zones_max_200());
+        assert_eq!(t.seconds, vec![60, 90, 40, 0, 80]);
+        assert_eq!(t.hr_moving_s, 270);
+        assert_eq!(t.names, vec!["z1", "z2", "z3", "z4", "z5"]);
+    }
+
+    #[test]
+    fn ceiling_spans_merge_short_gaps_and_drop_short_breaches() {
+        let mut c = Columns::steady(400, 3.0, 140.0);
+        let mut set = |from: usize, n: usize, bpm: f32| {
+            c.hr_bpm
+                .iter_mut()
+                .skip(from)
+                .take(n)
+                .for_each(|h| *h = Some(bpm));
+        };
+        set(100, 8, 155.0); // 8 s alone: too short for a span, still counted
+        set(200, 6, 155.0); // 6 s, gap 4 s, 6 s: one 16-s span
+        set(210, 6, 150.0); // exactly at the ceiling counts as above
+        set(300, 20, 160.0); // 20 s, then a 6-s gap: separate
+        set(326, 10, 160.0);
+        let share = above_ceiling(&c.build(), 150.0);
+        assert_eq!(share.above_s, 8 + 6 + 6 + 20 + 10);
+        assert_eq!(share.hr_moving_s, 400);
+        assert_some_close(share.share, 50.0 / 400.0, 1e-12);
+        let spans: Vec<(u32, u32)> = share.spans.iter().map(|s| (s.start_s, s.end_s)).collect();
+        assert_eq!(spans, vec![(200, 216), (300, 320), (326, 336)]);
+    }
+
+    #[test]
+    fn ceiling_without_hr_has_no_share() {
+        let mut c = Columns::steady(100, 3.0, 0.0);
+        c.hr_bpm.clear();
+        let share = above_ceiling(&c.build(), 150.0);
+        assert_eq!(
+            (share.above_s, share.hr_moving_s, share.share),
+            (0, 0, None)
+        );
+        assert!(share.spans.is_empty());
+    }
+
+    #[test]
+    fn clean_max_ignores_a_one_second_spike_but_keeps_a_plateau() {
+        let mut c = Columns::steady(120, 3.0, 140.0);
+        if let Some(h) = c.hr_bpm.get_mut(30) {
+            *h = Some(200.0);
+        }
+        let activity = c.build();
+        assert_some_close(clean_max_hr_bpm(&activity), 140.0, 1e-9);
+        // Mean: 119 seconds at 140 and one at 200.
+        assert_some_close(
+            clean_average_hr_bpm(&activity),
+            (119.0 * 140.0 + 200.0) / 120.0,
+            1e-9,
+        );
+        c.hr_bpm
+            .iter_mut()
+            .skip(60)
+            .take(5)
+            .for_each(|h| *h = Some(180.0));
+        assert_some_close(clean_max_hr_bpm(&c.build()), 180.0, 1e-9);
+    }
+
+    #[test]
+    fn clean_hr_is_none_without_usable_hr() {
+        let mut c = Columns::steady(60, 3.0, 0.0);
+        c.hr_bpm = vec![None; 60];
+        if let Some(h) = c.hr_bpm.get_mut(10) {
+            *h = Some(150.0);
+        }
+        let activity = c.build();
+        assert_eq!(
+            clean_max_hr_bpm(&activity),
+            None,
+            "one value is not a window"
+        );
+        assert_close(clean_average_hr_bpm(&activity).unwrap_or(0.0), 150.0, 1e-9);
+    }
+}
