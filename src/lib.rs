@@ -8,6 +8,7 @@ pub mod batch;
 pub mod clean;
 pub mod error;
 pub mod ingest;
+pub mod judge;
 pub mod metrics;
 pub mod model;
 pub mod profile;
