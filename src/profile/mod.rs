@@ -1,10 +1,16 @@
 //! The athlete profile: heart-rate thresholds, zone model and training phase, each with
 //! the source it came from (a report always says where a threshold came from).
 
+pub mod error;
+pub mod file;
+pub mod resolve;
 pub mod zones;
 
 use serde::Serialize;
 
+pub use error::{FileProblem, ProfileError};
+pub use file::{Date, PartialProfile, Period, ProfileFile};
+pub use resolve::{ProfileFlags, discover_profile_file, require_zones, resolve};
 pub use zones::HrZones;
 
 /// Where a threshold came from, in order of trust.
