@@ -4,6 +4,7 @@
 //! cleaning, metrics and judging (later stages) → reports. Only ingest can fail on a
 //! file; the library never prints.
 
+pub mod analyze;
 pub mod batch;
 pub mod clean;
 pub mod error;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Inspect(args) => cli::inspect(args),
+        Command::Check(args) => cli::check(args),
     };
     match result {
         Ok(exit) => exit.into(),

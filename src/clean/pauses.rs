@@ -19,7 +19,8 @@ pub struct Excluded {
     pub stopped_s: u32,
 }
 
-/// Marks `moving` on every second; returns what was excluded.
+/// Marks `moving` on every second; returns what was excluded. The last second of each
+/// contiguous stretch is the stretch's end point and never moving.
 pub fn mark_moving(seconds: &mut [Second], t0: Timestamp, events: &[TimerEvent]) -> Excluded {
     let mut out = Excluded::default();
     let paused = timer_paused_spans(t0, events);
@@ -37,9 +38,19 @@ pub fn mark_moving(seconds: &mut [Second], t0: Timestamp, events: &[TimerEvent])
             (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
         })
         .collect();
-    for (s, speed) in seconds.iter_mut().zip(smoothed) {
+    let ends: Vec<bool> = (0..seconds.len())
+        .map(|i| match (seconds.get(i), seconds.get(i + 1)) {
+            (Some(a), Some(b)) => b.t_s != a.t_s + 1,
+            _ => true,
+        })
+        .collect();
+    for ((s, speed), is_end) in seconds.iter_mut().zip(smoothed).zip(ends) {
         let t = i64::from(s.t_s);
-        if paused.iter().any(|&(a, b)| t >= a && t < b) {
+        if is_end {
+            // The last sample of a stretch marks its end instant, not a second run:
+            // N samples at 1 Hz span N − 1 seconds, as the watch's elapsed time says.
+            s.moving = false;
+        } else if paused.iter().any(|&(a, b)| t >= a && t < b) {
             s.moving = false;
             out.timer_paused_s += 1;
         } else if has_speed && speed.is_none_or(|v| v < STOPPED_SPEED_MPS) {
@@ -133,6 +144,7 @@ mod tests {
             .collect();
         let ex = mark_moving(&mut s, Timestamp(0), &[]);
         assert_eq!(ex, Excluded::default());
-        assert!(s.iter().all(|x| x.moving));
+        assert!(s[..49].iter().all(|x| x.moving));
+        assert!(!s[49].moving, "the end point spans no time");
     }
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use easyrun::profile::{Phase, Sex, ZoneModel};
 
 /// easyrun: tells runners the truth about their recovery runs.
 #[derive(Debug, Parser)]
@@ -17,6 +18,56 @@ pub enum Command {
     /// Summarise every activity in FIT/GPX/TCX files, archives and folders, values as
     /// recorded.
     Inspect(InspectArgs),
+    /// Judge runs meant as recovery runs against the coaching rule: a verdict, reasons
+    /// and the numbers behind them.
+    Check(CheckArgs),
+}
+
+/// The athlete profile, shared by `check` and the batch commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProfileArgs {
+    /// Maximum heart rate, bpm.
+    #[arg(long, value_name = "BPM")]
+    pub max_hr: Option<f64>,
+    /// Resting heart rate, bpm.
+    #[arg(long, value_name = "BPM")]
+    pub rest_hr: Option<f64>,
+    /// Lactate-threshold heart rate, bpm.
+    #[arg(long, value_name = "BPM")]
+    pub lthr: Option<f64>,
+    /// Age in years (MAF zones; Tanaka HRmax when a model needs it).
+    #[arg(long, value_name = "YEARS")]
+    pub age: Option<f64>,
+    /// Sex, for the TRIMP weighting.
+    #[arg(long, value_enum)]
+    pub sex: Option<Sex>,
+    /// Zone model (default: the most specific the known thresholds allow).
+    #[arg(long, value_enum)]
+    pub zones: Option<ZoneModel>,
+    /// Training phase: base allows 45 min recovery runs, build and peak 75.
+    #[arg(long, value_enum)]
+    pub phase: Option<Phase>,
+    /// Profile file (default: ./easyrun.toml, then the user's config directory).
+    #[arg(long, value_name = "PATH")]
+    pub profile: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Activity files (or archives, folders).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Treat `warn` as a failure (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (0 = one per core). Output is the same for any value.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub jobs: usize,
 }
 
 #[derive(Debug, clap::Args)]

@@ -2,20 +2,31 @@
 
 pub mod args;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
+use easyrun::analyze::{Settings, analyze};
 use easyrun::batch;
+use easyrun::ingest::IngestResult;
+use easyrun::judge::{RuleSet, Verdict};
+use easyrun::profile::{ProfileError, ProfileFlags, discover_profile_file};
+use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
 use easyrun::report::inspect::{self, InspectFormat};
+use easyrun::report::schema::CheckRecord;
 
-use args::{InspectArgs, OutputFormat};
+use args::{CheckArgs, InspectArgs, OutputFormat, ProfileArgs};
 
 /// Exit codes shared by all commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
+    /// All read; every judged run passed or warned.
     Ok = 0,
-    /// A file could not be read, or the command line was wrong.
+    /// Some run failed (or warned, with `--strict`).
+    Fail = 1,
+    /// A file could not be read, or the command line was wrong (takes precedence).
     Unreadable = 2,
+    /// Some run could not be judged (and none failed).
+    Unknown = 3,
 }
 
 impl From<Exit> for ExitCode {
@@ -44,4 +55,93 @@ pub fn inspect(args: &InspectArgs) -> io::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// Profile flags and file, resolved once for the whole command.
+fn settings(p: &ProfileArgs) -> Result<Settings, ProfileError> {
+    let flags = ProfileFlags {
+        max_hr: p.max_hr,
+        rest_hr: p.rest_hr,
+        lthr: p.lthr,
+        age: p.age,
+        sex: p.sex,
+        zones: p.zones,
+        phase: p.phase,
+    };
+    flags.validate()?;
+    let profile_file = discover_profile_file(p.profile.as_deref())?
+        .map(|(path, file)| (path.display().to_string(), file));
+    Ok(Settings {
+        flags,
+        profile_file,
+        rules: RuleSet::default(),
+    })
+}
+
+/// Ingest + analysis of one result, as `check` keeps it.
+fn check_item(result: IngestResult, settings: &Settings) -> CheckItem {
+    match result {
+        Err(e) => CheckItem::Failed {
+            source: e.source_name.clone(),
+            kind: e.error.kind(),
+            message: e.to_string(),
+        },
+        Ok(raw) => match analyze(&raw, settings) {
+            Ok(a) => CheckItem::Judged(Box::new(CheckRecord::of(&a))),
+            Err(e) => CheckItem::Failed {
+                source: raw.source.clone(),
+                kind: e.kind(),
+                message: format!("{}: {e}", raw.source),
+            },
+        },
+    }
+}
+
+pub fn check(args: &CheckArgs) -> io::Result<Exit> {
+    let settings = match settings(&args.profile) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("easyrun: {e}");
+            return Ok(Exit::Unreadable);
+        }
+    };
+    let expanded = batch::expand(&args.paths);
+    let mut items: Vec<CheckItem> = expanded
+        .errors
+        .into_iter()
+        .map(|e| check_item(Err(e), &settings))
+        .collect();
+    items.extend(batch::with_jobs(args.jobs, || {
+        batch::map_files(&expanded.files, |r| check_item(r, &settings))
+    }));
+    let format = match args.format {
+        OutputFormat::Text => CheckFormat::Text {
+            color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        },
+        OutputFormat::Json => CheckFormat::Json,
+        OutputFormat::Jsonl => CheckFormat::Jsonl,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    check_report::write(&mut out, &items, format)?;
+    out.flush()?;
+    Ok(check_exit(&items, args.strict))
+}
+
+/// 2 any unreadable (precedence), 1 any fail (or warn when strict), 3 any unknown, else 0.
+fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
+    let verdicts: Vec<Option<Verdict>> = items.iter().map(CheckItem::verdict).collect();
+    if verdicts.iter().any(Option::is_none) {
+        Exit::Unreadable
+    } else if verdicts
+        .iter()
+        .flatten()
+        .any(|v| *v == Verdict::Fail || (strict && *v == Verdict::Warn))
+    {
+        Exit::Fail
+    } else if verdicts.iter().flatten().any(|v| *v == Verdict::Unknown) {
+        Exit::Unknown
+    } else {
+        Exit::Ok
+    }
 }

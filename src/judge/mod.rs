@@ -25,9 +25,7 @@ pub fn judge(
     let mut reasons = Vec::new();
     reasons.extend(rules::not_a_run(activity));
     let hr = rules::hr_quality(activity, metrics, rules);
-    let intensity_judgeable = !hr
-        .iter()
-        .any(|r| r.severity == Severity::Unknown);
+    let intensity_judgeable = !hr.iter().any(|r| r.severity == Severity::Unknown);
     reasons.extend(hr);
     if intensity_judgeable {
         reasons.extend(rules::too_hard(metrics, zones, rules));

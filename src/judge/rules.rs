@@ -87,7 +87,10 @@ pub fn not_a_run(activity: &Activity) -> Option<Reason> {
     if activity.sport == Some(Sport::Running) {
         return None;
     }
-    let what = activity.sport.as_ref().map_or("unknown sport", |s| s.as_str());
+    let what = activity
+        .sport
+        .as_ref()
+        .map_or("unknown sport", |s| s.as_str());
     Some(reason(
         ReasonCode::NotARun,
         Severity::Unknown,
@@ -103,7 +106,11 @@ pub fn not_a_run(activity: &Activity) -> Option<Reason> {
 /// stop judging.
 pub fn hr_quality(activity: &Activity, m: &Metrics, rules: &RuleSet) -> Vec<Reason> {
     let c = &activity.cleaning;
-    if activity.seconds.iter().all(|s| s.hr_raw_bpm.is_none_or(|h| h <= 0.0)) {
+    if activity
+        .seconds
+        .iter()
+        .all(|s| s.hr_raw_bpm.is_none_or(|h| h <= 0.0))
+    {
         return vec![reason(
             ReasonCode::NoHr,
             Severity::Unknown,
@@ -225,10 +232,15 @@ pub fn duration(m: &Metrics, phase: Phase, rules: &RuleSet) -> Option<Reason> {
             ReasonCode::TooLong,
             severity,
             format!(
-                "{minutes:.0} min moving: a recovery run in the {phase_name} phase lasts at most {limit:.0} min"
+                "{} moving: a recovery run in the {phase_name} phase lasts at most {limit:.0} min",
+                clock(m.moving_s)
             ),
             Some(minutes),
-            Some(if severity == Severity::Fail { fail_at } else { limit }),
+            Some(if severity == Severity::Fail {
+                fail_at
+            } else {
+                limit
+            }),
             "min",
         ));
     }
@@ -237,7 +249,8 @@ pub fn duration(m: &Metrics, phase: Phase, rules: &RuleSet) -> Option<Reason> {
             ReasonCode::TooShort,
             Severity::Info,
             format!(
-                "{minutes:.0} min moving, under {:.0} min: short, but a short easy run still beats nothing",
+                "{} moving, under {:.0} min: short, but a short easy run still beats nothing",
+                clock(m.moving_s),
                 rules.short_min
             ),
             Some(minutes),
@@ -292,7 +305,10 @@ pub fn drift(m: &Metrics, rules: &RuleSet) -> Option<Reason> {
             d.cardiac_drift_pct, d.first_half_hr_bpm, d.second_half_hr_bpm
         )
     } else {
-        format!("pace fell {:.0} % at steady heart rate", -d.speed_change_pct)
+        format!(
+            "pace fell {:.0} % at steady heart rate",
+            -d.speed_change_pct
+        )
     };
     Some(reason(
         ReasonCode::HrDrift,

@@ -162,9 +162,18 @@ mod tests {
         assert_eq!(v(vec![]), Verdict::Pass);
         assert_eq!(v(vec![r(TooShort, S::Info)]), Verdict::Pass);
         assert_eq!(v(vec![r(Hilly, S::Warn)]), Verdict::Warn);
-        assert_eq!(v(vec![r(NoHr, S::Unknown), r(Hilly, S::Warn)]), Verdict::Unknown);
-        assert_eq!(v(vec![r(NoHr, S::Unknown), r(TooLong, S::Fail)]), Verdict::Fail);
-        assert_eq!(v(vec![r(NotARun, S::Unknown), r(TooLong, S::Fail)]), Verdict::Unknown);
+        assert_eq!(
+            v(vec![r(NoHr, S::Unknown), r(Hilly, S::Warn)]),
+            Verdict::Unknown
+        );
+        assert_eq!(
+            v(vec![r(NoHr, S::Unknown), r(TooLong, S::Fail)]),
+            Verdict::Fail
+        );
+        assert_eq!(
+            v(vec![r(NotARun, S::Unknown), r(TooLong, S::Fail)]),
+            Verdict::Unknown
+        );
         let a = Assessment::from_reasons(vec![r(TooShort, S::Info), r(TooHard, S::Fail)]);
         assert_eq!(a.reasons[0].code, TooHard, "most severe first");
     }

@@ -131,25 +131,38 @@ impl Default for AthleteProfile {
 }
 
 impl AthleteProfile {
-    /// The zone model to use: the one asked for, else the most specific the known
-    /// thresholds allow — LTHR (Friel), then HRmax with resting HR (Karvonen), then
-    /// HRmax alone, then age (MAF).
+    /// The zone model to use: the one asked for, else the most specific one the most
+    /// trusted source allows. Thresholds from the command line outrank a profile file,
+    /// which outranks the watch; within one source LTHR (Friel) comes before HRmax with
+    /// resting HR (Karvonen), HRmax alone, then age (MAF). So `--max-hr --rest-hr` gives
+    /// Karvonen zones even when the watch stored an LTHR.
     pub fn effective_zone_model(&self) -> Option<Sourced<ZoneModel>> {
         if let Some(m) = &self.zone_model {
             return Some(m.clone());
         }
-        let pick = |model, from: &Source| Some(Sourced::new(model, from.clone()));
-        match (
-            &self.lthr_bpm,
-            &self.max_hr_bpm,
-            &self.rest_hr_bpm,
-            &self.age_years,
-        ) {
-            (Some(l), _, _, _) => pick(ZoneModel::Lthr, &l.source),
-            (None, Some(m), Some(_), _) => pick(ZoneModel::Hrr, &m.source),
-            (None, Some(m), None, _) => pick(ZoneModel::Hrmax, &m.source),
-            (None, None, _, Some(a)) => pick(ZoneModel::Maf, &a.source),
-            _ => None,
+        let rank = |s: &Source| match s {
+            Source::Flag => 0,
+            Source::ProfileFile(_) => 1,
+            Source::Watch => 2,
+            Source::HistoryEstimate => 3,
+            Source::AgeFormula | Source::Default => 4,
+        };
+        let mut candidates: Vec<(usize, usize, ZoneModel, &Source)> = Vec::new();
+        if let Some(l) = &self.lthr_bpm {
+            candidates.push((rank(&l.source), 0, ZoneModel::Lthr, &l.source));
         }
+        if let Some(m) = &self.max_hr_bpm {
+            if self.rest_hr_bpm.is_some() {
+                candidates.push((rank(&m.source), 1, ZoneModel::Hrr, &m.source));
+            }
+            candidates.push((rank(&m.source), 2, ZoneModel::Hrmax, &m.source));
+        }
+        if let Some(a) = &self.age_years {
+            candidates.push((rank(&a.source), 3, ZoneModel::Maf, &a.source));
+        }
+        candidates
+            .into_iter()
+            .min_by_key(|c| (c.0, c.1))
+            .map(|(_, _, model, source)| Sourced::new(model, source.clone()))
     }
 }

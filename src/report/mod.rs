@@ -1,3 +1,5 @@
 //! Reports: renderers from results to any `io::Write`; they never print themselves.
 
+pub mod check;
 pub mod inspect;
+pub mod schema;

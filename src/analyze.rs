@@ -1,0 +1,98 @@
+//! One activity through the whole per-file pipeline: clean → profile → metrics → judge.
+//! Total once the thresholds are known; the only failure is "no thresholds".
+
+use serde::Serialize;
+
+use crate::clean;
+use crate::judge::{self, Assessment, RuleSet, Surface};
+use crate::metrics::{self, Metrics, terrain};
+use crate::model::{
+    Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, Timestamp,
+};
+use crate::profile::{
+    AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, require_zones, resolve,
+};
+
+/// What the runner (or their config) told easyrun, shared by every activity of a batch.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub flags: ProfileFlags,
+    /// The profile file and the label (path) reports name it by.
+    pub profile_file: Option<(String, ProfileFile)>,
+    pub rules: RuleSet,
+}
+
+/// The compact result of one activity: all a report needs, none of the samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub source: String,
+    pub format: Format,
+    pub manufacturer: Option<String>,
+    pub product: Option<String>,
+    pub sport: Option<Sport>,
+    pub sub_sport: Option<SubSport>,
+    pub name: Option<String>,
+    pub start_time: Timestamp,
+    pub elapsed_s: f64,
+    pub surface: Surface,
+    pub profile: AthleteProfile,
+    pub zones: HrZones,
+    pub phase: Phase,
+    pub cleaning: CleaningReport,
+    pub metrics: Metrics,
+    pub assessment: Assessment,
+}
+
+/// Analyses one raw activity under `settings`.
+pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, ProfileError> {
+    let (label, file) = match &settings.profile_file {
+        Some((label, file)) => (label.as_str(), Some(file)),
+        None => ("", None),
+    };
+    let profile = resolve(
+        &settings.flags,
+        file,
+        label,
+        raw.watch_hr.as_ref(),
+        raw.start_time,
+    );
+    let zones = require_zones(&profile)?;
+    let activity = clean::clean(raw);
+    Ok(analyze_clean(&activity, profile, zones, &settings.rules))
+}
+
+/// Analyses a cleaned activity with resolved thresholds.
+pub fn analyze_clean(
+    activity: &Activity,
+    profile: AthleteProfile,
+    zones: HrZones,
+    rules: &RuleSet,
+) -> Analysis {
+    let indoor = activity.cleaning.altitude == AltitudeTreatment::IgnoredIndoor
+        || clean::elevation::is_indoor(activity.sub_sport.as_ref());
+    let hysteresis_m = match activity.cleaning.altitude {
+        AltitudeTreatment::Gps => terrain::GPS_HYSTERESIS_M,
+        _ => terrain::DEVICE_HYSTERESIS_M,
+    };
+    let metrics = metrics::compute(activity, Some(&zones), &profile, hysteresis_m, indoor);
+    let phase = profile.phase.value;
+    let assessment = judge::judge(activity, &metrics, &zones, phase, rules);
+    Analysis {
+        source: activity.source.clone(),
+        format: activity.format,
+        manufacturer: activity.manufacturer.clone(),
+        product: activity.product.clone(),
+        sport: activity.sport.clone(),
+        sub_sport: activity.sub_sport.clone(),
+        name: activity.name.clone(),
+        start_time: activity.start_time,
+        elapsed_s: activity.elapsed_s,
+        surface: judge::surface::surface(activity),
+        profile,
+        zones,
+        phase,
+        cleaning: activity.cleaning.clone(),
+        metrics,
+        assessment,
+    }
+}

@@ -1,0 +1,299 @@
+//! `check` output: a human report (verdict line, reasons, key numbers, thresholds and
+//! their sources) and JSON/JSONL records (see `schema`). Renderers write to any
+//! `io::Write`; colour is the caller's choice.
+
+use std::io::{self, Write};
+
+use crate::error::{ErrorDetail, ErrorRecord};
+use crate::judge::{Severity, Verdict};
+
+use super::schema::CheckRecord;
+
+/// One line of `check` output: a judged activity or a file/activity that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckItem {
+    Judged(Box<CheckRecord>),
+    Failed {
+        source: String,
+        kind: &'static str,
+        message: String,
+    },
+}
+
+impl CheckItem {
+    pub fn verdict(&self) -> Option<Verdict> {
+        match self {
+            CheckItem::Judged(r) => Some(r.verdict),
+            CheckItem::Failed { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text { color: bool },
+    Json,
+    Jsonl,
+}
+
+/// Writes `items` in `format`.
+pub fn write(out: &mut impl Write, items: &[CheckItem], format: CheckFormat) -> io::Result<()> {
+    match format {
+        CheckFormat::Jsonl => {
+            for item in items {
+                write_json(out, item)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+        CheckFormat::Json => {
+            out.write_all(b"[")?;
+            for (i, item) in items.iter().enumerate() {
+                out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
+                write_json(out, item)?;
+            }
+            out.write_all(b"\n]\n")
+        }
+        CheckFormat::Text { color } => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                write_text(out, item, color)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_json(out: &mut impl Write, item: &CheckItem) -> io::Result<()> {
+    match item {
+        CheckItem::Judged(r) => serde_json::to_writer(&mut *out, r),
+        CheckItem::Failed {
+            source,
+            kind,
+            message,
+        } => serde_json::to_writer(
+            &mut *out,
+            &ErrorRecord {
+                source,
+                error: ErrorDetail {
+                    kind,
+                    message: message.clone(),
+                },
+            },
+        ),
+    }
+    .map_err(io::Error::other)
+}
+
+/// `m:ss` per km.
+pub fn pace(s_per_km: f64) -> String {
+    let s = s_per_km.round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// `h:mm:ss` or `m:ss`.
+pub fn duration(s: f64) -> String {
+    let s = s.round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn paint(text: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn verdict_word(v: Verdict, color: bool) -> String {
+    let (word, code) = match v {
+        Verdict::Pass => ("PASS", "1;32"),
+        Verdict::Warn => ("WARN", "1;33"),
+        Verdict::Fail => ("FAIL", "1;31"),
+        Verdict::Unknown => ("UNKNOWN", "1;90"),
+    };
+    paint(word, code, color)
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Warn => "warn",
+        Severity::Fail => "fail",
+        Severity::Unknown => "?",
+    }
+}
+
+/// A 30-character bar: each zone's share drawn with its number, so it reads without
+/// colour (`[111122222222222222222233333333]`).
+pub fn zone_bar(seconds: &[u32]) -> String {
+    const WIDTH: usize = 30;
+    let total: u32 = seconds.iter().sum();
+    if total == 0 {
+        return "[no heart rate]".to_string();
+    }
+    let mut cells = String::new();
+    let mut used = 0usize;
+    let mut acc = 0u64;
+    for (i, &s) in seconds.iter().enumerate() {
+        acc += u64::from(s);
+        let upto = ((acc * WIDTH as u64) as f64 / f64::from(total)).round() as usize;
+        let digit = char::from_digit((i as u32 + 1) % 10, 10).unwrap_or('?');
+        for _ in used..upto {
+            cells.push(digit);
+        }
+        used = used.max(upto);
+    }
+    format!("[{cells}]")
+}
+
+fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result<()> {
+    let r = match item {
+        CheckItem::Judged(r) => r,
+        CheckItem::Failed {
+            source,
+            kind,
+            message,
+        } => {
+            return writeln!(
+                out,
+                "{source}: {} [{kind}]\n  {message}",
+                paint("ERROR", "1;31", color)
+            );
+        }
+    };
+    writeln!(out, "{} — {}", r.source, verdict_word(r.verdict, color))?;
+    let sport = match (&r.sport, &r.sub_sport) {
+        (Some(s), Some(sub)) => format!("{}/{}", s.as_str(), sub.as_str()),
+        (Some(s), None) => s.as_str().to_string(),
+        _ => "unknown sport".to_string(),
+    };
+    let pace_text = match (r.pace_s_per_km, r.gap_s_per_km) {
+        (Some(p), Some(g)) => format!(" · {} /km (GAP {} /km)", pace(p), pace(g)),
+        (Some(p), None) => format!(" · {} /km", pace(p)),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "  {sport} · {} · {} moving of {} · {:.2} km{pace_text}",
+        r.start_time,
+        duration(f64::from(r.moving_s)),
+        duration(r.elapsed_s),
+        r.distance_m / 1000.0
+    )?;
+    for reason in &r.reasons {
+        writeln!(
+            out,
+            "  {:>4} {}: {}",
+            severity_word(reason.severity),
+            reason.code.as_str(),
+            reason.message
+        )?;
+    }
+    if r.reasons.is_empty() {
+        writeln!(
+            out,
+            "  easy, short enough, steady, flat: a proper recovery run"
+        )?;
+    }
+    let hr = match (r.hr.avg_bpm, r.hr.max_bpm) {
+        (Some(a), Some(m)) => format!("HR avg {a:.0} · max {m:.0} bpm"),
+        _ => "no usable heart rate".to_string(),
+    };
+    let above = r.ceiling.share.map_or(String::new(), |s| {
+        format!(", {:.0} % of moving time above", s * 100.0)
+    });
+    writeln!(out, "  {hr} · ceiling {:.0} bpm{above}", r.ceiling.bpm)?;
+    let zone_parts: Vec<String> = r
+        .zones
+        .names
+        .iter()
+        .zip(&r.zones.seconds)
+        .map(|(n, s)| {
+            let total: u32 = r.zones.seconds.iter().sum();
+            let pct = if total > 0 {
+                f64::from(*s) * 100.0 / f64::from(total)
+            } else {
+                0.0
+            };
+            format!("{n} {pct:.0}%")
+        })
+        .collect();
+    writeln!(
+        out,
+        "  zones ({}) {} {}",
+        r.zones.model,
+        zone_bar(&r.zones.seconds),
+        zone_parts.join(" ")
+    )?;
+    let decoupling = r.decoupling_pct.map_or("decoupling n/a".to_string(), |d| {
+        format!("decoupling {d:.1} %")
+    });
+    let terrain = match (r.ascent_m, r.ascent_per_km_m, r.terrain) {
+        (Some(a), Some(k), Some(t)) => {
+            format!("ascent {a:.0} m ({k:.0} m/km, {})", terrain_word(t))
+        }
+        (_, _, Some(t)) => terrain_word(t).to_string(),
+        _ => "terrain unknown".to_string(),
+    };
+    writeln!(out, "  {decoupling} · {terrain} · surface {}", r.surface)?;
+    let t = &r.thresholds;
+    let mut used = Vec::new();
+    if let Some(z) = &t.zone_model {
+        used.push(format!("model {} ({})", z.value, z.source.describe()));
+    }
+    for (label, v) in [
+        ("max", &t.max_hr_bpm),
+        ("rest", &t.rest_hr_bpm),
+        ("LTHR", &t.lthr_bpm),
+    ] {
+        if let Some(v) = v {
+            used.push(format!("{label} {:.0} ({})", v.value, v.source.describe()));
+        }
+    }
+    if let Some(a) = &t.age_years {
+        used.push(format!("age {:.0} ({})", a.value, a.source.describe()));
+    }
+    used.push(format!(
+        "phase {} ({})",
+        t.phase.value,
+        t.phase.source.describe()
+    ));
+    writeln!(out, "  thresholds: {}", used.join(", "))
+}
+
+fn terrain_word(t: crate::metrics::TerrainClass) -> &'static str {
+    match t {
+        crate::metrics::TerrainClass::Flat => "flat",
+        crate::metrics::TerrainClass::Rolling => "rolling",
+        crate::metrics::TerrainClass::Hilly => "hilly",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_bar_reads_without_colour() {
+        assert_eq!(zone_bar(&[0, 30, 0]), format!("[{}]", "2".repeat(30)));
+        assert_eq!(
+            zone_bar(&[10, 10, 10]),
+            format!("[{}{}{}]", "1".repeat(10), "2".repeat(10), "3".repeat(10))
+        );
+        assert_eq!(zone_bar(&[0, 0]), "[no heart rate]");
+    }
+
+    #[test]
+    fn pace_and_duration() {
+        assert_eq!(pace(375.4), "6:15");
+        assert_eq!(duration(2112.0), "35:12");
+        assert_eq!(duration(3725.0), "1:02:05");
+    }
+}

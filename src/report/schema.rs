@@ -1,0 +1,231 @@
+//! Versioned wire types of `check` (and, later, `scan`) output, kept apart from the
+//! internal types so the JSON stays stable when the code moves. docs/output-schema.md
+//! documents every key.
+
+use serde::Serialize;
+
+use crate::analyze::Analysis;
+use crate::judge::{Reason, Verdict};
+use crate::metrics::{Decoupling, Load, TerrainClass};
+use crate::model::{Span, Sport, SubSport, Timestamp};
+use crate::profile::{Source, Sourced};
+
+/// Bumped on any incompatible change of the records below.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn round(v: f64, decimals: i32) -> f64 {
+    let p = 10f64.powi(decimals);
+    (v * p).round() / p
+}
+
+fn r1(v: Option<f64>) -> Option<f64> {
+    v.map(|v| round(v, 1))
+}
+
+fn r3(v: Option<f64>) -> Option<f64> {
+    v.map(|v| round(v, 3))
+}
+
+/// One judged activity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckRecord {
+    pub schema_version: u32,
+    pub source: String,
+    pub format: &'static str,
+    pub sport: Option<Sport>,
+    pub sub_sport: Option<SubSport>,
+    pub name: Option<String>,
+    pub device: Option<String>,
+    pub start_time: Timestamp,
+    pub elapsed_s: f64,
+    pub moving_s: u32,
+    pub distance_m: f64,
+    pub pace_s_per_km: Option<f64>,
+    pub gap_s_per_km: Option<f64>,
+    pub hr: HrRecord,
+    pub zones: ZonesRecord,
+    pub ceiling: CeilingRecord,
+    /// Pa:HR decoupling, % (null when not applicable: see `drift`).
+    pub decoupling_pct: Option<f64>,
+    pub cardiac_drift_pct: Option<f64>,
+    pub drift: Decoupling,
+    pub ascent_m: Option<f64>,
+    pub descent_m: Option<f64>,
+    pub ascent_per_km_m: Option<f64>,
+    pub steep_share: Option<f64>,
+    pub terrain: Option<TerrainClass>,
+    pub surface: &'static str,
+    pub surges: Vec<SurgeRecord>,
+    pub pace_variability_pct: Option<f64>,
+    pub trimp: Option<f64>,
+    pub hrss: Option<f64>,
+    pub thresholds: ThresholdsRecord,
+    pub verdict: Verdict,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HrRecord {
+    /// Mean usable moving HR, bpm.
+    pub avg_bpm: Option<f64>,
+    /// Max of the 5-s rolling median of usable HR, bpm.
+    pub max_bpm: Option<f64>,
+    /// Share of moving time with usable HR.
+    pub coverage: Option<f64>,
+    /// Share of moving time whose HR was excluded (dropouts, artifacts, cadence lock).
+    pub unreliable_share: Option<f64>,
+    pub cadence_lock_s: u32,
+    pub cadence_lock_spans: Vec<Span>,
+    pub dropout_s: u32,
+    pub artifact_s: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZonesRecord {
+    pub model: &'static str,
+    pub names: Vec<&'static str>,
+    /// Lower bound of each zone, bpm (the first zone starts at 0).
+    pub lower_bpm: Vec<f64>,
+    /// Moving seconds with usable HR in each zone.
+    pub seconds: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CeilingRecord {
+    pub bpm: f64,
+    pub above_s: u32,
+    pub share: Option<f64>,
+    pub spans: Vec<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurgeRecord {
+    pub start_s: u32,
+    pub end_s: u32,
+    pub mean_speed_ratio: f64,
+}
+
+/// A threshold with where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourcedValue<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+fn sourced<T: Clone, U>(s: &Option<Sourced<T>>, f: impl Fn(T) -> U) -> Option<SourcedValue<U>> {
+    s.as_ref().map(|s| SourcedValue {
+        value: f(s.value.clone()),
+        source: s.source.clone(),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdsRecord {
+    pub zone_model: Option<SourcedValue<&'static str>>,
+    pub max_hr_bpm: Option<SourcedValue<f64>>,
+    pub rest_hr_bpm: Option<SourcedValue<f64>>,
+    pub lthr_bpm: Option<SourcedValue<f64>>,
+    pub age_years: Option<SourcedValue<f64>>,
+    pub phase: SourcedValue<&'static str>,
+}
+
+impl CheckRecord {
+    pub fn of(a: &Analysis) -> CheckRecord {
+        let m = &a.metrics;
+        let c = &a.cleaning;
+        let moving = f64::from(m.moving_s);
+        let share = |s: u32| (m.moving_s > 0).then(|| round(f64::from(s) / moving, 3));
+        let drift = m.decoupling.drift();
+        let ceiling = m.ceiling.as_ref();
+        let p = &a.profile;
+        CheckRecord {
+            schema_version: SCHEMA_VERSION,
+            source: a.source.clone(),
+            format: a.format.as_str(),
+            sport: a.sport.clone(),
+            sub_sport: a.sub_sport.clone(),
+            name: a.name.clone(),
+            device: match (&a.manufacturer, &a.product) {
+                (Some(m), Some(p)) => Some(format!("{m}/{p}")),
+                (Some(x), None) | (None, Some(x)) => Some(x.clone()),
+                (None, None) => None,
+            },
+            start_time: a.start_time,
+            elapsed_s: round(a.elapsed_s, 1),
+            moving_s: m.moving_s,
+            distance_m: round(m.distance_m, 1),
+            pace_s_per_km: r1(m.avg_pace_s_per_km),
+            gap_s_per_km: r1(m.avg_gap_s_per_km),
+            hr: HrRecord {
+                avg_bpm: r1(m.avg_hr_bpm),
+                max_bpm: r1(m.max_hr_bpm),
+                coverage: r3(m.hr_coverage),
+                unreliable_share: share(m.moving_s.saturating_sub(m.hr_moving_s)),
+                cadence_lock_s: c.hr_cadence_lock_s,
+                cadence_lock_spans: c.cadence_lock_spans.clone(),
+                dropout_s: c.hr_missing_s,
+                artifact_s: c.hr_implausible_s + c.hr_spike_s,
+            },
+            zones: ZonesRecord {
+                model: a.zones.model.as_str(),
+                names: a.zones.names.clone(),
+                lower_bpm: a.zones.lower_bpm.iter().map(|v| round(*v, 1)).collect(),
+                seconds: m
+                    .zones
+                    .as_ref()
+                    .map(|z| z.seconds.clone())
+                    .unwrap_or_default(),
+            },
+            ceiling: CeilingRecord {
+                bpm: round(a.zones.ceiling_bpm, 1),
+                above_s: ceiling.map_or(0, |c| c.above_s),
+                share: r3(ceiling.and_then(|c| c.share)),
+                spans: ceiling.map(|c| c.spans.clone()).unwrap_or_default(),
+            },
+            decoupling_pct: r1(drift.map(|d| d.decoupling_pct)),
+            cardiac_drift_pct: r1(drift.map(|d| d.cardiac_drift_pct)),
+            drift: m.decoupling.clone(),
+            ascent_m: r1(m.terrain.ascent_m),
+            descent_m: r1(m.terrain.descent_m),
+            ascent_per_km_m: r1(m.terrain.ascent_per_km_m),
+            steep_share: r3(m.terrain.steep_share),
+            terrain: m.terrain.class,
+            surface: a.surface.as_str(),
+            surges: m
+                .surges
+                .iter()
+                .map(|s| SurgeRecord {
+                    start_s: s.span.start_s,
+                    end_s: s.span.end_s,
+                    mean_speed_ratio: round(s.mean_speed_ratio, 3),
+                })
+                .collect(),
+            pace_variability_pct: r1(m.gap_speed_cv_pct),
+            trimp: r1(m.load.trimp().map(|t| t.trimp)),
+            hrss: r1(match &m.load {
+                Load::Applicable(t) => t.hrss,
+                Load::NotApplicable(_) => None,
+            }),
+            thresholds: ThresholdsRecord {
+                zone_model: p.effective_zone_model().map(|z| SourcedValue {
+                    value: z.value.as_str(),
+                    source: z.source,
+                }),
+                max_hr_bpm: sourced(&p.max_hr_bpm, |v| round(v, 1)),
+                rest_hr_bpm: sourced(&p.rest_hr_bpm, |v| round(v, 1)),
+                lthr_bpm: sourced(&p.lthr_bpm, |v| round(v, 1)),
+                age_years: sourced(&p.age_years, |v| v),
+                phase: SourcedValue {
+                    value: match p.phase.value {
+                        crate::profile::Phase::Base => "base",
+                        crate::profile::Phase::Build => "build",
+                        crate::profile::Phase::Peak => "peak",
+                    },
+                    source: p.phase.source.clone(),
+                },
+            },
+            verdict: a.assessment.verdict,
+            reasons: a.assessment.reasons.clone(),
+        }
+    }
+}
