@@ -8,8 +8,10 @@ use crate::model::{AltitudeTreatment, Format, Second, SubSport};
 /// Centred moving-average half-widths, seconds: device (FIT) and GPS (GPX/TCX) altitude.
 pub const SMOOTH_HALF_DEVICE_S: usize = 5;
 pub const SMOOTH_HALF_GPS_S: usize = 15;
-/// Grade is rise over run across this much distance centred on the second, metres.
-pub const GRADE_WINDOW_M: f64 = 50.0;
+/// Grade is rise over run across this much distance centred on the second, metres
+/// (DOMAIN §5: 50–100 m; the upper end, since ±1 m of altitude noise over 50 m already
+/// reads as ±2 % and would make flat runs look steep).
+pub const GRADE_WINDOW_M: f64 = 100.0;
 /// Grades beyond this are clamped (Minetti's data range, ±45 %).
 pub const GRADE_LIMIT: f64 = 0.45;
 

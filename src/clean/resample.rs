@@ -103,12 +103,68 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
         seconds.push(second_of(s, t));
         prev = Some((s, t));
     }
+    fill_sparse(&mut seconds);
     derive_distance(&mut seconds);
     derive_speed(&mut seconds);
     Grid {
         t0,
         seconds,
         non_monotonic_samples: non_monotonic,
+    }
+}
+
+/// Devices that log GPS less often than other sensors (Suunto: position and distance
+/// every ~4 s, speed and HR every second) leave holes in some fields on an otherwise
+/// 1 Hz grid. Runs of at most [`MAX_FILL_S`] missing values between two known ones are
+/// filled linearly, for distance, altitude and position.
+fn fill_sparse(seconds: &mut [Second]) {
+    let lerp_f64 = |a: f64, b: f64, f: f64| a + (b - a) * f;
+    fill_field(
+        seconds,
+        |s| s.distance_m,
+        |s, v| s.distance_m = Some(v),
+        lerp_f64,
+    );
+    fill_field(
+        seconds,
+        |s| s.altitude_m,
+        |s, v| s.altitude_m = Some(v),
+        |a, b, f| a + (b - a) * f as f32,
+    );
+    fill_field(
+        seconds,
+        |s| s.position,
+        |s, v| s.position = Some(v),
+        |a, b, f| Position {
+            lat_deg: lerp_f64(a.lat_deg, b.lat_deg, f),
+            lon_deg: lerp_f64(a.lon_deg, b.lon_deg, f),
+        },
+    );
+}
+
+fn fill_field<T: Copy>(
+    seconds: &mut [Second],
+    get: impl Fn(&Second) -> Option<T>,
+    set: impl Fn(&mut Second, T),
+    lerp: impl Fn(T, T, f64) -> T,
+) {
+    let mut last: Option<(usize, u32, T)> = None;
+    for i in 0..seconds.len() {
+        let Some(here) = seconds.get(i) else { break };
+        let Some(v) = get(here) else { continue };
+        let t = here.t_s;
+        if let Some((j, tj, vj)) = last {
+            let gap = t - tj;
+            if i > j + 1 && gap <= MAX_FILL_S {
+                for k in j + 1..i {
+                    if let Some(s) = seconds.get_mut(k) {
+                        let f = f64::from(s.t_s - tj) / f64::from(gap);
+                        set(s, lerp(vj, v, f));
+                    }
+                }
+            }
+        }
+        last = Some((i, t, v));
     }
 }
 
@@ -190,6 +246,17 @@ mod tests {
         assert_eq!(g.seconds[1].distance_m, Some(3.0));
         // Speed from the central difference: 3 m/s in the steady stretch.
         assert_eq!(g.seconds[2].speed_mps, Some(3.0));
+    }
+
+    #[test]
+    fn sparse_gps_fields_are_filled_between_known_values() {
+        let s: Vec<Sample> = (0..9)
+            .map(|t| sample(t, Some(120), (t % 4 == 0).then_some(t as f64 * 2.0)))
+            .collect();
+        let g = to_grid(&s);
+        let d: Vec<Option<f64>> = g.seconds.iter().map(|s| s.distance_m).collect();
+        let want: Vec<Option<f64>> = (0..9).map(|t| Some(t as f64 * 2.0)).collect();
+        assert_eq!(d, want);
     }
 
     #[test]

@@ -175,7 +175,11 @@ mod tests {
             Verdict::Unknown
         );
         let a = Assessment::from_reasons(vec![r(TooShort, S::Info), r(TooHard, S::Fail)]);
-        assert_eq!(a.reasons[0].code, TooHard, "most severe first");
+        assert_eq!(
+            a.reasons.first().map(|r| r.code),
+            Some(TooHard),
+            "most severe first"
+        );
     }
 
     #[test]
