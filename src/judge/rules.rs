@@ -59,12 +59,14 @@ fn reason(
     threshold: Option<f64>,
     unit: &'static str,
 ) -> Reason {
+    // Three decimals keep output stable and readable; the message has the rounded text.
+    let round = |v: f64| (v * 1000.0).round() / 1000.0;
     Reason {
         code,
         severity,
         message,
-        value,
-        threshold,
+        value: value.map(round),
+        threshold: threshold.map(round),
         unit,
         spans: Vec::new(),
     }
