@@ -87,7 +87,7 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
     let mut pace_wander = Wander::new(0.98, spec.pace_variation);
     let mut hr_wander = Wander::new(0.9, spec.hr_noise_bpm);
     let mut cad_wander = Wander::new(0.9, 1.5);
-    let mut alt_wander = Wander::new(0.95, 0.3);
+    let mut alt_wander = Wander::new(0.95, spec.altitude_noise_m);
     let mut north_wander = Wander::new(0.9, spec.gps_noise_m);
     let mut east_wander = Wander::new(0.9, spec.gps_noise_m);
     let mut power_wander = Wander::new(0.8, 6.0);

@@ -130,6 +130,8 @@ pub struct RunSpec {
     pub loop_m: f64,
     /// Standard deviation of the position wander, metres.
     pub gps_noise_m: f64,
+    /// Standard deviation of the slow altitude wander (sensor noise), metres.
+    pub altitude_noise_m: f64,
     /// Altitude of the route's base, metres.
     pub base_altitude_m: f64,
     pub terrain: Terrain,
@@ -190,6 +192,7 @@ impl RunSpec {
             },
             loop_m: 2000.0,
             gps_noise_m: 1.0,
+            altitude_noise_m: 0.3,
             base_altitude_m: 408.0,
             terrain: Terrain::Flat,
             power: false,
@@ -247,6 +250,13 @@ impl RunSpec {
     /// Standard deviation of the slow pace wander, as a fraction of speed.
     pub fn pace_variation(mut self, fraction: f64) -> Self {
         self.pace_variation = fraction;
+        self
+    }
+
+    /// Standard deviations of the position and altitude wander, metres.
+    pub fn sensor_noise(mut self, gps_m: f64, altitude_m: f64) -> Self {
+        self.gps_noise_m = gps_m;
+        self.altitude_noise_m = altitude_m;
         self
     }
 
