@@ -478,7 +478,7 @@ pub(crate) fn scenario_files() -> Vec<ScenarioFile> {
                 base,
                 Pass,
                 &[],
-                "15 one-second spikes (+40–70 bpm) and six 3–8 s dropouts, all bridged by cleaning; the clean max HR stays at the true 129, not the raw ~190",
+                "15 one-second spikes (+40–70 bpm) and six 3–8 s dropouts, all bridged by cleaning; the clean max HR stays at the true 129, not the raw 194",
             )],
         ),
         file(
