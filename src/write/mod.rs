@@ -12,6 +12,7 @@
 pub mod fit;
 pub mod fixtures;
 pub mod gpx;
+pub mod scenarios;
 pub mod synth;
 pub mod tcx;
 

@@ -3,6 +3,7 @@
 
 use std::f64::consts::PI;
 
+use super::effects::{self, SURGE_CADENCE_SHARE};
 use super::{RunSpec, SplitMix64, Terrain};
 use crate::model::{
     Format, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent, TimerEventKind,
@@ -86,13 +87,16 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
     let mut pace_wander = Wander::new(0.98, spec.pace_variation);
     let mut hr_wander = Wander::new(0.9, spec.hr_noise_bpm);
     let mut cad_wander = Wander::new(0.9, 1.5);
-    let mut alt_wander = Wander::new(0.95, 0.3);
+    let mut alt_wander = Wander::new(0.95, spec.altitude_noise_m);
     let mut north_wander = Wander::new(0.9, spec.gps_noise_m);
     let mut east_wander = Wander::new(0.9, spec.gps_noise_m);
     let mut power_wander = Wander::new(0.8, 6.0);
 
     let mut pauses = spec.pauses.clone();
     pauses.sort_by_key(|p| p.at_s);
+    let mut standstills = spec.standstills.clone();
+    standstills.sort_by_key(|&(at, _)| at);
+    let spikes = effects::spike_plan(spec);
     let base_speed = 1000.0 / spec.pace_s_per_km.max(60.0);
     let duration = f64::from(spec.duration_s.max(1));
     let tau_s = (f64::from(spec.warmup_s) / 3.0).max(1.0);
@@ -115,15 +119,23 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
     // Heart rate after a pause rejoins the curve with this offset decaying (τ 20 s).
     let mut hr_offset = 0.0f64;
     let mut grade_smooth = 0.0f64;
+    // Extra bpm from surges, following the speed with a lag.
+    let mut surge_hr = 0.0f64;
     let mut pause_iter = pauses.iter().peekable();
+    let mut still_iter = standstills.iter().peekable();
+    // Seconds stood still with the timer running: timer time on top of `duration_s`.
+    let mut standing_s: u32 = 0;
 
     for moving_s in 0..=spec.duration_s {
         let t = f64::from(moving_s);
         let (height, grade) = spec.terrain.at(distance);
         grade_smooth += (grade - grade_smooth) / 30.0;
-        let hill_factor = (1.0 - 2.5 * grade).clamp(0.6, 1.3);
+        let (hill_factor, hill_in_hr) = effects::hill_effect(spec.hill_pacing, grade);
+        let surge = effects::surge_factor(spec, moving_s);
+        // A factor of exactly 1 leaves every product unchanged (runs without surges
+        // are byte-identical to before surges existed).
         let speed = quantise(
-            (base_speed * hill_factor * (1.0 + pace_wander.step(&mut rng))).max(0.5),
+            (base_speed * hill_factor * surge * (1.0 + pace_wander.step(&mut rng))).max(0.5),
             0.001,
         );
         if moving_s > 0 {
@@ -131,9 +143,26 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
         }
         let steady = spec.hr_start_bpm + (spec.hr_end_bpm - spec.hr_start_bpm) * t / duration;
         let warm = (spec.hr_initial_bpm - spec.hr_start_bpm) * (-t / tau_s).exp();
-        let hr = steady + warm + 80.0 * grade_smooth + hr_offset + hr_wander.step(&mut rng);
+        let hr_noise = hr_wander.step(&mut rng);
+        let hill_hr = if hill_in_hr { 80.0 * grade_smooth } else { 0.0 };
+        surge_hr = effects::surge_hr_step(surge_hr, surge);
+        let hr = steady + warm + hill_hr + hr_offset + hr_noise + surge_hr;
         hr_offset *= (-1.0f64 / 20.0).exp();
-        let cadence = (spec.cadence_spm * (1.0 - 0.5 * grade) + cad_wander.step(&mut rng)).round();
+        let cadence_mean = spec.cadence_spm * (1.0 + SURGE_CADENCE_SHARE * (surge - 1.0));
+        let cadence = (cadence_mean * (1.0 - 0.5 * grade) + cad_wander.step(&mut rng)).round();
+        // Cadence lock: the optical reading leaves the heart and sits on the step rate.
+        let lock = effects::lock_weight(spec, moving_s);
+        let locked_hr =
+            cadence + hr_noise.clamp(-effects::LOCK_SCATTER_BPM, effects::LOCK_SCATTER_BPM);
+        let reading = if lock > 0.0 {
+            hr + lock * (locked_hr - hr)
+        } else {
+            hr
+        };
+        let reading = match spikes.iter().find(|&&(at, _)| at == moving_s) {
+            Some(&(_, height)) => reading + height,
+            None => reading,
+        };
         let position = spec.gps.then(|| {
             position_on_loop(
                 spec,
@@ -160,11 +189,13 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
             altitude_m: altitude,
             distance_m: Some(snap(distance, 0.01, 2)),
             speed_mps: Some(snap(speed, 0.001, 3)),
-            hr_bpm: has_hr_at(moving_s).then(|| hr.round().clamp(30.0, 230.0) as u16),
+            hr_bpm: has_hr_at(moving_s).then(|| reading.round().clamp(30.0, 230.0) as u16),
             cadence_spm: Some(cadence.clamp(0.0, 254.0)),
             power_w: power,
         });
 
+        // Heart rate as the runner leaves this second (a pause or standstill lowers it).
+        let mut last_hr = hr;
         while let Some(pause) = pause_iter.next_if(|p| p.at_s <= moving_s) {
             if pause.at_s != moving_s || moving_s == spec.duration_s {
                 continue;
@@ -175,7 +206,7 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
                 time: Timestamp(spec.start.0 + stop * 1000),
                 kind: TimerEventKind::StopAll,
             });
-            let mut paused_hr = hr;
+            let mut paused_hr = last_hr;
             let resting = spec.hr_start_bpm - 25.0;
             for k in (stop + 1)..restart {
                 paused_hr = resting + (paused_hr - resting) * (-1.0f64 / 30.0).exp();
@@ -195,6 +226,7 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
                 });
             }
             hr_offset = paused_hr - (steady + warm);
+            last_hr = paused_hr;
             stopped_spans.push((stop, restart));
             events.push(TimerEvent {
                 time: Timestamp(spec.start.0 + restart * 1000),
@@ -202,6 +234,32 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
             });
             // The next moving second runs from the restart: its sample is 1 s later.
             elapsed = restart;
+        }
+        // Standing still with the timer running: samples at speed 0, no timer events.
+        while let Some(&(at_s, len_s)) = still_iter.next_if(|&&(at, _)| at <= moving_s) {
+            if at_s != moving_s || moving_s == spec.duration_s || len_s == 0 {
+                continue;
+            }
+            let mut still_hr = last_hr;
+            let resting = spec.hr_start_bpm - 25.0;
+            for k in (elapsed + 1)..=(elapsed + i64::from(len_s)) {
+                still_hr = resting + (still_hr - resting) * (-1.0f64 / 30.0).exp();
+                let noisy = still_hr + hr_wander.step(&mut rng);
+                samples.push(Sample {
+                    time: Timestamp(spec.start.0 + k * 1000),
+                    position,
+                    altitude_m: altitude,
+                    distance_m: Some(snap(distance, 0.01, 2)),
+                    speed_mps: Some(0.0),
+                    hr_bpm: has_hr_at(moving_s).then(|| noisy.round().clamp(30.0, 230.0) as u16),
+                    cadence_spm: Some(0.0),
+                    power_w: spec.power.then_some(0),
+                });
+            }
+            hr_offset = still_hr - (steady + warm);
+            last_hr = still_hr;
+            standing_s += len_s;
+            elapsed += i64::from(len_s);
         }
         elapsed += 1;
     }
@@ -213,7 +271,7 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
 
     let laps = build_laps(spec, &samples, &stopped_spans);
     let span_s = end.seconds_since(spec.start);
-    let timer_s = f64::from(spec.duration_s);
+    let timer_s = f64::from(spec.duration_s) + f64::from(standing_s);
     let distance_m = samples.last().and_then(|s| s.distance_m);
     let (avg_hr, max_hr) = hr_summary(&samples);
     let session = Session {

@@ -2,6 +2,13 @@
 //! properties (pace, heart-rate curve and drift, cadence, route, terrain, pauses, laps)
 //! for fixtures, scenario tests and benchmark inputs.
 //!
+//! Scripted events put one known fault into an otherwise steady run: pace surges
+//! ([`RunSpec::surge`]), optical cadence lock ([`RunSpec::cadence_lock`]), heart-rate
+//! spikes ([`RunSpec::hr_spikes`]) and dropouts ([`RunSpec::hr_gap`]), timer pauses
+//! ([`RunSpec::pause`]) and standing still with the timer running
+//! ([`RunSpec::standstill`]). A spec that uses none of them generates exactly the
+//! activity it generated before they existed.
+//!
 //! Everything comes from a [`RunSpec`] and its `seed` through an in-crate SplitMix64
 //! generator, so one spec always gives the same activity. Values are quantised to the
 //! FIT resolution (distance 0.01 m, speed 0.001 m/s, altitude 0.2 m, whole-bpm heart
@@ -23,6 +30,7 @@
 //! assert_eq!(run.elapsed_s, Some(1860.0));
 //! ```
 
+mod effects;
 mod generate;
 mod rng;
 
@@ -38,6 +46,34 @@ pub enum Terrain {
     /// Rolling hills: a sine of `amplitude_m` (half the peak-to-trough height) every
     /// `wavelength_m` of distance. Speed drops and heart rate rises on the climbs.
     Hilly { amplitude_m: f64, wavelength_m: f64 },
+}
+
+/// How speed (and heart rate) respond to grade on [`Terrain::Hilly`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HillPacing {
+    /// Speed × (1 − 2.5·grade) clamped to 0.6–1.3, heart rate + 80 bpm per unit of
+    /// (lagged) grade: a runner who pushes the climbs. The original behaviour.
+    #[default]
+    Linear,
+    /// Even metabolic effort: speed × Cr(0)/Cr(grade) with Minetti's (2002) energy cost
+    /// of running Cr (clamped to 0.3–2), heart rate unaffected by grade. Grade-adjusted
+    /// speed (Minetti) stays at the flat pace, so the hills show in ascent only — not
+    /// as surges, drift or intensity.
+    EvenEffort,
+}
+
+/// A pace pickup: from moving second `at_s`, for `len_s` seconds, speed × `speed_factor`
+/// (reached and left over 5 s ramps). Heart rate follows with a lag, towards
+/// +50 bpm per unit of extra factor (×1.3 → +15 bpm; rise τ 25 s, recovery τ 40 s), and
+/// cadence rises by 15 % of the extra factor (×1.3 → +4.5 %).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Surge {
+    /// Moving second the surge starts at.
+    pub at_s: u32,
+    /// Length, seconds.
+    pub len_s: u32,
+    /// Speed multiplier at full surge (> 1 for a pickup).
+    pub speed_factor: f64,
 }
 
 /// A timer pause: the watch's stop button after `at_s` seconds of moving time, the
@@ -59,8 +95,8 @@ pub struct Pause {
 pub struct RunSpec {
     /// First sample time (UTC).
     pub start: Timestamp,
-    /// Moving (timer) time, seconds; samples every second from 0 to `duration_s`
-    /// inclusive, pauses come on top.
+    /// Moving time, seconds; samples every second from 0 to `duration_s` inclusive.
+    /// Pauses and standstills come on top (standstills also count as timer time).
     pub duration_s: u32,
     /// Mean pace on the flat, seconds per km.
     pub pace_s_per_km: f64,
@@ -94,6 +130,8 @@ pub struct RunSpec {
     pub loop_m: f64,
     /// Standard deviation of the position wander, metres.
     pub gps_noise_m: f64,
+    /// Standard deviation of the slow altitude wander (sensor noise), metres.
+    pub altitude_noise_m: f64,
     /// Altitude of the route's base, metres.
     pub base_altitude_m: f64,
     pub terrain: Terrain,
@@ -101,6 +139,22 @@ pub struct RunSpec {
     pub power: bool,
     /// Timer pauses, in any order.
     pub pauses: Vec<Pause>,
+    /// Standing still with the timer running, `(at_s, len_s)`: after moving second
+    /// `at_s`, `len_s` samples at speed 0 (cadence 0, heart rate easing towards
+    /// `hr_start_bpm − 25`). They add to the timer time, not to `duration_s`.
+    pub standstills: Vec<(u32, u32)>,
+    /// Pace pickups.
+    pub surges: Vec<Surge>,
+    /// Optical cadence lock, `(from_s, len_s)` in moving time: the heart-rate reading
+    /// jumps onto the step rate (over 3 s), sits within ±2 bpm of it, and comes back to
+    /// the true curve (over 4 s) at the end.
+    pub cadence_locks: Vec<(u32, u32)>,
+    /// Number of one-second heart-rate spikes, +40 to +70 bpm above the true value, one
+    /// in each of `hr_spikes` equal slots of the run (placed by a stream of their own,
+    /// so the rest of the run is unchanged).
+    pub hr_spikes: u32,
+    /// How speed and heart rate respond to hills.
+    pub hill_pacing: HillPacing,
     /// Auto-lap distance, metres (`None`: one lap for the whole run).
     pub lap_m: Option<f64>,
     /// Heart-rate settings the watch stores in the file.
@@ -138,10 +192,16 @@ impl RunSpec {
             },
             loop_m: 2000.0,
             gps_noise_m: 1.0,
+            altitude_noise_m: 0.3,
             base_altitude_m: 408.0,
             terrain: Terrain::Flat,
             power: false,
             pauses: Vec::new(),
+            standstills: Vec::new(),
+            surges: Vec::new(),
+            cadence_locks: Vec::new(),
+            hr_spikes: 0,
+            hill_pacing: HillPacing::Linear,
             lap_m: Some(1000.0),
             watch_hr: None,
             name: None,
@@ -181,6 +241,25 @@ impl RunSpec {
         self
     }
 
+    /// The sub-sport alone (surface: trail, street, track, …).
+    pub fn sub_sport(mut self, sub_sport: Option<SubSport>) -> Self {
+        self.sub_sport = sub_sport;
+        self
+    }
+
+    /// Standard deviation of the slow pace wander, as a fraction of speed.
+    pub fn pace_variation(mut self, fraction: f64) -> Self {
+        self.pace_variation = fraction;
+        self
+    }
+
+    /// Standard deviations of the position and altitude wander, metres.
+    pub fn sensor_noise(mut self, gps_m: f64, altitude_m: f64) -> Self {
+        self.gps_noise_m = gps_m;
+        self.altitude_noise_m = altitude_m;
+        self
+    }
+
     /// A treadmill run: no positions, no altitude, sub-sport treadmill.
     pub fn treadmill(mut self) -> Self {
         self.gps = false;
@@ -213,6 +292,41 @@ impl RunSpec {
             duration_s,
             recording,
         });
+        self
+    }
+
+    /// Standing still for `len_s` seconds after moving second `at_s`, the timer running.
+    pub fn standstill(mut self, at_s: u32, len_s: u32) -> Self {
+        self.standstills.push((at_s, len_s));
+        self
+    }
+
+    /// A pace pickup of `speed_factor` for `len_s` seconds from moving second `at_s`.
+    pub fn surge(mut self, at_s: u32, len_s: u32, speed_factor: f64) -> Self {
+        self.surges.push(Surge {
+            at_s,
+            len_s,
+            speed_factor,
+        });
+        self
+    }
+
+    /// The heart-rate reading locks onto the step rate for `len_s` seconds from moving
+    /// second `at_s`.
+    pub fn cadence_lock(mut self, at_s: u32, len_s: u32) -> Self {
+        self.cadence_locks.push((at_s, len_s));
+        self
+    }
+
+    /// `count` one-second heart-rate spikes spread over the run.
+    pub fn hr_spikes(mut self, count: u32) -> Self {
+        self.hr_spikes = count;
+        self
+    }
+
+    /// How speed and heart rate respond to hills.
+    pub fn hill_pacing(mut self, pacing: HillPacing) -> Self {
+        self.hill_pacing = pacing;
         self
     }
 

@@ -1,0 +1,23 @@
+//! Regenerates the scenario fixtures: `cargo run --example make_scenarios [DIR]`
+//! (default: the crate's `fixtures/scenarios/`). Same code, same bytes; commit the
+//! result. `tests/check_scenarios.rs` judges every file with the built binary.
+
+use std::path::PathBuf;
+
+fn main() -> std::io::Result<()> {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join("scenarios")
+        });
+    let manifest = easyrun::write::scenarios::generate(&dir)?;
+    println!(
+        "wrote {} scenarios and manifest.json to {}",
+        manifest.scenarios.len(),
+        dir.display()
+    );
+    Ok(())
+}
