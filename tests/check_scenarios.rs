@@ -100,7 +100,7 @@ fn judge(exe: &str, dir: &Path, s: &Scenario) -> Vec<String> {
         .output()
         .unwrap_or_else(|e| panic!("cannot run {exe}: {e}"));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let expected_status = s.verdict.exit_code();
+    let expected_status = easyrun::write::scenarios::exit_code(s.verdict);
     if output.status.code() != Some(expected_status) {
         bad.push(format!(
             "exit status {:?}, expected {expected_status}; stderr: {}",

@@ -213,6 +213,25 @@ pub(crate) fn non_blank(text: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
+/// Activities of one document in document order (index, activity); when the document
+/// holds more than one activity each is named `{source}#{index}` so every activity of a
+/// batch has its own name.
+pub(crate) fn name_by_position(
+    activities: Vec<(usize, crate::model::RawActivity)>,
+    several: bool,
+    source: &str,
+) -> Vec<crate::model::RawActivity> {
+    activities
+        .into_iter()
+        .map(|(index, mut activity)| {
+            if several {
+                activity.source = format!("{source}#{index}");
+            }
+            activity
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

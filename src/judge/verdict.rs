@@ -1,11 +1,11 @@
 //! Verdicts and reasons: stable snake_case codes users and tools rely on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Span;
 
 /// The overall judgement of a recovery run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -27,7 +27,7 @@ impl Verdict {
 }
 
 /// Why: one code per clause of the coaching rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonCode {
     /// Intensity above the conversational ceiling.

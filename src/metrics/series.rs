@@ -39,16 +39,11 @@ pub(crate) fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     (n > 0).then(|| sum / n as f64)
 }
 
-/// Median (mean of the two middle values for an even count); `None` when empty.
-pub(crate) fn median(mut values: Vec<f64>) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    let mid = n / 2;
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => values.get(mid).copied(),
-        _ => Some((values.get(mid - 1)? + values.get(mid)?) / 2.0),
-    }
+/// Median (mean of the two middle values for an even count, statrs' order
+/// statistics); `None` when empty.
+pub(crate) fn median(values: Vec<f64>) -> Option<f64> {
+    use statrs::statistics::{Data, OrderStatistics};
+    (!values.is_empty()).then(|| Data::new(values).median())
 }
 
 /// For each point, `reduce` over the values of the points within `half_s` seconds of it

@@ -106,9 +106,11 @@ pub fn gap_speed_cv_pct(activity: &Activity) -> Option<f64> {
     if blocks.len() < 2 {
         return None;
     }
-    let mean = series::mean(blocks.iter().copied())?;
-    let variance = series::mean(blocks.iter().map(|b| (b - mean).powi(2)))?;
-    (mean > 0.0).then(|| 100.0 * variance.sqrt() / mean)
+    // Population statistics (statrs): the blocks are the whole run, not a sample of it.
+    use statrs::statistics::Statistics;
+    let mean = blocks.iter().mean();
+    let sd = blocks.iter().population_std_dev();
+    (mean > 0.0 && sd.is_finite()).then(|| 100.0 * sd / mean)
 }
 
 #[cfg(test)]

@@ -26,66 +26,16 @@ use crate::model::{RawActivity, Sport, SubSport, Timestamp};
 /// Tolerance for `moving_s`, seconds.
 pub const MOVING_TOLERANCE_S: f64 = 30.0;
 
-/// The verdict `easyrun check` must give (mirrors the judge's `Verdict`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Pass,
-    Warn,
-    Fail,
-    Unknown,
-}
+/// Expected verdicts and codes are the judge's own types, so a renamed code cannot
+/// drift apart from the manifest.
+pub use crate::judge::{ReasonCode as Code, Verdict};
 
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Warn => "warn",
-            Verdict::Fail => "fail",
-            Verdict::Unknown => "unknown",
-        }
-    }
-
-    /// The process exit status `easyrun check` ends with for one file with this verdict.
-    pub fn exit_code(self) -> i32 {
-        match self {
-            Verdict::Pass | Verdict::Warn => 0,
-            Verdict::Fail => 1,
-            Verdict::Unknown => 3,
-        }
-    }
-}
-
-/// A reason code (mirrors the judge's `ReasonCode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Code {
-    TooHard,
-    TooLong,
-    TooShort,
-    Surges,
-    HrDrift,
-    Hilly,
-    HardSurface,
-    HrUnreliable,
-    NoHr,
-    NotARun,
-}
-
-impl Code {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::TooHard => "too_hard",
-            Code::TooLong => "too_long",
-            Code::TooShort => "too_short",
-            Code::Surges => "surges",
-            Code::HrDrift => "hr_drift",
-            Code::Hilly => "hilly",
-            Code::HardSurface => "hard_surface",
-            Code::HrUnreliable => "hr_unreliable",
-            Code::NoHr => "no_hr",
-            Code::NotARun => "not_a_run",
-        }
+/// The process exit status `easyrun check` ends with for one file with this verdict.
+pub fn exit_code(verdict: Verdict) -> i32 {
+    match verdict {
+        Verdict::Pass | Verdict::Warn => 0,
+        Verdict::Fail => 1,
+        Verdict::Unknown => 3,
     }
 }
 
