@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod batch;
 pub mod clean;
 pub mod error;
+pub mod history;
 pub mod ingest;
 pub mod judge;
 pub mod metrics;
