@@ -97,6 +97,20 @@ impl HrZones {
         }
     }
 
+    /// Heart rate at or above which time counts as hard ("at or above threshold, Z4+",
+    /// DOMAIN §4): the lower bound of Z4 in the 5- and 7-zone models (80 % HRmax,
+    /// 80 % HRR, 95 % LTHR), Seiler's Z3 (88 % HRmax, above VT2); MAF has no threshold
+    /// zone, so 15 bpm above the MAF number stands in.
+    pub fn hard_bpm(&self) -> f64 {
+        let lower = |i: usize| self.lower_bpm.get(i).copied();
+        match self.model {
+            ZoneModel::Hrmax | ZoneModel::Hrr | ZoneModel::Lthr => lower(3),
+            ZoneModel::Seiler => lower(2),
+            ZoneModel::Maf => Some(self.ceiling_bpm + 15.0),
+        }
+        .unwrap_or(self.ceiling_bpm)
+    }
+
     /// Index of the zone holding `bpm`.
     pub fn zone_of(&self, bpm: f64) -> usize {
         self.lower_bpm
@@ -144,6 +158,9 @@ mod tests {
         assert_eq!(z.ceiling_bpm, 140.0);
         let z = HrZones::build(ZoneModel::Seiler, &p).unwrap_or_else(|_| unreachable!());
         assert!((z.ceiling_bpm - 155.8).abs() < 1e-9);
+        assert!((z.hard_bpm() - 167.2).abs() < 1e-9, "88 % of 190");
+        let z = HrZones::build(ZoneModel::Hrmax, &p).unwrap_or_else(|_| unreachable!());
+        assert_eq!(z.hard_bpm(), 152.0);
     }
 
     #[test]
