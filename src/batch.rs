@@ -3,6 +3,7 @@
 //! where parallelism is introduced; output is identical at any thread count.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -130,4 +131,27 @@ pub fn with_jobs<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
         Ok(pool) => pool.install(f),
         Err(_) => f(),
     }
+}
+
+/// [`map_files`] that also hands `per_result` the index of the result's file in `files`
+/// and counts finished files in `done` (a caller's progress display reads it; the
+/// library itself never prints).
+pub fn map_files_indexed<T, F>(files: &[PathBuf], done: &AtomicUsize, per_result: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize, IngestResult) -> T + Sync + Send,
+{
+    let per_file: Vec<Vec<T>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(index, path)| {
+            let out = ingest::read_path(path)
+                .into_iter()
+                .map(|r| per_result(index, r))
+                .collect();
+            done.fetch_add(1, Ordering::Relaxed);
+            out
+        })
+        .collect();
+    per_file.into_iter().flatten().collect()
 }

@@ -131,7 +131,7 @@ pub fn check(args: &CheckArgs) -> io::Result<Exit> {
 /// 2 any unreadable (precedence), 1 any fail (or warn when strict), 3 any unknown, else 0.
 fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
     let verdicts: Vec<Option<Verdict>> = items.iter().map(CheckItem::verdict).collect();
-    if verdicts.iter().any(Option::is_none) {
+    if items.iter().any(|i| matches!(i, CheckItem::Failed { .. })) {
         Exit::Unreadable
     } else if verdicts
         .iter()

@@ -125,11 +125,70 @@ pub fn clean_max_hr_bpm(activity: &Activity) -> Option<f64> {
     .reduce(f64::max)
 }
 
+/// Window and step of the sustained maximum, seconds.
+pub const SUSTAINED_WINDOW_S: u32 = 60;
+pub const SUSTAINED_STEP_S: u32 = 10;
+
+/// Highest median of usable moving HR over 60-s windows of the grid (windows start
+/// every 10 s and need at least 45 values): the history's max-HR evidence (DOMAIN §2:
+/// the highest 30–60 s rolling median after artifact removal, never the 1 Hz max).
+pub fn sustained_max_hr_bpm(activity: &Activity) -> Option<f64> {
+    let points = hr_points(activity);
+    let mut best: Option<f64> = None;
+    let mut lo = 0usize;
+    let mut start = points.first()?.t_s;
+    let last = points.last()?.t_s;
+    while start + SUSTAINED_WINDOW_S <= last + 1 {
+        while points.get(lo).is_some_and(|p| p.t_s < start) {
+            lo += 1;
+        }
+        let window: Vec<f64> = points
+            .get(lo..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|p| p.t_s < start + SUSTAINED_WINDOW_S)
+            .map(|p| p.value)
+            .collect();
+        if window.len() * 4 >= SUSTAINED_WINDOW_S as usize * 3 {
+            let m = series::median(window);
+            best = match (best, m) {
+                (Some(b), Some(m)) => Some(b.max(m)),
+                (b, m) => b.or(m),
+            };
+        }
+        start += SUSTAINED_STEP_S;
+    }
+    best
+}
+
+/// Moving seconds with usable HR at or above `bpm`.
+pub fn seconds_at_or_above(activity: &Activity, bpm: f64) -> u32 {
+    hr_points(activity).iter().filter(|p| p.value >= bpm).count() as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::metrics::testkit::{Columns, assert_close, assert_some_close};
     use crate::profile::{AthleteProfile, Source, Sourced, ZoneModel};
+
+    fn from_hr(hr: &[f32]) -> Columns {
+        let mut c = Columns::steady(hr.len(), 3.0, 0.0);
+        c.hr_bpm = hr.iter().map(|&h| Some(h)).collect();
+        c
+    }
+
+    #[test]
+    fn sustained_max_ignores_a_short_peak() {
+        // 10 min at 150 with a 20-s burst at 190: a 60-s median never sees the burst.
+        let hr: Vec<f32> = (0..600).map(|i| if (300..320).contains(&i) { 190.0 } else { 150.0 }).collect();
+        let a = from_hr(&hr).build();
+        assert_some_close(sustained_max_hr_bpm(&a), 150.0, 1e-9);
+        assert_eq!(seconds_at_or_above(&a, 180.0), 20);
+        // A sustained 2-min effort at 185 is found.
+        let hr: Vec<f32> = (0..600).map(|i| if (300..420).contains(&i) { 185.0 } else { 150.0 }).collect();
+        assert_some_close(sustained_max_hr_bpm(&from_hr(&hr).build()), 185.0, 1e-9);
+    }
 
     fn zones_max_200() -> HrZones {
         let profile = AthleteProfile {

@@ -23,7 +23,7 @@ pub enum CheckItem {
 impl CheckItem {
     pub fn verdict(&self) -> Option<Verdict> {
         match self {
-            CheckItem::Judged(r) => Some(r.verdict),
+            CheckItem::Judged(r) => r.verdict,
             CheckItem::Failed { .. } => None,
         }
     }
@@ -168,7 +168,8 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
             );
         }
     };
-    writeln!(out, "{} — {}", r.source, verdict_word(r.verdict, color))?;
+    let verdict = r.verdict.map_or("not judged".to_string(), |v| verdict_word(v, color));
+    writeln!(out, "{} — {verdict}", r.source)?;
     let sport = match (&r.sport, &r.sub_sport) {
         (Some(s), Some(sub)) => format!("{}/{}", s.as_str(), sub.as_str()),
         (Some(s), None) => s.as_str().to_string(),

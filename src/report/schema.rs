@@ -60,7 +60,8 @@ pub struct CheckRecord {
     pub trimp: Option<f64>,
     pub hrss: Option<f64>,
     pub thresholds: ThresholdsRecord,
-    pub verdict: Verdict,
+    /// `null` only in `scan` output, for runs that are not judged as recovery runs.
+    pub verdict: Option<Verdict>,
     pub reasons: Vec<Reason>,
 }
 
@@ -224,7 +225,7 @@ impl CheckRecord {
                     source: p.phase.source.clone(),
                 },
             },
-            verdict: a.assessment.verdict,
+            verdict: Some(a.assessment.verdict),
             reasons: a.assessment.reasons.clone(),
         }
     }
