@@ -12,6 +12,7 @@ use crate::model::{
 use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, require_zones, resolve,
 };
+use crate::report::series::{self, SeriesPoint};
 
 /// What the runner (or their config) told easyrun, shared by every activity of a batch.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +21,8 @@ pub struct Settings {
     /// The profile file and the label (path) reports name it by.
     pub profile_file: Option<(String, ProfileFile)>,
     pub rules: RuleSet,
+    /// Keep each run's downsampled curves (for charts; costs a few KB per run).
+    pub keep_series: bool,
 }
 
 /// The compact result of one activity: all a report needs, none of the samples.
@@ -41,6 +44,9 @@ pub struct Analysis {
     pub cleaning: CleaningReport,
     pub metrics: Metrics,
     pub assessment: Assessment,
+    /// Downsampled curves for drawing, when asked for.
+    #[serde(skip)]
+    pub series: Option<Vec<SeriesPoint>>,
 }
 
 /// Analyses one raw activity under `settings`.
@@ -58,7 +64,11 @@ pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, Profi
     );
     let zones = require_zones(&profile)?;
     let activity = clean::clean(raw);
-    Ok(analyze_clean(&activity, profile, zones, &settings.rules))
+    let mut analysis = analyze_clean(&activity, profile, zones, &settings.rules);
+    if settings.keep_series {
+        analysis.series = Some(series::downsample(&activity));
+    }
+    Ok(analysis)
 }
 
 /// Analyses a cleaned activity with resolved thresholds.
@@ -94,5 +104,6 @@ pub fn analyze_clean(
         cleaning: activity.cleaning.clone(),
         metrics,
         assessment,
+        series: None,
     }
 }

@@ -37,7 +37,7 @@ pub fn grade_adjusted_speed(speed_mps: f64, grade: f64) -> f64 {
 }
 
 /// A second's grade-adjusted speed, m/s (`None` without speed; flat without grade).
-pub(crate) fn gap_speed_mps(s: &Second) -> Option<f64> {
+pub fn gap_speed_mps(s: &Second) -> Option<f64> {
     let speed = f64::from(s.speed_mps?);
     Some(grade_adjusted_speed(speed, s.grade.map_or(0.0, f64::from)))
 }

@@ -163,7 +163,10 @@ pub fn sustained_max_hr_bpm(activity: &Activity) -> Option<f64> {
 
 /// Moving seconds with usable HR at or above `bpm`.
 pub fn seconds_at_or_above(activity: &Activity, bpm: f64) -> u32 {
-    hr_points(activity).iter().filter(|p| p.value >= bpm).count() as u32
+    hr_points(activity)
+        .iter()
+        .filter(|p| p.value >= bpm)
+        .count() as u32
 }
 
 #[cfg(test)]
@@ -181,12 +184,28 @@ mod tests {
     #[test]
     fn sustained_max_ignores_a_short_peak() {
         // 10 min at 150 with a 20-s burst at 190: a 60-s median never sees the burst.
-        let hr: Vec<f32> = (0..600).map(|i| if (300..320).contains(&i) { 190.0 } else { 150.0 }).collect();
+        let hr: Vec<f32> = (0..600)
+            .map(|i| {
+                if (300..320).contains(&i) {
+                    190.0
+                } else {
+                    150.0
+                }
+            })
+            .collect();
         let a = from_hr(&hr).build();
         assert_some_close(sustained_max_hr_bpm(&a), 150.0, 1e-9);
         assert_eq!(seconds_at_or_above(&a, 180.0), 20);
         // A sustained 2-min effort at 185 is found.
-        let hr: Vec<f32> = (0..600).map(|i| if (300..420).contains(&i) { 185.0 } else { 150.0 }).collect();
+        let hr: Vec<f32> = (0..600)
+            .map(|i| {
+                if (300..420).contains(&i) {
+                    185.0
+                } else {
+                    150.0
+                }
+            })
+            .collect();
         assert_some_close(sustained_max_hr_bpm(&from_hr(&hr).build()), 185.0, 1e-9);
     }
 

@@ -168,7 +168,9 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
             );
         }
     };
-    let verdict = r.verdict.map_or("not judged".to_string(), |v| verdict_word(v, color));
+    let verdict = r
+        .verdict
+        .map_or("not judged".to_string(), |v| verdict_word(v, color));
     writeln!(out, "{} — {verdict}", r.source)?;
     let sport = match (&r.sport, &r.sub_sport) {
         (Some(s), Some(sub)) => format!("{}/{}", s.as_str(), sub.as_str()),
