@@ -75,6 +75,7 @@ fn settings(p: &ProfileArgs) -> Result<Settings, ProfileError> {
         flags,
         profile_file,
         rules: RuleSet::default(),
+        keep_series: false,
     })
 }
 
