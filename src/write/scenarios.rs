@@ -87,7 +87,7 @@ pub(crate) enum Encoding {
 }
 
 /// Keeps the samples `every_s` seconds apart from the first one, and the last.
-fn thin(run: &mut RawActivity, every_s: i64) {
+pub(crate) fn thin(run: &mut RawActivity, every_s: i64) {
     let Some(t0) = run.samples.first().map(|s| s.time) else {
         return;
     };
