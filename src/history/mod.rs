@@ -9,6 +9,13 @@ use serde::Serialize;
 
 use crate::model::{LapIntensity, Sport, SubSport, Timestamp};
 
+pub mod classify;
+
+#[cfg(test)]
+mod testkit;
+
+pub use classify::{HistoryConfig, IntervalsRule, RaceRule, classify, is_running, usual_run_s};
+
 /// What history needs to know about one activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunFacts {
@@ -82,7 +89,10 @@ impl Class {
 
     /// Sessions a recovery run is meant to follow.
     pub fn is_long_or_hard(self) -> bool {
-        matches!(self, Class::Long | Class::Tempo | Class::Intervals | Class::Race)
+        matches!(
+            self,
+            Class::Long | Class::Tempo | Class::Intervals | Class::Race
+        )
     }
 }
 
@@ -99,7 +109,8 @@ pub enum Intent {
 /// The session a recovery run recovers from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecoversFrom {
-    /// Index of that session in the time-ordered list.
+    /// Index of that session in the time-ordered list (precisely: in the slice given to
+    /// [`classify()`], which the batch driver sorts by start time).
     pub index: usize,
     pub source: String,
     pub class: Class,
