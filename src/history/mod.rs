@@ -10,11 +10,13 @@ use serde::Serialize;
 use crate::model::{LapIntensity, Sport, SubSport, Timestamp};
 
 pub mod classify;
+pub mod max_hr;
 
 #[cfg(test)]
 mod testkit;
 
 pub use classify::{HistoryConfig, IntervalsRule, RaceRule, classify, is_running, usual_run_s};
+pub use max_hr::{MaxHrEstimate, estimate_max_hr};
 
 /// What history needs to know about one activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -55,6 +55,7 @@ pub(crate) trait Tweak {
     fn elapsed_min(self, min: u32) -> Self;
     fn with_laps(self, laps: Vec<LapFacts>) -> Self;
     fn sport(self, sport: Option<Sport>) -> Self;
+    fn sustained_max(self, bpm: Option<f64>) -> Self;
 }
 
 impl Tweak for RunFacts {
@@ -88,6 +89,11 @@ impl Tweak for RunFacts {
 
     fn sport(mut self, sport: Option<Sport>) -> Self {
         self.sport = sport;
+        self
+    }
+
+    fn sustained_max(mut self, bpm: Option<f64>) -> Self {
+        self.sustained_max_hr_bpm = bpm;
         self
     }
 }
