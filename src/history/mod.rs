@@ -11,12 +11,14 @@ use crate::model::{LapIntensity, Sport, SubSport, Timestamp};
 
 pub mod classify;
 pub mod max_hr;
+pub mod weekly;
 
 #[cfg(test)]
 mod testkit;
 
 pub use classify::{HistoryConfig, IntervalsRule, RaceRule, classify, is_running, usual_run_s};
 pub use max_hr::{MaxHrEstimate, estimate_max_hr};
+pub use weekly::{WeekSummary, iso_week, weekly};
 
 /// What history needs to know about one activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
