@@ -11,6 +11,7 @@ use crate::model::{LapIntensity, Sport, SubSport, Timestamp};
 
 pub mod classify;
 pub mod max_hr;
+pub mod summary;
 pub mod weekly;
 
 #[cfg(test)]
@@ -18,6 +19,7 @@ mod testkit;
 
 pub use classify::{HistoryConfig, IntervalsRule, RaceRule, classify, is_running, usual_run_s};
 pub use max_hr::{MaxHrEstimate, estimate_max_hr};
+pub use summary::{HistorySummary, RecoveryCounts, VerdictSummary, summarize};
 pub use weekly::{WeekSummary, iso_week, weekly};
 
 /// What history needs to know about one activity.
