@@ -9,6 +9,19 @@ use serde::Serialize;
 
 use crate::model::{LapIntensity, Sport, SubSport, Timestamp};
 
+pub mod classify;
+pub mod max_hr;
+pub mod summary;
+pub mod weekly;
+
+#[cfg(test)]
+mod testkit;
+
+pub use classify::{HistoryConfig, IntervalsRule, RaceRule, classify, is_running, usual_run_s};
+pub use max_hr::{MaxHrEstimate, estimate_max_hr};
+pub use summary::{HistorySummary, RecoveryCounts, VerdictSummary, summarize};
+pub use weekly::{WeekSummary, iso_week, weekly};
+
 /// What history needs to know about one activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunFacts {
@@ -82,7 +95,10 @@ impl Class {
 
     /// Sessions a recovery run is meant to follow.
     pub fn is_long_or_hard(self) -> bool {
-        matches!(self, Class::Long | Class::Tempo | Class::Intervals | Class::Race)
+        matches!(
+            self,
+            Class::Long | Class::Tempo | Class::Intervals | Class::Race
+        )
     }
 }
 
@@ -99,7 +115,8 @@ pub enum Intent {
 /// The session a recovery run recovers from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecoversFrom {
-    /// Index of that session in the time-ordered list.
+    /// Index of that session in the time-ordered list (precisely: in the slice given to
+    /// [`classify()`], which the batch driver sorts by start time).
     pub index: usize,
     pub source: String,
     pub class: Class,
