@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod model;
 pub mod profile;
 pub mod report;
+pub mod scan;
 pub mod write;
 
 pub use error::{IngestError, ReadError};

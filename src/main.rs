@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Inspect(args) => cli::inspect(args),
         Command::Check(args) => cli::check(args),
+        Command::Scan(args) => cli::scan(args),
     };
     match result {
         Ok(exit) => exit.into(),

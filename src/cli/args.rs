@@ -21,6 +21,62 @@ pub enum Command {
     /// Judge runs meant as recovery runs against the coaching rule: a verdict, reasons
     /// and the numbers behind them.
     Check(CheckArgs),
+    /// Scan a folder or export: classify every activity, find the recovery runs by their
+    /// place in the week (or their name) and judge them, week by week.
+    Scan(ScanArgs),
+}
+
+/// When `scan` exits non-zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only when a file could not be read (exit 2).
+    Error,
+    /// Also when a judged recovery run failed (exit 1).
+    Fail,
+    /// Also when one warned or could not be judged (exit 1 / 3).
+    Warn,
+    /// Never.
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Folders (recursive), files, .gz and .zip archives, Strava and Garmin exports.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormatArg::Text)]
+    pub format: ScanFormatArg,
+    /// Write to FILE (atomically: a temporary file renamed when complete).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// What makes the exit status non-zero.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Hours after the end of a long or hard session in which a run counts as a
+    /// recovery run.
+    #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
+    pub recovery_window_h: f64,
+    /// Words in an activity's name or type that mark it as a recovery run
+    /// (comma-separated; replaces the default list).
+    #[arg(long, value_name = "WORDS", value_delimiter = ',')]
+    pub recovery_words: Option<Vec<String>>,
+    /// No progress display.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Worker threads (0 = one per core). Output is the same for any value.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub jobs: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormatArg {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
 }
 
 /// The athlete profile, shared by `check` and the batch commands.

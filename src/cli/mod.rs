@@ -1,20 +1,29 @@
 //! What each command does with its arguments, and the exit codes.
 
 pub mod args;
+mod output;
+mod progress;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
 use easyrun::analyze::{Settings, analyze};
 use easyrun::batch;
+use easyrun::history::HistoryConfig;
+use easyrun::report::scan::{self as scan_report, ScanFormat};
+use easyrun::scan::{self, ScanConfig};
+
 use easyrun::ingest::IngestResult;
 use easyrun::judge::{RuleSet, Verdict};
 use easyrun::profile::{ProfileError, ProfileFlags, discover_profile_file};
 use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
 use easyrun::report::inspect::{self, InspectFormat};
 use easyrun::report::schema::CheckRecord;
+use progress::Progress;
 
-use args::{CheckArgs, InspectArgs, OutputFormat, ProfileArgs};
+use args::{CheckArgs, FailOn, InspectArgs, OutputFormat, ProfileArgs, ScanArgs, ScanFormatArg};
 
 /// Exit codes shared by all commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,5 +153,69 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
         Exit::Unknown
     } else {
         Exit::Ok
+    }
+}
+
+pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
+    let mut settings = match settings(&args.profile) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("easyrun: {e}");
+            return Ok(Exit::Unreadable);
+        }
+    };
+    settings.keep_series = false;
+    let mut history = HistoryConfig {
+        recovery_window_h: args.recovery_window_h,
+        ..HistoryConfig::default()
+    };
+    if let Some(words) = &args.recovery_words {
+        history.recovery_words = words.iter().map(|w| w.trim().to_lowercase()).collect();
+    }
+    let config = ScanConfig { settings, history };
+    let expanded = batch::expand(&args.paths);
+    let done = Arc::new(AtomicUsize::new(0));
+    let progress = Progress::start(Arc::clone(&done), expanded.files.len(), args.quiet);
+    let mut result = batch::with_jobs(args.jobs, || scan::scan(&expanded.files, &config, &done));
+    progress.finish();
+    for e in expanded.errors {
+        result.errors.push(scan::ScanError {
+            source: e.source_name.clone(),
+            kind: e.error.kind(),
+            message: e.to_string(),
+        });
+    }
+    result.errors.sort_by(|a, b| a.source.cmp(&b.source));
+    let format = match args.format {
+        ScanFormatArg::Text => ScanFormat::Text,
+        ScanFormatArg::Json => ScanFormat::Json,
+        ScanFormatArg::Jsonl => ScanFormat::Jsonl,
+        ScanFormatArg::Csv => ScanFormat::Csv,
+    };
+    output::write_output(args.output.as_deref(), |out| {
+        scan_report::write(out, &result, format)
+    })?;
+    Ok(scan_exit(&result, args.fail_on))
+}
+
+/// The exit status `check` would give, counted only from the `--fail-on` level up:
+/// `error` → 2 for unreadable files only; `fail` → also 1 for a failed recovery run;
+/// `warn` → also 1 for a warning and 3 for an unjudgeable one; `never` → 0.
+fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
+    let judged: Vec<Verdict> = scan
+        .entries
+        .iter()
+        .filter_map(|e| e.record.verdict)
+        .collect();
+    let any = |v: Verdict| judged.contains(&v);
+    match fail_on {
+        FailOn::Never => Exit::Ok,
+        _ if !scan.errors.is_empty() => Exit::Unreadable,
+        FailOn::Error => Exit::Ok,
+        FailOn::Fail if any(Verdict::Fail) => Exit::Fail,
+        FailOn::Fail => Exit::Ok,
+        FailOn::Warn if any(Verdict::Fail) || any(Verdict::Warn) => Exit::Fail,
+        FailOn::Warn if any(Verdict::Unknown) => Exit::Unknown,
+        FailOn::Warn => Exit::Ok,
     }
 }

@@ -37,7 +37,10 @@ impl Progress {
                 let filled = (n * width / total).min(width);
                 let bar: String = "#".repeat(filled) + &"-".repeat(width - filled);
                 let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\r[{bar}] {n}/{total} files · {rate:.0}/s · ETA {eta}  ");
+                let _ = write!(
+                    err,
+                    "\r[{bar}] {n}/{total} files · {rate:.0}/s · ETA {eta}  "
+                );
                 let _ = err.flush();
                 drop(err);
                 std::thread::sleep(Duration::from_millis(200));

@@ -2,5 +2,6 @@
 
 pub mod check;
 pub mod inspect;
+pub mod scan;
 pub mod schema;
 pub mod series;

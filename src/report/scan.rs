@@ -1,0 +1,340 @@
+//! `scan` output: a text table of runs plus the history summary, JSON (one document),
+//! JSONL (one object per activity, then errors and a summary object) and CSV (one row
+//! per activity, for spreadsheets). Renderers write to any `io::Write`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::history::{HistorySummary, MaxHrEstimate, WeekSummary};
+use crate::judge::Verdict;
+use crate::scan::{Duplicate, Entry, Scan, ScanError, Skipped};
+
+use super::check::{duration, pace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanFormat {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// The closing object of JSONL output and the `summary` of JSON output.
+#[derive(Debug, Serialize)]
+pub struct SummaryRecord<'a> {
+    pub schema_version: u32,
+    pub files: usize,
+    pub activities: usize,
+    pub skipped: usize,
+    pub errors: usize,
+    pub duplicates: &'a [Duplicate],
+    pub max_hr_estimate: Option<&'a MaxHrEstimate>,
+    #[serde(flatten)]
+    pub history: &'a HistorySummary,
+    pub weeks: &'a [WeekSummary],
+}
+
+fn summary_record(scan: &Scan) -> SummaryRecord<'_> {
+    SummaryRecord {
+        schema_version: super::schema::SCHEMA_VERSION,
+        files: scan.files,
+        activities: scan.entries.len(),
+        skipped: scan.skipped.len(),
+        errors: scan.errors.len(),
+        duplicates: &scan.duplicates,
+        max_hr_estimate: scan.max_hr_estimate.as_ref(),
+        history: &scan.summary,
+        weeks: &scan.weeks,
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    source: &'a str,
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    kind: &'a str,
+    message: &'a str,
+}
+
+fn error_line(e: &ScanError) -> ErrorLine<'_> {
+    ErrorLine {
+        source: &e.source,
+        error: ErrorBody {
+            kind: e.kind,
+            message: &e.message,
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    schema_version: u32,
+    activities: &'a [Entry],
+    errors: Vec<ErrorLine<'a>>,
+    skipped: &'a [Skipped],
+    summary: SummaryRecord<'a>,
+}
+
+/// Writes `scan` in `format`.
+pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result<()> {
+    let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
+    match format {
+        ScanFormat::Jsonl => {
+            for e in &scan.entries {
+                json(out, e)?;
+                out.write_all(b"\n")?;
+            }
+            for e in &scan.errors {
+                json(out, &error_line(e))?;
+                out.write_all(b"\n")?;
+            }
+            json(out, &Summary(summary_record(scan)))?;
+            out.write_all(b"\n")
+        }
+        ScanFormat::Json => {
+            let doc = JsonDocument {
+                schema_version: super::schema::SCHEMA_VERSION,
+                activities: &scan.entries,
+                errors: scan.errors.iter().map(error_line).collect(),
+                skipped: &scan.skipped,
+                summary: summary_record(scan),
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+            out.write_all(b"\n")
+        }
+        ScanFormat::Csv => write_csv(out, scan),
+        ScanFormat::Text => write_text(out, scan),
+    }
+}
+
+/// `{"summary": {...}}`: the JSONL closing line says what it is.
+struct Summary<'a>(SummaryRecord<'a>);
+
+impl Serialize for Summary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("summary", &self.0)?;
+        m.end()
+    }
+}
+
+mod erased {
+    //! One `write_to` for the several record types JSONL mixes.
+    use std::io::{self, Write};
+
+    pub trait Ser {
+        fn write_to(&self, out: &mut dyn Write) -> io::Result<()>;
+    }
+
+    impl<T: serde::Serialize> Ser for T {
+        fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+            serde_json::to_writer(out, self).map_err(io::Error::other)
+        }
+    }
+}
+
+/// RFC 4180 field: quoted when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+const CSV_HEADER: &[&str] = &[
+    "source",
+    "start_time",
+    "sport",
+    "name",
+    "class",
+    "judged",
+    "verdict",
+    "reasons",
+    "recovers_from",
+    "hours_since_end",
+    "moving_s",
+    "distance_m",
+    "pace_s_per_km",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "ceiling_bpm",
+    "above_ceiling_share",
+    "decoupling_pct",
+    "ascent_m",
+    "terrain",
+    "surface",
+    "surges",
+    "trimp",
+];
+
+fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
+    writeln!(out, "{}", CSV_HEADER.join(","))?;
+    for e in &scan.entries {
+        let r = &e.record;
+        let p = &e.placement;
+        let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
+        let row = [
+            csv_field(&r.source),
+            r.start_time.to_string(),
+            opt(r.sport.as_ref().map(|s| s.as_str().to_string())),
+            csv_field(r.name.as_deref().unwrap_or("")),
+            p.class.as_str().to_string(),
+            e.judged.to_string(),
+            opt(r.verdict.map(|v| v.as_str())),
+            reasons.join(";"),
+            csv_field(p.recovers_from.as_ref().map_or("", |f| f.source.as_str())),
+            opt(p.recovers_from.as_ref().map(|f| format!("{:.1}", f.hours_since_end))),
+            r.moving_s.to_string(),
+            r.distance_m.to_string(),
+            opt(r.pace_s_per_km),
+            opt(r.hr.avg_bpm),
+            opt(r.hr.max_bpm),
+            r.ceiling.bpm.to_string(),
+            opt(r.ceiling.share),
+            opt(r.decoupling_pct),
+            opt(r.ascent_m),
+            opt(r.terrain.map(|t| serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())),
+            r.surface.to_string(),
+            r.surges.len().to_string(),
+            opt(r.trimp),
+        ];
+        writeln!(out, "{}", row.join(","))?;
+    }
+    Ok(())
+}
+
+fn verdict_text(v: Option<Verdict>) -> &'static str {
+    match v {
+        Some(Verdict::Pass) => "PASS",
+        Some(Verdict::Warn) => "WARN",
+        Some(Verdict::Fail) => "FAIL",
+        Some(Verdict::Unknown) => "UNKNOWN",
+        None => "-",
+    }
+}
+
+fn write_text(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  {}",
+        "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR", "source · reasons"
+    )?;
+    for e in &scan.entries {
+        let r = &e.record;
+        let start = r.start_time.to_string();
+        let start = start.get(..16).unwrap_or(&start).replace('T', " ");
+        let mut tail = r.source.clone();
+        if !r.reasons.is_empty() {
+            let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
+            tail.push_str(&format!(" · {}", codes.join(", ")));
+        }
+        if let Some(f) = &e.placement.recovers_from {
+            tail.push_str(&format!(
+                " · after {} ({:.0} h)",
+                f.class.as_str(),
+                f.hours_since_end
+            ));
+        }
+        writeln!(
+            out,
+            "{:<17} {:<9} {:<8} {:>8} {:>7.2} {:>6} {:>4}  {}",
+            start,
+            e.placement.class.as_str(),
+            verdict_text(r.verdict),
+            duration(f64::from(r.moving_s)),
+            r.distance_m / 1000.0,
+            r.pace_s_per_km.map(pace).unwrap_or_else(|| "-".into()),
+            r.hr.avg_bpm.map_or("-".to_string(), |h| format!("{h:.0}")),
+            tail
+        )?;
+    }
+    writeln!(out)?;
+    let s = &scan.summary;
+    let classes: Vec<String> = s
+        .by_class
+        .iter()
+        .map(|(c, n)| format!("{} {n}", c.as_str()))
+        .collect();
+    writeln!(
+        out,
+        "{} activities from {} files: {}",
+        scan.entries.len(),
+        scan.files,
+        classes.join(", ")
+    )?;
+    let r = &s.recovery;
+    let top: Vec<String> = r
+        .top_reasons
+        .iter()
+        .take(3)
+        .map(|(code, n)| format!("{code} ×{n}"))
+        .collect();
+    writeln!(
+        out,
+        "recovery runs judged: {} — pass {}, warn {}, fail {}, unknown {}{}",
+        r.judged,
+        r.pass,
+        r.warn,
+        r.fail,
+        r.unknown,
+        if top.is_empty() {
+            String::new()
+        } else {
+            format!(" · most common: {}", top.join(", "))
+        }
+    )?;
+    if let Some(est) = &scan.max_hr_estimate {
+        writeln!(
+            out,
+            "max HR not configured: estimated {:.0} bpm from the history (highest sustained HR, {})",
+            est.bpm, est.from_source
+        )?;
+    }
+    if !scan.weeks.is_empty() {
+        writeln!(out, "\nweek      runs  time     km     below ceiling (80/20)")?;
+        for w in &scan.weeks {
+            writeln!(
+                out,
+                "{}-W{:02}  {:>4}  {:>7}  {:>5.1}  {}",
+                w.iso_year,
+                w.iso_week,
+                w.runs,
+                duration(w.moving_s as f64),
+                w.distance_m / 1000.0,
+                w.below_share
+                    .map_or("-".to_string(), |b| format!("{:.0} %", b * 100.0))
+            )?;
+        }
+    }
+    if !scan.duplicates.is_empty() {
+        writeln!(out, "\n{} duplicates left out:", scan.duplicates.len())?;
+        for d in &scan.duplicates {
+            writeln!(out, "  {} (same run as {})", d.source, d.duplicate_of)?;
+        }
+    }
+    if !scan.skipped.is_empty() {
+        writeln!(
+            out,
+            "\n{} files or members skipped (not activities: settings, monitoring, routes…)",
+            scan.skipped.len()
+        )?;
+    }
+    if !scan.errors.is_empty() {
+        writeln!(out, "\n{} errors:", scan.errors.len())?;
+        for e in &scan.errors {
+            writeln!(out, "  {} [{}]", e.message, e.kind)?;
+        }
+    }
+    Ok(())
+}
