@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::error::{IngestError, ReadError};
-use crate::ingest::{self, IngestResult};
+use crate::ingest::{self, IngestResult, export};
 
 /// Extensions of files that sit beside activities in exports (Strava's
 /// `activities.csv`, manifests, photos) and are never activities. Only folder walks
@@ -26,19 +26,22 @@ pub struct Expanded {
     pub files: Vec<PathBuf>,
     /// Folders that could not be listed.
     pub errors: Vec<IngestError>,
-    /// Files skipped in folder walks because their extension marks them as no activity.
+    /// Files skipped in folder walks because their extension marks them as no activity,
+    /// or because they are the routes of a Strava export (the layout rule in
+    /// [`crate::ingest::export`]), sorted.
     pub skipped: Vec<PathBuf>,
 }
 
 /// Expands `paths` (files and folders, recursively) into a sorted list of files. Folders
 /// that cannot be listed become errors; symlink loops are walked once; hidden entries
-/// (`.name`) in folders are passed over.
+/// (`.name`) in folders are passed over; files under a `routes/` folder that sits beside
+/// an `activities.csv` (a Strava export's routes) are skipped.
 pub fn expand(paths: &[PathBuf]) -> Expanded {
     let mut out = Expanded::default();
     let mut seen_dirs = HashSet::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut seen_dirs, &mut out);
+            walk(path, &mut seen_dirs, false, &mut out);
         } else {
             out.files.push(path.clone());
         }
@@ -55,7 +58,9 @@ fn is_not_activity(path: &Path) -> bool {
         .is_some_and(|e| NOT_ACTIVITY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Expanded) {
+/// Walks `dir` into `out`; with `skip_all` every file found goes to `skipped` (the
+/// routes of a Strava export).
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, skip_all: bool, out: &mut Expanded) {
     let io_error = |e: std::io::Error| {
         IngestError::new(
             dir.display().to_string(),
@@ -95,13 +100,15 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Expanded) {
         }
     }
     children.sort();
-    for child in children {
+    for child in &children {
         if child.is_dir() {
-            walk(&child, seen, out);
-        } else if is_not_activity(&child) {
-            out.skipped.push(child);
+            // Strava layout rule (ingest::export): routes/ beside activities.csv.
+            let routes = skip_all || export::is_routes_folder_of_export(&children, child);
+            walk(child, seen, routes, out);
+        } else if skip_all || is_not_activity(child) {
+            out.skipped.push(child.clone());
         } else {
-            out.files.push(child);
+            out.files.push(child.clone());
         }
     }
 }

@@ -36,6 +36,10 @@ pub enum ReadError {
     TooLarge { what: String, limit_bytes: u64 },
     #[error("cannot read: {message}")]
     Io { message: String },
+    /// An export's metadata file (Strava `activities.csv`) that cannot be parsed; the
+    /// activities beside it are still read, only without labels.
+    #[error("bad export metadata: {message}")]
+    BadMetadata { message: String },
 }
 
 impl ReadError {
@@ -53,6 +57,7 @@ impl ReadError {
             ReadError::CorruptArchive { .. } => "corrupt_archive",
             ReadError::TooLarge { .. } => "too_large",
             ReadError::Io { .. } => "io",
+            ReadError::BadMetadata { .. } => "bad_metadata",
         }
     }
 }

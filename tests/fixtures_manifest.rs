@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use easyrun::RawActivity;
+use easyrun::batch;
 use easyrun::ingest::read_path;
 use easyrun::write::fixtures::{
     self, AVG_HR_TOLERANCE_BPM, DISTANCE_TOLERANCE_M, ExpectedActivity, Manifest,
@@ -65,9 +66,19 @@ fn manifest_covers_every_fixture_file() {
             "{} is listed twice",
             entry.path
         );
+        let kinds = [
+            entry.error.is_some(),
+            !entry.activities.is_empty(),
+            entry.skipped,
+        ];
         assert!(
-            entry.error.is_some() == entry.activities.is_empty(),
-            "{}: needs exactly one of error / activities",
+            kinds.iter().filter(|k| **k).count() == 1,
+            "{}: needs exactly one of error / activities / skipped",
+            entry.path
+        );
+        assert!(
+            entry.member_errors.is_empty() || !entry.activities.is_empty(),
+            "{}: member_errors come with activities",
             entry.path
         );
     }
@@ -183,15 +194,46 @@ fn check(a: &RawActivity, e: &ExpectedActivity) -> Vec<String> {
     bad
 }
 
+/// `/`-separated paths relative to `dir`.
+fn relative(dir: &Path, paths: &[PathBuf]) -> BTreeSet<String> {
+    paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).ok())
+        .map(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
 #[test]
 fn every_fixture_reads_as_the_manifest_says() {
     let manifest = load_manifest();
     let dir = fixtures_dir();
+    let walk = batch::expand(std::slice::from_ref(&dir));
+    let (walked, passed_over) = (relative(&dir, &walk.files), relative(&dir, &walk.skipped));
     let mut failures = Vec::new();
     let mut checked = 0usize;
     for entry in &manifest.files {
-        let results = read_path(&dir.join(&entry.path));
         checked += 1;
+        // A folder walk reads the activity files and passes over the skipped ones.
+        let (expected_in, other) = if entry.skipped {
+            (&passed_over, &walked)
+        } else {
+            (&walked, &passed_over)
+        };
+        if !expected_in.contains(&entry.path) || other.contains(&entry.path) {
+            failures.push(format!(
+                "{}: skipped {} in the manifest, not so in the folder walk",
+                entry.path, entry.skipped
+            ));
+        }
+        if entry.skipped {
+            continue;
+        }
+        let results = read_path(&dir.join(&entry.path));
         if let Some(kind) = &entry.error {
             let kinds: Vec<String> = results
                 .iter()
@@ -205,22 +247,38 @@ fn every_fixture_reads_as_the_manifest_says() {
             }
             continue;
         }
-        if results.len() != entry.activities.len() {
+        if results.len() != entry.activities.len() + entry.member_errors.len() {
             failures.push(format!(
-                "{}: expected {} activities, got {} results",
+                "{}: expected {} activities and {} member errors, got {} results",
                 entry.path,
                 entry.activities.len(),
+                entry.member_errors.len(),
                 results.len()
             ));
         }
-        for (i, (result, expected)) in results.iter().zip(&entry.activities).enumerate() {
-            match result {
-                Err(e) => failures.push(format!("{} #{i}: {e}", entry.path)),
-                Ok(activity) => {
-                    for problem in check(activity, expected) {
-                        failures.push(format!("{} #{i}: {problem}", entry.path));
-                    }
-                }
+        let errors: Vec<(String, String)> = results
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|e| (e.source_name.clone(), e.error.kind().to_string()))
+            .collect();
+        let expected_errors = entry.member_errors.iter().map(|m| (&m.member, &m.error));
+        if errors.len() != entry.member_errors.len()
+            || !errors
+                .iter()
+                .zip(expected_errors)
+                .all(|((source, kind), (member, want))| {
+                    source.ends_with(member.as_str()) && kind == want
+                })
+        {
+            failures.push(format!(
+                "{}: member errors {errors:?}, expected {:?}",
+                entry.path, entry.member_errors
+            ));
+        }
+        let read: Vec<&RawActivity> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        for (i, (activity, expected)) in read.iter().zip(&entry.activities).enumerate() {
+            for problem in check(activity, expected) {
+                failures.push(format!("{} #{i}: {problem}", entry.path));
             }
         }
     }

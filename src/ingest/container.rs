@@ -1,7 +1,7 @@
 //! Containers: gzip and zip (Strava and Garmin exports), with decompressed-size caps so
 //! a zip or gzip bomb becomes a `too_large` error instead of an exhausted machine.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 
 use crate::error::ReadError;
 
@@ -25,13 +25,27 @@ pub struct Member {
 
 /// Reads the file members of a zip archive in archive order (directories skipped).
 pub fn zip_members(bytes: &[u8], limit_bytes: u64) -> Result<Vec<Member>, ReadError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::CorruptArchive {
-            message: format!("zip: {e}"),
-        })?;
+    zip_members_where(Cursor::new(bytes), limit_bytes, |_| true)
+}
+
+/// Reads the file members of the zip archive in `reader` whose names `wanted` accepts,
+/// in archive order (directories skipped). Names come from the central directory, so
+/// members not wanted are never decompressed: a Strava export's `activities.csv` is
+/// read without inflating the gigabytes beside it.
+pub fn zip_members_where<R: Read + Seek>(
+    reader: R,
+    limit_bytes: u64,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<Member>, ReadError> {
+    let mut archive = zip::ZipArchive::new(reader).map_err(|e| ReadError::CorruptArchive {
+        message: format!("zip: {e}"),
+    })?;
     let mut members = Vec::new();
     let mut total: u64 = 0;
     for index in 0..archive.len() {
+        if central_name(&archive, index).is_some_and(|name| !wanted(&name)) {
+            continue;
+        }
         let mut file = match archive.by_index(index) {
             Ok(file) => file,
             Err(e) => {
@@ -64,6 +78,19 @@ pub fn zip_members(bytes: &[u8], limit_bytes: u64) -> Result<Vec<Member>, ReadEr
         members.push(Member { name, bytes: read });
     }
     Ok(members)
+}
+
+/// A member's name as the central directory states it (the same name
+/// [`zip_members_where`] gives the member once opened); `None` when the index is out of
+/// range.
+fn central_name<R: Read + Seek>(archive: &zip::ZipArchive<R>, index: usize) -> Option<String> {
+    match archive.name_for_index(index)? {
+        Ok(name) => Some(name.into_owned()),
+        Err(_) => archive
+            .file_names_raw()
+            .nth(index)
+            .map(|raw| String::from_utf8_lossy(raw).into_owned()),
+    }
 }
 
 /// Reads `reader` to the end, failing with `TooLarge` past `limit_bytes`.

@@ -3,6 +3,7 @@
 //! readers. The only stage that can fail on a file.
 
 pub mod container;
+pub mod export;
 pub mod fit;
 pub mod gpx;
 pub mod sniff;
@@ -102,8 +103,14 @@ fn read_nested(source: &str, bytes: &[u8], limits: Limits, depth: u8, out: &mut 
         },
         Kind::Zip => match container::zip_members(bytes, limits.max_decompressed_bytes) {
             Ok(members) => {
+                // Strava exports: the metadata and routes/ are no activities (export.rs).
+                let layout = export::ZipLayout::of(members.iter().map(|m| m.name.as_str()));
                 for member in members {
                     let name = format!("{source}/{}", member.name);
+                    if let Some(not_activity) = layout.not_an_activity(&member.name) {
+                        out.push(Err(IngestError::new(name, not_activity)));
+                        continue;
+                    }
                     match member.bytes {
                         Ok(inner) => read_nested(&name, &inner, limits, depth + 1, out),
                         Err(e) => out.push(Err(IngestError::new(name, e))),
