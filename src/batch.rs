@@ -9,15 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::error::{IngestError, ReadError};
-use crate::ingest::{self, IngestResult, export};
-
-/// Extensions of files that sit beside activities in exports (Strava's
-/// `activities.csv`, manifests, photos) and are never activities. Only folder walks
-/// skip them; a file named on the command line is always read and sniffed by content.
-const NOT_ACTIVITY_EXTENSIONS: &[&str] = &[
-    "csv", "json", "jsonl", "txt", "md", "html", "htm", "jpg", "jpeg", "png", "gif", "pdf", "toml",
-    "yaml", "yml",
-];
+use crate::ingest::{self, IngestResult, export, sniff};
 
 /// The files a walk found, and what it passed over.
 #[derive(Debug, Default)]
@@ -52,10 +44,12 @@ pub fn expand(paths: &[PathBuf]) -> Expanded {
     out
 }
 
+/// Only folder walks skip side files by name; a file named on the command line is
+/// always read and sniffed by content.
 fn is_not_activity(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| NOT_ACTIVITY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(sniff::is_side_file_name)
 }
 
 /// Walks `dir` into `out`; with `skip_all` every file found goes to `skipped` (the

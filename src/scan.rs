@@ -20,6 +20,7 @@ use crate::history::{
     VerdictSummary, WeekSummary,
 };
 use crate::ingest::IngestResult;
+use crate::ingest::export::{Label, Labels};
 use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use crate::model::{Format, RawActivity, Timestamp};
 use crate::profile::{ProfileError, Source, Sourced, require_zones, resolve};
@@ -148,14 +149,25 @@ fn base_facts(raw: &RawActivity, activity: &crate::model::Activity) -> RunFacts 
 }
 
 /// Analyses `raw`; `fallback_max_hr` is the history's estimate (pass 2).
-fn digest(file_index: usize, raw: &RawActivity, settings: &Settings, fallback_max_hr: Option<f64>) -> Digest {
+fn digest(
+    file_index: usize,
+    raw: &RawActivity,
+    settings: &Settings,
+    fallback_max_hr: Option<f64>,
+) -> Digest {
     let activity = clean::clean(raw);
     let mut facts = base_facts(raw, &activity);
     let (label, file) = match &settings.profile_file {
         Some((label, file)) => (label.as_str(), Some(file)),
         None => ("", None),
     };
-    let mut profile = resolve(&settings.flags, file, label, raw.watch_hr.as_ref(), raw.start_time);
+    let mut profile = resolve(
+        &settings.flags,
+        file,
+        label,
+        raw.watch_hr.as_ref(),
+        raw.start_time,
+    );
     if profile.max_hr_bpm.is_none()
         && let Some(bpm) = fallback_max_hr
     {
@@ -192,7 +204,12 @@ fn digest(file_index: usize, raw: &RawActivity, settings: &Settings, fallback_ma
     }
 }
 
-fn outcome(file_index: usize, result: IngestResult, settings: &Settings, fallback: Option<f64>) -> Outcome {
+fn outcome(
+    file_index: usize,
+    result: IngestResult,
+    settings: &Settings,
+    fallback: Option<f64>,
+) -> Outcome {
     match result {
         Err(e) => {
             let message = e.to_string();
@@ -202,9 +219,11 @@ fn outcome(file_index: usize, result: IngestResult, settings: &Settings, fallbac
     }
 }
 
-/// Runs a scan over `files` (already expanded and sorted). `done` counts finished
-/// files of pass 1 for a progress display.
-pub fn scan(files: &[PathBuf], config: &ScanConfig, done: &AtomicUsize) -> Scan {
+/// Runs a scan over `files` (already expanded and sorted). `labels` are the export's
+/// metadata (Strava `activities.csv`): its names, types and perceived exertion take
+/// precedence over the file's own name. `done` counts finished files of pass 1 for a
+/// progress display.
+pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &AtomicUsize) -> Scan {
     let settings = &config.settings;
     let outcomes = batch::map_files_indexed(files, done, |i, r| outcome(i, r, settings, None));
     let mut digests = Vec::new();
@@ -266,7 +285,10 @@ pub fn scan(files: &[PathBuf], config: &ScanConfig, done: &AtomicUsize) -> Scan 
 
     // Still without thresholds: errors that say how to give them.
     let mut analysed: Vec<(RunFacts, Analysis)> = Vec::new();
-    for d in digests {
+    for mut d in digests {
+        if let Some(label) = labels.get(&d.facts.source) {
+            apply_label(&mut d, label);
+        }
         match (d.analysis, d.pending) {
             (Some(a), _) => analysed.push((d.facts, a)),
             (None, Some(e)) => errors.push(ScanError {
@@ -279,9 +301,7 @@ pub fn scan(files: &[PathBuf], config: &ScanConfig, done: &AtomicUsize) -> Scan 
     }
 
     // Time order, independent of file order; then duplicates out.
-    analysed.sort_by(|a, b| {
-        (a.0.start_time, &a.0.source).cmp(&(b.0.start_time, &b.0.source))
-    });
+    analysed.sort_by(|a, b| (a.0.start_time, &a.0.source).cmp(&(b.0.start_time, &b.0.source)));
     let (kept, duplicates) = drop_duplicates(analysed);
 
     let facts: Vec<RunFacts> = kept.iter().map(|(f, _)| f.clone()).collect();
@@ -329,6 +349,17 @@ pub fn scan(files: &[PathBuf], config: &ScanConfig, done: &AtomicUsize) -> Scan 
     }
 }
 
+fn apply_label(d: &mut Digest, label: &Label) {
+    if let Some(name) = &label.name {
+        d.facts.name = Some(name.clone());
+        if let Some(a) = d.analysis.as_mut() {
+            a.name = Some(name.clone());
+        }
+    }
+    d.facts.activity_type.clone_from(&label.activity_type);
+    d.facts.perceived_exertion = label.perceived_exertion;
+}
+
 /// Start times this close are the same run (seconds).
 const DUPLICATE_START_S: i64 = 2;
 /// …when their moving distances agree within this share (or neither has distance).
@@ -338,7 +369,9 @@ const DUPLICATE_DISTANCE_SHARE: f64 = 0.05;
 /// says `garmin/fr255`, its GPX twin `Garmin Connect`), so devices are not compared:
 /// two recordings starting within 2 s with distances within 5 % are one run. The
 /// richest format is kept: FIT, then TCX, then GPX; then the first by source.
-fn drop_duplicates(sorted: Vec<(RunFacts, Analysis)>) -> (Vec<(RunFacts, Analysis)>, Vec<Duplicate>) {
+fn drop_duplicates(
+    sorted: Vec<(RunFacts, Analysis)>,
+) -> (Vec<(RunFacts, Analysis)>, Vec<Duplicate>) {
     let rank = |f: Format| match f {
         Format::Fit => 0,
         Format::Tcx => 1,
@@ -365,7 +398,9 @@ fn drop_duplicates(sorted: Vec<(RunFacts, Analysis)>) -> (Vec<(RunFacts, Analysi
             .map(|p| kept.len() - 1 - p);
         match twin {
             Some(i) => {
-                let Some(existing) = kept.get_mut(i) else { continue };
+                let Some(existing) = kept.get_mut(i) else {
+                    continue;
+                };
                 if rank(item.1.format) < rank(existing.1.format) {
                     let old = std::mem::replace(existing, item);
                     duplicates.push(Duplicate {
@@ -388,5 +423,9 @@ fn drop_duplicates(sorted: Vec<(RunFacts, Analysis)>) -> (Vec<(RunFacts, Analysi
 
 /// Counts of what a scan found, by class (for reports).
 pub fn classes(scan: &Scan) -> Vec<(Class, usize)> {
-    scan.summary.by_class.iter().map(|(c, n)| (*c, *n)).collect()
+    scan.summary
+        .by_class
+        .iter()
+        .map(|(c, n)| (*c, *n))
+        .collect()
 }

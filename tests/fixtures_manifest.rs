@@ -29,12 +29,17 @@ fn load_manifest() -> Manifest {
 }
 
 /// Every file under `dir` as a `/`-separated relative path, `manifest.json` excluded,
-/// and `scenarios/` too: it has its own manifest and test (tests/check_scenarios.rs).
+/// and `scenarios/` and `history_week/` too: they have their own expectations and tests
+/// (tests/check_scenarios.rs, tests/cli_scan.rs).
 fn files_under(dir: &Path) -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            if dir == root && path.file_name().is_some_and(|n| n == "scenarios") {
+            if dir == root
+                && path
+                    .file_name()
+                    .is_some_and(|n| n == "scenarios" || n == "history_week")
+            {
                 continue;
             }
             if path.is_dir() {

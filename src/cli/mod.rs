@@ -16,6 +16,7 @@ use easyrun::report::scan::{self as scan_report, ScanFormat};
 use easyrun::scan::{self, ScanConfig};
 
 use easyrun::ingest::IngestResult;
+use easyrun::ingest::export::Labels;
 use easyrun::judge::{RuleSet, Verdict};
 use easyrun::profile::{ProfileError, ProfileFlags, discover_profile_file};
 use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
@@ -174,11 +175,21 @@ pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
     }
     let config = ScanConfig { settings, history };
     let expanded = batch::expand(&args.paths);
+    let (labels, label_errors) = Labels::from_expanded(&expanded);
     let done = Arc::new(AtomicUsize::new(0));
     let progress = Progress::start(Arc::clone(&done), expanded.files.len(), args.quiet);
-    let mut result = batch::with_jobs(args.jobs, || scan::scan(&expanded.files, &config, &done));
+    let mut result = batch::with_jobs(args.jobs, || {
+        scan::scan(&expanded.files, &labels, &config, &done)
+    });
     progress.finish();
-    for e in expanded.errors {
+    for path in &expanded.skipped {
+        result.skipped.push(scan::Skipped {
+            source: path.display().to_string(),
+            reason: "side file of an export".to_string(),
+        });
+    }
+    result.skipped.sort_by(|a, b| a.source.cmp(&b.source));
+    for e in expanded.errors.into_iter().chain(label_errors) {
         result.errors.push(scan::ScanError {
             source: e.source_name.clone(),
             kind: e.error.kind(),

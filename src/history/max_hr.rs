@@ -1,6 +1,6 @@
 //! History, max-HR estimate: when the runner gave no max HR, the highest SUSTAINED heart
 //! rate of their runs stands in (shared/DOMAIN.md §2: "highest 30–60 s rolling median HR
-//! after artifact removal, never the raw 1 Hz max"), guarded against one glitchy file.
+//! after artifact removal, never the raw 1 Hz max").
 //! Reports must say the value is an estimate and where it came from (docs/history.md).
 
 use std::ops::RangeInclusive;
@@ -14,10 +14,6 @@ use super::classify::is_running;
 /// (a strap reading 90 at the end of a race, an optical sensor locked at 240), bpm.
 pub const PLAUSIBLE_MAX_HR_BPM: RangeInclusive<f64> = 120.0..=230.0;
 
-/// When the highest sustained value exceeds the next by more than this, it is taken as
-/// a glitch (one file with a locked sensor) and the next one is used, bpm.
-pub const OUTLIER_MARGIN_BPM: f64 = 8.0;
-
 /// A max-HR estimate from the history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MaxHrEstimate {
@@ -29,11 +25,13 @@ pub struct MaxHrEstimate {
 }
 
 /// The max-HR estimate from the runs' `sustained_max_hr_bpm` (60-s rolling median
-/// maxima after artifact removal): the highest plausible one, or the second highest
-/// when the highest exceeds it by more than [`OUTLIER_MARGIN_BPM`]. One value is used
-/// as it is (nothing to compare it with). Non-running activities are left out (a
-/// cycling max is lower and would not be the running max). `None` without any run
-/// carrying a plausible value.
+/// maxima after artifact removal): the highest plausible one. The artifacts are gone
+/// before the median is taken (spikes, dropouts, cadence-locked spans: clean/hr_quality),
+/// and the median of a minute ignores anything shorter than half of it, so the highest
+/// value is evidence, not a glitch. Discarding it when it stands far above the rest
+/// would throw away the one hard session of a short history (a week's intervals at 170
+/// among easy runs at 135). Non-running activities are left out (a cycling max is lower
+/// and would not be the running max). `None` without any run carrying a plausible value.
 ///
 /// The estimate is a floor of the true max: a history of easy runs only gives an easy
 /// max, which puts the zones too low and makes runs look harder than they were —
@@ -50,12 +48,7 @@ pub fn estimate_max_hr(facts: &[RunFacts]) -> Option<MaxHrEstimate> {
         .collect();
     // Highest first; equal values by source so the answer does not depend on order.
     values.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let mut ranked = values.iter();
-    let highest = ranked.next()?;
-    let chosen = match ranked.next() {
-        Some(second) if highest.0 - second.0 > OUTLIER_MARGIN_BPM => second,
-        _ => highest,
-    };
+    let chosen = values.first()?;
     Some(MaxHrEstimate {
         bpm: chosen.0,
         from_source: chosen.1.to_string(),
@@ -74,7 +67,7 @@ mod tests {
     }
 
     #[test]
-    fn a_glitchy_outlier_is_ignored() {
+    fn the_highest_sustained_value_counts_even_far_above_the_rest() {
         let e = estimate_max_hr(&[
             with_max("a.fit", 1, Some(181.0)),
             with_max("race.fit", 2, Some(187.0)),
@@ -84,8 +77,8 @@ mod tests {
         assert_eq!(
             e,
             Some(MaxHrEstimate {
-                bpm: 187.0,
-                from_source: "race.fit".into(),
+                bpm: 203.0,
+                from_source: "locked.fit".into(),
                 activities_considered: 4,
             })
         );

@@ -42,6 +42,7 @@ pub const ROUTES_DIR: &str = "routes";
 /// Why a zip member of a Strava export is no activity.
 const ROUTE_WHAT: &str = "route in a Strava export (routes/ beside activities.csv)";
 const METADATA_WHAT: &str = "Strava export metadata (activities.csv)";
+const SIDE_FILE_WHAT: &str = "side file of an export (photo, JSON, CSV, text)";
 
 /// What `activities.csv` says about one activity.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -233,9 +234,13 @@ impl ZipLayout {
 
     /// Why `member` is no activity under the Strava layout rule, or `None` when it is
     /// to be read.
+    /// Side files (photos, JSON, other CSVs: [`super::sniff::is_side_file_name`]) are no
+    /// activities in any zip.
     pub fn not_an_activity(&self, member: &str) -> Option<ReadError> {
         let what = if is_metadata_name(member) {
             METADATA_WHAT
+        } else if super::sniff::is_side_file_name(member) {
+            SIDE_FILE_WHAT
         } else if self.export_folders.iter().any(|folder| {
             let prefix = format!("{folder}{ROUTES_DIR}/");
             member

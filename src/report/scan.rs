@@ -194,7 +194,10 @@ fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
             opt(r.verdict.map(|v| v.as_str())),
             reasons.join(";"),
             csv_field(p.recovers_from.as_ref().map_or("", |f| f.source.as_str())),
-            opt(p.recovers_from.as_ref().map(|f| format!("{:.1}", f.hours_since_end))),
+            opt(p
+                .recovers_from
+                .as_ref()
+                .map(|f| format!("{:.1}", f.hours_since_end))),
             r.moving_s.to_string(),
             r.distance_m.to_string(),
             opt(r.pace_s_per_km),
@@ -204,7 +207,12 @@ fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
             opt(r.ceiling.share),
             opt(r.decoupling_pct),
             opt(r.ascent_m),
-            opt(r.terrain.map(|t| serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())),
+            opt(r.terrain.map(|t| {
+                serde_json::to_value(t)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            })),
             r.surface.to_string(),
             r.surges.len().to_string(),
             opt(r.trimp),
@@ -227,8 +235,8 @@ fn verdict_text(v: Option<Verdict>) -> &'static str {
 fn write_text(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
     writeln!(
         out,
-        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  {}",
-        "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR", "source · reasons"
+        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
+        "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR"
     )?;
     for e in &scan.entries {
         let r = &e.record;
@@ -302,7 +310,10 @@ fn write_text(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
         )?;
     }
     if !scan.weeks.is_empty() {
-        writeln!(out, "\nweek      runs  time     km     below ceiling (80/20)")?;
+        writeln!(
+            out,
+            "\nweek      runs  time     km     below ceiling (80/20)"
+        )?;
         for w in &scan.weeks {
             writeln!(
                 out,
