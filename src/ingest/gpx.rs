@@ -28,7 +28,7 @@ use std::borrow::Cow;
 
 use quick_xml::events::BytesStart;
 
-use super::xml::{self, Node, TextBuf, Walker};
+use super::xml::{self, TextBuf, Walker};
 use crate::error::ReadError;
 use crate::model::{
     Format, Position, RawActivity, Sample, Sport, TimerEvent, TimerEventKind, Timestamp,
@@ -266,25 +266,81 @@ fn read_text(text: &str, source: &str) -> Result<Vec<RawActivity>, ReadError> {
         untimed_points: 0,
         routes_seen: 0,
     };
-    loop {
-        match walker.next_node()? {
-            Node::Open { start, empty } => {
-                reader
-                    .open(&start)
-                    .map_err(|message| walker.invalid_here(&message))?;
-                if empty {
-                    reader.close();
-                }
-            }
-            Node::Close => reader.close(),
-            Node::Text(piece) => reader.text(piece),
-            Node::Eof => break,
-        }
-    }
+    xml::drive(&mut walker, &mut reader)?;
     reader.finish()
 }
 
 impl<'a> GpxReader<'a> {
+    fn store(&mut self, field: Field, value: &str) {
+        match field {
+            Field::DocName => {
+                if self.doc_name.is_none() {
+                    self.doc_name = xml::non_blank(value);
+                }
+            }
+            Field::TrackName => {
+                if let Some(track) = &mut self.track {
+                    track.name = xml::non_blank(value);
+                }
+            }
+            Field::TrackType => {
+                if let Some(track) = &mut self.track {
+                    track.kind = xml::non_blank(value);
+                }
+            }
+            _ => {
+                let Some(point) = &mut self.point else {
+                    return;
+                };
+                let s = &mut point.sample;
+                match field {
+                    Field::Ele => s.altitude_m = s.altitude_m.or_else(|| xml::parse_f64(value)),
+                    Field::Time => point.time = point.time.or_else(|| xml::parse_time(value)),
+                    Field::Hr => s.hr_bpm = s.hr_bpm.or_else(|| xml::parse_rounded_u16(value)),
+                    Field::Cad => s.cadence_spm = s.cadence_spm.or_else(|| xml::parse_f64(value)),
+                    Field::Power => s.power_w = s.power_w.or_else(|| xml::parse_rounded_u16(value)),
+                    Field::Speed => s.speed_mps = s.speed_mps.or_else(|| xml::parse_f64(value)),
+                    Field::Distance => {
+                        s.distance_m = s.distance_m.or_else(|| xml::parse_f64(value));
+                    }
+                    Field::DocName | Field::TrackName | Field::TrackType => {}
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Vec<RawActivity>, ReadError> {
+        if self.activities.is_empty() {
+            return Err(
+                if self.points_seen > 0 && self.untimed_points == self.points_seen {
+                    ReadError::NotAnActivity {
+                        what: "track without timestamps".into(),
+                    }
+                } else if self.routes_seen > 0 {
+                    ReadError::NotAnActivity {
+                        what: "GPX route without a recorded track".into(),
+                    }
+                } else {
+                    ReadError::NoSamples {
+                        what: "GPX without track points".into(),
+                    }
+                },
+            );
+        }
+        let several = self.tracks_seen > 1;
+        let source = self.source;
+        let doc_name = self.doc_name;
+        let mut activities = xml::name_by_position(self.activities, several, source);
+        for activity in &mut activities {
+            if activity.name.is_none() {
+                activity.name.clone_from(&doc_name);
+            }
+        }
+        Ok(activities)
+    }
+}
+
+impl<'a> xml::Handler<'a> for GpxReader<'a> {
     fn open(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
         let tag = classify(xml::local_name(start));
         let parent = self.stack.last().copied();
@@ -390,74 +446,6 @@ impl<'a> GpxReader<'a> {
             }
             _ => {}
         }
-    }
-
-    fn store(&mut self, field: Field, value: &str) {
-        match field {
-            Field::DocName => {
-                if self.doc_name.is_none() {
-                    self.doc_name = xml::non_blank(value);
-                }
-            }
-            Field::TrackName => {
-                if let Some(track) = &mut self.track {
-                    track.name = xml::non_blank(value);
-                }
-            }
-            Field::TrackType => {
-                if let Some(track) = &mut self.track {
-                    track.kind = xml::non_blank(value);
-                }
-            }
-            _ => {
-                let Some(point) = &mut self.point else {
-                    return;
-                };
-                let s = &mut point.sample;
-                match field {
-                    Field::Ele => s.altitude_m = s.altitude_m.or_else(|| xml::parse_f64(value)),
-                    Field::Time => point.time = point.time.or_else(|| xml::parse_time(value)),
-                    Field::Hr => s.hr_bpm = s.hr_bpm.or_else(|| xml::parse_rounded_u16(value)),
-                    Field::Cad => s.cadence_spm = s.cadence_spm.or_else(|| xml::parse_f64(value)),
-                    Field::Power => s.power_w = s.power_w.or_else(|| xml::parse_rounded_u16(value)),
-                    Field::Speed => s.speed_mps = s.speed_mps.or_else(|| xml::parse_f64(value)),
-                    Field::Distance => {
-                        s.distance_m = s.distance_m.or_else(|| xml::parse_f64(value));
-                    }
-                    Field::DocName | Field::TrackName | Field::TrackType => {}
-                }
-            }
-        }
-    }
-
-    fn finish(self) -> Result<Vec<RawActivity>, ReadError> {
-        if self.activities.is_empty() {
-            return Err(
-                if self.points_seen > 0 && self.untimed_points == self.points_seen {
-                    ReadError::NotAnActivity {
-                        what: "track without timestamps".into(),
-                    }
-                } else if self.routes_seen > 0 {
-                    ReadError::NotAnActivity {
-                        what: "GPX route without a recorded track".into(),
-                    }
-                } else {
-                    ReadError::NoSamples {
-                        what: "GPX without track points".into(),
-                    }
-                },
-            );
-        }
-        let several = self.tracks_seen > 1;
-        let source = self.source;
-        let doc_name = self.doc_name;
-        let mut activities = xml::name_by_position(self.activities, several, source);
-        for activity in &mut activities {
-            if activity.name.is_none() {
-                activity.name.clone_from(&doc_name);
-            }
-        }
-        Ok(activities)
     }
 }
 

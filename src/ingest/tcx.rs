@@ -24,7 +24,7 @@ use std::borrow::Cow;
 
 use quick_xml::events::BytesStart;
 
-use super::xml::{self, Node, TextBuf, Walker};
+use super::xml::{self, TextBuf, Walker};
 use crate::error::ReadError;
 use crate::model::{Format, Lap, LapIntensity, Position, RawActivity, Sample, Sport, Timestamp};
 
@@ -206,21 +206,7 @@ fn read_text(text: &str, source: &str) -> Result<Vec<RawActivity>, ReadError> {
         untimed_points: 0,
         activities: Vec::new(),
     };
-    loop {
-        match walker.next_node()? {
-            Node::Open { start, empty } => {
-                reader
-                    .open(&start)
-                    .map_err(|message| walker.invalid_here(&message))?;
-                if empty {
-                    reader.close();
-                }
-            }
-            Node::Close => reader.close(),
-            Node::Text(piece) => reader.text(piece),
-            Node::Eof => break,
-        }
-    }
+    xml::drive(&mut walker, &mut reader)?;
     reader.finish()
 }
 
@@ -233,6 +219,110 @@ impl<'a> TcxReader<'a> {
             .copied()
     }
 
+    fn finish_point(&mut self) {
+        let (Some(point), Some(activity)) = (self.point.take(), self.activity.as_mut()) else {
+            return;
+        };
+        let Some(time) = point.time else {
+            self.untimed_points += 1;
+            return;
+        };
+        let position = match (point.lat, point.lon) {
+            (Some(lat_deg), Some(lon_deg))
+                if (-90.0..=90.0).contains(&lat_deg) && (-180.0..=180.0).contains(&lon_deg) =>
+            {
+                Some(Position { lat_deg, lon_deg })
+            }
+            _ => None,
+        };
+        activity.samples.push(Sample {
+            time,
+            position,
+            cadence_spm: point.sample.cadence_spm.or(point.run_cadence),
+            ..point.sample
+        });
+    }
+
+    fn store(&mut self, field: Field, value: &str) {
+        match field {
+            Field::ActivityId => {
+                if let Some(activity) = &mut self.activity {
+                    activity.id = xml::parse_time(value);
+                }
+            }
+            Field::CreatorName => {
+                if let Some(activity) = &mut self.activity {
+                    activity.creator = xml::non_blank(value);
+                }
+            }
+            Field::LapTime
+            | Field::LapDistance
+            | Field::LapAvgHr
+            | Field::LapMaxHr
+            | Field::LapIntensity => {
+                let Some(lap) = &mut self.lap else {
+                    return;
+                };
+                match field {
+                    Field::LapTime => lap.timer_s = xml::parse_f64(value),
+                    Field::LapDistance => lap.distance_m = xml::parse_f64(value),
+                    Field::LapAvgHr => lap.avg_hr_bpm = xml::parse_rounded_u16(value),
+                    Field::LapMaxHr => lap.max_hr_bpm = xml::parse_rounded_u16(value),
+                    _ => lap.intensity = parse_intensity(value),
+                }
+            }
+            _ => {
+                let Some(point) = &mut self.point else {
+                    return;
+                };
+                let s = &mut point.sample;
+                match field {
+                    Field::Time => point.time = xml::parse_time(value),
+                    Field::Lat => point.lat = xml::parse_f64(value),
+                    Field::Lon => point.lon = xml::parse_f64(value),
+                    Field::Altitude => s.altitude_m = xml::parse_f64(value),
+                    Field::Distance => s.distance_m = xml::parse_f64(value),
+                    Field::Hr => s.hr_bpm = xml::parse_rounded_u16(value),
+                    Field::Cadence => s.cadence_spm = xml::parse_f64(value),
+                    Field::RunCadence => {
+                        point.run_cadence = point.run_cadence.or_else(|| xml::parse_f64(value));
+                    }
+                    Field::Speed => s.speed_mps = s.speed_mps.or_else(|| xml::parse_f64(value)),
+                    Field::Watts => s.power_w = s.power_w.or_else(|| xml::parse_rounded_u16(value)),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Vec<RawActivity>, ReadError> {
+        if self.activities.is_empty() {
+            return Err(if self.activities_seen > 0 {
+                if self.points_seen > 0 && self.untimed_points == self.points_seen {
+                    ReadError::NotAnActivity {
+                        what: "TCX activity without timestamps".into(),
+                    }
+                } else {
+                    ReadError::NoSamples {
+                        what: "TCX activity without trackpoints".into(),
+                    }
+                }
+            } else if self.courses_seen > 0 {
+                ReadError::NotAnActivity {
+                    what: "TCX course".into(),
+                }
+            } else {
+                ReadError::NotAnActivity {
+                    what: "TCX without activities".into(),
+                }
+            });
+        }
+        let several = self.activities_seen > 1;
+        Ok(xml::name_by_position(self.activities, several, self.source))
+    }
+}
+
+impl<'a> xml::Handler<'a> for TcxReader<'a> {
     fn open(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
         let tag = classify(xml::local_name(start));
         self.stack.push(tag);
@@ -349,108 +439,6 @@ impl<'a> TcxReader<'a> {
             }
             _ => {}
         }
-    }
-
-    fn finish_point(&mut self) {
-        let (Some(point), Some(activity)) = (self.point.take(), self.activity.as_mut()) else {
-            return;
-        };
-        let Some(time) = point.time else {
-            self.untimed_points += 1;
-            return;
-        };
-        let position = match (point.lat, point.lon) {
-            (Some(lat_deg), Some(lon_deg))
-                if (-90.0..=90.0).contains(&lat_deg) && (-180.0..=180.0).contains(&lon_deg) =>
-            {
-                Some(Position { lat_deg, lon_deg })
-            }
-            _ => None,
-        };
-        activity.samples.push(Sample {
-            time,
-            position,
-            cadence_spm: point.sample.cadence_spm.or(point.run_cadence),
-            ..point.sample
-        });
-    }
-
-    fn store(&mut self, field: Field, value: &str) {
-        match field {
-            Field::ActivityId => {
-                if let Some(activity) = &mut self.activity {
-                    activity.id = xml::parse_time(value);
-                }
-            }
-            Field::CreatorName => {
-                if let Some(activity) = &mut self.activity {
-                    activity.creator = xml::non_blank(value);
-                }
-            }
-            Field::LapTime
-            | Field::LapDistance
-            | Field::LapAvgHr
-            | Field::LapMaxHr
-            | Field::LapIntensity => {
-                let Some(lap) = &mut self.lap else {
-                    return;
-                };
-                match field {
-                    Field::LapTime => lap.timer_s = xml::parse_f64(value),
-                    Field::LapDistance => lap.distance_m = xml::parse_f64(value),
-                    Field::LapAvgHr => lap.avg_hr_bpm = xml::parse_rounded_u16(value),
-                    Field::LapMaxHr => lap.max_hr_bpm = xml::parse_rounded_u16(value),
-                    _ => lap.intensity = parse_intensity(value),
-                }
-            }
-            _ => {
-                let Some(point) = &mut self.point else {
-                    return;
-                };
-                let s = &mut point.sample;
-                match field {
-                    Field::Time => point.time = xml::parse_time(value),
-                    Field::Lat => point.lat = xml::parse_f64(value),
-                    Field::Lon => point.lon = xml::parse_f64(value),
-                    Field::Altitude => s.altitude_m = xml::parse_f64(value),
-                    Field::Distance => s.distance_m = xml::parse_f64(value),
-                    Field::Hr => s.hr_bpm = xml::parse_rounded_u16(value),
-                    Field::Cadence => s.cadence_spm = xml::parse_f64(value),
-                    Field::RunCadence => {
-                        point.run_cadence = point.run_cadence.or_else(|| xml::parse_f64(value));
-                    }
-                    Field::Speed => s.speed_mps = s.speed_mps.or_else(|| xml::parse_f64(value)),
-                    Field::Watts => s.power_w = s.power_w.or_else(|| xml::parse_rounded_u16(value)),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    fn finish(self) -> Result<Vec<RawActivity>, ReadError> {
-        if self.activities.is_empty() {
-            return Err(if self.activities_seen > 0 {
-                if self.points_seen > 0 && self.untimed_points == self.points_seen {
-                    ReadError::NotAnActivity {
-                        what: "TCX activity without timestamps".into(),
-                    }
-                } else {
-                    ReadError::NoSamples {
-                        what: "TCX activity without trackpoints".into(),
-                    }
-                }
-            } else if self.courses_seen > 0 {
-                ReadError::NotAnActivity {
-                    what: "TCX course".into(),
-                }
-            } else {
-                ReadError::NotAnActivity {
-                    what: "TCX without activities".into(),
-                }
-            });
-        }
-        let several = self.activities_seen > 1;
-        Ok(xml::name_by_position(self.activities, several, self.source))
     }
 }
 

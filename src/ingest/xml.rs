@@ -232,6 +232,38 @@ pub(crate) fn name_by_position(
         .collect()
 }
 
+/// What a streaming reader does with the nodes of a document.
+pub(crate) trait Handler<'a> {
+    /// An element opens; an error message aborts the read as invalid XML at this point.
+    fn open(&mut self, start: &BytesStart<'_>) -> Result<(), String>;
+    /// The innermost open element closes.
+    fn close(&mut self);
+    /// Character data of the innermost open element.
+    fn text(&mut self, piece: Cow<'a, str>);
+}
+
+/// Feeds every node of `walker`'s document to `handler`, closing empty elements itself.
+pub(crate) fn drive<'a>(
+    walker: &mut Walker<'a>,
+    handler: &mut impl Handler<'a>,
+) -> Result<(), ReadError> {
+    loop {
+        match walker.next_node()? {
+            Node::Open { start, empty } => {
+                handler
+                    .open(&start)
+                    .map_err(|message| walker.invalid_here(&message))?;
+                if empty {
+                    handler.close();
+                }
+            }
+            Node::Close => handler.close(),
+            Node::Text(piece) => handler.text(piece),
+            Node::Eof => return Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

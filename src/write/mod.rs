@@ -17,7 +17,7 @@ pub mod synth;
 pub mod tcx;
 pub mod week;
 
-use crate::model::{Sample, Sport, TimerEventKind};
+use crate::model::{RawActivity, Sample, Sport, TimerEventKind};
 
 /// Cadence as a per-foot count (strides or revolutions per minute), the unit FIT
 /// `record.cadence`, GPX `cad` and TCX `RunCadence` use for running: the model holds
@@ -92,6 +92,22 @@ pub(crate) fn fmt_decimal(value: f64, decimals: usize) -> String {
         text
     };
     if text == "-0" { "0".to_string() } else { text }
+}
+
+/// Keeps the samples `every_s` seconds apart from the first one, and the last, as
+/// smart recording does, so a half-hour GPX or TCX fixture stays small.
+pub(crate) fn thin(run: &mut RawActivity, every_s: i64) {
+    let Some(t0) = run.samples.first().map(|s| s.time) else {
+        return;
+    };
+    let last = run.samples.len().saturating_sub(1);
+    let every_ms = every_s.max(1) * 1000;
+    let mut i = 0;
+    run.samples.retain(|s| {
+        let keep = (s.time.0 - t0.0) % every_ms == 0 || i == last;
+        i += 1;
+        keep
+    });
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use super::fit::{self, FitOptions};
 use super::gpx::{self, GpxFlavour};
 use super::synth::{HillPacing, RunSpec};
 use super::tcx;
-use crate::model::{RawActivity, Sport, SubSport, Timestamp};
+use crate::model::{Sport, SubSport, Timestamp};
 
 /// Tolerance for `moving_s`, seconds.
 pub const MOVING_TOLERANCE_S: f64 = 30.0;
@@ -86,21 +86,6 @@ pub(crate) enum Encoding {
     },
 }
 
-/// Keeps the samples `every_s` seconds apart from the first one, and the last.
-pub(crate) fn thin(run: &mut RawActivity, every_s: i64) {
-    let Some(t0) = run.samples.first().map(|s| s.time) else {
-        return;
-    };
-    let last = run.samples.len().saturating_sub(1);
-    let every_ms = every_s.max(1) * 1000;
-    let mut i = 0;
-    run.samples.retain(|s| {
-        let keep = (s.time.0 - t0.0) % every_ms == 0 || i == last;
-        i += 1;
-        keep
-    });
-}
-
 /// One judgement of a file.
 #[derive(Debug, Clone)]
 pub(crate) struct Judgement {
@@ -128,11 +113,11 @@ impl ScenarioFile {
         match &self.encoding {
             Encoding::Fit(options) => fit::encode(&run, options),
             Encoding::Gpx { flavour, every_s } => {
-                thin(&mut run, *every_s);
+                super::thin(&mut run, *every_s);
                 gpx::encode(&run, *flavour)
             }
             Encoding::Tcx { every_s } => {
-                thin(&mut run, *every_s);
+                super::thin(&mut run, *every_s);
                 for s in &mut run.samples {
                     s.speed_mps = None;
                     s.cadence_spm = None;

@@ -93,7 +93,7 @@ fn intervals(start: &str, seed: u64) -> RawActivity {
 
 /// Smart recording: a sample every `every_s` seconds keeps the XML files small.
 fn thinned(mut run: RawActivity, every_s: i64) -> RawActivity {
-    super::scenarios::thin(&mut run, every_s);
+    super::thin(&mut run, every_s);
     for s in &mut run.samples {
         s.speed_mps = None;
         s.cadence_spm = None;
