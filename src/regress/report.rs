@@ -107,7 +107,11 @@ impl Report {
         if let Some(e) = &self.expectations {
             parts.push(e.tally("expectations"));
         }
-        format!("{head} — {}", parts.join("; "))
+        if parts.is_empty() {
+            head
+        } else {
+            format!("{head} — {}", parts.join("; "))
+        }
     }
 
     pub fn write(&self, out: &mut dyn Write, format: ReportFormat) -> io::Result<()> {
