@@ -14,6 +14,7 @@ pub mod judge;
 pub mod metrics;
 pub mod model;
 pub mod profile;
+pub mod regress;
 pub mod report;
 pub mod scan;
 pub mod write;

@@ -21,6 +21,7 @@ use crate::history::{
 };
 use crate::ingest::IngestResult;
 use crate::ingest::export::{Label, Labels};
+use crate::judge::Assessment;
 use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use crate::model::{Format, RawActivity, Timestamp};
 use crate::profile::{ProfileError, Source, Sourced, require_zones, resolve};
@@ -67,6 +68,10 @@ pub struct Entry {
     pub placement: Placement,
     /// Whether the run was judged as a recovery run.
     pub judged: bool,
+    /// The rule's judgement of the run as a recovery run, kept also for runs `scan` does
+    /// not judge (not in scan output: `regress` pins it for every activity).
+    #[serde(skip)]
+    pub assessment: Assessment,
 }
 
 /// The result of a scan.
@@ -331,6 +336,7 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
             record,
             placement,
             judged,
+            assessment: analysis.assessment.clone(),
         });
     }
     let placements: Vec<Placement> = entries.iter().map(|e| e.placement.clone()).collect();

@@ -30,7 +30,8 @@ fn load_manifest() -> Manifest {
 
 /// Every file under `dir` as a `/`-separated relative path, `manifest.json` excluded,
 /// and `scenarios/` and `history_week/` too: they have their own expectations and tests
-/// (tests/check_scenarios.rs, tests/cli_scan.rs).
+/// (tests/check_scenarios.rs, tests/cli_scan.rs); so are the regress baseline and
+/// expectations (tests/regress.rs).
 fn files_under(dir: &Path) -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -57,6 +58,9 @@ fn files_under(dir: &Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     walk(dir, dir, &mut out);
     out.remove("manifest.json");
+    // `easyrun regress`'s baseline and expectations of these fixtures (tests/regress.rs).
+    out.remove("baseline.json");
+    out.remove("expectations.toml");
     out
 }
 

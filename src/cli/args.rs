@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 use easyrun::profile::{Phase, Sex, ZoneModel};
 
 /// easyrun: tells runners the truth about their recovery runs.
@@ -24,6 +24,10 @@ pub enum Command {
     /// Scan a folder or export: classify every activity, find the recovery runs by their
     /// place in the week (or their name) and judge them, week by week.
     Scan(ScanArgs),
+    /// Scan as `scan` does and compare with a committed baseline and/or hand-written
+    /// expectations, for CI: exit 0 no differences, 1 differences, 2 broken baseline,
+    /// manifest or usage.
+    Regress(RegressArgs),
 }
 
 /// When `scan` exits non-zero.
@@ -144,4 +148,47 @@ pub enum OutputFormat {
     Text,
     Json,
     Jsonl,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(ArgGroup::new("against").required(true).multiple(true).args(["baseline", "expect"])))]
+pub struct RegressArgs {
+    /// Folders (recursive), files, archives and exports, read exactly as `scan` reads them.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The baseline (JSON) to compare with, or to write with --update; its entries are
+    /// keyed by path relative to its folder.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// (Re)write the baseline from this scan (atomically, keeping its tolerances) instead
+    /// of failing on its differences, which are still shown.
+    #[arg(long, requires = "baseline")]
+    pub update: bool,
+    /// A manifest (TOML) of hand-written expectations; with or without --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Hours after the end of a long or hard session in which a run counts as a
+    /// recovery run (as for `scan`).
+    #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
+    pub recovery_window_h: f64,
+    /// Words marking a recovery run by name (comma-separated; as for `scan`).
+    #[arg(long, value_name = "WORDS", value_delimiter = ',')]
+    pub recovery_words: Option<Vec<String>>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RegressFormatArg::Text)]
+    pub format: RegressFormatArg,
+    /// Also write JUnit XML to FILE (one test case per file), atomically.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Worker threads (0 = one per core). Output is the same for any value.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub jobs: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegressFormatArg {
+    Text,
+    Json,
 }

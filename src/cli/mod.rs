@@ -3,8 +3,12 @@
 pub mod args;
 mod output;
 mod progress;
+mod regress;
+
+pub use regress::regress;
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
@@ -166,21 +170,40 @@ pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
         }
     };
     settings.keep_series = false;
+    let history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
+    let config = ScanConfig { settings, history };
+    let result = scan_paths(&args.paths, &config, args.jobs, args.quiet);
+    let format = match args.format {
+        ScanFormatArg::Text => ScanFormat::Text,
+        ScanFormatArg::Json => ScanFormat::Json,
+        ScanFormatArg::Jsonl => ScanFormat::Jsonl,
+        ScanFormatArg::Csv => ScanFormat::Csv,
+    };
+    output::write_output(args.output.as_deref(), |out| {
+        scan_report::write(out, &result, format)
+    })?;
+    Ok(scan_exit(&result, args.fail_on))
+}
+
+/// The history settings `scan` and `regress` take from their flags.
+fn history_config(recovery_window_h: f64, recovery_words: Option<&[String]>) -> HistoryConfig {
     let mut history = HistoryConfig {
-        recovery_window_h: args.recovery_window_h,
+        recovery_window_h,
         ..HistoryConfig::default()
     };
-    if let Some(words) = &args.recovery_words {
+    if let Some(words) = recovery_words {
         history.recovery_words = words.iter().map(|w| w.trim().to_lowercase()).collect();
     }
-    let config = ScanConfig { settings, history };
-    let expanded = batch::expand(&args.paths);
+    history
+}
+
+/// Expands `paths` and scans them: the one way `scan` and `regress` read a folder.
+fn scan_paths(paths: &[PathBuf], config: &ScanConfig, jobs: usize, quiet: bool) -> scan::Scan {
+    let expanded = batch::expand(paths);
     let (labels, label_errors) = Labels::from_expanded(&expanded);
     let done = Arc::new(AtomicUsize::new(0));
-    let progress = Progress::start(Arc::clone(&done), expanded.files.len(), args.quiet);
-    let mut result = batch::with_jobs(args.jobs, || {
-        scan::scan(&expanded.files, &labels, &config, &done)
-    });
+    let progress = Progress::start(Arc::clone(&done), expanded.files.len(), quiet);
+    let mut result = batch::with_jobs(jobs, || scan::scan(&expanded.files, &labels, config, &done));
     progress.finish();
     for path in &expanded.skipped {
         result.skipped.push(scan::Skipped {
@@ -197,16 +220,7 @@ pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
         });
     }
     result.errors.sort_by(|a, b| a.source.cmp(&b.source));
-    let format = match args.format {
-        ScanFormatArg::Text => ScanFormat::Text,
-        ScanFormatArg::Json => ScanFormat::Json,
-        ScanFormatArg::Jsonl => ScanFormat::Jsonl,
-        ScanFormatArg::Csv => ScanFormat::Csv,
-    };
-    output::write_output(args.output.as_deref(), |out| {
-        scan_report::write(out, &result, format)
-    })?;
-    Ok(scan_exit(&result, args.fail_on))
+    result
 }
 
 /// The exit status `check` would give, counted only from the `--fail-on` level up:

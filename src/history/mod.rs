@@ -5,7 +5,7 @@
 //! Everything here works on [`RunFacts`], a compact summary each activity leaves behind
 //! once analysed, so a 10-year history costs kilobytes, not samples.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{LapIntensity, Sport, SubSport, Timestamp};
 
@@ -67,7 +67,7 @@ pub struct LapFacts {
 }
 
 /// What an activity was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     Recovery,
