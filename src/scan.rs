@@ -25,6 +25,7 @@ use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use crate::model::{Format, RawActivity, Timestamp};
 use crate::profile::{ProfileError, Source, Sourced, require_zones, resolve};
 use crate::report::schema::CheckRecord;
+use crate::report::series::SeriesPoint;
 
 /// What a scan is told.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +68,10 @@ pub struct Entry {
     pub placement: Placement,
     /// Whether the run was judged as a recovery run.
     pub judged: bool,
+    /// The run's downsampled curves, when the scan kept them (`Settings::keep_series`),
+    /// for charts; not part of the wire format.
+    #[serde(skip)]
+    pub series: Option<Vec<SeriesPoint>>,
 }
 
 /// The result of a scan.
@@ -309,9 +314,9 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
     let weeks = history::weekly(&facts, &placements);
     let mut verdicts = Vec::with_capacity(kept.len());
     let mut entries = Vec::with_capacity(kept.len());
-    for ((_, analysis), placement) in kept.iter().zip(placements) {
+    for ((_, mut analysis), placement) in kept.into_iter().zip(placements) {
         let judged = placement.intent.is_some();
-        let mut record = CheckRecord::of(analysis);
+        let mut record = CheckRecord::of(&analysis);
         if judged {
             verdicts.push(Some(VerdictSummary {
                 verdict: analysis.assessment.verdict.as_str().to_string(),
@@ -331,6 +336,7 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
             record,
             placement,
             judged,
+            series: analysis.series.take(),
         });
     }
     let placements: Vec<Placement> = entries.iter().map(|e| e.placement.clone()).collect();
