@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => cli::inspect(args),
         Command::Check(args) => cli::check(args),
         Command::Scan(args) => cli::scan(args),
+        Command::Report(args) => cli::report(args),
     };
     match result {
         Ok(exit) => exit.into(),

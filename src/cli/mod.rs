@@ -12,6 +12,7 @@ use std::sync::atomic::AtomicUsize;
 use easyrun::analyze::{Settings, analyze};
 use easyrun::batch;
 use easyrun::history::HistoryConfig;
+use easyrun::report::html::{self, HtmlOptions};
 use easyrun::report::scan::{self as scan_report, ScanFormat};
 use easyrun::scan::{self, ScanConfig};
 
@@ -24,7 +25,9 @@ use easyrun::report::inspect::{self, InspectFormat};
 use easyrun::report::schema::CheckRecord;
 use progress::Progress;
 
-use args::{CheckArgs, FailOn, InspectArgs, OutputFormat, ProfileArgs, ScanArgs, ScanFormatArg};
+use args::{
+    CheckArgs, FailOn, InspectArgs, OutputFormat, ProfileArgs, ReportArgs, ScanArgs, ScanFormatArg,
+};
 
 /// Exit codes shared by all commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,28 +160,41 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
     }
 }
 
-pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
-    let mut settings = match settings(&args.profile) {
+/// What `scan` and `report` share: the flags that shape a scan.
+struct ScanRequest<'a> {
+    paths: &'a [std::path::PathBuf],
+    profile: &'a ProfileArgs,
+    recovery_window_h: f64,
+    recovery_words: Option<&'a [String]>,
+    quiet: bool,
+    jobs: usize,
+    keep_series: bool,
+}
+
+/// Runs the scan pipeline with a progress display; `Err` when the profile flags are
+/// wrong (already reported).
+fn run_scan(req: &ScanRequest<'_>) -> Result<scan::Scan, Exit> {
+    let mut settings = match settings(req.profile) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("easyrun: {e}");
-            return Ok(Exit::Unreadable);
+            return Err(Exit::Unreadable);
         }
     };
-    settings.keep_series = false;
+    settings.keep_series = req.keep_series;
     let mut history = HistoryConfig {
-        recovery_window_h: args.recovery_window_h,
+        recovery_window_h: req.recovery_window_h,
         ..HistoryConfig::default()
     };
-    if let Some(words) = &args.recovery_words {
+    if let Some(words) = req.recovery_words {
         history.recovery_words = words.iter().map(|w| w.trim().to_lowercase()).collect();
     }
     let config = ScanConfig { settings, history };
-    let expanded = batch::expand(&args.paths);
+    let expanded = batch::expand(req.paths);
     let (labels, label_errors) = Labels::from_expanded(&expanded);
     let done = Arc::new(AtomicUsize::new(0));
-    let progress = Progress::start(Arc::clone(&done), expanded.files.len(), args.quiet);
-    let mut result = batch::with_jobs(args.jobs, || {
+    let progress = Progress::start(Arc::clone(&done), expanded.files.len(), req.quiet);
+    let mut result = batch::with_jobs(req.jobs, || {
         scan::scan(&expanded.files, &labels, &config, &done)
     });
     progress.finish();
@@ -197,6 +213,22 @@ pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
         });
     }
     result.errors.sort_by(|a, b| a.source.cmp(&b.source));
+    Ok(result)
+}
+
+pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
+    let result = match run_scan(&ScanRequest {
+        paths: &args.paths,
+        profile: &args.profile,
+        recovery_window_h: args.recovery_window_h,
+        recovery_words: args.recovery_words.as_deref(),
+        quiet: args.quiet,
+        jobs: args.jobs,
+        keep_series: false,
+    }) {
+        Ok(r) => r,
+        Err(exit) => return Ok(exit),
+    };
     let format = match args.format {
         ScanFormatArg::Text => ScanFormat::Text,
         ScanFormatArg::Json => ScanFormat::Json,
@@ -229,4 +261,31 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
         FailOn::Warn if any(Verdict::Unknown) => Exit::Unknown,
         FailOn::Warn => Exit::Ok,
     }
+}
+
+/// The HTML report: the scan with each run's curves kept. Exit 2 when a file could not
+/// be read (the page lists it), else 0: verdicts are the page's business.
+pub fn report(args: &ReportArgs) -> io::Result<Exit> {
+    let result = match run_scan(&ScanRequest {
+        paths: &args.paths,
+        profile: &args.profile,
+        recovery_window_h: args.recovery_window_h,
+        recovery_words: args.recovery_words.as_deref(),
+        quiet: args.quiet,
+        jobs: args.jobs,
+        keep_series: true,
+    }) {
+        Ok(r) => r,
+        Err(exit) => return Ok(exit),
+    };
+    let options = HtmlOptions {
+        title: args.title.clone(),
+        recent_runs: args.recent,
+        max_recovery_runs: args.max_recovery_charts,
+        generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
+    };
+    output::write_output(args.output.as_deref(), |out| {
+        html::write(out, &result, &options)
+    })?;
+    Ok(scan_exit(&result, FailOn::Error))
 }
