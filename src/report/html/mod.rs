@@ -153,12 +153,17 @@ pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Res
 fn rule_sentence(scan: &Scan, options: &HtmlOptions, shown: usize) -> String {
     let judged = scan.entries.iter().filter(|e| e.judged).count();
     format!(
-        "Charts for {shown} of {} activities: every judged recovery run (up to the {} most \
-         recent; {judged} in this history), worst first, then the {} most recent other runs, \
-         newest first. Every activity is in the table at the end.",
-        scan.entries.len(),
+        "Charts for {shown} of {}: every judged recovery run (up to the {} most recent; \
+         {judged} in this history), worst first, then the {} most recent other {}, newest \
+         first. Every activity is in the table at the end.",
+        words::count(scan.entries.len(), "activity", "activities"),
         options.max_recovery_runs,
-        options.recent_runs
+        options.recent_runs,
+        if options.recent_runs == 1 {
+            "run"
+        } else {
+            "runs"
+        }
     )
 }
 
@@ -174,9 +179,9 @@ fn header(scan: &Scan, title: &str) -> String {
     };
     let _ = writeln!(
         h,
-        "<p class=\"lede\">{} activities from {} files{span} · times in UTC</p>",
-        scan.entries.len(),
-        scan.files
+        "<p class=\"lede\">{} from {}{span} · times in UTC</p>",
+        words::count(scan.entries.len(), "activity", "activities"),
+        words::count(scan.files, "file", "files")
     );
     if !scan.summary.by_class.is_empty() {
         let classes: Vec<String> = scan
@@ -270,9 +275,14 @@ fn recovery(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
     }
     let _ = write!(
         h,
-        "<p>{} runs were meant as recovery runs (they follow a long or hard session, or say so \
-         in their name) and were judged against the coaching rule.</p>\n<ul class=\"counts\">",
-        c.judged
+        "<p>{} meant as {} (following a long or hard session, or named so) and \
+         judged against the coaching rule.</p>\n<ul class=\"counts\">",
+        words::count(c.judged, "run was", "runs were"),
+        if c.judged == 1 {
+            "a recovery run"
+        } else {
+            "recovery runs"
+        }
     );
     for (class, symbol, word, n) in [
         ("v-pass", "✓", "pass", c.pass),
@@ -400,10 +410,11 @@ fn activities(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
         }
         let _ = writeln!(
             h,
-            "<tr id=\"row-{i}\"><td class=\"nowrap\">{}</td><td>{name}<br/><span class=\"src\">{}</span></td>\
+            "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {}</td><td>{name}<br/><span class=\"src\">{}</span></td>\
              <td>{}</td><td>{verdict}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            words::day_time(r.start_time),
+            words::date(r.start_time),
+            words::time(r.start_time),
             escape::text(&r.source),
             e.placement.class.as_str(),
             dur(f64::from(r.moving_s)),
@@ -465,8 +476,17 @@ fn problems(scan: &Scan) -> String {
     if !scan.skipped.is_empty() {
         let _ = writeln!(
             h,
-            "<p>{} files or archive members hold no activity (settings, monitoring, routes…) and were skipped.</p>",
-            scan.skipped.len()
+            "<p>{} no activity (settings, monitoring, routes…) and {} skipped.</p>",
+            words::count(
+                scan.skipped.len(),
+                "file or archive member holds",
+                "files or archive members hold"
+            ),
+            if scan.skipped.len() == 1 {
+                "was"
+            } else {
+                "were"
+            }
         );
     }
     h.push_str("</section>\n");

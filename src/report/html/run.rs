@@ -207,7 +207,7 @@ fn zones(r: &CheckRecord) -> String {
         };
         let _ = write!(
             h,
-            "<li><span class=\"sw zc{}\"></span><b>{}</b> {range} bpm: {} ({:.0} %)</li>",
+            "<li><span class=\"sw zc{}\"></span><strong>{}</strong> {range} bpm: {} ({:.0} %)</li>",
             zone_colour(*i, n),
             escape::text(&name.to_uppercase()),
             dur(f64::from(*s)),

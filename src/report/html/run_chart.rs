@@ -678,7 +678,12 @@ fn describe(r: &CheckRecord, series: &[SeriesPoint], pace: bool, elevation: bool
                 end_s: s.end_s,
             })
             .collect();
-        let _ = write!(d, "{} surges: {}. ", s.len(), spans(&s));
+        let _ = write!(
+            d,
+            "{}: {}. ",
+            super::words::count(s.len(), "surge", "surges"),
+            spans(&s)
+        );
     }
     if pace {
         let _ = write!(

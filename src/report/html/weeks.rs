@@ -85,7 +85,8 @@ pub fn chart(weeks: &[WeekSummary]) -> Option<String> {
         return None;
     }
     let slot_w = PLOT_W / n as f64;
-    let bar_w = (slot_w * 0.78).max(1.0);
+    // A few weeks must not turn into slabs.
+    let bar_w = (slot_w * 0.78).clamp(1.0, 48.0);
     let max_h = slots
         .iter()
         .filter_map(|(_, w)| w.map(|w| w.moving_s as f64 / 3600.0))
@@ -274,10 +275,10 @@ fn describe(weeks: &[WeekSummary], drawn: usize) -> String {
     let easy = with_share.iter().filter(|s| **s >= EASY_SHARE).count();
     let max_h = weeks.iter().map(|w| w.moving_s).max().unwrap_or(0);
     format!(
-        "{} weeks with running from {} to {} ({} calendar weeks drawn). Up to {} of running a week. \
+        "{} with running from {} to {} ({} calendar weeks drawn). Up to {} of running a week. \
          {} of the {} weeks with heart rate kept at least 80 % of it below the ceiling. The table \
          below the chart lists every week.",
-        weeks.len(),
+        super::words::count(weeks.len(), "week", "weeks"),
         label(first),
         label(last),
         drawn,

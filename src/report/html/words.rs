@@ -32,6 +32,12 @@ pub fn date(t: Timestamp) -> String {
     iso.get(..10).unwrap_or(&iso).to_string()
 }
 
+/// `06:30` (UTC).
+pub fn time(t: Timestamp) -> String {
+    let iso = t.to_string();
+    iso.get(11..16).unwrap_or("").to_string()
+}
+
 /// `h:mm:ss` or `m:ss`.
 pub fn dur(s: f64) -> String {
     duration(s)
@@ -50,6 +56,15 @@ pub fn pct(share: Option<f64>) -> String {
 /// `123 bpm`, or an en dash.
 pub fn bpm(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_string(), |v| format!("{v:.0} bpm"))
+}
+
+/// `1 run`, `2 runs`: a count with its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// The last part of a source path (`archive.zip/activities/1.fit` → `1.fit`).
@@ -137,5 +152,7 @@ mod tests {
         assert_eq!(file_name("plain.gpx"), "plain.gpx");
         assert!(badge(Some(Verdict::Fail)).contains("FAIL"));
         assert!(badge(None).contains("not judged"));
+        assert_eq!(count(1, "run", "runs"), "1 run");
+        assert_eq!(count(0, "run", "runs"), "0 runs");
     }
 }
