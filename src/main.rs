@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check(args),
         Command::Scan(args) => cli::scan(args),
         Command::Regress(args) => cli::regress(args),
+        Command::Report(args) => cli::report(args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -26,6 +26,7 @@ use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use crate::model::{Format, RawActivity, Timestamp};
 use crate::profile::{ProfileError, Source, Sourced, require_zones, resolve};
 use crate::report::schema::CheckRecord;
+use crate::report::series::SeriesPoint;
 
 /// What a scan is told.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +73,10 @@ pub struct Entry {
     /// not judge (not in scan output: `regress` pins it for every activity).
     #[serde(skip)]
     pub assessment: Assessment,
+    /// The run's downsampled curves, when the scan kept them (`Settings::keep_series`),
+    /// for charts; not part of the wire format.
+    #[serde(skip)]
+    pub series: Option<Vec<SeriesPoint>>,
 }
 
 /// The result of a scan.
@@ -314,9 +319,9 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
     let weeks = history::weekly(&facts, &placements);
     let mut verdicts = Vec::with_capacity(kept.len());
     let mut entries = Vec::with_capacity(kept.len());
-    for ((_, analysis), placement) in kept.iter().zip(placements) {
+    for ((_, mut analysis), placement) in kept.into_iter().zip(placements) {
         let judged = placement.intent.is_some();
-        let mut record = CheckRecord::of(analysis);
+        let mut record = CheckRecord::of(&analysis);
         if judged {
             verdicts.push(Some(VerdictSummary {
                 verdict: analysis.assessment.verdict.as_str().to_string(),
@@ -337,6 +342,7 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
             placement,
             judged,
             assessment: analysis.assessment.clone(),
+            series: analysis.series.take(),
         });
     }
     let placements: Vec<Placement> = entries.iter().map(|e| e.placement.clone()).collect();

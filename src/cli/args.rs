@@ -28,6 +28,10 @@ pub enum Command {
     /// expectations, for CI: exit 0 no differences, 1 differences, 2 broken baseline,
     /// manifest or usage.
     Regress(RegressArgs),
+    /// Write one self-contained HTML page (inline SVG charts, no scripts) from the same
+    /// scan: recovery runs worst first, the weeks' 80/20 picture, every activity, and
+    /// charts per run.
+    Report(ReportArgs),
 }
 
 /// When `scan` exits non-zero.
@@ -59,6 +63,41 @@ pub struct ScanArgs {
     /// What makes the exit status non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Hours after the end of a long or hard session in which a run counts as a
+    /// recovery run.
+    #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
+    pub recovery_window_h: f64,
+    /// Words in an activity's name or type that mark it as a recovery run
+    /// (comma-separated; replaces the default list).
+    #[arg(long, value_name = "WORDS", value_delimiter = ',')]
+    pub recovery_words: Option<Vec<String>>,
+    /// No progress display.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Worker threads (0 = one per core). Output is the same for any value.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub jobs: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Folders (recursive), files, .gz and .zip archives, Strava and Garmin exports.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Write the page to FILE (atomically); stdout without it.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The page's title.
+    #[arg(long, default_value = "Recovery run report")]
+    pub title: String,
+    /// Besides the recovery runs, draw charts for this many of the most recent runs.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub recent: usize,
+    /// Draw charts for at most this many recovery runs (the most recent).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_recovery_charts: usize,
     /// Hours after the end of a long or hard session in which a run counts as a
     /// recovery run.
     #[arg(long, value_name = "HOURS", default_value_t = 24.0)]

@@ -16,6 +16,7 @@ use std::sync::atomic::AtomicUsize;
 use easyrun::analyze::{Settings, analyze};
 use easyrun::batch;
 use easyrun::history::HistoryConfig;
+use easyrun::report::html::{self, HtmlOptions};
 use easyrun::report::scan::{self as scan_report, ScanFormat};
 use easyrun::scan::{self, ScanConfig};
 
@@ -28,7 +29,9 @@ use easyrun::report::inspect::{self, InspectFormat};
 use easyrun::report::schema::CheckRecord;
 use progress::Progress;
 
-use args::{CheckArgs, FailOn, InspectArgs, OutputFormat, ProfileArgs, ScanArgs, ScanFormatArg};
+use args::{
+    CheckArgs, FailOn, InspectArgs, OutputFormat, ProfileArgs, ReportArgs, ScanArgs, ScanFormatArg,
+};
 
 /// Exit codes shared by all commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,7 +188,7 @@ pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
     Ok(scan_exit(&result, args.fail_on))
 }
 
-/// The history settings `scan` and `regress` take from their flags.
+/// The history settings `scan`, `regress` and `report` take from their flags.
 fn history_config(recovery_window_h: f64, recovery_words: Option<&[String]>) -> HistoryConfig {
     let mut history = HistoryConfig {
         recovery_window_h,
@@ -197,7 +200,8 @@ fn history_config(recovery_window_h: f64, recovery_words: Option<&[String]>) -> 
     history
 }
 
-/// Expands `paths` and scans them: the one way `scan` and `regress` read a folder.
+/// Expands `paths` and scans them: the one way `scan`, `regress` and `report` read a
+/// folder.
 fn scan_paths(paths: &[PathBuf], config: &ScanConfig, jobs: usize, quiet: bool) -> scan::Scan {
     let expanded = batch::expand(paths);
     let (labels, label_errors) = Labels::from_expanded(&expanded);
@@ -243,4 +247,30 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
         FailOn::Warn if any(Verdict::Unknown) => Exit::Unknown,
         FailOn::Warn => Exit::Ok,
     }
+}
+
+/// The HTML report: the scan with each run's curves kept. Exit 2 when a file could not
+/// be read (the page lists it), else 0: verdicts are the page's business.
+pub fn report(args: &ReportArgs) -> io::Result<Exit> {
+    let mut settings = match settings(&args.profile) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("easyrun: {e}");
+            return Ok(Exit::Unreadable);
+        }
+    };
+    settings.keep_series = true;
+    let history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
+    let config = ScanConfig { settings, history };
+    let result = scan_paths(&args.paths, &config, args.jobs, args.quiet);
+    let options = HtmlOptions {
+        title: args.title.clone(),
+        recent_runs: args.recent,
+        max_recovery_runs: args.max_recovery_charts,
+        generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
+    };
+    output::write_output(args.output.as_deref(), |out| {
+        html::write(out, &result, &options)
+    })?;
+    Ok(scan_exit(&result, FailOn::Error))
 }
