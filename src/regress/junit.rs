@@ -9,23 +9,10 @@ use std::io::{self, Write};
 use super::compare::{Case, Status};
 use super::report::{Report, Section, cell, plus_minus};
 
-/// Escapes text for an XML attribute or element; drops characters XML 1.0 cannot hold
-/// (control characters other than tab, newline and carriage return).
+/// Escapes text for an XML attribute or element (the report's escaper: markup and both
+/// quotes escaped, XML-forbidden control characters replaced).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::escape::attr(s).into_owned()
 }
 
 fn failure_text(case: &Case) -> String {
@@ -155,7 +142,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(escape("a<b>&\"c'\u{1}\n"), "a&lt;b&gt;&amp;&quot;c&apos;\n");
+        assert_eq!(
+            escape("a<b>&\"c'\u{1}\n"),
+            "a&lt;b&gt;&amp;&quot;c&#39;\u{FFFD}\n"
+        );
     }
 
     #[test]

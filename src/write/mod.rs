@@ -66,20 +66,9 @@ pub(crate) fn timer_segments(
     segments
 }
 
-/// Escapes text for XML element content and attribute values.
+/// Escapes text for XML element content and attribute values (the report's escaper).
 pub(crate) fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::report::escape::attr(text).into_owned()
 }
 
 /// Formats `value` with at most `decimals` decimals, trailing zeros trimmed, so XML

@@ -8,7 +8,6 @@
 //! anywhere; the generator line is the caller's).
 
 mod chart;
-pub mod escape;
 mod run;
 mod run_chart;
 mod weeks;
@@ -18,6 +17,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::history::Class;
+use crate::report::escape;
 use crate::scan::{Entry, Scan};
 
 use words::{badge, display_name, dur, pace_km, pct};

@@ -8,9 +8,9 @@ use crate::judge::Verdict;
 use crate::report::schema::{CheckRecord, SourcedValue};
 use crate::scan::{Entry, Scan};
 
-use super::escape;
 use super::run_chart::{Drawn, run_chart, zone_colour};
 use super::words::{self, badge, bpm, display_name, dur, pace_km, pct};
+use crate::report::escape;
 
 /// Where a link to entry `i` should point: its run section when it has one, else its
 /// row in the table of activities.

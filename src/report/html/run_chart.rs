@@ -14,7 +14,7 @@ use crate::report::schema::CheckRecord;
 use crate::report::series::SeriesPoint;
 
 use super::chart::{self, Scale, num, polyline};
-use super::escape;
+use crate::report::escape;
 
 const W: f64 = 960.0;
 const LEFT: f64 = 56.0;

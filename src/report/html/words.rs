@@ -7,7 +7,7 @@ use crate::model::Timestamp;
 use crate::report::check::{duration, pace};
 use crate::report::schema::CheckRecord;
 
-use super::escape;
+use crate::report::escape;
 
 const MS_PER_DAY: i64 = 86_400_000;
 

@@ -1,9 +1,8 @@
-//! HTML report, escaping: every string that came from a file (names, device names,
-//! paths, messages quoting them) passes through here before it reaches the page, so a
-//! GPX `<name>` holding `<script>` is shown as text, never run.
-//!
-//! The page is written as well-formed XHTML-ish markup (it parses as XML), so control
-//! characters that XML 1.0 forbids are replaced by U+FFFD as well.
+//! Escaping for every XML and HTML easyrun writes (the HTML report, JUnit XML, the
+//! GPX/TCX writers): every string that came from a file (names, device names, paths,
+//! messages quoting them) passes through here, so a GPX `<name>` holding `<script>` is
+//! shown as text, never run. Control characters that XML 1.0 forbids are replaced by
+//! U+FFFD, so the output always parses.
 
 use std::borrow::Cow;
 
