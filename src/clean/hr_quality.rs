@@ -80,6 +80,7 @@ fn flag_spikes(seconds: &mut [Second]) {
         // the cleaner's hot spot).
         let mut buffer = [0.0f32; 5];
         let mut len = 0;
+        let (mut low, mut high) = (v, v);
         let neighbours = vals.get(i.saturating_sub(2)..(i + 3).min(vals.len()));
         for (slot, value) in buffer
             .iter_mut()
@@ -87,8 +88,12 @@ fn flag_spikes(seconds: &mut [Second]) {
         {
             *slot = *value;
             len += 1;
+            low = low.min(*value);
+            high = high.max(*value);
         }
-        if len < 3 {
+        // Value and median both lie in [low, high]: a window narrower than the spike
+        // deviation cannot hold a spike, and needs no sort (most windows).
+        if len < 3 || high - low < SPIKE_DEVIATION_BPM {
             continue;
         }
         let window = buffer.get_mut(..len).unwrap_or_default();
