@@ -76,18 +76,29 @@ fn flag_spikes(seconds: &mut [Second]) {
     let vals: Vec<Option<f32>> = seconds.iter().map(|s| s.hr_bpm).collect();
     for (i, s) in seconds.iter_mut().enumerate() {
         let Some(v) = s.hr_bpm else { continue };
-        let mut window: Vec<f32> = vals
-            .get(i.saturating_sub(2)..(i + 3).min(vals.len()))
-            .unwrap_or_default()
-            .iter()
-            .flatten()
-            .copied()
-            .collect();
-        if window.len() < 3 {
+        // At most 5 values: a stack buffer, not an allocation per second (this loop was
+        // the cleaner's hot spot).
+        let mut buffer = [0.0f32; 5];
+        let mut len = 0;
+        let (mut low, mut high) = (v, v);
+        let neighbours = vals.get(i.saturating_sub(2)..(i + 3).min(vals.len()));
+        for (slot, value) in buffer
+            .iter_mut()
+            .zip(neighbours.unwrap_or_default().iter().flatten())
+        {
+            *slot = *value;
+            len += 1;
+            low = low.min(*value);
+            high = high.max(*value);
+        }
+        // Value and median both lie in [low, high]: a window narrower than the spike
+        // deviation cannot hold a spike, and needs no sort (most windows).
+        if len < 3 || high - low < SPIKE_DEVIATION_BPM {
             continue;
         }
-        window.sort_by(f32::total_cmp);
-        let median = window.get(window.len() / 2).copied().unwrap_or(v);
+        let window = buffer.get_mut(..len).unwrap_or_default();
+        window.sort_unstable_by(f32::total_cmp);
+        let median = window.get(len / 2).copied().unwrap_or(v);
         if (v - median).abs() >= SPIKE_DEVIATION_BPM {
             s.hr_flag = HrFlag::Spike;
             s.hr_bpm = None;

@@ -29,13 +29,12 @@ pub fn mark_moving(seconds: &mut [Second], t0: Timestamp, events: &[TimerEvent])
         .map(|i| {
             let lo = i.saturating_sub(SPEED_SMOOTH_HALF_S);
             let hi = (i + SPEED_SMOOTH_HALF_S + 1).min(seconds.len());
-            let vals: Vec<f64> = seconds
-                .get(lo..hi)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|s| s.speed_mps.map(f64::from))
-                .collect();
-            (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
+            // Counted and summed in place: collecting the ≤ 5 values first cost an
+            // allocation per second.
+            let window = seconds.get(lo..hi).unwrap_or_default();
+            let speeds = || window.iter().filter_map(|s| s.speed_mps.map(f64::from));
+            let n = speeds().count();
+            (n > 0).then(|| speeds().sum::<f64>() / n as f64)
         })
         .collect();
     let ends: Vec<bool> = (0..seconds.len())

@@ -144,12 +144,17 @@ pub fn banister_trimp(
     }
     let weighting = Weighting::of(sex);
     let points = series::moving_points(&activity.seconds, series::usable_hr);
-    (!points.is_empty()).then(|| {
-        points
-            .iter()
-            .map(|p| weighting.trimp_per_min(p.value, rest_bpm, max_bpm) / 60.0)
-            .sum()
-    })
+    // One `exp` per second was a tenth of all metrics; heart rate is mostly whole bpm,
+    // so each whole value is computed once (same function, same bits).
+    let mut whole_bpm: [Option<f64>; 256] = [None; 256];
+    let mut per_second = |hr: f64| {
+        let term = |hr| weighting.trimp_per_min(hr, rest_bpm, max_bpm) / 60.0;
+        match whole_bpm.get_mut(hr as usize) {
+            Some(slot) if hr.fract() == 0.0 && hr >= 0.0 => *slot.get_or_insert_with(|| term(hr)),
+            _ => term(hr),
+        }
+    };
+    (!points.is_empty()).then(|| points.iter().map(|p| per_second(p.value)).sum())
 }
 
 /// TRIMP and HRSS with the profile's thresholds.

@@ -39,23 +39,65 @@ pub(crate) fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     (n > 0).then(|| sum / n as f64)
 }
 
-/// Median (mean of the two middle values for an even count, statrs' order
-/// statistics); `None` when empty.
-pub(crate) fn median(values: Vec<f64>) -> Option<f64> {
-    use statrs::statistics::{Data, OrderStatistics};
-    (!values.is_empty()).then(|| Data::new(values).median())
+/// Median (mean of the two middle values for an even count); `None` when empty.
+pub(crate) fn median(mut values: Vec<f64>) -> Option<f64> {
+    median_in_place(&mut values)
 }
 
-/// For each point, `reduce` over the values of the points within `half_s` seconds of it
-/// (a centered window of `2·half_s + 1` seconds; holes simply contribute nothing). The
-/// point gets `None` when its window holds fewer than `min_count` values.
+/// [`median`] of a slice, reordering it. The numbers are statrs'
+/// `OrderStatistics::median` (which this replaced, to let rolling windows reuse one
+/// buffer): order statistics by `total_cmp`, the lowest by statrs' `<` fold, and
+/// `(a + b) / 2` for an even count.
+pub(crate) fn median_in_place(values: &mut [f64]) -> Option<f64> {
+    let n = values.len();
+    let k = n / 2;
+    if n == 0 {
+        return None;
+    }
+    if n == 1 {
+        return values.first().copied();
+    }
+    let (below, kth, _) = values.select_nth_unstable_by(k, f64::total_cmp);
+    let kth = *kth;
+    if n % 2 == 1 {
+        return Some(kth);
+    }
+    // The order statistic just below the k-th is the largest of those before it.
+    let lower = if k == 1 {
+        // statrs takes rank 0 as the minimum, with `<`.
+        below
+            .iter()
+            .copied()
+            .reduce(|acc, x| if x < acc || x.is_nan() { x } else { acc })?
+    } else {
+        below.iter().copied().max_by(f64::total_cmp)?
+    };
+    Some((lower + kth) / 2.0)
+}
+
+/// For each point, `reduce` over the points within `half_s` seconds of it (a centered
+/// window of `2·half_s + 1` seconds; holes simply contribute nothing), in time order.
+/// The point gets `None` when its window holds fewer than `min_count` values.
 pub(crate) fn rolling(
     points: &[Point],
     half_s: u32,
     min_count: usize,
-    reduce: impl Fn(Vec<f64>) -> Option<f64>,
+    reduce: impl Fn(&[Point]) -> Option<f64>,
 ) -> Vec<Option<f64>> {
     let mut out = Vec::with_capacity(points.len());
+    for_each_window(points, half_s, |window| {
+        out.push(if window.len() >= min_count {
+            reduce(window)
+        } else {
+            None
+        });
+    });
+    out
+}
+
+/// Calls `visit` with each point's centered window of `2·half_s + 1` seconds (the
+/// points within `half_s` seconds of it, itself included), in time order.
+pub(crate) fn for_each_window(points: &[Point], half_s: u32, mut visit: impl FnMut(&[Point])) {
     let mut lo = 0usize;
     let mut hi = 0usize;
     for p in points {
@@ -67,19 +109,8 @@ pub(crate) fn rolling(
         while points.get(hi).is_some_and(|q| q.t_s <= to) {
             hi += 1;
         }
-        let window: Vec<f64> = points
-            .get(lo..hi)
-            .unwrap_or_default()
-            .iter()
-            .map(|q| q.value)
-            .collect();
-        out.push(if window.len() >= min_count {
-            reduce(window)
-        } else {
-            None
-        });
+        visit(points.get(lo..hi).unwrap_or_default());
     }
-    out
 }
 
 /// Spans of consecutive seconds (no hole between them) whose flag is set.
@@ -158,6 +189,31 @@ mod tests {
     }
 
     #[test]
+    fn median_is_bit_identical_to_statrs() {
+        use crate::write::synth::SplitMix64;
+        use statrs::statistics::{Data, OrderStatistics};
+        let mut rng = SplitMix64::new(42);
+        for case in 0..2000u32 {
+            let n = 1 + (case % 70) as usize;
+            let mut values: Vec<f64> = (0..n)
+                .map(|_| match rng.next_u64() % 4 {
+                    // Ties, as whole-bpm heart rates give.
+                    0 => (120 + rng.next_u64() % 5) as f64,
+                    _ => 100.0 + 80.0 * rng.next_f64(),
+                })
+                .collect();
+            match case % 5 {
+                0 => values.sort_by(f64::total_cmp),
+                1 => values.sort_by(|a, b| b.total_cmp(a)),
+                _ => {}
+            }
+            let want = Data::new(values.clone()).median();
+            let got = median(values.clone());
+            assert_eq!(got.map(f64::to_bits), Some(want.to_bits()), "{values:?}");
+        }
+    }
+
+    #[test]
     fn rolling_window_is_centered_and_skips_holes() {
         let points: Vec<Point> = [0u32, 1, 2, 3, 10]
             .iter()
@@ -166,7 +222,7 @@ mod tests {
                 value: f64::from(t_s),
             })
             .collect();
-        let out = rolling(&points, 1, 2, mean);
+        let out = rolling(&points, 1, 2, |w| mean(w.iter().map(|p| p.value)));
         assert_eq!(out, vec![Some(0.5), Some(1.0), Some(2.0), Some(2.5), None]);
     }
 }

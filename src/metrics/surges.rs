@@ -65,7 +65,9 @@ pub fn surges(activity: &Activity) -> Vec<Surge> {
         return Vec::new();
     }
     let min_count = SMOOTHING_HALF_S as usize + 1;
-    let smoothed = series::rolling(&points, SMOOTHING_HALF_S, min_count, series::mean);
+    let smoothed = series::rolling(&points, SMOOTHING_HALF_S, min_count, |w| {
+        series::mean(w.iter().map(|p| p.value))
+    });
     let threshold = SURGE_MIN_RATIO * reference;
     let flags = points
         .iter()

@@ -114,15 +114,30 @@ pub fn clean_average_hr_bpm(activity: &Activity) -> Option<f64> {
 
 /// Maximum of the centered 5-s rolling median of usable moving HR, bpm.
 pub fn clean_max_hr_bpm(activity: &Activity) -> Option<f64> {
-    series::rolling(
-        &hr_points(activity),
-        MAX_HR_MEDIAN_HALF_S,
-        MAX_HR_MIN_VALUES,
-        series::median,
-    )
-    .into_iter()
-    .flatten()
-    .reduce(f64::max)
+    const WIDTH: usize = 2 * MAX_HR_MEDIAN_HALF_S as usize + 1;
+    let mut best: Option<f64> = None;
+    series::for_each_window(&hr_points(activity), MAX_HR_MEDIAN_HALF_S, |window| {
+        let n = window.len();
+        if n < MAX_HR_MIN_VALUES {
+            return;
+        }
+        // A median above the best so far needs more than half the window above it: the
+        // other medians cannot change the maximum and are not computed (they were the
+        // hot spot of the metrics).
+        if let Some(b) = best
+            && window.iter().filter(|p| p.value > b).count() < n - n / 2
+        {
+            return;
+        }
+        let mut values = [0.0f64; WIDTH];
+        for (slot, p) in values.iter_mut().zip(window) {
+            *slot = p.value;
+        }
+        if let Some(m) = series::median_in_place(values.get_mut(..n).unwrap_or_default()) {
+            best = Some(best.map_or(m, |b| b.max(m)));
+        }
+    });
+    best
 }
 
 /// Window and step of the sustained maximum, seconds.
@@ -138,19 +153,25 @@ pub fn sustained_max_hr_bpm(activity: &Activity) -> Option<f64> {
     let mut lo = 0usize;
     let mut start = points.first()?.t_s;
     let last = points.last()?.t_s;
+    let mut window: Vec<f64> = Vec::with_capacity(SUSTAINED_WINDOW_S as usize);
     while start + SUSTAINED_WINDOW_S <= last + 1 {
         while points.get(lo).is_some_and(|p| p.t_s < start) {
             lo += 1;
         }
-        let window: Vec<f64> = points
+        let inside = points
             .get(lo..)
             .unwrap_or_default()
             .iter()
-            .take_while(|p| p.t_s < start + SUSTAINED_WINDOW_S)
-            .map(|p| p.value)
-            .collect();
-        if window.len() * 4 >= SUSTAINED_WINDOW_S as usize * 3 {
-            let m = series::median(window);
+            .take_while(|p| p.t_s < start + SUSTAINED_WINDOW_S);
+        let n = inside.clone().count();
+        // As in `clean_max_hr_bpm`: a median above the best so far needs more than half
+        // the window above it; most windows have not, and skip the selection.
+        let may_beat =
+            best.is_none_or(|b| inside.clone().filter(|p| p.value > b).count() >= n - n / 2);
+        if n * 4 >= SUSTAINED_WINDOW_S as usize * 3 && may_beat {
+            window.clear();
+            window.extend(inside.map(|p| p.value));
+            let m = series::median_in_place(&mut window);
             best = match (best, m) {
                 (Some(b), Some(m)) => Some(b.max(m)),
                 (b, m) => b.or(m),
@@ -179,6 +200,75 @@ mod tests {
         let mut c = Columns::steady(hr.len(), 3.0, 0.0);
         c.hr_bpm = hr.iter().map(|&h| Some(h)).collect();
         c
+    }
+
+    /// The definitions, computed the slow way: every window's median from scratch.
+    fn reference_maxima(activity: &Activity) -> (Option<f64>, Option<f64>) {
+        let points = hr_points(activity);
+        let window = |from: u32, to: u32| -> Vec<f64> {
+            points
+                .iter()
+                .filter(|p| p.t_s >= from && p.t_s < to)
+                .map(|p| p.value)
+                .collect()
+        };
+        let clean = points
+            .iter()
+            .map(|p| window(p.t_s.saturating_sub(2), p.t_s + 3))
+            .filter(|w| w.len() >= MAX_HR_MIN_VALUES)
+            .filter_map(series::median)
+            .reduce(f64::max);
+        let (first, last) = match (points.first(), points.last()) {
+            (Some(f), Some(l)) => (f.t_s, l.t_s),
+            _ => return (clean, None),
+        };
+        let sustained = (first..)
+            .step_by(SUSTAINED_STEP_S as usize)
+            .take_while(|start| start + SUSTAINED_WINDOW_S <= last + 1)
+            .map(|start| window(start, start + SUSTAINED_WINDOW_S))
+            .filter(|w| w.len() * 4 >= SUSTAINED_WINDOW_S as usize * 3)
+            .filter_map(series::median)
+            .reduce(f64::max);
+        (clean, sustained)
+    }
+
+    #[test]
+    fn maxima_match_their_definitions_on_noisy_runs_with_holes() {
+        use crate::write::synth::SplitMix64;
+        let mut rng = SplitMix64::new(7);
+        for case in 0..40 {
+            let n = 200 + 37 * case;
+            let mut c = from_hr(
+                &(0..n)
+                    .map(|i| {
+                        let base = 120.0 + 40.0 * (i as f32 / n as f32);
+                        (base + (8.0 * rng.gauss()) as f32).round()
+                    })
+                    .collect::<Vec<f32>>(),
+            );
+            // Holes in the grid, dropouts and stops.
+            c.t_s = (0..n as u32)
+                .map(|i| i + if i > n as u32 / 2 { 30 } else { 0 })
+                .collect();
+            for (hr, moving) in c.hr_bpm.iter_mut().zip(c.moving.iter_mut()) {
+                if rng.next_f64() < 0.05 {
+                    *hr = None;
+                }
+                if rng.next_f64() < 0.03 {
+                    *moving = false;
+                }
+            }
+            let a = c.build();
+            let (clean, sustained) = reference_maxima(&a);
+            assert_eq!(
+                clean_max_hr_bpm(&a).map(f64::to_bits),
+                clean.map(f64::to_bits)
+            );
+            assert_eq!(
+                sustained_max_hr_bpm(&a).map(f64::to_bits),
+                sustained.map(f64::to_bits)
+            );
+        }
     }
 
     #[test]

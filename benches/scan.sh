@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# End-to-end scan benchmark: `benches/scan.sh` (from anywhere; uses $CARGO_TARGET_DIR,
+# default ./target). Environment: COUNT (activities, default 2000), SEED (1), REPS
+# (timed repetitions per configuration, default 3), SMALL (files of the memory
+# comparison, default 500).
+#
+# 1. Builds the release binary and the examples make_export and fitparser_decode.
+# 2. Generates the synthetic export once into $TARGET/bench-export (reused while its
+#    stamp matches: same generator version, count and seed).
+# 3. Measures in the same run, so the ratios survive a shared, noisy machine:
+#    - `easyrun scan` of the whole export with -j 1 and -j 2 (interleaved, REPS each);
+#    - `easyrun scan` of the FIT files only (.fit and .fit.gz), -j 2: MB/s of FIT input
+#      (decompressed FIT bytes);
+#    - `fitparser::from_bytes` on the same FIT files, -j 2 (examples/fitparser_decode);
+#    - peak RSS of a scan of the first $SMALL files against the whole export.
+# Wall time from `date +%s.%N`; CPU time and peak RSS from GNU time ($TIME_BIN, default
+# /usr/bin/time) when it exists (shown as "-" otherwise). Medians of the repetitions are
+# reported. Installs nothing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+TARGET=${CARGO_TARGET_DIR:-target}
+COUNT=${COUNT:-2000}
+SEED=${SEED:-1}
+REPS=${REPS:-3}
+SMALL=${SMALL:-500}
+JOBS_MAX=2
+EXPORT=$TARGET/bench-export
+WORK=$TARGET/bench-scan
+SCAN_FLAGS=(--max-hr 190 --rest-hr 50 --format jsonl --quiet --fail-on never)
+
+echo "== build" >&2
+cargo build --release --quiet --bin easyrun --example make_export --example fitparser_decode
+BIN=$TARGET/release/easyrun
+MAKE_EXPORT=$TARGET/release/examples/make_export
+FITPARSER=$TARGET/release/examples/fitparser_decode
+
+want_stamp=$("$MAKE_EXPORT" --stamp --count "$COUNT" --seed "$SEED")
+if [[ -f $EXPORT/.make_export && "$(cat "$EXPORT/.make_export")" == "$want_stamp" ]]; then
+    echo "== export: reusing $EXPORT ($want_stamp)" >&2
+else
+    echo "== export: generating $EXPORT ($want_stamp)" >&2
+    rm -rf "$EXPORT"
+    "$MAKE_EXPORT" "$EXPORT" --count "$COUNT" --seed "$SEED" >&2
+fi
+mkdir -p "$WORK"
+
+shopt -s nullglob
+all_files=("$EXPORT"/*)
+fit_files=("$EXPORT"/*.fit "$EXPORT"/*.fit.gz)
+small_files=("${all_files[@]:0:$SMALL}")
+shopt -u nullglob
+disk_bytes=$(cat "${all_files[@]}" | wc -c)
+
+TIME_BIN=${TIME_BIN:-/usr/bin/time}
+HAVE_TIME=0
+if [[ -x $TIME_BIN ]] && "$TIME_BIN" -f '%e' true 2>/dev/null; then
+    HAVE_TIME=1
+fi
+
+# run NAME CMD... : runs once, stdout to $WORK/NAME.out; appends "wall cpu rss_kb" to
+# $WORK/NAME.times.
+run() {
+    local name=$1
+    shift
+    local t0 t1 cpu=- rss=-
+    t0=$(date +%s.%N)
+    if ((HAVE_TIME)); then
+        "$TIME_BIN" -f '%U %S %M' -o "$WORK/$name.rusage" "$@" >"$WORK/$name.out"
+    else
+        "$@" >"$WORK/$name.out"
+    fi
+    t1=$(date +%s.%N)
+    if ((HAVE_TIME)); then
+        read -r user sys rss <"$WORK/$name.rusage"
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    fi
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $cpu $rss" >>"$WORK/$name.times"
+}
+
+# median NAME COLUMN : median of one column of NAME's runs ("-" when not measured).
+median() {
+    awk -v c="$2" '{ print $c }' "$WORK/$1.times" | grep -v '^-$' | sort -g |
+        awk '{ v[NR] = $1 } END {
+            if (NR == 0) { print "-"; exit }
+            if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
+        }'
+}
+
+# max NAME COLUMN
+maxcol() {
+    awk -v c="$2" '$c != "-" { if ($c > m) m = $c } END { print (m == "" ? "-" : m) }' "$WORK/$1.times"
+}
+
+# ratio A B [DECIMALS [SUFFIX]] : A / B with SUFFIX, or "-" when either is missing.
+ratio() {
+    awk -v a="$1" -v b="$2" -v d="${3:-2}" -v s="${4:-}" 'BEGIN {
+        if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.*f%s\n", d, a / b, s }'
+}
+
+rm -f "$WORK"/*.times "$WORK"/*.rusage "$WORK"/*.out
+
+echo "== scan, whole export, -j 1 and -j $JOBS_MAX interleaved, $REPS reps" >&2
+for _ in $(seq "$REPS"); do
+    for j in 1 "$JOBS_MAX"; do
+        run "all_j$j" "$BIN" scan "$EXPORT" "${SCAN_FLAGS[@]}" -j "$j" -o "$WORK/all_j$j.jsonl"
+    done
+done
+if ! cmp -s "$WORK/all_j1.jsonl" "$WORK/all_j$JOBS_MAX.jsonl"; then
+    echo "scan output differs between -j 1 and -j $JOBS_MAX" >&2
+    exit 1
+fi
+
+echo "== FIT subset (${#fit_files[@]} files): scan and fitparser, -j $JOBS_MAX, $REPS reps" >&2
+for _ in $(seq "$REPS"); do
+    run fit_scan "$BIN" scan "${fit_files[@]}" "${SCAN_FLAGS[@]}" -j "$JOBS_MAX" -o "$WORK/fit.jsonl"
+done
+# fitparser is slow: one run (tens of seconds) is long enough to average out noise.
+run fitparser "$FITPARSER" -j "$JOBS_MAX" "${fit_files[@]}"
+fitparser_line=$(cat "$WORK/fitparser.out")
+fit_bytes=$(sed -n 's/.*fit_bytes=\([0-9]*\).*/\1/p' <<<"$fitparser_line")
+
+echo "== memory: first $SMALL files vs all $COUNT, -j $JOBS_MAX" >&2
+for _ in $(seq "$REPS"); do
+    run small_j$JOBS_MAX "$BIN" scan "${small_files[@]}" "${SCAN_FLAGS[@]}" -j "$JOBS_MAX" -o "$WORK/small.jsonl"
+done
+
+j1=$(median all_j1 1)
+j2=$(median "all_j$JOBS_MAX" 1)
+fit_s=$(median fit_scan 1)
+fp_s=$(median fitparser 1)
+fit_mbs=$(awk -v b="$fit_bytes" -v s="$fit_s" 'BEGIN { printf "%.0f", b / 1e6 / s }')
+fp_mbs=$(awk -v b="$fit_bytes" -v s="$fp_s" 'BEGIN { printf "%.1f", b / 1e6 / s }')
+all_mbs=$(awk -v b="$disk_bytes" -v s="$j2" 'BEGIN { printf "%.0f", b / 1e6 / s }')
+rss_small=$(maxcol "small_j$JOBS_MAX" 3)
+rss_all=$(maxcol "all_j$JOBS_MAX" 3)
+to_mb() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }'; }
+
+cat <<EOF
+
+easyrun scan benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))
+export: $EXPORT: $COUNT activities, ${#fit_files[@]} FIT, $(awk -v b="$disk_bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB on disk, FIT input $(awk -v b="$fit_bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB (decompressed)
+medians of $REPS runs; wall s / CPU s (user+sys) / peak RSS MB
+
+| run | wall s | CPU s | peak RSS MB | throughput |
+| --- | --- | --- | --- | --- |
+| scan all, -j 1 | $j1 | $(median all_j1 2) | $(to_mb "$(maxcol all_j1 3)") | $(ratio "$COUNT" "$j1" 0) files/s |
+| scan all, -j $JOBS_MAX | $j2 | $(median "all_j$JOBS_MAX" 2) | $(to_mb "$rss_all") | $(ratio "$COUNT" "$j2" 0) files/s, $all_mbs MB/s on disk |
+| scan FIT only, -j $JOBS_MAX | $fit_s | $(median fit_scan 2) | $(to_mb "$(maxcol fit_scan 3)") | $fit_mbs MB/s of FIT input |
+| fitparser decode, -j $JOBS_MAX | $fp_s | $(median fitparser 2) | $(to_mb "$(maxcol fitparser 3)") | $fp_mbs MB/s of FIT input |
+| scan first $SMALL, -j $JOBS_MAX | $(median "small_j$JOBS_MAX" 1) | $(median "small_j$JOBS_MAX" 2) | $(to_mb "$rss_small") | |
+
+| ratio (same run) | value | target |
+| --- | --- | --- |
+| scan FIT MB/s / fitparser MB/s | $(ratio "$fp_s" "$fit_s" 1 x) | |
+| scan FIT input MB/s, -j $JOBS_MAX | $fit_mbs MB/s | >= 200 MB/s |
+| scan FIT input MB per CPU-second (load-proof) | $(ratio "$(awk -v b="$fit_bytes" 'BEGIN { print b / 1e6 }')" "$(median fit_scan 2)" 0) MB/s | |
+| speed-up -j 1 -> -j $JOBS_MAX | $(ratio "$j1" "$j2" 2 x) | >= 1.7x |
+| peak RSS $COUNT files / $SMALL files | $(ratio "$rss_all" "$rss_small" 2 x) ($(to_mb "$rss_all") / $(to_mb "$rss_small") MB) | ~1x, <= 150 MB |
+fitparser: $fitparser_line
+EOF
