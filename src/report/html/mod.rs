@@ -10,6 +10,7 @@
 mod chart;
 mod run;
 mod run_chart;
+mod run_chart_text;
 mod weeks;
 mod words;
 

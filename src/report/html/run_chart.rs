@@ -8,12 +8,12 @@
 
 use std::fmt::Write as _;
 
-use crate::judge::verdict::clock;
 use crate::model::Span;
 use crate::report::schema::CheckRecord;
 use crate::report::series::SeriesPoint;
 
 use super::chart::{self, Scale, num, polyline};
+use super::run_chart_text::describe;
 use crate::report::escape;
 
 const W: f64 = 960.0;
@@ -618,89 +618,6 @@ fn pace_ticks(lo: f64, hi: f64) -> Vec<f64> {
         v += step;
     }
     marks
-}
-
-/// The chart in words, for screen readers and anyone who cannot see the colours.
-fn describe(r: &CheckRecord, series: &[SeriesPoint], pace: bool, elevation: bool) -> String {
-    let mut d = String::new();
-    let hr: Vec<f64> = series
-        .iter()
-        .filter_map(|p| p.hr_bpm.map(f64::from))
-        .collect();
-    let lo = hr.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = hr.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if hr.is_empty() {
-        d.push_str("No usable heart rate. ");
-    } else {
-        let _ = write!(
-            d,
-            "Heart rate between {lo:.0} and {hi:.0} bpm{}. ",
-            r.hr.avg_bpm
-                .map_or(String::new(), |a| format!(", average {a:.0}"))
-        );
-    }
-    let _ = write!(
-        d,
-        "Conversational ceiling {:.0} bpm; above it for {}",
-        r.ceiling.bpm,
-        super::words::dur(f64::from(r.ceiling.above_s))
-    );
-    if let Some(s) = r.ceiling.share {
-        let _ = write!(d, " ({:.0} % of moving time)", s * 100.0);
-    }
-    d.push_str(". ");
-    let spans = |v: &[Span]| {
-        v.iter()
-            .map(|s| format!("{}–{}", clock(s.start_s), clock(s.end_s)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !r.hr.cadence_lock_spans.is_empty() {
-        let _ = write!(
-            d,
-            "Heart rate locked onto the step rate (not used): {}. ",
-            spans(&r.hr.cadence_lock_spans)
-        );
-    }
-    if r.hr.artifact_s > 0 {
-        let _ = write!(
-            d,
-            "{} s of heart-rate artifacts left out. ",
-            r.hr.artifact_s
-        );
-    }
-    if !r.surges.is_empty() {
-        let s: Vec<Span> = r
-            .surges
-            .iter()
-            .map(|s| Span {
-                start_s: s.start_s,
-                end_s: s.end_s,
-            })
-            .collect();
-        let _ = write!(
-            d,
-            "{}: {}. ",
-            super::words::count(s.len(), "surge", "surges"),
-            spans(&s)
-        );
-    }
-    if pace {
-        let _ = write!(
-            d,
-            "Grade-adjusted pace averages {}. ",
-            super::words::pace_km(r.gap_s_per_km)
-        );
-    }
-    if elevation {
-        let _ = write!(
-            d,
-            "Elevation profile: {} m of ascent.",
-            r.ascent_m
-                .map_or("unknown".to_string(), |a| format!("{a:.0}"))
-        );
-    }
-    d.trim_end().to_string()
 }
 
 #[cfg(test)]
