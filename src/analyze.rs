@@ -10,7 +10,8 @@ use crate::model::{
     Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, Timestamp,
 };
 use crate::profile::{
-    AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, require_zones, resolve,
+    AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
+    require_zones, resolve,
 };
 use crate::report::series::{self, SeriesPoint};
 
@@ -49,26 +50,50 @@ pub struct Analysis {
     pub series: Option<Vec<SeriesPoint>>,
 }
 
+impl Settings {
+    /// The athlete profile for `raw` (flags > profile file > the watch's settings), with
+    /// `fallback_max_hr` — the history's estimate — standing in for a missing max HR.
+    pub fn profile_for(&self, raw: &RawActivity, fallback_max_hr: Option<f64>) -> AthleteProfile {
+        let (label, file) = match &self.profile_file {
+            Some((label, file)) => (label.as_str(), Some(file)),
+            None => ("", None),
+        };
+        let mut profile = resolve(
+            &self.flags,
+            file,
+            label,
+            raw.watch_hr.as_ref(),
+            raw.start_time,
+        );
+        if profile.max_hr_bpm.is_none()
+            && let Some(bpm) = fallback_max_hr
+        {
+            profile.max_hr_bpm = Some(Sourced::new(bpm, Source::HistoryEstimate));
+        }
+        profile
+    }
+
+    /// [`analyze_clean`] under these settings' rules, keeping the curves when asked.
+    pub fn analyze_cleaned(
+        &self,
+        activity: &Activity,
+        profile: AthleteProfile,
+        zones: HrZones,
+    ) -> Analysis {
+        let mut analysis = analyze_clean(activity, profile, zones, &self.rules);
+        if self.keep_series {
+            analysis.series = Some(series::downsample(activity));
+        }
+        analysis
+    }
+}
+
 /// Analyses one raw activity under `settings`.
 pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, ProfileError> {
-    let (label, file) = match &settings.profile_file {
-        Some((label, file)) => (label.as_str(), Some(file)),
-        None => ("", None),
-    };
-    let profile = resolve(
-        &settings.flags,
-        file,
-        label,
-        raw.watch_hr.as_ref(),
-        raw.start_time,
-    );
+    let profile = settings.profile_for(raw, None);
     let zones = require_zones(&profile)?;
     let activity = clean::clean(raw);
-    let mut analysis = analyze_clean(&activity, profile, zones, &settings.rules);
-    if settings.keep_series {
-        analysis.series = Some(series::downsample(&activity));
-    }
-    Ok(analysis)
+    Ok(settings.analyze_cleaned(&activity, profile, zones))
 }
 
 /// Analyses a cleaned activity with resolved thresholds.

@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicUsize;
 
 use serde::Serialize;
 
-use crate::analyze::{Analysis, Settings, analyze_clean};
+use crate::analyze::{Analysis, Settings};
 use crate::batch;
 use crate::clean;
 use crate::error::ReadError;
@@ -24,7 +24,7 @@ use crate::ingest::export::{Label, Labels};
 use crate::judge::Assessment;
 use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use crate::model::{Format, RawActivity, Timestamp};
-use crate::profile::{ProfileError, Source, Sourced, require_zones, resolve};
+use crate::profile::{ProfileError, require_zones};
 use crate::report::schema::CheckRecord;
 use crate::report::series::SeriesPoint;
 
@@ -167,29 +167,11 @@ fn digest(
 ) -> Digest {
     let activity = clean::clean(raw);
     let mut facts = base_facts(raw, &activity);
-    let (label, file) = match &settings.profile_file {
-        Some((label, file)) => (label.as_str(), Some(file)),
-        None => ("", None),
-    };
-    let mut profile = resolve(
-        &settings.flags,
-        file,
-        label,
-        raw.watch_hr.as_ref(),
-        raw.start_time,
-    );
-    if profile.max_hr_bpm.is_none()
-        && let Some(bpm) = fallback_max_hr
-    {
-        profile.max_hr_bpm = Some(Sourced::new(bpm, Source::HistoryEstimate));
-    }
+    let profile = settings.profile_for(raw, fallback_max_hr);
     match require_zones(&profile) {
         Ok(zones) => {
             facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
-            let mut analysis = analyze_clean(&activity, profile, zones, &settings.rules);
-            if settings.keep_series {
-                analysis.series = Some(crate::report::series::downsample(&activity));
-            }
+            let analysis = settings.analyze_cleaned(&activity, profile, zones);
             let m = &analysis.metrics;
             facts.hr_moving_s = m.hr_moving_s;
             facts.avg_hr_bpm = m.avg_hr_bpm;
