@@ -218,11 +218,7 @@ pub fn limit_min(phase: Phase, rules: &RuleSet) -> f64 {
 pub fn duration(m: &Metrics, phase: Phase, rules: &RuleSet) -> Option<Reason> {
     let minutes = f64::from(m.moving_s) / 60.0;
     let limit = limit_min(phase, rules);
-    let phase_name = match phase {
-        Phase::Base => "base",
-        Phase::Build => "build",
-        Phase::Peak => "peak",
-    };
+    let phase_name = phase.as_str();
     if minutes > limit {
         let fail_at = limit * rules.long_fail_factor;
         let severity = if minutes > fail_at {

@@ -50,6 +50,17 @@ pub enum TerrainClass {
     Hilly,
 }
 
+impl TerrainClass {
+    /// Snake-case name, as in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TerrainClass::Flat => "flat",
+            TerrainClass::Rolling => "rolling",
+            TerrainClass::Hilly => "hilly",
+        }
+    }
+}
+
 /// What the terrain numbers rest on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

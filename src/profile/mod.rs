@@ -95,6 +95,16 @@ pub enum Phase {
     Peak,
 }
 
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Base => "base",
+            Phase::Build => "build",
+            Phase::Peak => "peak",
+        }
+    }
+}
+
 /// Sex, for the Banister TRIMP weighting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]

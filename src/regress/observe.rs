@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::paths::Anchor;
 use crate::history::Class;
 use crate::judge::{ReasonCode, Verdict};
-use crate::profile::{Phase, ProfileFlags, Sex};
+use crate::profile::{ProfileFlags, Sex};
 use crate::scan::{Entry, Scan};
 
 /// One activity's judgement and key numbers.
@@ -235,14 +235,7 @@ impl RunSettings {
                 .to_string()
             }),
             zones: flags.zones.map(|z| z.as_str().to_string()),
-            phase: flags.phase.map(|p| {
-                match p {
-                    Phase::Base => "base",
-                    Phase::Build => "build",
-                    Phase::Peak => "peak",
-                }
-                .to_string()
-            }),
+            phase: flags.phase.map(|p| p.as_str().to_string()),
             profile_file,
             recovery_window_h,
             recovery_words,

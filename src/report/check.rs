@@ -240,9 +240,9 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
     });
     let terrain = match (r.ascent_m, r.ascent_per_km_m, r.terrain) {
         (Some(a), Some(k), Some(t)) => {
-            format!("ascent {a:.0} m ({k:.0} m/km, {})", terrain_word(t))
+            format!("ascent {a:.0} m ({k:.0} m/km, {})", t.as_str())
         }
-        (_, _, Some(t)) => terrain_word(t).to_string(),
+        (_, _, Some(t)) => t.as_str().to_string(),
         _ => "terrain unknown".to_string(),
     };
     writeln!(out, "  {decoupling} · {terrain} · surface {}", r.surface)?;
@@ -269,14 +269,6 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         t.phase.source.describe()
     ));
     writeln!(out, "  thresholds: {}", used.join(", "))
-}
-
-fn terrain_word(t: crate::metrics::TerrainClass) -> &'static str {
-    match t {
-        crate::metrics::TerrainClass::Flat => "flat",
-        crate::metrics::TerrainClass::Rolling => "rolling",
-        crate::metrics::TerrainClass::Hilly => "hilly",
-    }
 }
 
 #[cfg(test)]

@@ -207,12 +207,7 @@ fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
             opt(r.ceiling.share),
             opt(r.decoupling_pct),
             opt(r.ascent_m),
-            opt(r.terrain.map(|t| {
-                serde_json::to_value(t)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            })),
+            opt(r.terrain.map(|t| t.as_str())),
             r.surface.to_string(),
             r.surges.len().to_string(),
             opt(r.trimp),

@@ -217,11 +217,7 @@ impl CheckRecord {
                 lthr_bpm: sourced(&p.lthr_bpm, |v| round(v, 1)),
                 age_years: sourced(&p.age_years, |v| v),
                 phase: SourcedValue {
-                    value: match p.phase.value {
-                        crate::profile::Phase::Base => "base",
-                        crate::profile::Phase::Build => "build",
-                        crate::profile::Phase::Peak => "peak",
-                    },
+                    value: p.phase.value.as_str(),
                     source: p.phase.source.clone(),
                 },
             },

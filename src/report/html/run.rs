@@ -262,14 +262,8 @@ fn numbers(r: &CheckRecord) -> String {
                 r.ascent_m.map_or("–".to_string(), |a| format!("{a:.0}")),
                 r.ascent_per_km_m
                     .map_or(String::new(), |a| format!(" ({a:.0} m/km)")),
-                r.terrain.map_or(String::new(), |t| format!(
-                    " · {}",
-                    match t {
-                        crate::metrics::TerrainClass::Flat => "flat",
-                        crate::metrics::TerrainClass::Rolling => "rolling",
-                        crate::metrics::TerrainClass::Hilly => "hilly",
-                    }
-                ))
+                r.terrain
+                    .map_or(String::new(), |t| format!(" · {}", t.as_str()))
             ),
         ),
         ("Surface", escape::text(r.surface).into_owned()),
