@@ -174,24 +174,8 @@ fn decode_messages(
     while let Some(&h) = data.get(i) {
         let at = i;
         i += 1;
-        if h & 0x80 != 0 {
-            let local = (h >> 5) & 0x03;
-            let offset = u32::from(h & 0x1F);
-            let timestamp = last_timestamp.wrapping_add(offset.wrapping_sub(last_timestamp) & 0x1F);
-            last_timestamp = timestamp;
-            let Some(def) = defs.get(usize::from(local)).and_then(Option::as_ref) else {
-                return Err(malformed(
-                    at,
-                    format!("data message for undefined local message {local}"),
-                ));
-            };
-            let msg = data
-                .get(i..i + def.size)
-                .ok_or_else(|| truncated("FIT data message"))?;
-            visitor.message(local, def, msg, Some(timestamp));
-            i += def.size;
-            count += 1;
-        } else if h & 0x40 != 0 {
+        if h & 0xC0 == 0x40 {
+            // Definition message (normal header with bit 6 set).
             let local = h & 0x0F;
             let (def, used) = parse_definition(data.get(i..).unwrap_or_default(), h & 0x20 != 0)
                 .ok_or_else(|| truncated("FIT definition message"))?;
@@ -200,28 +184,39 @@ fn decode_messages(
             if let Some(slot) = defs.get_mut(usize::from(local)) {
                 *slot = Some(def);
             }
-        } else {
-            let local = h & 0x0F;
-            let Some(def) = defs.get(usize::from(local)).and_then(Option::as_ref) else {
-                return Err(malformed(
-                    at,
-                    format!("data message for undefined local message {local}"),
-                ));
-            };
-            let msg = data
-                .get(i..i + def.size)
-                .ok_or_else(|| truncated("FIT data message"))?;
-            let timestamp = def
-                .timestamp
-                .and_then(|f| uint(msg, f, def.big_endian))
-                .and_then(|v| u32::try_from(v).ok());
-            if let Some(ts) = timestamp {
-                last_timestamp = ts;
-            }
-            visitor.message(local, def, msg, timestamp);
-            i += def.size;
-            count += 1;
+            continue;
         }
+        // Data message: a compressed-timestamp header (bit 7) carries the local type in
+        // bits 5–6 and a 5-bit time offset; a normal header the local type in bits 0–3.
+        let compressed = h & 0x80 != 0;
+        let local = if compressed {
+            (h >> 5) & 0x03
+        } else {
+            h & 0x0F
+        };
+        let Some(def) = defs.get(usize::from(local)).and_then(Option::as_ref) else {
+            return Err(malformed(
+                at,
+                format!("data message for undefined local message {local}"),
+            ));
+        };
+        let msg = data
+            .get(i..i + def.size)
+            .ok_or_else(|| truncated("FIT data message"))?;
+        let timestamp = if compressed {
+            let offset = u32::from(h & 0x1F);
+            Some(last_timestamp.wrapping_add(offset.wrapping_sub(last_timestamp) & 0x1F))
+        } else {
+            def.timestamp
+                .and_then(|f| uint(msg, f, def.big_endian))
+                .and_then(|v| u32::try_from(v).ok())
+        };
+        if let Some(ts) = timestamp {
+            last_timestamp = ts;
+        }
+        visitor.message(local, def, msg, timestamp);
+        i += def.size;
+        count += 1;
     }
     Ok(count)
 }
