@@ -114,33 +114,35 @@ impl Visitor for Collector {
             mesg::DEVICE_INFO if get(def, msg, 0) == Some(0) && self.creator.is_none() => {
                 self.creator = Some((get(def, msg, 2), get(def, msg, 4)));
             }
-            mesg::SESSION => self.sessions.push(Session {
-                sport: get(def, msg, sf::SPORT)
-                    .map(|v| Sport::from_fit_name(&profile::sport_name(v))),
-                sub_sport: get(def, msg, sf::SUB_SPORT)
-                    .map(|v| SubSport::from_fit_name(&profile::sub_sport_name(v))),
-                start_time: get_time(def, msg, sf::START_TIME),
-                elapsed_s: get_num(def, msg, sf::TOTAL_ELAPSED_TIME)
-                    .map(|v| v / profile::TIME_SCALE),
-                timer_s: get_num(def, msg, sf::TOTAL_TIMER_TIME).map(|v| v / profile::TIME_SCALE),
-                distance_m: get_num(def, msg, sf::TOTAL_DISTANCE)
-                    .map(|v| v / profile::DISTANCE_SCALE),
-                avg_hr_bpm: get_bpm(def, msg, sf::SESSION_AVG_HEART_RATE),
-                max_hr_bpm: get_bpm(def, msg, sf::SESSION_MAX_HEART_RATE),
-                ascent_m: get_num(def, msg, sf::SESSION_TOTAL_ASCENT),
-                descent_m: get_num(def, msg, sf::SESSION_TOTAL_DESCENT),
-            }),
-            mesg::LAP => self.laps.push(Lap {
-                start_time: get_time(def, msg, sf::START_TIME),
-                elapsed_s: get_num(def, msg, sf::TOTAL_ELAPSED_TIME)
-                    .map(|v| v / profile::TIME_SCALE),
-                timer_s: get_num(def, msg, sf::TOTAL_TIMER_TIME).map(|v| v / profile::TIME_SCALE),
-                distance_m: get_num(def, msg, sf::TOTAL_DISTANCE)
-                    .map(|v| v / profile::DISTANCE_SCALE),
-                avg_hr_bpm: get_bpm(def, msg, sf::LAP_AVG_HEART_RATE),
-                max_hr_bpm: get_bpm(def, msg, sf::LAP_MAX_HEART_RATE),
-                intensity: get(def, msg, sf::LAP_INTENSITY).map(intensity),
-            }),
+            mesg::SESSION => {
+                let (elapsed_s, timer_s, distance_m) = totals(def, msg);
+                self.sessions.push(Session {
+                    sport: get(def, msg, sf::SPORT)
+                        .map(|v| Sport::from_fit_name(&profile::sport_name(v))),
+                    sub_sport: get(def, msg, sf::SUB_SPORT)
+                        .map(|v| SubSport::from_fit_name(&profile::sub_sport_name(v))),
+                    start_time: get_time(def, msg, sf::START_TIME),
+                    elapsed_s,
+                    timer_s,
+                    distance_m,
+                    avg_hr_bpm: get_bpm(def, msg, sf::SESSION_AVG_HEART_RATE),
+                    max_hr_bpm: get_bpm(def, msg, sf::SESSION_MAX_HEART_RATE),
+                    ascent_m: get_num(def, msg, sf::SESSION_TOTAL_ASCENT),
+                    descent_m: get_num(def, msg, sf::SESSION_TOTAL_DESCENT),
+                });
+            }
+            mesg::LAP => {
+                let (elapsed_s, timer_s, distance_m) = totals(def, msg);
+                self.laps.push(Lap {
+                    start_time: get_time(def, msg, sf::START_TIME),
+                    elapsed_s,
+                    timer_s,
+                    distance_m,
+                    avg_hr_bpm: get_bpm(def, msg, sf::LAP_AVG_HEART_RATE),
+                    max_hr_bpm: get_bpm(def, msg, sf::LAP_MAX_HEART_RATE),
+                    intensity: get(def, msg, sf::LAP_INTENSITY).map(intensity),
+                });
+            }
             mesg::EVENT if get(def, msg, 0) == Some(profile::EVENT_TIMER) => {
                 let kind = match get(def, msg, 1) {
                     Some(0) => Some(TimerEventKind::Start),
@@ -189,6 +191,15 @@ impl Visitor for Collector {
             _ => {}
         }
     }
+}
+
+/// Elapsed time, timer time (s) and distance (m): the totals `session` and `lap` share.
+fn totals(def: &Definition, msg: &[u8]) -> (Option<f64>, Option<f64>, Option<f64>) {
+    (
+        get_num(def, msg, sf::TOTAL_ELAPSED_TIME).map(|v| v / profile::TIME_SCALE),
+        get_num(def, msg, sf::TOTAL_TIMER_TIME).map(|v| v / profile::TIME_SCALE),
+        get_num(def, msg, sf::TOTAL_DISTANCE).map(|v| v / profile::DISTANCE_SCALE),
+    )
 }
 
 fn intensity(v: u64) -> LapIntensity {
