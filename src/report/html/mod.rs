@@ -21,7 +21,8 @@ use crate::history::Class;
 use crate::report::escape;
 use crate::scan::{Entry, Scan};
 
-use words::{badge, display_name, dur, pace_km, pct};
+use crate::report::check::duration;
+use words::{badge, display_name, pace_km, pct};
 
 /// The page's style sheet (screen and print), inlined into every report.
 const STYLE: &str = include_str!("style.css");
@@ -418,7 +419,7 @@ fn activities(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
             words::time(r.start_time),
             escape::text(&r.source),
             e.placement.class.as_str(),
-            dur(f64::from(r.moving_s)),
+            duration(f64::from(r.moving_s)),
             r.distance_m / 1000.0,
             pace_km(r.pace_s_per_km).trim_end_matches(" /km"),
             r.hr.avg_bpm.map_or("–".to_string(), |b| format!("{b:.0}")),

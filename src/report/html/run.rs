@@ -9,7 +9,8 @@ use crate::report::schema::{CheckRecord, SourcedValue};
 use crate::scan::{Entry, Scan};
 
 use super::run_chart::{Drawn, run_chart, zone_colour};
-use super::words::{self, badge, bpm, display_name, dur, pace_km, pct};
+use super::words::{self, badge, bpm, display_name, pace_km, pct};
+use crate::report::check::duration;
 use crate::report::escape;
 
 /// Where a link to entry `i` should point: its run section when it has one, else its
@@ -210,7 +211,7 @@ fn zones(r: &CheckRecord) -> String {
             "<li><span class=\"sw zc{}\"></span><strong>{}</strong> {range} bpm: {} ({:.0} %)</li>",
             zone_colour(*i, n),
             escape::text(&name.to_uppercase()),
-            dur(f64::from(*s)),
+            duration(f64::from(*s)),
             share * 100.0
         );
     }
@@ -223,7 +224,11 @@ fn numbers(r: &CheckRecord) -> String {
     let mut rows: Vec<(&str, String)> = vec![
         (
             "Moving time",
-            format!("{} of {}", dur(f64::from(r.moving_s)), dur(r.elapsed_s)),
+            format!(
+                "{} of {}",
+                duration(f64::from(r.moving_s)),
+                duration(r.elapsed_s)
+            ),
         ),
         ("Distance", format!("{km:.2} km")),
         (
@@ -243,7 +248,7 @@ fn numbers(r: &CheckRecord) -> String {
             match r.ceiling.share {
                 Some(share) => format!(
                     "{} ({})",
-                    dur(f64::from(r.ceiling.above_s)),
+                    duration(f64::from(r.ceiling.above_s)),
                     pct(Some(share))
                 ),
                 None => "– (no usable heart rate)".to_string(),
@@ -295,7 +300,7 @@ fn unusable(r: &CheckRecord) -> String {
     ]
     .iter()
     .filter(|(_, s)| *s > 0)
-    .map(|(what, s)| format!("{what} {}", dur(f64::from(*s))))
+    .map(|(what, s)| format!("{what} {}", duration(f64::from(*s))))
     .collect();
     if causes.is_empty() {
         format!("{} of moving time", pct(r.hr.unreliable_share))

@@ -36,7 +36,7 @@ pub(super) fn describe(
         d,
         "Conversational ceiling {:.0} bpm; above it for {}",
         r.ceiling.bpm,
-        super::words::dur(f64::from(r.ceiling.above_s))
+        crate::report::check::duration(f64::from(r.ceiling.above_s))
     );
     if let Some(s) = r.ceiling.share {
         let _ = write!(d, " ({:.0} % of moving time)", s * 100.0);

@@ -10,7 +10,7 @@ use crate::history::WeekSummary;
 use crate::model::Timestamp;
 
 use super::chart::{self, Scale, num, polyline};
-use super::words::dur;
+use crate::report::check::duration;
 
 /// At most this many weeks are drawn (the most recent); the table lists them all.
 pub const MAX_CHART_WEEKS: usize = 156;
@@ -141,11 +141,11 @@ pub fn chart(weeks: &[WeekSummary]) -> Option<String> {
             "<g><title>{}: {} runs, {}, {:.1} km; below the ceiling {}, above {}, no usable HR {}</title>",
             label(w),
             w.runs,
-            dur(w.moving_s as f64),
+            duration(w.moving_s as f64),
             w.distance_m / 1000.0,
-            dur(w.below_ceiling_s as f64),
-            dur(w.above_ceiling_s as f64),
-            dur(rest * 3600.0)
+            duration(w.below_ceiling_s as f64),
+            duration(w.above_ceiling_s as f64),
+            duration(rest * 3600.0)
         );
         let mut base = 0.0;
         for (h, attrs) in [
@@ -282,7 +282,7 @@ fn describe(weeks: &[WeekSummary], drawn: usize) -> String {
         label(first),
         label(last),
         drawn,
-        dur(max_h as f64),
+        duration(max_h as f64),
         easy,
         with_share.len()
     )
@@ -306,10 +306,10 @@ pub fn table(weeks: &[WeekSummary]) -> String {
              <td class=\"num\">{}</td></tr>",
             label(w),
             w.runs,
-            dur(w.moving_s as f64),
+            duration(w.moving_s as f64),
             w.distance_m / 1000.0,
-            dur(w.below_ceiling_s as f64),
-            dur(w.above_ceiling_s as f64),
+            duration(w.below_ceiling_s as f64),
+            duration(w.above_ceiling_s as f64),
             super::words::pct(w.below_share)
         );
     }

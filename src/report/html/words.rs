@@ -4,7 +4,7 @@
 use crate::history::Class;
 use crate::judge::{Severity, Verdict};
 use crate::model::Timestamp;
-use crate::report::check::{duration, pace};
+use crate::report::check::pace;
 use crate::report::schema::CheckRecord;
 
 use crate::report::escape;
@@ -36,11 +36,6 @@ pub fn date(t: Timestamp) -> String {
 pub fn time(t: Timestamp) -> String {
     let iso = t.to_string();
     iso.get(11..16).unwrap_or("").to_string()
-}
-
-/// `h:mm:ss` or `m:ss`.
-pub fn dur(s: f64) -> String {
-    duration(s)
 }
 
 /// `m:ss /km`, or an en dash.
