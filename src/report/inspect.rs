@@ -7,6 +7,8 @@ use serde::Serialize;
 use crate::ingest::IngestResult;
 use crate::model::{RawActivity, Sport, SubSport, Timestamp, WatchHrSettings};
 
+use super::round_to as round;
+
 /// Heart-rate facts as recorded (zeros included: cleaning decides what they mean).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HrSummary {
@@ -40,12 +42,6 @@ pub struct InspectSummary {
     pub timer_stops: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watch_hr_settings: Option<WatchHrSettings>,
-}
-
-/// Rounds to `decimals` places so output is stable and readable.
-fn round(v: f64, decimals: i32) -> f64 {
-    let p = 10f64.powi(decimals);
-    (v * p).round() / p
 }
 
 impl InspectSummary {

@@ -7,3 +7,9 @@ pub mod inspect;
 pub mod scan;
 pub mod schema;
 pub mod series;
+
+/// Rounds `v` to `decimals` places, so output is stable and readable.
+pub fn round_to(v: f64, decimals: i32) -> f64 {
+    let p = 10f64.powi(decimals);
+    (v * p).round() / p
+}

@@ -10,13 +10,10 @@ use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
 
+use super::round_to as round;
+
 /// Bumped on any incompatible change of the records below.
 pub const SCHEMA_VERSION: u32 = 1;
-
-fn round(v: f64, decimals: i32) -> f64 {
-    let p = 10f64.powi(decimals);
-    (v * p).round() / p
-}
 
 fn r1(v: Option<f64>) -> Option<f64> {
     v.map(|v| round(v, 1))
