@@ -1,6 +1,12 @@
 //! Shared plumbing for the streaming XML readers (GPX, TCX): decoding the document,
-//! a thin event walker over quick-xml that reports syntax errors with a line number,
-//! attribute lookup by local name, and tolerant number/time parsing.
+//! two walkers that feed the same [`Handler`] — the fast one in [`fast`] and a thin
+//! event walker over quick-xml that reports syntax errors with a line number — attribute
+//! lookup by local name, and tolerant number/time parsing.
+//!
+//! [`read_document`] runs the fast walker and, when it meets anything it does not read
+//! exactly as quick-xml would (a DOCTYPE, malformed markup, a truncated document), runs
+//! the quick-xml walker over the document instead, so quick-xml alone decides what is
+//! an error and what its message and line are.
 //!
 //! Both readers match elements by LOCAL name only. Real files use every prefix
 //! imaginable (`gpxtpx:`, `ns3:`, undeclared prefixes, none at all), so namespaces are
@@ -15,6 +21,8 @@ use quick_xml::reader::Reader;
 
 use crate::error::ReadError;
 use crate::model::Timestamp;
+
+pub(crate) mod fast;
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
@@ -128,7 +136,7 @@ impl<'a> Walker<'a> {
 
 /// Text of a general reference: the five predefined entities and character references;
 /// anything else (a DTD-defined entity) is kept as written.
-fn resolve_reference<'a>(reference: &BytesRef<'a>) -> Cow<'a, str> {
+pub(crate) fn resolve_reference<'a>(reference: &BytesRef<'a>) -> Cow<'a, str> {
     if let Ok(Some(ch)) = reference.resolve_char_ref() {
         return Cow::Owned(ch.to_string());
     }
@@ -136,6 +144,25 @@ fn resolve_reference<'a>(reference: &BytesRef<'a>) -> Cow<'a, str> {
     match quick_xml::escape::resolve_predefined_entity(name) {
         Some(text) => Cow::Borrowed(text),
         None => Cow::Owned(format!("&{name};")),
+    }
+}
+
+/// An element's start tag as the handlers see it, whichever walker read it.
+pub(crate) trait StartTag {
+    /// Local name of the element as written (prefix, up to the first `:`, stripped).
+    fn local_name(&self) -> &str;
+    /// The (unescaped, normalised) value of the attribute whose local name is `local`;
+    /// `Err` carries quick-xml's message for malformed attribute syntax.
+    fn attribute(&self, local: &str) -> Result<Option<Cow<'_, str>>, String>;
+}
+
+impl StartTag for BytesStart<'_> {
+    fn local_name(&self) -> &str {
+        BytesStart::local_name(self).into_inner()
+    }
+
+    fn attribute(&self, local: &str) -> Result<Option<Cow<'_, str>>, String> {
+        attribute(self, local)
     }
 }
 
@@ -157,11 +184,6 @@ pub(crate) fn attribute<'s>(
         }
     }
     Ok(None)
-}
-
-/// Local name of an element as written (prefix stripped).
-pub(crate) fn local_name<'s>(start: &'s BytesStart<'_>) -> &'s str {
-    start.local_name().into_inner()
 }
 
 /// Text collected for one element, borrowing when it arrived in one piece.
@@ -235,11 +257,44 @@ pub(crate) fn name_by_position(
 /// What a streaming reader does with the nodes of a document.
 pub(crate) trait Handler<'a> {
     /// An element opens; an error message aborts the read as invalid XML at this point.
-    fn open(&mut self, start: &BytesStart<'_>) -> Result<(), String>;
+    fn open(&mut self, start: &impl StartTag) -> Result<(), String>;
     /// The innermost open element closes.
     fn close(&mut self);
     /// Character data of the innermost open element.
     fn text(&mut self, piece: Cow<'a, str>);
+}
+
+/// Reads `text` into the handler `make` builds: with the fast walker, or, when that
+/// one gives up, with a fresh handler over the quick-xml walker.
+pub(crate) fn read_document<'a, H: Handler<'a>>(
+    text: &'a str,
+    make: impl Fn() -> H,
+) -> Result<H, ReadError> {
+    match read_document_fast(text, &make) {
+        Some(handler) => Ok(handler),
+        None => read_document_quick_xml(text, make),
+    }
+}
+
+/// Reads `text` into the handler `make` builds with the fast walker only; `None` when
+/// it gives up (tests and benches see how often that happens).
+pub(crate) fn read_document_fast<'a, H: Handler<'a>>(
+    text: &'a str,
+    make: impl Fn() -> H,
+) -> Option<H> {
+    let mut handler = make();
+    fast::drive(text, &mut handler).ok().map(|()| handler)
+}
+
+/// Reads `text` into the handler `make` builds with the quick-xml walker only: the
+/// reference the fast walker is tested against, and its fallback.
+pub(crate) fn read_document_quick_xml<'a, H: Handler<'a>>(
+    text: &'a str,
+    make: impl Fn() -> H,
+) -> Result<H, ReadError> {
+    let mut handler = make();
+    drive(&mut Walker::new(text), &mut handler)?;
+    Ok(handler)
 }
 
 /// Feeds every node of `walker`'s document to `handler`, closing empty elements itself.
