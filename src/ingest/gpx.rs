@@ -54,36 +54,39 @@ enum Tag {
 }
 
 fn classify(local: &str) -> Tag {
-    match local {
-        "trkpt" => Tag::Trkpt,
-        "ele" => Tag::Ele,
-        "time" => Tag::Time,
-        "trkseg" => Tag::Trkseg,
-        "trk" => Tag::Trk,
-        "name" => Tag::Name,
-        "type" => Tag::Type,
-        "metadata" => Tag::Metadata,
-        "rte" => Tag::Rte,
-        "gpx" => Tag::Gpx,
-        _ => classify_extension(local),
+    match local.as_bytes() {
+        b"trkpt" => Tag::Trkpt,
+        b"ele" => Tag::Ele,
+        b"time" => Tag::Time,
+        b"trkseg" => Tag::Trkseg,
+        b"trk" => Tag::Trk,
+        b"name" => Tag::Name,
+        b"type" => Tag::Type,
+        b"metadata" => Tag::Metadata,
+        b"rte" => Tag::Rte,
+        b"gpx" => Tag::Gpx,
+        _ => classify_extension(local.as_bytes()),
     }
 }
 
-/// Vendor extension names vary in case (`gpxtpx:hr`, `gpxdata:heartrate`, `HeartRate`).
-fn classify_extension(local: &str) -> Tag {
-    let is = |name: &str| local.eq_ignore_ascii_case(name);
-    if is("hr") || is("heartrate") || is("heart_rate") || is("heartratebpm") {
-        Tag::Hr
-    } else if is("cad") || is("cadence") || is("runcadence") {
-        Tag::Cad
-    } else if is("power") || is("watts") || is("pwr") {
-        Tag::Power
-    } else if is("speed") {
-        Tag::Speed
-    } else if is("distance") {
-        Tag::Distance
-    } else {
-        Tag::Other
+/// Vendor extension names vary in case (`gpxtpx:hr`, `gpxdata:heartrate`, `HeartRate`):
+/// the name is compared ASCII-lowercased.
+fn classify_extension(local: &[u8]) -> Tag {
+    // The longest name below is 12 bytes.
+    let mut lower = [0u8; 12];
+    let Some(dst) = lower.get_mut(..local.len()) else {
+        return Tag::Other;
+    };
+    for (d, s) in dst.iter_mut().zip(local) {
+        *d = s.to_ascii_lowercase();
+    }
+    match &*dst {
+        b"hr" | b"heartrate" | b"heart_rate" | b"heartratebpm" => Tag::Hr,
+        b"cad" | b"cadence" | b"runcadence" => Tag::Cad,
+        b"power" | b"watts" | b"pwr" => Tag::Power,
+        b"speed" => Tag::Speed,
+        b"distance" => Tag::Distance,
+        _ => Tag::Other,
     }
 }
 

@@ -209,10 +209,66 @@ impl<'a> TextBuf<'a> {
     }
 }
 
+/// `text.trim()`, without the Unicode scan when `text` starts and ends with printable
+/// ASCII (which is never whitespace): the usual case for a value.
+fn trim(text: &str) -> &str {
+    let ordinary = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    let bytes = text.as_bytes();
+    if ordinary(bytes.first()) && ordinary(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// A finite number, surrounding whitespace ignored; anything else is missing.
 pub(crate) fn parse_f64(text: &str) -> Option<f64> {
-    let value: f64 = text.trim().parse().ok()?;
+    let text = trim(text);
+    let value: f64 = match parse_plain_decimal(text.as_bytes()) {
+        Some(value) => value,
+        None => text.parse().ok()?,
+    };
     value.is_finite().then_some(value)
+}
+
+/// Exact powers of ten up to 10^15.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `[-]digits[.digits]` with at most 15 digits in all, as `str::parse::<f64>` reads it:
+/// the digits as an integer (below 10^15 < 2^53, so exact) divided by an exact power of
+/// ten is one correctly rounded IEEE operation, so it is the correctly rounded value of
+/// the decimal, which is what `parse` returns (its own fast path does this very
+/// division). Anything else (exponents, `+`, `.5`, more digits) is `None`, for `parse`.
+fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
+    let (negative, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut point: Option<usize> = None;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+            }
+            b'.' if point.is_none() && count > 0 => point = Some(count),
+            _ => return None,
+        }
+    }
+    let fraction = match point {
+        Some(at) if at == count => return None,
+        Some(at) => count - at,
+        None => 0,
+    };
+    if count == 0 || count > 15 {
+        return None;
+    }
+    let value = mantissa as f64 / POW10.get(fraction).copied()?;
+    Some(if negative { -value } else { value })
 }
 
 /// A count-like value (bpm, watts) rounded to the nearest integer: writers emit
@@ -226,7 +282,7 @@ pub(crate) fn parse_rounded_u16(text: &str) -> Option<u16> {
 
 /// An XML Schema dateTime (`Z`, offset, or no zone = UTC).
 pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
-    Timestamp::parse_rfc3339(text.trim())
+    Timestamp::parse_rfc3339(trim(text))
 }
 
 /// Free text trimmed; `None` when blank.
@@ -330,6 +386,69 @@ mod tests {
         assert_eq!(line_at(text, 2), 2);
         assert_eq!(line_at(text, 4), 3);
         assert_eq!(line_at(text, 999), 3);
+    }
+
+    #[test]
+    fn plain_decimals_parse_exactly_like_std() {
+        let cases = [
+            "0",
+            "-0",
+            "7",
+            "47.4181653",
+            "8.5281525",
+            "-122.4194155",
+            "408.2",
+            "0.000001",
+            "123456789012345",
+            "12345678901234.5",
+            "1.0",
+            "00012.5000",
+            "999999999999999",
+            "0.1",
+            "0.2",
+            "0.3",
+            "2.675",
+            "1.005",
+            "-0.0",
+        ];
+        for text in cases {
+            let std: f64 = text.parse().unwrap_or(f64::NAN);
+            let ours = parse_plain_decimal(text.as_bytes());
+            assert_eq!(ours.map(f64::to_bits), Some(std.to_bits()), "{text}");
+        }
+        for text in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1e3",
+            "+1",
+            "1.2.3",
+            "1234567890123456",
+            "1,5",
+        ] {
+            assert_eq!(parse_plain_decimal(text.as_bytes()), None, "{text}");
+        }
+        // Whatever the fast path declines, `parse` still reads.
+        assert_eq!(parse_f64(" 1e3 "), Some(1000.0));
+        assert_eq!(parse_f64("5."), Some(5.0));
+        assert_eq!(parse_f64("+.5"), Some(0.5));
+        assert_eq!(
+            parse_f64("1234567890123456.7"),
+            Some(1_234_567_890_123_456.8)
+        );
+        // Every value with up to 6 decimals on a grid, bit for bit.
+        for i in (0..2_000_000u64).step_by(7919) {
+            for scale in [1u64, 10, 1000, 1_000_000] {
+                let text = format!("{}.{:06}", i / scale, (i % scale) * (1_000_000 / scale));
+                let std: f64 = text.parse().unwrap_or(f64::NAN);
+                assert_eq!(
+                    parse_f64(&text).map(f64::to_bits),
+                    Some(std.to_bits()),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memchr2, memchr3, memchr3_iter, memmem};
+use memchr::{memchr2, memchr3, memchr3_iter, memmem};
 use quick_xml::events::{BytesRef, BytesStart};
 
 use super::{Handler, StartTag};
@@ -31,20 +31,19 @@ use super::{Handler, StartTag};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Unsupported;
 
-/// A start tag: its content between `<` and `>` (without a trailing `/`), and where
-/// its name ends.
+/// A start tag: its content between `<` and `>` (without a trailing `/`), where its
+/// name ends, and where its local name starts (after the first `:`).
 pub(crate) struct FastStart<'a> {
     content: &'a str,
     name_len: usize,
+    local_at: usize,
 }
 
 impl StartTag for FastStart<'_> {
     fn local_name(&self) -> &str {
-        let name = self.content.get(..self.name_len).unwrap_or_default();
-        match memchr(b':', name.as_bytes()) {
-            Some(i) => name.get(i + 1..).unwrap_or_default(),
-            None => name,
-        }
+        self.content
+            .get(self.local_at..self.name_len)
+            .unwrap_or_default()
     }
 
     fn attribute(&self, local: &str) -> Result<Option<Cow<'_, str>>, String> {
@@ -68,16 +67,16 @@ enum Plain<'a> {
     Unusual,
 }
 
-const fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+/// What follows the first `:` of a qualified name (all of it without a `:`).
+fn local_part(name: &[u8]) -> &[u8] {
+    match name.iter().position(|&c| c == b':') {
+        Some(c) => name.get(c + 1..).unwrap_or_default(),
+        None => name,
+    }
 }
 
-/// Index of the first byte at or after `from` that is not XML whitespace.
-fn skip_space(b: &[u8], mut from: usize) -> usize {
-    while b.get(from).is_some_and(|&c| is_space(c)) {
-        from += 1;
-    }
-    from
+const fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// The attribute `local` of a start tag when every attribute up to it has the plain
@@ -88,40 +87,36 @@ fn plain_attribute<'a>(content: &'a str, name_len: usize, local: &str) -> Plain<
     let b = content.as_bytes();
     let mut i = name_len;
     loop {
-        i = skip_space(b, i);
-        if i >= b.len() {
+        let Some(key_start) = find_from(b, i, |c| !is_space(c)) else {
             return Plain::Absent;
-        }
+        };
         // The key's first byte is never a delimiter (not even `=`), as in quick-xml.
-        let key_start = i;
-        i += 1;
-        while b.get(i).is_some_and(|&c| c != b'=' && !is_space(c)) {
-            i += 1;
-        }
-        let key_end = i;
-        i = skip_space(b, i);
-        if b.get(i) != Some(&b'=') {
-            return Plain::Unusual;
-        }
-        i = skip_space(b, i + 1);
-        let Some(&quote @ (b'"' | b'\'')) = b.get(i) else {
+        let Some(key_end) = find_from(b, key_start + 1, |c| c == b'=' || is_space(c)) else {
             return Plain::Unusual;
         };
-        let value_start = i + 1;
-        let Some(len) = b.get(value_start..).and_then(|rest| memchr(quote, rest)) else {
+        let Some(eq) = find_from(b, key_end, |c| !is_space(c)) else {
             return Plain::Unusual;
         };
-        let value_end = value_start + len;
-        i = value_end + 1;
+        if b.get(eq) != Some(&b'=') {
+            return Plain::Unusual;
+        }
+        let Some(open) = find_from(b, eq + 1, |c| !is_space(c)) else {
+            return Plain::Unusual;
+        };
+        let Some(&quote @ (b'"' | b'\'')) = b.get(open) else {
+            return Plain::Unusual;
+        };
+        let Some(close) = find_from(b, open + 1, |c| c == quote) else {
+            return Plain::Unusual;
+        };
+        i = close + 1;
         let key = b.get(key_start..key_end).unwrap_or_default();
-        let key_local = match memchr(b':', key) {
-            Some(c) => key.get(c + 1..).unwrap_or_default(),
-            None => key,
-        };
-        if key_local == local.as_bytes() {
-            let value = content.get(value_start..value_end).unwrap_or_default();
-            if memchr3(b'&', b'\t', b'\n', value.as_bytes()).is_some()
-                || memchr(b'\r', value.as_bytes()).is_some()
+        if key.ends_with(local.as_bytes()) && local_part(key) == local.as_bytes() {
+            let value = content.get(open + 1..close).unwrap_or_default();
+            // A value with a reference, tab or line break needs quick-xml's normalising.
+            if value
+                .bytes()
+                .any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'))
             {
                 return Plain::Unusual;
             }
@@ -129,6 +124,64 @@ fn plain_attribute<'a>(content: &'a str, name_len: usize, local: &str) -> Plain<
         }
     }
 }
+
+/// Index of the first byte at or after `from` that `pred` accepts.
+fn find_from(b: &[u8], from: usize, pred: impl Fn(u8) -> bool) -> Option<usize> {
+    let at = b.get(from..)?.iter().position(|&c| pred(c))?;
+    Some(from + at)
+}
+
+/// Index of the first `<` or `&` at or after `from`. Text between tags is short (a
+/// value, an indent), where testing eight bytes at a time in a word beats setting up a
+/// vector search; past 64 bytes `memchr` takes over.
+fn text_end(b: &[u8], from: usize) -> Option<usize> {
+    const LT: u64 = u64::from_ne_bytes([b'<'; 8]);
+    const AMP: u64 = u64::from_ne_bytes([b'&'; 8]);
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        let v = u64::from_le_bytes(word);
+        let hits = zero_bytes(v ^ LT) | zero_bytes(v ^ AMP);
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+        if i - from >= 64 {
+            return memchr2(b'<', b'&', b.get(i..)?).map(|k| i + k);
+        }
+    }
+    let tail = b.get(i..)?;
+    tail.iter()
+        .position(|&c| c == b'<' || c == b'&')
+        .map(|k| i + k)
+}
+
+/// The high bit of each zero byte of `v` set (exact for the lowest zero byte, which is
+/// the only one used: a borrow can only flag bytes above a zero byte).
+const fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080
+}
+
+/// What a byte means while a start tag's name is scanned.
+const NAME: u8 = 0;
+const COLON: u8 = 1;
+const GT: u8 = 2;
+const SLASH: u8 = 3;
+const SPACE: u8 = 4;
+const QUOTE: u8 = 5;
+
+const NAME_CLASS: [u8; 256] = {
+    let mut class = [NAME; 256];
+    class[b':' as usize] = COLON;
+    class[b'>' as usize] = GT;
+    class[b'/' as usize] = SLASH;
+    class[b' ' as usize] = SPACE;
+    class[b'\t' as usize] = SPACE;
+    class[b'\r' as usize] = SPACE;
+    class[b'\n' as usize] = SPACE;
+    class[b'"' as usize] = QUOTE;
+    class[b'\'' as usize] = QUOTE;
+    class
+};
 
 /// Index of the `>` that closes the tag opened at `from` (the first one outside quoted
 /// regions), as quick-xml's `ElementParser` finds it.
@@ -162,17 +215,16 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
     let mut open: Vec<&'a str> = Vec::with_capacity(16);
     let mut pos = 0usize;
     loop {
-        let rest = b.get(pos..).unwrap_or_default();
-        let Some(i) = memchr2(b'<', b'&', rest) else {
-            if !rest.is_empty() {
+        let Some(at) = text_end(b, pos) else {
+            if pos < b.len() {
                 handler.text(Cow::Borrowed(text.get(pos..).ok_or(Unsupported)?));
             }
             break;
         };
-        if i > 0 {
-            handler.text(Cow::Borrowed(text.get(pos..pos + i).ok_or(Unsupported)?));
+        if at > pos {
+            handler.text(Cow::Borrowed(text.get(pos..at).ok_or(Unsupported)?));
         }
-        pos += i;
+        pos = at;
         if b.get(pos) == Some(&b'&') {
             // A reference must end with `;` before any `&` or `<`.
             let after = b.get(pos + 1..).unwrap_or_default();
@@ -189,17 +241,28 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
         match b.get(pos + 1) {
             None => return Err(Unsupported),
             Some(b'/') => {
+                let expected = open.pop().ok_or(Unsupported)?;
+                let name_at = pos + 2;
+                let name_end = name_at + expected.len();
+                // `</name>` exactly: names hold no quote and no `>` (see below), so this
+                // is where quick-xml's scan ends the tag too.
+                if b.get(name_at..name_end) == Some(expected.as_bytes())
+                    && b.get(name_end) == Some(&b'>')
+                {
+                    handler.close();
+                    pos = name_end + 1;
+                    continue;
+                }
                 let end = tag_end(b, pos).ok_or(Unsupported)?;
                 let content = b.get(pos + 2..end).unwrap_or_default();
-                let name_end = content
+                let trimmed = content
                     .iter()
                     .rposition(|&c| !is_space(c))
                     .map_or(content.len(), |p| p + 1);
-                let name = content.get(..name_end).unwrap_or_default();
-                match open.pop() {
-                    Some(expected) if expected.as_bytes() == name => handler.close(),
-                    _ => return Err(Unsupported),
+                if content.get(..trimmed) != Some(expected.as_bytes()) {
+                    return Err(Unsupported);
                 }
+                handler.close();
                 pos = end + 1;
             }
             Some(b'?') => {
@@ -229,18 +292,39 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
                 }
             }
             Some(_) => {
-                let end = tag_end(b, pos).ok_or(Unsupported)?;
-                let inner = text.get(pos + 1..end).ok_or(Unsupported)?;
-                let (content, empty) = match inner.strip_suffix('/') {
-                    Some(content) => (content, true),
-                    None => (inner, false),
+                // The name runs to the first whitespace; a name with a quote (which
+                // quick-xml's scan for the tag's end would pair up) is left to it.
+                let name_at = pos + 1;
+                let mut i = name_at;
+                let mut local_at = 0;
+                let class = |c: u8| NAME_CLASS.get(usize::from(c)).copied().unwrap_or(NAME);
+                let (end, content_end, empty) = loop {
+                    i = find_from(b, i, |c| class(c) != NAME).ok_or(Unsupported)?;
+                    match b.get(i).map_or(QUOTE, |&c| class(c)) {
+                        COLON => {
+                            if local_at == 0 {
+                                local_at = i + 1 - name_at;
+                            }
+                            i += 1;
+                        }
+                        GT => break (i, i, false),
+                        SLASH if b.get(i + 1) == Some(&b'>') => break (i + 1, i, true),
+                        SLASH => i += 1,
+                        SPACE => {
+                            let end = tag_end(b, i).ok_or(Unsupported)?;
+                            let empty = b.get(end - 1) == Some(&b'/');
+                            break (end, if empty { end - 1 } else { end }, empty);
+                        }
+                        _ => return Err(Unsupported),
+                    }
                 };
-                let name_len = content
-                    .as_bytes()
-                    .iter()
-                    .position(|&c| is_space(c))
-                    .unwrap_or(content.len());
-                let start = FastStart { content, name_len };
+                let content = text.get(name_at..content_end).ok_or(Unsupported)?;
+                let name_len = i - name_at;
+                let start = FastStart {
+                    content,
+                    name_len,
+                    local_at,
+                };
                 if !empty {
                     open.push(content.get(..name_len).ok_or(Unsupported)?);
                 }
