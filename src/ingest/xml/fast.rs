@@ -169,19 +169,16 @@ const SLASH: u8 = 3;
 const SPACE: u8 = 4;
 const QUOTE: u8 = 5;
 
-const NAME_CLASS: [u8; 256] = {
-    let mut class = [NAME; 256];
-    class[b':' as usize] = COLON;
-    class[b'>' as usize] = GT;
-    class[b'/' as usize] = SLASH;
-    class[b' ' as usize] = SPACE;
-    class[b'\t' as usize] = SPACE;
-    class[b'\r' as usize] = SPACE;
-    class[b'\n' as usize] = SPACE;
-    class[b'"' as usize] = QUOTE;
-    class[b'\'' as usize] = QUOTE;
-    class
-};
+const fn name_class(c: u8) -> u8 {
+    match c {
+        b':' => COLON,
+        b'>' => GT,
+        b'/' => SLASH,
+        b' ' | b'\t' | b'\r' | b'\n' => SPACE,
+        b'"' | b'\'' => QUOTE,
+        _ => NAME,
+    }
+}
 
 /// Index of the `>` that closes the tag opened at `from` (the first one outside quoted
 /// regions), as quick-xml's `ElementParser` finds it.
@@ -297,10 +294,9 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
                 let name_at = pos + 1;
                 let mut i = name_at;
                 let mut local_at = 0;
-                let class = |c: u8| NAME_CLASS.get(usize::from(c)).copied().unwrap_or(NAME);
                 let (end, content_end, empty) = loop {
-                    i = find_from(b, i, |c| class(c) != NAME).ok_or(Unsupported)?;
-                    match b.get(i).map_or(QUOTE, |&c| class(c)) {
+                    i = find_from(b, i, |c| name_class(c) != NAME).ok_or(Unsupported)?;
+                    match b.get(i).map_or(QUOTE, |&c| name_class(c)) {
                         COLON => {
                             if local_at == 0 {
                                 local_at = i + 1 - name_at;
