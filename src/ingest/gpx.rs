@@ -378,8 +378,9 @@ impl<'a> xml::Handler<'a> for GpxReader<'a> {
             }
             Tag::Trkpt if self.track.is_some() && self.point.is_none() => {
                 self.points_seen += 1;
-                let lat = start.attribute("lat")?.and_then(|v| xml::parse_f64(&v));
-                let lon = start.attribute("lon")?.and_then(|v| xml::parse_f64(&v));
+                let (lat, lon) = start.attribute_pair(("lat", "lon"))?;
+                let lat = lat.and_then(|v| xml::parse_f64(&v));
+                let lon = lon.and_then(|v| xml::parse_f64(&v));
                 let position = match (lat, lon) {
                     (Some(lat_deg), Some(lon_deg))
                         if (-90.0..=90.0).contains(&lat_deg)

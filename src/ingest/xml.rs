@@ -154,6 +154,15 @@ pub(crate) trait StartTag {
     /// The (unescaped, normalised) value of the attribute whose local name is `local`;
     /// `Err` carries quick-xml's message for malformed attribute syntax.
     fn attribute(&self, local: &str) -> Result<Option<Cow<'_, str>>, String>;
+    /// `(attribute(a), attribute(b))`, failing with the first error; walkers may find
+    /// both in one scan.
+    #[allow(clippy::type_complexity)]
+    fn attribute_pair(
+        &self,
+        (a, b): (&str, &str),
+    ) -> Result<(Option<Cow<'_, str>>, Option<Cow<'_, str>>), String> {
+        Ok((self.attribute(a)?, self.attribute(b)?))
+    }
 }
 
 impl StartTag for BytesStart<'_> {
@@ -282,7 +291,52 @@ pub(crate) fn parse_rounded_u16(text: &str) -> Option<u16> {
 
 /// An XML Schema dateTime (`Z`, offset, or no zone = UTC).
 pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
-    Timestamp::parse_rfc3339(trim(text))
+    let text = trim(text);
+    parse_utc_time(text.as_bytes()).or_else(|| Timestamp::parse_rfc3339(text))
+}
+
+/// The form nearly every writer uses, `YYYY-MM-DDThh:mm:ssZ` or with `.fff`
+/// milliseconds, computed as [`Timestamp::parse_rfc3339`] computes it; `None` for any
+/// other form (or an out-of-range field), which `parse_rfc3339` then reads.
+fn parse_utc_time(b: &[u8]) -> Option<Timestamp> {
+    let millis_digits = match b.len() {
+        20 => 0,
+        24 if b.get(19) == Some(&b'.') => 3,
+        _ => return None,
+    };
+    if b.get(19 + millis_digits + usize::from(millis_digits > 0)) != Some(&b'Z')
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || b.get(10) != Some(&b'T')
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let number = |from: usize, len: usize| -> Option<i64> {
+        let mut v = 0i64;
+        for &d in b.get(from..from + len)? {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(d - b'0');
+        }
+        Some(v)
+    };
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    let millis = if millis_digits > 0 { number(20, 3)? } else { 0 };
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 24
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let days = crate::model::time::days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
+    Some(Timestamp(secs * 1000 + millis))
 }
 
 /// Free text trimmed; `None` when blank.
@@ -448,6 +502,46 @@ mod tests {
                     "{text}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn usual_times_parse_like_rfc3339() {
+        let cases = [
+            "2020-01-20T06:59:15Z",
+            "2020-01-20T06:59:15.250Z",
+            "1999-12-31T23:59:60Z",
+            "2024-02-29T24:00:00Z",
+            "0001-01-01T00:00:00.001Z",
+            "2020-13-01T00:00:00Z",
+            "2020-01-32T00:00:00Z",
+            "2020-01-01T00:60:00Z",
+            "2020-01-01T00:00:00.5Z",
+            "2020-01-01t00:00:00Z",
+            "2020-01-01T00:00:00+01:00",
+            "2020-01-01T00:00:00",
+            "2020-01-01T0a:00:00Z",
+            " 2020-01-01T00:00:00Z\n",
+        ];
+        for text in cases {
+            assert_eq!(parse_time(text), Timestamp::parse_rfc3339(text), "{text}");
+        }
+        assert!(parse_utc_time(b"2020-01-20T06:59:15.250Z").is_some());
+        assert_eq!(parse_utc_time(b"2020-01-20T06:59:15+00:00"), None);
+        // A day's worth of seconds, and every month's first day, agree.
+        for s in (0..86_400).step_by(37) {
+            let text = format!(
+                "2021-06-{:02}T{:02}:{:02}:{:02}Z",
+                1 + s % 28,
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            );
+            assert_eq!(
+                parse_utc_time(text.as_bytes()),
+                Timestamp::parse_rfc3339(&text),
+                "{text}"
+            );
         }
     }
 

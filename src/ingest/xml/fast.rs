@@ -22,7 +22,7 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr2, memchr3, memchr3_iter, memmem};
+use memchr::{memchr2, memchr3, memmem};
 use quick_xml::events::{BytesRef, BytesStart};
 
 use super::{Handler, StartTag};
@@ -52,11 +52,35 @@ impl StartTag for FastStart<'_> {
             Plain::Absent => Ok(None),
             // Entities, tabs or newlines in a value, or syntax quick-xml may reject:
             // quick-xml's own attribute iterator decides.
-            Plain::Unusual => {
-                let start = BytesStart::from_content(self.content, self.name_len);
-                super::attribute(&start, local).map(|v| v.map(|v| Cow::Owned(v.into_owned())))
-            }
+            Plain::Unusual => self.quick_xml_attribute(local),
         }
+    }
+
+    fn attribute_pair(
+        &self,
+        (a, b): (&str, &str),
+    ) -> Result<(Option<Cow<'_, str>>, Option<Cow<'_, str>>), String> {
+        let (pa, pb) = plain_attribute_pair(self.content, self.name_len, (a, b));
+        // In the order quick-xml would be asked, so its first error is the one reported.
+        let va = match pa {
+            Plain::Found(value) => Some(Cow::Borrowed(value)),
+            Plain::Absent => None,
+            Plain::Unusual => self.quick_xml_attribute(a)?,
+        };
+        let vb = match pb {
+            Plain::Found(value) => Some(Cow::Borrowed(value)),
+            Plain::Absent => None,
+            Plain::Unusual => self.quick_xml_attribute(b)?,
+        };
+        Ok((va, vb))
+    }
+}
+
+impl FastStart<'_> {
+    /// quick-xml's own attribute lookup on this tag: for whatever the plain scan leaves.
+    fn quick_xml_attribute(&self, local: &str) -> Result<Option<Cow<'static, str>>, String> {
+        let start = BytesStart::from_content(self.content, self.name_len);
+        super::attribute(&start, local).map(|v| v.map(|v| Cow::Owned(v.into_owned())))
     }
 }
 
@@ -84,44 +108,127 @@ const fn is_space(b: u8) -> bool {
 /// needs no normalisation (no `&`, tab or line break): then quick-xml's iterator (no
 /// duplicate checks) returns exactly that slice. Anything else is `Unusual`.
 fn plain_attribute<'a>(content: &'a str, name_len: usize, local: &str) -> Plain<'a> {
-    let b = content.as_bytes();
-    let mut i = name_len;
+    let mut at = name_len;
     loop {
-        let Some(key_start) = find_from(b, i, |c| !is_space(c)) else {
-            return Plain::Absent;
-        };
-        // The key's first byte is never a delimiter (not even `=`), as in quick-xml.
-        let Some(key_end) = find_from(b, key_start + 1, |c| c == b'=' || is_space(c)) else {
-            return Plain::Unusual;
-        };
-        let Some(eq) = find_from(b, key_end, |c| !is_space(c)) else {
-            return Plain::Unusual;
-        };
-        if b.get(eq) != Some(&b'=') {
-            return Plain::Unusual;
-        }
-        let Some(open) = find_from(b, eq + 1, |c| !is_space(c)) else {
-            return Plain::Unusual;
-        };
-        let Some(&quote @ (b'"' | b'\'')) = b.get(open) else {
-            return Plain::Unusual;
-        };
-        let Some(close) = find_from(b, open + 1, |c| c == quote) else {
-            return Plain::Unusual;
-        };
-        i = close + 1;
-        let key = b.get(key_start..key_end).unwrap_or_default();
-        if key.ends_with(local.as_bytes()) && local_part(key) == local.as_bytes() {
-            let value = content.get(open + 1..close).unwrap_or_default();
-            // A value with a reference, tab or line break needs quick-xml's normalising.
-            if value
-                .bytes()
-                .any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'))
-            {
-                return Plain::Unusual;
+        match next_attribute(content, at) {
+            Step::End => return Plain::Absent,
+            Step::Unusual => return Plain::Unusual,
+            Step::Attribute { key, value, next } => {
+                if let Some(found) = matching(key, value, local) {
+                    return found;
+                }
+                at = next;
             }
-            return Plain::Found(value);
         }
+    }
+}
+
+/// Both attributes `a` and `b` in one scan, each as [`plain_attribute`] finds it.
+fn plain_attribute_pair<'a>(
+    content: &'a str,
+    name_len: usize,
+    (a, b): (&str, &str),
+) -> (Plain<'a>, Plain<'a>) {
+    let (mut found_a, mut found_b) = (None, None);
+    let mut at = name_len;
+    loop {
+        match next_attribute(content, at) {
+            Step::End => break,
+            Step::Unusual => {
+                return (
+                    found_a.unwrap_or(Plain::Unusual),
+                    found_b.unwrap_or(Plain::Unusual),
+                );
+            }
+            Step::Attribute { key, value, next } => {
+                if found_a.is_none() {
+                    found_a = matching(key, value, a);
+                }
+                if found_b.is_none() {
+                    found_b = matching(key, value, b);
+                }
+                if found_a.is_some() && found_b.is_some() {
+                    break;
+                }
+                at = next;
+            }
+        }
+    }
+    (
+        found_a.unwrap_or(Plain::Absent),
+        found_b.unwrap_or(Plain::Absent),
+    )
+}
+
+/// What an attribute `key="value"` means to a lookup of `local`: `None` when its key's
+/// local name is another one.
+fn matching<'a>(key: &[u8], value: &'a str, local: &str) -> Option<Plain<'a>> {
+    if !(key.ends_with(local.as_bytes()) && local_part(key) == local.as_bytes()) {
+        return None;
+    }
+    // A value with a reference, tab or line break needs quick-xml's normalising.
+    if value
+        .bytes()
+        .any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'))
+    {
+        return Some(Plain::Unusual);
+    }
+    Some(Plain::Found(value))
+}
+
+/// One step of the plain attribute scan.
+enum Step<'a> {
+    Attribute {
+        key: &'a [u8],
+        value: &'a str,
+        /// Where the next attribute's scan starts.
+        next: usize,
+    },
+    /// Nothing but whitespace left.
+    End,
+    /// Not the plain form: quick-xml decides.
+    Unusual,
+}
+
+/// The attribute starting at or after `at` in a start tag's content.
+fn next_attribute(content: &str, at: usize) -> Step<'_> {
+    let b = content.as_bytes();
+    let Some(key_start) = find_from(b, at, |c| !is_space(c)) else {
+        return Step::End;
+    };
+    // The key's first byte is never a delimiter (not even `=`), as in quick-xml.
+    let Some(key_end) = find_from(b, key_start + 1, |c| c == b'=' || is_space(c)) else {
+        return Step::Unusual;
+    };
+    let eq = if b.get(key_end) == Some(&b'=') {
+        key_end
+    } else {
+        match find_from(b, key_end, |c| !is_space(c)) {
+            Some(eq) if b.get(eq) == Some(&b'=') => eq,
+            _ => return Step::Unusual,
+        }
+    };
+    let open = if matches!(b.get(eq + 1), Some(b'"' | b'\'')) {
+        eq + 1
+    } else {
+        match find_from(b, eq + 1, |c| !is_space(c)) {
+            Some(open) => open,
+            None => return Step::Unusual,
+        }
+    };
+    let Some(&quote @ (b'"' | b'\'')) = b.get(open) else {
+        return Step::Unusual;
+    };
+    let Some(close) = find_from(b, open + 1, |c| c == quote) else {
+        return Step::Unusual;
+    };
+    match (b.get(key_start..key_end), content.get(open + 1..close)) {
+        (Some(key), Some(value)) => Step::Attribute {
+            key,
+            value,
+            next: close + 1,
+        },
+        _ => Step::Unusual,
     }
 }
 
@@ -181,20 +288,17 @@ const fn name_class(c: u8) -> u8 {
 }
 
 /// Index of the `>` that closes the tag opened at `from` (the first one outside quoted
-/// regions), as quick-xml's `ElementParser` finds it.
+/// regions), as quick-xml's `ElementParser` finds it. Tags are short: byte loops.
 fn tag_end(b: &[u8], from: usize) -> Option<usize> {
-    let rest = b.get(from..)?;
-    let mut quote: Option<u8> = None;
-    for i in memchr3_iter(b'>', b'"', b'\'', rest) {
-        let c = *rest.get(i)?;
-        match quote {
-            None if c == b'>' => return Some(from + i),
-            None => quote = Some(c),
-            Some(q) if q == c => quote = None,
-            Some(_) => {}
+    let mut i = from;
+    loop {
+        let at = find_from(b, i, |c| matches!(c, b'>' | b'"' | b'\''))?;
+        match b.get(at) {
+            Some(b'>') => return Some(at),
+            Some(&quote) => i = find_from(b, at + 1, |c| c == quote)? + 1,
+            None => return None,
         }
     }
-    None
 }
 
 /// Feeds every node of `text` to `handler`, or gives up with [`Unsupported`] (the

@@ -26,6 +26,15 @@ impl<'a> Handler<'a> for Record {
                 node.push_str(&format!(" {key}={value:?}"));
             }
         }
+        for pair in [("lat", "lon"), ("lon", "lat"), ("lat", "creator")] {
+            let (a, b) = start.attribute_pair(pair)?;
+            // Recorded for comparison, and checked against the single lookups.
+            let single = (start.attribute(pair.0)?, start.attribute(pair.1)?);
+            assert_eq!((&a, &b), (&single.0, &single.1), "pair {pair:?}");
+            if a.is_some() || b.is_some() {
+                node.push_str(&format!(" {pair:?}=({a:?}, {b:?})"));
+            }
+        }
         self.nodes.push(node);
         Ok(())
     }
@@ -117,7 +126,11 @@ fn plain_documents_are_read_fast_and_alike() {
     );
     assert_eq!(
         fast_reads("<x:trkpt y:lat=\"1\" lon='2'/>").nodes,
-        ["<trkpt lat=\"1\" lon=\"2\"", "/"]
+        [
+            "<trkpt lat=\"1\" lon=\"2\" (\"lat\", \"lon\")=(Some(\"1\"), Some(\"2\")) \
+             (\"lon\", \"lat\")=(Some(\"2\"), Some(\"1\")) (\"lat\", \"creator\")=(Some(\"1\"), None)",
+            "/"
+        ]
     );
 }
 
