@@ -9,8 +9,10 @@
 //! each of these runs over the whole file set R times (default 3; the median is
 //! reported):
 //!
-//! - `gunzip`: easyrun's gzip path (`container::gunzip`, flate2 on zlib-rs) and, as a
-//!   baseline, `miniz_oxide` (flate2's default pure-Rust backend) on the same members;
+//! - `gunzip`: easyrun's gzip path (`container::gunzip`, flate2 on zlib-rs, in place
+//!   into a pre-sized buffer), the same backend through `flate2::read` into a growing
+//!   buffer (`flate2_read`, the path before), and `miniz_oxide` (flate2's default
+//!   pure-Rust backend) on the same members;
 //! - FIT: `ingest::fit::read`, and `fitparser::from_bytes` on every K-th FIT file
 //!   (default 10, one repetition: fitparser is ~50× slower);
 //! - GPX: `ingest::gpx::read`, the quick-xml reader it replaced
@@ -175,6 +177,16 @@ fn main() {
         .collect();
     bench(&b, reps, "gzip", "easyrun", &gz, |d| {
         container::gunzip(&d.raw, 1 << 30).map_or(0, |b| b.len())
+    });
+    // The gzip path before it read in place into a pre-sized buffer.
+    bench(&b, reps, "gzip", "flate2_read", &gz, |d| {
+        use std::io::Read;
+        let mut out = Vec::new();
+        let decoder = flate2::read::MultiGzDecoder::new(d.raw.as_slice());
+        decoder
+            .take(1 << 30)
+            .read_to_end(&mut out)
+            .map_or(0, |_| out.len())
     });
     bench(&b, reps, "gzip", "miniz_oxide", &gz, |d| {
         // miniz_oxide inflates raw deflate: the gzip header is skipped here and the

@@ -6,9 +6,28 @@ use std::io::{Cursor, Read, Seek};
 use crate::error::ReadError;
 
 /// Decompresses a gzip stream (all members), refusing more than `limit_bytes`.
+///
+/// flate2 on zlib-rs (see docs/decisions.md), reading the input slice in place (no
+/// intermediate buffer), into an output sized from the last member's ISIZE trailer
+/// (the content size modulo 2^32, exact for one member; capped by the limit, and only
+/// a hint: a wrong or hostile value costs a reallocation, never a wrong result).
 pub fn gunzip(bytes: &[u8], limit_bytes: u64) -> Result<Vec<u8>, ReadError> {
-    let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    read_capped(decoder, limit_bytes, "gzip content").map_err(|e| match e {
+    let decoder = flate2::bufread::MultiGzDecoder::new(bytes);
+    let hint = bytes
+        .len()
+        .checked_sub(4)
+        .and_then(|at| bytes.get(at..))
+        .and_then(|tail| <[u8; 4]>::try_from(tail).ok())
+        .map_or(0, |tail| u64::from(u32::from_le_bytes(tail)));
+    // One byte more than the content, so `read_to_end` sees the end without growing.
+    let capacity = hint.min(limit_bytes).saturating_add(1);
+    read_capped_into(
+        decoder,
+        limit_bytes,
+        "gzip content",
+        usize::try_from(capacity).unwrap_or(0),
+    )
+    .map_err(|e| match e {
         ReadError::Io { message } => ReadError::CorruptArchive {
             message: format!("gzip: {message}"),
         },
@@ -95,7 +114,17 @@ fn central_name<R: Read + Seek>(archive: &zip::ZipArchive<R>, index: usize) -> O
 
 /// Reads `reader` to the end, failing with `TooLarge` past `limit_bytes`.
 fn read_capped<R: Read>(reader: R, limit_bytes: u64, what: &str) -> Result<Vec<u8>, ReadError> {
-    let mut out = Vec::new();
+    read_capped_into(reader, limit_bytes, what, 0)
+}
+
+/// [`read_capped`] into a buffer that starts with room for `capacity` bytes.
+fn read_capped_into<R: Read>(
+    reader: R,
+    limit_bytes: u64,
+    what: &str,
+    capacity: usize,
+) -> Result<Vec<u8>, ReadError> {
+    let mut out = Vec::with_capacity(capacity);
     let mut limited = reader.take(limit_bytes.saturating_add(1));
     limited.read_to_end(&mut out).map_err(|e| ReadError::Io {
         message: e.to_string(),

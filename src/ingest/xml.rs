@@ -283,6 +283,15 @@ fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
 /// A count-like value (bpm, watts) rounded to the nearest integer: writers emit
 /// `123.0` or `181.33`. Negative or out-of-range values are missing.
 pub(crate) fn parse_rounded_u16(text: &str) -> Option<u16> {
+    // Plain digits (the usual `140`) are their own rounded value.
+    let text = trim(text);
+    let b = text.as_bytes();
+    if !b.is_empty() && b.len() <= 5 && b.iter().all(u8::is_ascii_digit) {
+        let value = b
+            .iter()
+            .fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+        return u16::try_from(value).ok();
+    }
     let value = parse_f64(text)?.round();
     (0.0..=f64::from(u16::MAX))
         .contains(&value)
@@ -555,6 +564,12 @@ mod tests {
         assert_eq!(parse_rounded_u16("181.5"), Some(182));
         assert_eq!(parse_rounded_u16("-3"), None);
         assert_eq!(parse_rounded_u16("70000"), None);
+        assert_eq!(parse_rounded_u16("65535"), Some(65535));
+        assert_eq!(parse_rounded_u16("65536"), None);
+        assert_eq!(parse_rounded_u16("065535"), Some(65535));
+        assert_eq!(parse_rounded_u16(" 0140\n"), Some(140));
+        assert_eq!(parse_rounded_u16("-0"), Some(0));
+        assert_eq!(parse_rounded_u16(""), None);
     }
 
     #[test]
