@@ -7,7 +7,8 @@
 //! FIT / GPX / TCX as easyrun sniffs them); gzipped ones are also gunzipped up front, so
 //! the decode figures count decoding alone. Then, on a pool of N threads (default 1),
 //! each of these runs over the whole file set R times (default 3; the median is
-//! reported):
+//! reported), in rounds that run every reader once, so readers compared share the
+//! machine's load:
 //!
 //! - `gunzip`: easyrun's gzip path (`container::gunzip`, flate2 on zlib-rs, in place
 //!   into a pre-sized buffer), the same backend through `flate2::read` into a growing
@@ -80,43 +81,82 @@ fn load(path: &PathBuf, set: &mut Set) {
     }
 }
 
-struct Bench {
+struct Bench<'a> {
     pool: rayon::ThreadPool,
     /// `format:reader` pairs to run; all when empty.
     only: Vec<String>,
+    jobs: Vec<Job<'a>>,
 }
 
-/// Runs `f` over `docs` on the pool `reps` times; prints the median run.
-fn bench(
-    b: &Bench,
+/// One reader over one file set.
+struct Job<'a> {
+    format: &'static str,
+    reader: &'static str,
+    docs: Vec<&'a Doc>,
     reps: usize,
-    format: &str,
-    reader: &str,
-    docs: &[&Doc],
-    f: impl Fn(&Doc) -> usize + Sync,
-) {
-    let wanted = format!("{format}:{reader}");
-    if docs.is_empty() || !(b.only.is_empty() || b.only.contains(&wanted)) {
-        return;
+    f: Box<dyn Fn(&Doc) -> usize + Sync + 'a>,
+    seconds: Vec<f64>,
+    samples: usize,
+}
+
+impl<'a> Bench<'a> {
+    /// Registers `f` over `docs`, to run `reps` times.
+    fn bench(
+        &mut self,
+        reps: usize,
+        format: &'static str,
+        reader: &'static str,
+        docs: &[&'a Doc],
+        f: impl Fn(&Doc) -> usize + Sync + 'a,
+    ) {
+        let wanted = format!("{format}:{reader}");
+        if docs.is_empty() || !(self.only.is_empty() || self.only.contains(&wanted)) {
+            return;
+        }
+        self.jobs.push(Job {
+            format,
+            reader,
+            docs: docs.to_vec(),
+            reps: reps.max(1),
+            f: Box::new(f),
+            seconds: Vec::new(),
+            samples: 0,
+        });
     }
-    let mut seconds = Vec::with_capacity(reps);
-    let mut samples = 0;
-    for _ in 0..reps.max(1) {
-        let started = Instant::now();
-        samples = b
-            .pool
-            .install(|| docs.par_iter().map(|d| f(d)).sum::<usize>());
-        seconds.push(started.elapsed().as_secs_f64());
+
+    /// Runs the jobs in rounds (each round runs every job once, in order), so the
+    /// readers compared share the machine's load; prints each job's median run.
+    fn run(mut self) {
+        let rounds = self.jobs.iter().map(|j| j.reps).max().unwrap_or(0);
+        for round in 0..rounds {
+            for job in self.jobs.iter_mut().filter(|j| round < j.reps) {
+                let started = Instant::now();
+                let (docs, f) = (&job.docs, &job.f);
+                job.samples = self
+                    .pool
+                    .install(|| docs.par_iter().map(|d| f(d)).sum::<usize>());
+                job.seconds.push(started.elapsed().as_secs_f64());
+            }
+        }
+        for job in &mut self.jobs {
+            job.seconds.sort_by(f64::total_cmp);
+            let median = job
+                .seconds
+                .get(job.seconds.len() / 2)
+                .copied()
+                .unwrap_or(f64::NAN);
+            let mb = job.docs.iter().map(|d| d.bytes.len()).sum::<usize>() as f64 / 1e6;
+            println!(
+                "decode format={} reader={} files={} mb={mb:.1} seconds={median:.3} \
+                 mb_per_s={:.1} samples={}",
+                job.format,
+                job.reader,
+                job.docs.len(),
+                mb / median,
+                job.samples
+            );
+        }
     }
-    seconds.sort_by(f64::total_cmp);
-    let median = seconds.get(seconds.len() / 2).copied().unwrap_or(f64::NAN);
-    let mb = docs.iter().map(|d| d.bytes.len()).sum::<usize>() as f64 / 1e6;
-    println!(
-        "decode format={format} reader={reader} files={} mb={mb:.1} seconds={median:.3} \
-         mb_per_s={:.1} samples={samples}",
-        docs.len(),
-        mb / median
-    );
 }
 
 fn samples_of<E>(result: Result<Vec<easyrun::RawActivity>, E>) -> usize {
@@ -168,18 +208,22 @@ fn main() {
         .num_threads(jobs)
         .build()
         .unwrap_or_else(|_| usage());
-    let b = Bench { pool, only };
+    let mut b = Bench {
+        pool,
+        only,
+        jobs: Vec::new(),
+    };
 
     let gz: Vec<&Doc> = [&set.fit, &set.gpx, &set.tcx]
         .into_iter()
         .flatten()
         .filter(|d| d.gzipped)
         .collect();
-    bench(&b, reps, "gzip", "easyrun", &gz, |d| {
+    b.bench(reps, "gzip", "easyrun", &gz, |d| {
         container::gunzip(&d.raw, 1 << 30).map_or(0, |b| b.len())
     });
     // The gzip path before it read in place into a pre-sized buffer.
-    bench(&b, reps, "gzip", "flate2_read", &gz, |d| {
+    b.bench(reps, "gzip", "flate2_read", &gz, |d| {
         use std::io::Read;
         let mut out = Vec::new();
         let decoder = flate2::read::MultiGzDecoder::new(d.raw.as_slice());
@@ -188,7 +232,7 @@ fn main() {
             .read_to_end(&mut out)
             .map_or(0, |_| out.len())
     });
-    bench(&b, reps, "gzip", "miniz_oxide", &gz, |d| {
+    b.bench(reps, "gzip", "miniz_oxide", &gz, |d| {
         // miniz_oxide inflates raw deflate: the gzip header is skipped here and the
         // CRC-32 computed with flate2's, so both do the same work.
         let Some(body) = gzip_body(&d.raw) else {
@@ -209,11 +253,11 @@ fn main() {
     });
 
     let fit_docs: Vec<&Doc> = set.fit.iter().collect();
-    bench(&b, reps, "fit", "easyrun", &fit_docs, |d| {
+    b.bench(reps, "fit", "easyrun", &fit_docs, |d| {
         fit::read(&d.bytes, "bench.fit").map_or(0, |a| a.samples.len())
     });
     let fit_sample: Vec<&Doc> = set.fit.iter().step_by(every.max(1)).collect();
-    bench(&b, 1, "fit", "fitparser", &fit_sample, |d| {
+    b.bench(1, "fit", "fitparser", &fit_sample, |d| {
         fitparser::from_bytes(&d.bytes).map_or(0, |m| {
             m.iter()
                 .filter(|m| m.kind() == fitparser::profile::MesgNum::Record)
@@ -222,14 +266,14 @@ fn main() {
     });
 
     let gpx_docs: Vec<&Doc> = set.gpx.iter().collect();
-    bench(&b, reps, "gpx", "easyrun", &gpx_docs, |d| {
+    b.bench(reps, "gpx", "easyrun", &gpx_docs, |d| {
         samples_of(gpx::read(&d.bytes, "bench.gpx"))
     });
-    bench(&b, reps, "gpx", "quick_xml", &gpx_docs, |d| {
+    b.bench(reps, "gpx", "quick_xml", &gpx_docs, |d| {
         samples_of(gpx::read_quick_xml(&d.bytes, "bench.gpx"))
     });
     let gpx_sample: Vec<&Doc> = set.gpx.iter().step_by(every.max(1)).collect();
-    bench(&b, 1, "gpx", "gpx_crate", &gpx_sample, |d| {
+    b.bench(1, "gpx", "gpx_crate", &gpx_sample, |d| {
         ::gpx::read(d.bytes.as_slice()).map_or(0, |g| {
             g.tracks
                 .iter()
@@ -240,12 +284,13 @@ fn main() {
     });
 
     let tcx_docs: Vec<&Doc> = set.tcx.iter().collect();
-    bench(&b, reps, "tcx", "easyrun", &tcx_docs, |d| {
+    b.bench(reps, "tcx", "easyrun", &tcx_docs, |d| {
         samples_of(tcx::read(&d.bytes, "bench.tcx"))
     });
-    bench(&b, reps, "tcx", "quick_xml", &tcx_docs, |d| {
+    b.bench(reps, "tcx", "quick_xml", &tcx_docs, |d| {
         samples_of(tcx::read_quick_xml(&d.bytes, "bench.tcx"))
     });
+    b.run();
 }
 
 /// The deflate stream of a one-member gzip file (RFC 1952 header skipped).

@@ -287,9 +287,7 @@ pub(crate) fn parse_rounded_u16(text: &str) -> Option<u16> {
     let text = trim(text);
     let b = text.as_bytes();
     if !b.is_empty() && b.len() <= 5 && b.iter().all(u8::is_ascii_digit) {
-        let value = b
-            .iter()
-            .fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+        let value = b.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
         return u16::try_from(value).ok();
     }
     let value = parse_f64(text)?.round();
