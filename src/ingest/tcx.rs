@@ -420,11 +420,14 @@ impl<'a> xml::Handler<'a> for TcxReader<'a> {
     }
 
     fn text(&mut self, piece: Cow<'a, str>) {
-        if let Some((_, depth)) = self.capture
-            && depth == self.stack.len()
-        {
+        if self.wants_text() {
             self.text.push(piece);
         }
+    }
+
+    fn wants_text(&self) -> bool {
+        self.capture
+            .is_some_and(|(_, depth)| depth == self.stack.len())
     }
 
     fn close(&mut self) {

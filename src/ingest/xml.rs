@@ -379,6 +379,11 @@ pub(crate) trait Handler<'a> {
     fn close(&mut self);
     /// Character data of the innermost open element.
     fn text(&mut self, piece: Cow<'a, str>);
+    /// Whether [`Handler::text`] would keep text arriving now (a walker may then skip
+    /// slicing it); text it would drop may also be passed.
+    fn wants_text(&self) -> bool {
+        true
+    }
 }
 
 /// Reads `text` into the handler `make` builds: with the fast walker, or, when that

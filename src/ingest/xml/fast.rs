@@ -91,6 +91,24 @@ enum Plain<'a> {
     Unusual,
 }
 
+/// `a == b` for short slices (element names) without a call into `memcmp`: eight bytes
+/// at a time, then byte by byte.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut wa).zip(&mut wb) {
+        if x != y {
+            return false;
+        }
+    }
+    wa.remainder()
+        .iter()
+        .zip(wb.remainder())
+        .all(|(x, y)| x == y)
+}
+
 /// What follows the first `:` of a qualified name (all of it without a `:`).
 fn local_part(name: &[u8]) -> &[u8] {
     match name.iter().position(|&c| c == b':') {
@@ -317,12 +335,12 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
     let mut pos = 0usize;
     loop {
         let Some(at) = text_end(b, pos) else {
-            if pos < b.len() {
+            if pos < b.len() && handler.wants_text() {
                 handler.text(Cow::Borrowed(text.get(pos..).ok_or(Unsupported)?));
             }
             break;
         };
-        if at > pos {
+        if at > pos && handler.wants_text() {
             handler.text(Cow::Borrowed(text.get(pos..at).ok_or(Unsupported)?));
         }
         pos = at;
@@ -334,7 +352,9 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
                 return Err(Unsupported);
             }
             let name = text.get(pos + 1..pos + 1 + end).ok_or(Unsupported)?;
-            handler.text(super::resolve_reference(&BytesRef::new(name)));
+            if handler.wants_text() {
+                handler.text(super::resolve_reference(&BytesRef::new(name)));
+            }
             pos += end + 2;
             continue;
         }
@@ -347,8 +367,9 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
                 let name_end = name_at + expected.len();
                 // `</name>` exactly: names hold no quote and no `>` (see below), so this
                 // is where quick-xml's scan ends the tag too.
-                if b.get(name_at..name_end) == Some(expected.as_bytes())
-                    && b.get(name_end) == Some(&b'>')
+                if b.get(name_end) == Some(&b'>')
+                    && b.get(name_at..name_end)
+                        .is_some_and(|name| same_bytes(name, expected.as_bytes()))
                 {
                     handler.close();
                     pos = name_end + 1;
@@ -385,7 +406,9 @@ pub(crate) fn drive<'a>(text: &'a str, handler: &mut impl Handler<'a>) -> Result
                     let body = here.get(9..).unwrap_or_default();
                     let at = cdata_end.find(body).ok_or(Unsupported)?;
                     let data = text.get(pos + 9..pos + 9 + at).ok_or(Unsupported)?;
-                    handler.text(Cow::Borrowed(data));
+                    if handler.wants_text() {
+                        handler.text(Cow::Borrowed(data));
+                    }
                     pos += 9 + at + 3;
                 } else {
                     // DOCTYPE (its internal subset has its own rules) or bad markup.
