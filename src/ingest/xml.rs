@@ -261,6 +261,9 @@ fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
     for &c in digits {
         match c {
             b'0'..=b'9' => {
+                if count == 15 {
+                    return None;
+                }
                 mantissa = mantissa * 10 + u64::from(c - b'0');
                 count += 1;
             }
@@ -273,7 +276,7 @@ fn parse_plain_decimal(b: &[u8]) -> Option<f64> {
         Some(at) => count - at,
         None => 0,
     };
-    if count == 0 || count > 15 {
+    if count == 0 {
         return None;
     }
     let value = mantissa as f64 / POW10.get(fraction).copied()?;
@@ -499,6 +502,11 @@ mod tests {
         assert_eq!(parse_f64(" 1e3 "), Some(1000.0));
         assert_eq!(parse_f64("5."), Some(5.0));
         assert_eq!(parse_f64("+.5"), Some(0.5));
+        let long = "47.123456789012345678901234567890";
+        assert_eq!(
+            parse_f64(long).map(f64::to_bits),
+            long.parse::<f64>().ok().map(f64::to_bits)
+        );
         assert_eq!(
             parse_f64("1234567890123456.7"),
             Some(1_234_567_890_123_456.8)
