@@ -333,20 +333,16 @@ fn parse_utc_time(b: &[u8]) -> Option<Timestamp> {
         }
         Some(v)
     };
-    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
-    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
-    let millis = if millis_digits > 0 { number(20, 3)? } else { 0 };
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 24
-        || minute > 59
-        || second > 60
-    {
-        return None;
+    crate::model::time::Civil {
+        year: number(0, 4)?,
+        month: number(5, 2)?,
+        day: number(8, 2)?,
+        hour: number(11, 2)?,
+        minute: number(14, 2)?,
+        second: number(17, 2)?,
+        millis: if millis_digits > 0 { number(20, 3)? } else { 0 },
     }
-    let days = crate::model::time::days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
-    Some(Timestamp(secs * 1000 + millis))
+    .to_timestamp(0)
 }
 
 /// Free text trimmed; `None` when blank.
