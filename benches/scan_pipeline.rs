@@ -17,7 +17,7 @@ use easyrun::clean;
 use easyrun::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use easyrun::model::Timestamp;
 use easyrun::profile::{ProfileFlags, require_zones, resolve};
-use easyrun::write::{fit, synth::RunSpec};
+use easyrun_testkit::{fit, synth::RunSpec};
 
 fn one_hour_run() -> easyrun::RawActivity {
     // 2025-06-01T07:00:00Z, 60 min at 5:40 /km.

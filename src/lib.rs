@@ -17,7 +17,6 @@ pub mod profile;
 pub mod regress;
 pub mod report;
 pub mod scan;
-pub mod write;
 
 pub use error::{IngestError, ReadError};
 pub use model::{Format, RawActivity, Sample, Timestamp};

@@ -286,7 +286,7 @@ fn max_hr_is_estimated_from_the_history_when_not_given() {
 #[test]
 fn a_fit_and_its_gpx_twin_count_once() {
     use easyrun::model::Timestamp;
-    use easyrun::write::{fit, gpx, synth::RunSpec};
+    use easyrun_testkit::{fit, gpx, synth::RunSpec};
     let dir = temp_dir("twins");
     let run = RunSpec::new(
         Timestamp::parse_rfc3339("2025-06-01T07:00:00Z").unwrap(),
@@ -365,7 +365,7 @@ fn csv_and_output_file() {
 fn fail_on_chooses_what_makes_the_exit_status() {
     // A 70-min run the morning after the Saturday long run: a failed recovery run.
     use easyrun::model::Timestamp;
-    use easyrun::write::{fit, synth::RunSpec};
+    use easyrun_testkit::{fit, synth::RunSpec};
     let dir = temp_dir("failon");
     let t = |s: &str| Timestamp::parse_rfc3339(s).unwrap();
     let long = RunSpec::new(t("2025-05-03T07:00:00Z"), 110 * 60)
@@ -407,7 +407,7 @@ fn fail_on_chooses_what_makes_the_exit_status() {
 #[test]
 fn regenerating_the_history_week_gives_identical_bytes() {
     let dir = temp_dir("week-regen");
-    let expected = easyrun::write::week::generate(&dir).unwrap();
+    let expected = easyrun_testkit::week::generate(&dir).unwrap();
     for e in &expected {
         let fresh = std::fs::read(dir.join(e.file)).unwrap();
         let committed = std::fs::read(Path::new("fixtures/history_week").join(e.file)).unwrap();

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use easyrun::RawActivity;
 use easyrun::batch;
 use easyrun::ingest::read_path;
-use easyrun::write::fixtures::{
+use easyrun_testkit::fixtures::{
     self, AVG_HR_TOLERANCE_BPM, DISTANCE_TOLERANCE_M, ExpectedActivity, Manifest,
 };
 
@@ -326,7 +326,7 @@ fn regenerating_fixtures_gives_identical_bytes() {
         }
         assert!(
             differ.is_empty(),
-            "regenerated fixtures differ (run `cargo run --example make_fixtures`): {differ:?}"
+            "regenerated fixtures differ (run `cargo run -p easyrun-testkit --example make_fixtures`): {differ:?}"
         );
     });
     let _ = std::fs::remove_dir_all(&tmp);

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::{fmt_decimal, per_foot_cadence, xml_escape};
-use crate::model::{Lap, LapIntensity, RawActivity, Sample, Sport, Timestamp};
+use easyrun::model::{Lap, LapIntensity, RawActivity, Sample, Sport, Timestamp};
 
 const HEADER: &str = "<TrainingCenterDatabase \
 xsi:schemaLocation=\"http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2 \
@@ -230,7 +230,7 @@ fn group_samples<'a>(samples: &'a [Sample], laps: &[Lap]) -> Vec<&'a [Sample]> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::write::synth::RunSpec;
+    use crate::synth::RunSpec;
     use quick_xml::events::Event;
 
     fn run() -> RawActivity {

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::model::{Lap, LapIntensity, RawActivity, SubSport, Timestamp};
+use easyrun::model::{Lap, LapIntensity, RawActivity, SubSport, Timestamp};
 
 use super::fit::{self, FitOptions};
 use super::gpx::{self, GpxFlavour};

@@ -5,7 +5,7 @@ use std::f64::consts::PI;
 
 use super::effects::{self, SURGE_CADENCE_SHARE};
 use super::{RunSpec, SplitMix64, Terrain};
-use crate::model::{
+use easyrun::model::{
     Format, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent, TimerEventKind,
     Timestamp,
 };

@@ -12,8 +12,8 @@
 mod encoder;
 mod messages;
 
-use crate::model::time::FIT_EPOCH_UNIX_S;
-use crate::model::{RawActivity, Sample, Session, Timestamp};
+use easyrun::model::time::FIT_EPOCH_UNIX_S;
+use easyrun::model::{RawActivity, Sample, Session, Timestamp};
 use encoder::Encoder;
 use messages::{
     derived_session, write_activity, write_developer_definitions, write_file_id, write_session,

@@ -1,5 +1,6 @@
-//! Writers: the project's own deterministic serializers from [`RawActivity`] back to
-//! FIT, GPX and TCX bytes, a synthetic run generator and the fixture builder.
+//! easyrun's test kit (dev-only, never shipped with the library): the project's own
+//! deterministic serializers from [`RawActivity`] back to FIT, GPX and TCX bytes, a
+//! synthetic run generator, and the fixture, scenario and history-week builders.
 //!
 //! They exist to make test inputs (fixtures, scenarios, benchmark files) whose every
 //! value is known, so they favour exactness and determinism over feature coverage: the
@@ -7,7 +8,7 @@
 //! cannot hold is written as that format's "missing" (FIT invalid sentinel, omitted XML
 //! element).
 //!
-//! [`RawActivity`]: crate::model::RawActivity
+//! [`RawActivity`]: easyrun::model::RawActivity
 
 pub mod fit;
 pub mod fixtures;
@@ -17,12 +18,20 @@ pub mod synth;
 pub mod tcx;
 pub mod week;
 
-use crate::model::{RawActivity, Sample, Sport, TimerEventKind};
+use std::path::{Path, PathBuf};
+
+use easyrun::model::{RawActivity, Sample, Sport, TimerEventKind};
+
+/// The repository's `fixtures/` folder (the generators' default output).
+pub fn repo_fixtures_dir() -> PathBuf {
+    let kit = Path::new(env!("CARGO_MANIFEST_DIR"));
+    kit.ancestors().nth(2).unwrap_or(kit).join("fixtures")
+}
 
 /// Cadence as a per-foot count (strides or revolutions per minute), the unit FIT
 /// `record.cadence`, GPX `cad` and TCX `RunCadence` use for running: the model holds
 /// steps per minute for running (DOMAIN §6), so it is halved; other sports pass through.
-pub(crate) fn per_foot_cadence(sport: Option<&crate::model::Sport>, cadence: f64) -> f64 {
+pub(crate) fn per_foot_cadence(sport: Option<&easyrun::model::Sport>, cadence: f64) -> f64 {
     if matches!(sport, Some(Sport::Running)) {
         cadence / 2.0
     } else {
@@ -36,7 +45,7 @@ pub(crate) fn per_foot_cadence(sport: Option<&crate::model::Sport>, cadence: f64
 /// half-open index ranges covering all samples, in order; empty when there are none.
 pub(crate) fn timer_segments(
     samples: &[Sample],
-    events: &[crate::model::TimerEvent],
+    events: &[easyrun::model::TimerEvent],
 ) -> Vec<std::ops::Range<usize>> {
     let mut restarts = Vec::new();
     let mut stopped = false;
@@ -68,7 +77,7 @@ pub(crate) fn timer_segments(
 
 /// Escapes text for XML element content and attribute values (the report's escaper).
 pub(crate) fn xml_escape(text: &str) -> String {
-    crate::report::escape::attr(text).into_owned()
+    easyrun::report::escape::attr(text).into_owned()
 }
 
 /// Formats `value` with at most `decimals` decimals, trailing zeros trimmed, so XML
@@ -102,7 +111,7 @@ pub(crate) fn thin(run: &mut RawActivity, every_s: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{TimerEvent, Timestamp};
+    use easyrun::model::{TimerEvent, Timestamp};
 
     #[test]
     fn decimals_are_trimmed() {
@@ -137,7 +146,7 @@ mod tests {
 
     #[test]
     fn writers_survive_odd_activities() {
-        use crate::model::{Format, Lap, Position, RawActivity};
+        use easyrun::model::{Format, Lap, Position, RawActivity};
         let mut odd = RawActivity::new("odd", Format::Fit);
         let empty = odd.clone();
         odd.samples = vec![

@@ -11,7 +11,7 @@ use super::{
     DEVELOPER_FIELDS, FitOptions, MANUFACTURER_DEVELOPMENT, dev_air_power, dev_form_power,
     fit_time, semicircles, split_cadence,
 };
-use crate::model::{
+use easyrun::model::{
     HrCalcType, Lap, RawActivity, Sample, Session, Sport, TimerEventKind, Timestamp,
     WatchHrSettings,
 };
@@ -224,7 +224,7 @@ impl Columns {
         if self.cadence {
             let split = sample
                 .cadence_spm
-                .map(|c| split_cadence(crate::write::per_foot_cadence(sport, c)));
+                .map(|c| split_cadence(crate::per_foot_cadence(sport, c)));
             v.push(V::U8(split.map(|s| s.0)));
             v.push(V::U8(split.map(|s| s.1)));
         }

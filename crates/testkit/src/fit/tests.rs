@@ -9,8 +9,8 @@
 )]
 
 use super::*;
-use crate::model::{HrCalcType, Timestamp, WatchHrSettings};
-use crate::write::synth::RunSpec;
+use crate::synth::RunSpec;
+use easyrun::model::{HrCalcType, Timestamp, WatchHrSettings};
 use fitparser::profile::MesgNum;
 use fitparser::{FitDataRecord, Value};
 
@@ -297,7 +297,7 @@ fn developer_fields_decode() {
 
 #[test]
 fn settings_file_has_no_activity_messages() {
-    let mut settings = RawActivity::new("settings", crate::model::Format::Fit);
+    let mut settings = RawActivity::new("settings", easyrun::model::Format::Fit);
     settings.start_time = start();
     settings.watch_hr = Some(watch());
     let options = FitOptions {

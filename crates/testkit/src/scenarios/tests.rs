@@ -11,8 +11,8 @@
 )]
 
 use super::*;
-use crate::clean;
-use crate::model::{Activity, Format, HrFlag};
+use easyrun::clean;
+use easyrun::model::{Activity, Format, HrFlag};
 
 /// Margins: how far a measured number must stay from each threshold.
 const SHARE_MARGIN: f64 = 0.05;
@@ -89,7 +89,7 @@ fn minetti(grade: f64) -> f64 {
     155.4 * i.powi(5) - 30.4 * i.powi(4) - 43.3 * i.powi(3) + 46.3 * i.powi(2) + 19.5 * i + 3.6
 }
 
-fn gap(s: &crate::model::Second) -> Option<f64> {
+fn gap(s: &easyrun::model::Second) -> Option<f64> {
     let v = f64::from(s.speed_mps?);
     Some(v * minetti(s.grade.map_or(0.0, f64::from)) / minetti(0.0))
 }
@@ -102,7 +102,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Surges: runs of moving seconds whose centred 11-s mean GAP is ≥ `ratio` × the median,
 /// merged across gaps < 10 s, at least `min_s` long. Returns (count, total seconds).
 fn surges(a: &Activity, ratio: f64, min_s: u32) -> (usize, f64, f64) {
-    let moving: Vec<&crate::model::Second> = a.seconds.iter().filter(|s| s.moving).collect();
+    let moving: Vec<&easyrun::model::Second> = a.seconds.iter().filter(|s| s.moving).collect();
     let med = median(moving.iter().filter_map(|s| gap(s)).collect());
     let by_t: std::collections::HashMap<u32, f64> = moving
         .iter()
@@ -133,14 +133,14 @@ fn surges(a: &Activity, ratio: f64, min_s: u32) -> (usize, f64, f64) {
 
 /// Pa:HR decoupling over moving seconds after the first 600, halves of moving time.
 fn decoupling(a: &Activity) -> (f64, Option<f64>) {
-    let rest: Vec<&crate::model::Second> =
+    let rest: Vec<&easyrun::model::Second> =
         a.seconds.iter().filter(|s| s.moving).skip(600).collect();
     let n = rest.len();
     let with_hr = rest.iter().filter(|s| s.hr_bpm.is_some()).count();
     if n < 600 || (with_hr as f64) < 0.8 * n as f64 {
         return (n as f64, None);
     }
-    let ef = |half: &[&crate::model::Second]| {
+    let ef = |half: &[&easyrun::model::Second]| {
         let v: Vec<f64> = half.iter().filter_map(|s| gap(s)).collect();
         let h: Vec<f64> = half
             .iter()
@@ -209,13 +209,13 @@ fn terrain(a: &Activity, hysteresis_m: f64) -> (f64, f64) {
 }
 
 fn measure(a: &Activity, athlete: &Athlete) -> Measured {
-    let moving: Vec<&crate::model::Second> = a.seconds.iter().filter(|s| s.moving).collect();
+    let moving: Vec<&easyrun::model::Second> = a.seconds.iter().filter(|s| s.moving).collect();
     let hrs: Vec<f64> = moving
         .iter()
         .filter_map(|s| s.hr_bpm.map(f64::from))
         .collect();
     let count =
-        |f: &dyn Fn(&crate::model::Second) -> bool| moving.iter().filter(|s| f(s)).count() as f64;
+        |f: &dyn Fn(&easyrun::model::Second) -> bool| moving.iter().filter(|s| f(s)).count() as f64;
     let (n1, t1, max_ratio) = surges(a, 1.15, 30);
     let (n0, _, _) = surges(a, 1.10, 20);
     let (n2, _, _) = surges(a, 1.20, 45);
@@ -404,7 +404,7 @@ fn judge(m: &Measured, athlete: &Athlete, problems: &mut Vec<String>) -> (Verdic
 
 fn read_back(file: &ScenarioFile) -> (Activity, usize) {
     let bytes = file.bytes();
-    let results = crate::ingest::read_bytes(file.path, &bytes);
+    let results = easyrun::ingest::read_bytes(file.path, &bytes);
     assert_eq!(results.len(), 1, "{}", file.path);
     let raw = results.into_iter().next().unwrap().expect(file.path);
     (clean::clean(&raw), bytes.len())

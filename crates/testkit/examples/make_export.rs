@@ -1,5 +1,6 @@
-//! A synthetic training history for benchmarks: `cargo run --release --example
-//! make_export -- DIR [--count N] [--seed S]` (defaults: 2000 activities, seed 1).
+//! A synthetic training history for benchmarks: `cargo run --release -p easyrun-testkit
+//! --example make_export -- DIR [--count N] [--seed S]` (defaults: 2000 activities,
+//! seed 1).
 //!
 //! Eight sessions a week from Monday 2020-01-06 (2000 activities ≈ 4.8 years): a recovery
 //! run the morning after every hard day, intervals on Tuesday, easy runs, a long run on
@@ -16,10 +17,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use easyrun::model::{Lap, LapIntensity, Position, RawActivity, SubSport, Timestamp};
-use easyrun::write::fit::{self, FitOptions};
-use easyrun::write::gpx::{self, GpxFlavour};
-use easyrun::write::synth::{RunSpec, SplitMix64};
-use easyrun::write::tcx;
+use easyrun_testkit::fit::{self, FitOptions};
+use easyrun_testkit::gpx::{self, GpxFlavour};
+use easyrun_testkit::synth::{RunSpec, SplitMix64};
+use easyrun_testkit::tcx;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use rayon::prelude::*;

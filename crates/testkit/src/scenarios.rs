@@ -21,23 +21,14 @@ use super::fit::{self, FitOptions};
 use super::gpx::{self, GpxFlavour};
 use super::synth::{HillPacing, RunSpec};
 use super::tcx;
-use crate::model::{Sport, SubSport, Timestamp};
+use easyrun::model::{Sport, SubSport, Timestamp};
 
 /// Tolerance for `moving_s`, seconds.
 pub const MOVING_TOLERANCE_S: f64 = 30.0;
 
 /// Expected verdicts and codes are the judge's own types, so a renamed code cannot
 /// drift apart from the manifest.
-pub use crate::judge::{ReasonCode as Code, Verdict};
-
-/// The process exit status `easyrun check` ends with for one file with this verdict.
-pub fn exit_code(verdict: Verdict) -> i32 {
-    match verdict {
-        Verdict::Pass | Verdict::Warn => 0,
-        Verdict::Fail => 1,
-        Verdict::Unknown => 3,
-    }
-}
+pub use easyrun::judge::{ReasonCode as Code, Verdict};
 
 /// What `easyrun check` must say about each scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! headers) in either byte order, the base types and their invalid sentinels, and the
 //! profile's enum numbers.
 
-use crate::model::{LapIntensity, Sport, SubSport};
+use easyrun::model::{LapIntensity, Sport, SubSport};
 
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Base {

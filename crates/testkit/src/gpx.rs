@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::{fmt_decimal, per_foot_cadence, timer_segments, xml_escape};
-use crate::model::{RawActivity, Sport, SubSport, Timestamp};
+use easyrun::model::{RawActivity, Sport, SubSport, Timestamp};
 
 /// Which exporter's GPX to imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +191,7 @@ fn time(t: Timestamp, millis: bool) -> String {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::write::synth::RunSpec;
+    use crate::synth::RunSpec;
 
     fn run() -> RawActivity {
         let start = Timestamp::parse_rfc3339("2025-01-08T07:15:00Z").unwrap();

@@ -17,7 +17,7 @@
 //! # Example
 //! ```
 //! use easyrun::model::Timestamp;
-//! use easyrun::write::synth::RunSpec;
+//! use easyrun_testkit::synth::RunSpec;
 //!
 //! let start = Timestamp::parse_rfc3339("2025-03-11T06:30:00Z").unwrap_or_default();
 //! let run = RunSpec::new(start, 30 * 60)
@@ -36,7 +36,7 @@ mod rng;
 
 pub use rng::SplitMix64;
 
-use crate::model::{Position, RawActivity, Sport, SubSport, Timestamp, WatchHrSettings};
+use easyrun::model::{Position, RawActivity, Sport, SubSport, Timestamp, WatchHrSettings};
 
 /// The shape of the ground under the route.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -4,7 +4,7 @@
 
 use super::generate::EARTH_RADIUS_M;
 use super::*;
-use crate::model::{TimerEventKind, Timestamp};
+use easyrun::model::{TimerEventKind, Timestamp};
 use std::f64::consts::PI;
 
 fn start() -> Timestamp {
