@@ -10,7 +10,7 @@
 //! from the written bytes, read back and cleaned).
 //!
 //! Deterministic: the same code writes the same bytes. Run
-//! `cargo run --example make_scenarios` after changing anything here.
+//! `cargo run -p easyrun-testkit --example make_scenarios` after changing anything here.
 
 use std::io;
 use std::path::Path;
@@ -477,7 +477,7 @@ pub fn generate(dir: &Path) -> io::Result<ScenarioManifest> {
     let manifest = ScenarioManifest {
         version: 1,
         notes: vec![
-            "Written by `cargo run --example make_scenarios` (src/write/scenarios.rs); do not edit by hand.".into(),
+            "Written by `cargo run -p easyrun-testkit --example make_scenarios` (crates/testkit/src/scenarios.rs); do not edit by hand.".into(),
             "Each entry: run `easyrun check --format json <flags> <path>`; the one activity must have this verdict and exactly these reason codes (info ones included, sorted).".into(),
             "Exit status: 0 for pass and warn, 1 for fail, 3 for unknown.".into(),
             "moving_s: the moving time the output must report (± 30 s), when listed.".into(),
