@@ -5,7 +5,6 @@
 //! file; the library never prints.
 
 pub mod analyze;
-pub mod batch;
 pub mod clean;
 pub mod error;
 pub mod history;
@@ -17,6 +16,7 @@ pub mod profile;
 pub mod regress;
 pub mod report;
 pub mod scan;
+pub mod walk;
 
 pub use error::{IngestError, ReadError};
 pub use model::{Format, RawActivity, Sample, Timestamp};

@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use easyrun::RawActivity;
-use easyrun::batch;
 use easyrun::ingest::read_path;
+use easyrun::walk;
 use easyrun_testkit::fixtures::{
     self, AVG_HR_TOLERANCE_BPM, DISTANCE_TOLERANCE_M, ExpectedActivity, Manifest,
 };
@@ -221,7 +221,7 @@ fn relative(dir: &Path, paths: &[PathBuf]) -> BTreeSet<String> {
 fn every_fixture_reads_as_the_manifest_says() {
     let manifest = load_manifest();
     let dir = fixtures_dir();
-    let walk = batch::expand(std::slice::from_ref(&dir));
+    let walk = walk::expand(std::slice::from_ref(&dir));
     let (walked, passed_over) = (relative(&dir, &walk.files), relative(&dir, &walk.skipped));
     let mut failures = Vec::new();
     let mut checked = 0usize;

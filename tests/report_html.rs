@@ -382,19 +382,22 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
         vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/surges.fit")];
     let one = scan(
         &files,
-        &easyrun::ingest::export::Labels::default(),
+        &easyrun::ingest::labels::Labels::default(),
         &config,
         &AtomicUsize::new(0),
     );
     let template = one.entries.first().unwrap().clone();
-    assert!(template.series.is_some(), "the scan kept the curves");
+    assert!(
+        template.analysis.series.is_some(),
+        "the scan kept the curves"
+    );
 
     let mut many = one.clone();
     many.entries = (0..1000)
         .map(|i| {
             let mut e = template.clone();
-            e.record.start_time.0 += i64::from(i) * 86_400_000;
-            e.record.name = Some(format!("Run {i}"));
+            e.analysis.start_time.0 += i64::from(i) * 86_400_000;
+            e.analysis.name = Some(format!("Run {i}"));
             // Every third run is a recovery run.
             e.judged = i % 3 == 0;
             e.placement.intent = e.judged.then_some(Intent::Name);

@@ -14,14 +14,14 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
 use easyrun::analyze::{Settings, analyze};
-use easyrun::batch;
 use easyrun::history::HistoryConfig;
 use easyrun::report::html::{self, HtmlOptions};
 use easyrun::report::scan::{self as scan_report, ScanFormat};
 use easyrun::scan::{self, ScanConfig};
+use easyrun::walk;
 
 use easyrun::ingest::IngestResult;
-use easyrun::ingest::export::Labels;
+use easyrun::ingest::labels::Labels;
 use easyrun::judge::{RuleSet, Verdict};
 use easyrun::profile::{ProfileError, ProfileFlags, discover_profile_file};
 use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
@@ -53,10 +53,10 @@ impl From<Exit> for ExitCode {
 }
 
 pub fn inspect(args: &InspectArgs) -> io::Result<Exit> {
-    let expanded = batch::expand(&args.paths);
+    let expanded = walk::expand(&args.paths);
     let mut items: Vec<inspect::InspectItem> = expanded.errors.into_iter().map(Err).collect();
-    items.extend(batch::with_jobs(args.jobs, || {
-        batch::map_files(&expanded.files, inspect::summarize)
+    items.extend(scan::with_jobs(args.jobs, || {
+        scan::map_files(&expanded.files, inspect::summarize)
     }));
     let format = match args.format {
         OutputFormat::Text => InspectFormat::Text,
@@ -123,14 +123,14 @@ pub fn check(args: &CheckArgs) -> io::Result<Exit> {
             return Ok(Exit::Unreadable);
         }
     };
-    let expanded = batch::expand(&args.paths);
+    let expanded = walk::expand(&args.paths);
     let mut items: Vec<CheckItem> = expanded
         .errors
         .into_iter()
         .map(|e| check_item(Err(e), &settings))
         .collect();
-    items.extend(batch::with_jobs(args.jobs, || {
-        batch::map_files(&expanded.files, |r| check_item(r, &settings))
+    items.extend(scan::with_jobs(args.jobs, || {
+        scan::map_files(&expanded.files, |r| check_item(r, &settings))
     }));
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
@@ -203,11 +203,11 @@ fn history_config(recovery_window_h: f64, recovery_words: Option<&[String]>) -> 
 /// Expands `paths` and scans them: the one way `scan`, `regress` and `report` read a
 /// folder.
 fn scan_paths(paths: &[PathBuf], config: &ScanConfig, jobs: usize, quiet: bool) -> scan::Scan {
-    let expanded = batch::expand(paths);
+    let expanded = walk::expand(paths);
     let (labels, label_errors) = Labels::from_expanded(&expanded);
     let done = Arc::new(AtomicUsize::new(0));
     let progress = Progress::start(Arc::clone(&done), expanded.files.len(), quiet);
-    let mut result = batch::with_jobs(jobs, || scan::scan(&expanded.files, &labels, config, &done));
+    let mut result = scan::with_jobs(jobs, || scan::scan(&expanded.files, &labels, config, &done));
     progress.finish();
     for path in &expanded.skipped {
         result.skipped.push(scan::Skipped {
@@ -234,7 +234,8 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
     let judged: Vec<Verdict> = scan
         .entries
         .iter()
-        .filter_map(|e| e.record.verdict)
+        .filter(|e| e.judged)
+        .map(|e| e.analysis.assessment.verdict)
         .collect();
     let any = |v: Verdict| judged.contains(&v);
     match fail_on {

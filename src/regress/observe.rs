@@ -10,6 +10,7 @@ use super::paths::Anchor;
 use crate::history::Class;
 use crate::judge::{ReasonCode, Verdict};
 use crate::profile::{ProfileFlags, Sex};
+use crate::report::schema::CheckRecord;
 use crate::scan::{Entry, Scan};
 
 /// One activity's judgement and key numbers.
@@ -52,14 +53,16 @@ pub struct Thresholds {
 }
 
 impl ActivityFacts {
+    /// The facts of `entry`, its numbers rounded as in `check` and `scan` output.
     pub fn of(entry: &Entry) -> ActivityFacts {
-        let r = &entry.record;
+        let assessment = &entry.analysis.assessment;
+        let r = &CheckRecord::of(&entry.analysis);
         let t = &r.thresholds;
         ActivityFacts {
             class: entry.placement.class,
             judged: entry.judged,
-            verdict: entry.assessment.verdict,
-            reasons: entry.assessment.reasons.iter().map(|r| r.code).collect(),
+            verdict: assessment.verdict,
+            reasons: assessment.reasons.iter().map(|r| r.code).collect(),
             moving_s: r.moving_s,
             distance_m: r.distance_m,
             avg_hr_bpm: r.hr.avg_bpm,
@@ -174,7 +177,7 @@ pub fn observe(scan: &Scan, anchor: &Anchor) -> Observed {
     for e in &scan.entries {
         insert_unique(
             &mut out.activities,
-            anchor.key(&e.record.source),
+            anchor.key(&e.analysis.source),
             ActivityFacts::of(e),
         );
     }

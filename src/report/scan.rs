@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::history::{HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
-use crate::scan::{Duplicate, Entry, Scan, ScanError, Skipped};
+use crate::scan::{Duplicate, Scan, ScanError, Skipped};
 
 use super::check::{duration, pace};
+use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScanFormat {
@@ -74,7 +75,7 @@ fn error_line(e: &ScanError) -> ErrorLine<'_> {
 #[derive(Serialize)]
 struct JsonDocument<'a> {
     schema_version: u32,
-    activities: &'a [Entry],
+    activities: &'a [EntryRecord<'a>],
     errors: Vec<ErrorLine<'a>>,
     skipped: &'a [Skipped],
     summary: SummaryRecord<'a>,
@@ -83,9 +84,10 @@ struct JsonDocument<'a> {
 /// Writes `scan` in `format`.
 pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result<()> {
     let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
+    let entries: Vec<EntryRecord> = scan.entries.iter().map(EntryRecord::of).collect();
     match format {
         ScanFormat::Jsonl => {
-            for e in &scan.entries {
+            for e in &entries {
                 json(out, e)?;
                 out.write_all(b"\n")?;
             }
@@ -99,7 +101,7 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
         ScanFormat::Json => {
             let doc = JsonDocument {
                 schema_version: super::schema::SCHEMA_VERSION,
-                activities: &scan.entries,
+                activities: &entries,
                 errors: scan.errors.iter().map(error_line).collect(),
                 skipped: &scan.skipped,
                 summary: summary_record(scan),
@@ -107,8 +109,8 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
-        ScanFormat::Csv => write_csv(out, scan),
-        ScanFormat::Text => write_text(out, scan),
+        ScanFormat::Csv => write_csv(out, &entries),
+        ScanFormat::Text => write_text(out, scan, &entries),
     }
 }
 
@@ -178,9 +180,9 @@ const CSV_HEADER: &[&str] = &[
     "trimp",
 ];
 
-fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
+fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
     writeln!(out, "{}", CSV_HEADER.join(","))?;
-    for e in &scan.entries {
+    for e in entries {
         let r = &e.record;
         let p = &e.placement;
         let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
@@ -227,13 +229,13 @@ fn verdict_text(v: Option<Verdict>) -> &'static str {
     }
 }
 
-fn write_text(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
+fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::Result<()> {
     writeln!(
         out,
         "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
         "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR"
     )?;
-    for e in &scan.entries {
+    for e in entries {
         let r = &e.record;
         let start = r.start_time.to_string();
         let start = start.get(..16).unwrap_or(&start).replace('T', " ");

@@ -5,10 +5,13 @@
 use serde::Serialize;
 
 use crate::analyze::Analysis;
+use crate::analyze::series::SeriesPoint;
+use crate::history::Placement;
 use crate::judge::{Reason, Verdict};
 use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
+use crate::scan::Entry;
 
 use super::round_to as round;
 
@@ -220,6 +223,38 @@ impl CheckRecord {
             },
             verdict: Some(a.assessment.verdict),
             reasons: a.assessment.reasons.clone(),
+        }
+    }
+}
+
+/// One activity of `scan` output: everything `check` reports (`verdict` null and
+/// `reasons` empty when the run is not judged as a recovery run), its place in the
+/// history and whether it was judged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryRecord<'a> {
+    #[serde(flatten)]
+    pub record: CheckRecord,
+    #[serde(flatten)]
+    pub placement: &'a Placement,
+    pub judged: bool,
+    /// The run's downsampled curves, when the scan kept them, for charts; not part of
+    /// the wire format.
+    #[serde(skip)]
+    pub series: Option<&'a [SeriesPoint]>,
+}
+
+impl<'a> EntryRecord<'a> {
+    pub fn of(entry: &'a Entry) -> EntryRecord<'a> {
+        let mut record = CheckRecord::of(&entry.analysis);
+        if !entry.judged {
+            record.verdict = None;
+            record.reasons.clear();
+        }
+        EntryRecord {
+            record,
+            placement: &entry.placement,
+            judged: entry.judged,
+            series: entry.analysis.series.as_deref(),
         }
     }
 }

@@ -17,9 +17,10 @@ mod words;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::history::Class;
+use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
-use crate::scan::{Entry, Scan};
+use crate::report::schema::EntryRecord;
+use crate::scan::{Duplicate, Scan, ScanError, Skipped};
 
 use crate::report::check::duration;
 use words::{badge, display_name, pace_km, pct};
@@ -51,6 +52,34 @@ impl Default for HtmlOptions {
     }
 }
 
+/// The scan as the page reads it: each activity's wire record (rounded as in `scan`
+/// output) beside the rest of the scan.
+struct View<'a> {
+    entries: Vec<EntryRecord<'a>>,
+    files: usize,
+    summary: &'a HistorySummary,
+    max_hr_estimate: Option<&'a MaxHrEstimate>,
+    weeks: &'a [WeekSummary],
+    errors: &'a [ScanError],
+    duplicates: &'a [Duplicate],
+    skipped: &'a [Skipped],
+}
+
+impl<'a> View<'a> {
+    fn of(scan: &'a Scan) -> View<'a> {
+        View {
+            entries: scan.entries.iter().map(EntryRecord::of).collect(),
+            files: scan.files,
+            summary: &scan.summary,
+            max_hr_estimate: scan.max_hr_estimate.as_ref(),
+            weeks: &scan.weeks,
+            errors: &scan.errors,
+            duplicates: &scan.duplicates,
+            skipped: &scan.skipped,
+        }
+    }
+}
+
 /// The entries that get a section with charts, newest first: the judged recovery runs
 /// (at most `max_recovery_runs`, the most recent) and the `recent_runs` most recent other
 /// running activities. Every activity is in the table whatever this says, so a
@@ -75,6 +104,7 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
 /// Writes the report of `scan` to `out`.
 pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Result<()> {
     let sections = charted(scan, options);
+    let scan = &View::of(scan);
     let mut is_charted = vec![false; scan.entries.len()];
     for i in &sections {
         if let Some(flag) = is_charted.get_mut(*i) {
@@ -152,7 +182,7 @@ pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Res
     Ok(())
 }
 
-fn rule_sentence(scan: &Scan, options: &HtmlOptions, shown: usize) -> String {
+fn rule_sentence(scan: &View, options: &HtmlOptions, shown: usize) -> String {
     let judged = scan.entries.iter().filter(|e| e.judged).count();
     format!(
         "Charts for {shown} of {}: every judged recovery run (up to the {} most recent; \
@@ -169,7 +199,7 @@ fn rule_sentence(scan: &Scan, options: &HtmlOptions, shown: usize) -> String {
     )
 }
 
-fn header(scan: &Scan, title: &str) -> String {
+fn header(scan: &View, title: &str) -> String {
     let mut h = format!("<header class=\"page-head\">\n<h1>{title}</h1>\n");
     let span = match (scan.entries.first(), scan.entries.last()) {
         (Some(a), Some(b)) => format!(
@@ -211,7 +241,7 @@ fn header(scan: &Scan, title: &str) -> String {
     h
 }
 
-fn nav(scan: &Scan, sections: &[usize]) -> String {
+fn nav(scan: &View, sections: &[usize]) -> String {
     let mut links = vec![("recovery", "Recovery runs"), ("weeks", "Week by week")];
     let judged = |i: &usize| scan.entries.get(*i).is_some_and(|e| e.judged);
     if sections.iter().any(judged) {
@@ -236,14 +266,14 @@ fn nav(scan: &Scan, sections: &[usize]) -> String {
 
 /// Recovery runs worst first: verdict (fail, warn, unknown, pass), then the number of
 /// reasons that count, then the share above the ceiling, then newest first.
-fn worst_first(scan: &Scan) -> Vec<(usize, &Entry)> {
-    let mut judged: Vec<(usize, &Entry)> = scan
+fn worst_first<'a>(scan: &'a View<'a>) -> Vec<(usize, &'a EntryRecord<'a>)> {
+    let mut judged: Vec<(usize, &EntryRecord)> = scan
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.judged)
         .collect();
-    let weight = |e: &Entry| {
+    let weight = |e: &EntryRecord| {
         e.record
             .reasons
             .iter()
@@ -255,7 +285,7 @@ fn worst_first(scan: &Scan) -> Vec<(usize, &Entry)> {
             .cmp(&words::verdict_rank(b.record.verdict))
             .then_with(|| weight(b).cmp(&weight(a)))
             .then_with(|| {
-                let share = |e: &Entry| e.record.ceiling.share.unwrap_or(0.0);
+                let share = |e: &EntryRecord| e.record.ceiling.share.unwrap_or(0.0);
                 share(b).total_cmp(&share(a))
             })
             .then_with(|| ib.cmp(ia))
@@ -263,7 +293,7 @@ fn worst_first(scan: &Scan) -> Vec<(usize, &Entry)> {
     judged
 }
 
-fn recovery(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
+fn recovery(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
     let c = &scan.summary.recovery;
     let mut h = String::from(
         "<section id=\"recovery\" aria-labelledby=\"recovery-h\">\n<h2 id=\"recovery-h\">Recovery runs</h2>\n",
@@ -336,11 +366,11 @@ fn recovery(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
     h
 }
 
-fn weeks_section(scan: &Scan) -> String {
+fn weeks_section(scan: &View) -> String {
     let mut h = String::from(
         "<section id=\"weeks\" aria-labelledby=\"weeks-h\">\n<h2 id=\"weeks-h\">Week by week</h2>\n",
     );
-    match weeks::chart(&scan.weeks) {
+    match weeks::chart(scan.weeks) {
         Some(svg) => {
             let _ = write!(
                 h,
@@ -363,7 +393,7 @@ fn weeks_section(scan: &Scan) -> String {
                     String::new()
                 }
             );
-            h.push_str(&weeks::table(&scan.weeks));
+            h.push_str(&weeks::table(scan.weeks));
         }
         None => h.push_str("<p>No running activities.</p>\n"),
     }
@@ -371,7 +401,7 @@ fn weeks_section(scan: &Scan) -> String {
     h
 }
 
-fn activities(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
+fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
     let mut h = String::with_capacity(2_000 + scan.entries.len() * 700);
     h.push_str(
         "<section id=\"activities\" aria-labelledby=\"activities-h\">\n\
@@ -435,7 +465,7 @@ fn activities(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
     h
 }
 
-fn problems(scan: &Scan) -> String {
+fn problems(scan: &View) -> String {
     if scan.errors.is_empty() && scan.duplicates.is_empty() && scan.skipped.is_empty() {
         return String::new();
     }
@@ -448,7 +478,7 @@ fn problems(scan: &Scan) -> String {
             "<h3>Not read ({})</h3>\n<ul class=\"errors\">",
             scan.errors.len()
         );
-        for e in &scan.errors {
+        for e in scan.errors {
             let _ = writeln!(
                 h,
                 "<li><span class=\"src\">{}</span> <code>{}</code>: {}</li>",
@@ -465,7 +495,7 @@ fn problems(scan: &Scan) -> String {
             "<h3>Duplicates ({})</h3>\n<ul class=\"dups\">",
             scan.duplicates.len()
         );
-        for d in &scan.duplicates {
+        for d in scan.duplicates {
             let _ = writeln!(
                 h,
                 "<li><span class=\"src\">{}</span>: the same run as <span class=\"src\">{}</span></li>",

@@ -8,9 +8,9 @@
 
 use std::fmt::Write as _;
 
+use crate::analyze::series::SeriesPoint;
 use crate::model::Span;
 use crate::report::schema::CheckRecord;
-use crate::report::series::SeriesPoint;
 
 use super::chart::{self, Scale, num, polyline};
 use super::run_chart_text::describe;

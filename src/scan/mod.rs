@@ -11,8 +11,11 @@ use std::sync::atomic::AtomicUsize;
 
 use serde::Serialize;
 
+mod parallel;
+
+pub use parallel::{map_files, map_files_indexed, with_jobs};
+
 use crate::analyze::{Analysis, Settings};
-use crate::batch;
 use crate::clean;
 use crate::error::ReadError;
 use crate::history::{
@@ -20,13 +23,10 @@ use crate::history::{
     VerdictSummary, WeekSummary,
 };
 use crate::ingest::IngestResult;
-use crate::ingest::export::{Label, Labels};
-use crate::judge::Assessment;
+use crate::ingest::labels::{Label, Labels};
 use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use crate::model::{Format, RawActivity, Timestamp};
 use crate::profile::{ProfileError, require_zones};
-use crate::report::schema::CheckRecord;
-use crate::report::series::SeriesPoint;
 
 /// What a scan is told.
 #[derive(Debug, Clone, Default)]
@@ -59,28 +59,19 @@ pub struct Duplicate {
 }
 
 /// One activity of the history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// Everything `check` reports; `verdict` is null and `reasons` empty when the run is
-    /// not judged as a recovery run.
-    #[serde(flatten)]
-    pub record: CheckRecord,
-    #[serde(flatten)]
+    /// The activity judged as a recovery run (for every activity: `regress` pins the
+    /// verdict even of runs `scan` does not judge), with its curves when the scan kept
+    /// them (`Settings::keep_series`).
+    pub analysis: Analysis,
     pub placement: Placement,
-    /// Whether the run was judged as a recovery run.
+    /// Whether the run is judged as a recovery run (reports show its verdict only then).
     pub judged: bool,
-    /// The rule's judgement of the run as a recovery run, kept also for runs `scan` does
-    /// not judge (not in scan output: `regress` pins it for every activity).
-    #[serde(skip)]
-    pub assessment: Assessment,
-    /// The run's downsampled curves, when the scan kept them (`Settings::keep_series`),
-    /// for charts; not part of the wire format.
-    #[serde(skip)]
-    pub series: Option<Vec<SeriesPoint>>,
 }
 
 /// The result of a scan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scan {
     /// Activities in time order (duplicates excluded).
     pub entries: Vec<Entry>,
@@ -217,7 +208,7 @@ fn outcome(
 /// progress display.
 pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &AtomicUsize) -> Scan {
     let settings = &config.settings;
-    let outcomes = batch::map_files_indexed(files, done, |i, r| outcome(i, r, settings, None));
+    let outcomes = parallel::map_files_indexed(files, done, |i, r| outcome(i, r, settings, None));
     let mut digests = Vec::new();
     let mut skipped = Vec::new();
     let mut errors = Vec::new();
@@ -251,7 +242,7 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
                 .collect();
             let index_of: Vec<usize> = pending_files.iter().copied().collect();
             let again = AtomicUsize::new(0);
-            let redone = batch::map_files_indexed(&subset, &again, |i, r| match r {
+            let redone = parallel::map_files_indexed(&subset, &again, |i, r| match r {
                 Ok(raw) if pending_sources.contains(&raw.source) => Some(digest(
                     index_of.get(i).copied().unwrap_or(i),
                     &raw,
@@ -301,11 +292,10 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
     let weeks = history::weekly(&facts, &placements);
     let mut verdicts = Vec::with_capacity(kept.len());
     let mut entries = Vec::with_capacity(kept.len());
-    for ((_, mut analysis), placement) in kept.into_iter().zip(placements) {
+    for ((_, analysis), placement) in kept.into_iter().zip(placements) {
         let judged = placement.intent.is_some();
-        let mut record = CheckRecord::of(&analysis);
-        if judged {
-            verdicts.push(Some(VerdictSummary {
+        verdicts.push(judged.then(|| {
+            VerdictSummary {
                 verdict: analysis.assessment.verdict.as_str().to_string(),
                 codes: analysis
                     .assessment
@@ -313,18 +303,12 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
                     .iter()
                     .map(|r| r.code.as_str().to_string())
                     .collect(),
-            }));
-        } else {
-            record.verdict = None;
-            record.reasons.clear();
-            verdicts.push(None);
-        }
+            }
+        }));
         entries.push(Entry {
-            record,
+            analysis,
             placement,
             judged,
-            assessment: analysis.assessment.clone(),
-            series: analysis.series.take(),
         });
     }
     let placements: Vec<Placement> = entries.iter().map(|e| e.placement.clone()).collect();

@@ -1,15 +1,14 @@
-//! The batch driver: expands paths into files, reads them in parallel and collects the
-//! results in a stable order (sorted paths, then each file's own order). The one place
-//! where parallelism is introduced; output is identical at any thread count.
+//! Walk: the first stage. Paths (files and folders) become the sorted list of files to
+//! read; folders are walked recursively, and the export layout rules ([`layout`]) say
+//! which files of a folder are no activities (side files, a Strava export's routes).
+//! Nothing here reads a file's content.
+
+pub mod layout;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use rayon::prelude::*;
 
 use crate::error::{IngestError, ReadError};
-use crate::ingest::{self, IngestResult, export, sniff};
 
 /// The files a walk found, and what it passed over.
 #[derive(Debug, Default)]
@@ -20,7 +19,7 @@ pub struct Expanded {
     pub errors: Vec<IngestError>,
     /// Files skipped in folder walks because their extension marks them as no activity,
     /// or because they are the routes of a Strava export (the layout rule in
-    /// [`crate::ingest::export`]), sorted.
+    /// [`layout`]), sorted.
     pub skipped: Vec<PathBuf>,
 }
 
@@ -49,7 +48,7 @@ pub fn expand(paths: &[PathBuf]) -> Expanded {
 fn is_not_activity(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(sniff::is_side_file_name)
+        .is_some_and(layout::is_side_file_name)
 }
 
 /// Walks `dir` into `out`; with `skip_all` every file found goes to `skipped` (the
@@ -96,8 +95,8 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, skip_all: bool, out: &mut Expan
     children.sort();
     for child in &children {
         if child.is_dir() {
-            // Strava layout rule (ingest::export): routes/ beside activities.csv.
-            let routes = skip_all || export::is_routes_folder_of_export(&children, child);
+            // Strava layout rule: routes/ beside activities.csv.
+            let routes = skip_all || layout::is_routes_folder_of_export(&children, child);
             walk(child, seen, routes, out);
         } else if skip_all || is_not_activity(child) {
             out.skipped.push(child.clone());
@@ -105,54 +104,4 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, skip_all: bool, out: &mut Expan
             out.files.push(child.clone());
         }
     }
-}
-
-/// Reads every file in parallel and maps each activity with `per_activity` inside the
-/// worker (so only its compact result is kept); results come back in file order.
-pub fn map_files<T, F>(files: &[PathBuf], per_result: F) -> Vec<T>
-where
-    T: Send,
-    F: Fn(IngestResult) -> T + Sync + Send,
-{
-    let per_file: Vec<Vec<T>> = files
-        .par_iter()
-        .map(|path| {
-            ingest::read_path(path)
-                .into_iter()
-                .map(&per_result)
-                .collect()
-        })
-        .collect();
-    per_file.into_iter().flatten().collect()
-}
-
-/// Runs `f` on a pool of `jobs` threads (0 = one per core).
-pub fn with_jobs<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool.install(f),
-        Err(_) => f(),
-    }
-}
-
-/// [`map_files`] that also hands `per_result` the index of the result's file in `files`
-/// and counts finished files in `done` (a caller's progress display reads it; the
-/// library itself never prints).
-pub fn map_files_indexed<T, F>(files: &[PathBuf], done: &AtomicUsize, per_result: F) -> Vec<T>
-where
-    T: Send,
-    F: Fn(usize, IngestResult) -> T + Sync + Send,
-{
-    let per_file: Vec<Vec<T>> = files
-        .par_iter()
-        .enumerate()
-        .map(|(index, path)| {
-            let out = ingest::read_path(path)
-                .into_iter()
-                .map(|r| per_result(index, r))
-                .collect();
-            done.fetch_add(1, Ordering::Relaxed);
-            out
-        })
-        .collect();
-    per_file.into_iter().flatten().collect()
 }

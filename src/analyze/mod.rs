@@ -1,6 +1,8 @@
 //! One activity through the whole per-file pipeline: clean → profile → metrics → judge.
 //! Total once the thresholds are known; the only failure is "no thresholds".
 
+pub mod series;
+
 use serde::Serialize;
 
 use crate::clean;
@@ -13,7 +15,7 @@ use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
     require_zones, resolve,
 };
-use crate::report::series::{self, SeriesPoint};
+use series::SeriesPoint;
 
 /// What the runner (or their config) told easyrun, shared by every activity of a batch.
 #[derive(Debug, Clone, Default)]
