@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use quick_xml::events::Event;
@@ -363,7 +362,7 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
     use easyrun::analyze::Settings;
     use easyrun::history::Intent;
     use easyrun::report::html::{self, HtmlOptions};
-    use easyrun::scan::{ScanConfig, scan};
+    use easyrun::scan::{ScanConfig, run_batch};
 
     let flags = easyrun::profile::ProfileFlags {
         max_hr: Some(190.0),
@@ -380,12 +379,7 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
     };
     let files =
         vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/surges.fit")];
-    let one = scan(
-        &files,
-        &easyrun::ingest::labels::Labels::default(),
-        &config,
-        &AtomicUsize::new(0),
-    );
+    let one = run_batch(&files, &config, &());
     let template = one.entries.first().unwrap().clone();
     assert!(
         template.analysis.series.is_some(),
@@ -400,7 +394,9 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
             e.analysis.name = Some(format!("Run {i}"));
             // Every third run is a recovery run.
             e.judged = i % 3 == 0;
-            e.placement.intent = e.judged.then_some(Intent::Name);
+            if let Some(p) = e.placement.as_mut() {
+                p.intent = e.judged.then_some(Intent::Name);
+            }
             e
         })
         .collect();

@@ -1,12 +1,17 @@
-//! One activity through the whole per-file pipeline: clean → profile → metrics → judge.
-//! Total once the thresholds are known; the only failure is "no thresholds".
+//! The per-file pipeline, assembled once ([`analyze_raw`]): one activity through
+//! clean → profile → metrics → judge, plus the compact facts the history reads. Total
+//! once the thresholds are known; the only failure is "no thresholds". The batch driver
+//! ([`crate::scan`]) maps it over files in parallel.
 
+mod facts;
 pub mod series;
 
 use serde::Serialize;
 
 use crate::clean;
+use crate::history::RunFacts;
 use crate::judge::{self, Assessment, RuleSet, Surface};
+use crate::metrics::zones::seconds_at_or_above;
 use crate::metrics::{self, Metrics, terrain};
 use crate::model::{
     Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, Timestamp,
@@ -90,12 +95,38 @@ impl Settings {
     }
 }
 
-/// Analyses one raw activity under `settings`.
-pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, ProfileError> {
-    let profile = settings.profile_for(raw, None);
-    let zones = require_zones(&profile)?;
+/// What the per-file pipeline keeps of one activity.
+#[derive(Debug)]
+pub struct Analyzed {
+    /// What the history needs, known for every activity (thresholds or not).
+    pub facts: RunFacts,
+    /// The judged activity, or why it could not be judged (no thresholds).
+    pub analysis: Result<Analysis, ProfileError>,
+}
+
+/// The per-file pipeline: cleans `raw`, resolves its thresholds (`fallback_max_hr`, the
+/// history's estimate, standing in for a missing max HR), computes the metrics, judges
+/// it as a recovery run and sums up the facts the history reads.
+pub fn analyze_raw(
+    raw: &RawActivity,
+    settings: &Settings,
+    fallback_max_hr: Option<f64>,
+) -> Analyzed {
     let activity = clean::clean(raw);
-    Ok(settings.analyze_cleaned(&activity, profile, zones))
+    let mut facts = facts::base(raw, &activity);
+    let profile = settings.profile_for(raw, fallback_max_hr);
+    let analysis = require_zones(&profile).map(|zones| {
+        facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
+        let analysis = settings.analyze_cleaned(&activity, profile, zones);
+        facts::add_metrics(&mut facts, &analysis.metrics);
+        analysis
+    });
+    Analyzed { facts, analysis }
+}
+
+/// Analyses one raw activity under `settings`, on its own (no history).
+pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, ProfileError> {
+    analyze_raw(raw, settings, None).analysis
 }
 
 /// Analyses a cleaned activity with resolved thresholds.

@@ -10,24 +10,17 @@ pub use regress::regress;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::AtomicUsize;
 
-use easyrun::analyze::{Settings, analyze};
+use easyrun::analyze::Settings;
 use easyrun::history::HistoryConfig;
-use easyrun::report::html::{self, HtmlOptions};
-use easyrun::report::scan::{self as scan_report, ScanFormat};
-use easyrun::scan::{self, ScanConfig};
-use easyrun::walk;
-
-use easyrun::ingest::IngestResult;
-use easyrun::ingest::labels::Labels;
 use easyrun::judge::{RuleSet, Verdict};
 use easyrun::profile::{ProfileError, ProfileFlags, discover_profile_file};
 use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
+use easyrun::report::html::{self, HtmlOptions};
 use easyrun::report::inspect::{self, InspectFormat};
-use easyrun::report::schema::CheckRecord;
-use progress::Progress;
+use easyrun::report::scan::{self as scan_report, ScanFormat};
+use easyrun::scan::{self, ScanConfig, Scope};
+use progress::ProgressLine;
 
 use args::{
     CheckArgs, FailOn, InspectArgs, OutputFormat, ProfileArgs, ReportArgs, ScanArgs, ScanFormatArg,
@@ -53,11 +46,7 @@ impl From<Exit> for ExitCode {
 }
 
 pub fn inspect(args: &InspectArgs) -> io::Result<Exit> {
-    let expanded = walk::expand(&args.paths);
-    let mut items: Vec<inspect::InspectItem> = expanded.errors.into_iter().map(Err).collect();
-    items.extend(scan::with_jobs(args.jobs, || {
-        scan::map_files(&expanded.files, inspect::summarize)
-    }));
+    let items = scan::read_each(&args.paths, args.jobs, inspect::summarize);
     let format = match args.format {
         OutputFormat::Text => InspectFormat::Text,
         OutputFormat::Json => InspectFormat::Json,
@@ -96,25 +85,6 @@ fn settings(p: &ProfileArgs) -> Result<Settings, ProfileError> {
     })
 }
 
-/// Ingest + analysis of one result, as `check` keeps it.
-fn check_item(result: IngestResult, settings: &Settings) -> CheckItem {
-    match result {
-        Err(e) => CheckItem::Failed {
-            source: e.source_name.clone(),
-            kind: e.error.kind(),
-            message: e.to_string(),
-        },
-        Ok(raw) => match analyze(&raw, settings) {
-            Ok(a) => CheckItem::Judged(Box::new(CheckRecord::of(&a))),
-            Err(e) => CheckItem::Failed {
-                source: raw.source.clone(),
-                kind: e.kind(),
-                message: format!("{}: {e}", raw.source),
-            },
-        },
-    }
-}
-
 pub fn check(args: &CheckArgs) -> io::Result<Exit> {
     let settings = match settings(&args.profile) {
         Ok(s) => s,
@@ -123,15 +93,13 @@ pub fn check(args: &CheckArgs) -> io::Result<Exit> {
             return Ok(Exit::Unreadable);
         }
     };
-    let expanded = walk::expand(&args.paths);
-    let mut items: Vec<CheckItem> = expanded
-        .errors
-        .into_iter()
-        .map(|e| check_item(Err(e), &settings))
-        .collect();
-    items.extend(scan::with_jobs(args.jobs, || {
-        scan::map_files(&expanded.files, |r| check_item(r, &settings))
-    }));
+    let config = ScanConfig {
+        settings,
+        scope: Scope::EachActivity,
+        jobs: args.jobs,
+        ..ScanConfig::default()
+    };
+    let items = CheckItem::all(&scan::run_batch(&args.paths, &config, &()));
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
             color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -174,8 +142,12 @@ pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
     };
     settings.keep_series = false;
     let history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
-    let config = ScanConfig { settings, history };
-    let result = scan_paths(&args.paths, &config, args.jobs, args.quiet);
+    let config = ScanConfig {
+        settings,
+        history,
+        ..ScanConfig::default()
+    };
+    let result = scan_paths(&args.paths, config, args.jobs, args.quiet);
     let format = match args.format {
         ScanFormatArg::Text => ScanFormat::Text,
         ScanFormatArg::Json => ScanFormat::Json,
@@ -200,30 +172,17 @@ fn history_config(recovery_window_h: f64, recovery_words: Option<&[String]>) -> 
     history
 }
 
-/// Expands `paths` and scans them: the one way `scan`, `regress` and `report` read a
-/// folder.
-fn scan_paths(paths: &[PathBuf], config: &ScanConfig, jobs: usize, quiet: bool) -> scan::Scan {
-    let expanded = walk::expand(paths);
-    let (labels, label_errors) = Labels::from_expanded(&expanded);
-    let done = Arc::new(AtomicUsize::new(0));
-    let progress = Progress::start(Arc::clone(&done), expanded.files.len(), quiet);
-    let mut result = scan::with_jobs(jobs, || scan::scan(&expanded.files, &labels, config, &done));
+/// Scans `paths` in their history, with a progress line unless `quiet`: the one way
+/// `scan`, `regress` and `report` read a folder.
+fn scan_paths(paths: &[PathBuf], config: ScanConfig, jobs: usize, quiet: bool) -> scan::Scan {
+    let config = ScanConfig {
+        jobs,
+        scope: Scope::History,
+        ..config
+    };
+    let progress = ProgressLine::new(quiet);
+    let result = scan::run_batch(paths, &config, &progress);
     progress.finish();
-    for path in &expanded.skipped {
-        result.skipped.push(scan::Skipped {
-            source: path.display().to_string(),
-            reason: "side file of an export".to_string(),
-        });
-    }
-    result.skipped.sort_by(|a, b| a.source.cmp(&b.source));
-    for e in expanded.errors.into_iter().chain(label_errors) {
-        result.errors.push(scan::ScanError {
-            source: e.source_name.clone(),
-            kind: e.error.kind(),
-            message: e.to_string(),
-        });
-    }
-    result.errors.sort_by(|a, b| a.source.cmp(&b.source));
     result
 }
 
@@ -232,8 +191,8 @@ fn scan_paths(paths: &[PathBuf], config: &ScanConfig, jobs: usize, quiet: bool) 
 /// `warn` → also 1 for a warning and 3 for an unjudgeable one; `never` → 0.
 fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
     let judged: Vec<Verdict> = scan
-        .entries
-        .iter()
+        .placed()
+        .map(|(e, _)| e)
         .filter(|e| e.judged)
         .map(|e| e.analysis.assessment.verdict)
         .collect();
@@ -262,8 +221,12 @@ pub fn report(args: &ReportArgs) -> io::Result<Exit> {
     };
     settings.keep_series = true;
     let history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
-    let config = ScanConfig { settings, history };
-    let result = scan_paths(&args.paths, &config, args.jobs, args.quiet);
+    let config = ScanConfig {
+        settings,
+        history,
+        ..ScanConfig::default()
+    };
+    let result = scan_paths(&args.paths, config, args.jobs, args.quiet);
     let options = HtmlOptions {
         title: args.title.clone(),
         recent_runs: args.recent,

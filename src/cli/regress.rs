@@ -65,8 +65,12 @@ pub fn regress(args: &RegressArgs) -> io::Result<Exit> {
         .recovery_words
         .as_ref()
         .map(|_| history.recovery_words.clone());
-    let config = ScanConfig { settings, history };
-    let scan = scan_paths(&args.paths, &config, args.jobs, true);
+    let config = ScanConfig {
+        settings,
+        history,
+        ..ScanConfig::default()
+    };
+    let scan = scan_paths(&args.paths, config, args.jobs, true);
 
     let mut report = Report::default();
     if let Some(path) = &args.baseline {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::paths::Anchor;
-use crate::history::Class;
+use crate::history::{Class, Placement};
 use crate::judge::{ReasonCode, Verdict};
 use crate::profile::{ProfileFlags, Sex};
 use crate::report::schema::CheckRecord;
@@ -54,12 +54,12 @@ pub struct Thresholds {
 
 impl ActivityFacts {
     /// The facts of `entry`, its numbers rounded as in `check` and `scan` output.
-    pub fn of(entry: &Entry) -> ActivityFacts {
+    pub fn of(entry: &Entry, placement: &Placement) -> ActivityFacts {
         let assessment = &entry.analysis.assessment;
         let r = &CheckRecord::of(&entry.analysis);
         let t = &r.thresholds;
         ActivityFacts {
-            class: entry.placement.class,
+            class: placement.class,
             judged: entry.judged,
             verdict: assessment.verdict,
             reasons: assessment.reasons.iter().map(|r| r.code).collect(),
@@ -170,15 +170,15 @@ fn insert_unique<V>(map: &mut BTreeMap<String, V>, key: String, value: V) {
     map.insert(free, value);
 }
 
-/// The outcomes of `scan`, keyed relative to `anchor`. Skipped side files are not
-/// outcomes: they hold no activity.
+/// The outcomes of `scan` (a history: [`crate::scan::Scope::History`]), keyed relative
+/// to `anchor`. Skipped side files are not outcomes: they hold no activity.
 pub fn observe(scan: &Scan, anchor: &Anchor) -> Observed {
     let mut out = Observed::default();
-    for e in &scan.entries {
+    for (e, placement) in scan.placed() {
         insert_unique(
             &mut out.activities,
             anchor.key(&e.analysis.source),
-            ActivityFacts::of(e),
+            ActivityFacts::of(e, placement),
         );
     }
     for e in &scan.errors {

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
+use crate::scan::Scan;
 
 use super::schema::CheckRecord;
 
@@ -21,6 +22,25 @@ pub enum CheckItem {
 }
 
 impl CheckItem {
+    /// Every activity and error of `scan` in input order, as `check` prints them.
+    pub fn all(scan: &Scan) -> Vec<CheckItem> {
+        let judged = scan.entries.iter().map(|e| {
+            let item = CheckItem::Judged(Box::new(CheckRecord::of(&e.analysis)));
+            (e.input_index, item)
+        });
+        let failed = scan.errors.iter().map(|e| {
+            let item = CheckItem::Failed {
+                source: e.source.clone(),
+                kind: e.kind,
+                message: e.message.clone(),
+            };
+            (e.input_index, item)
+        });
+        let mut items: Vec<(usize, CheckItem)> = judged.chain(failed).collect();
+        items.sort_by_key(|(i, _)| *i);
+        items.into_iter().map(|(_, item)| item).collect()
+    }
+
     pub fn verdict(&self) -> Option<Verdict> {
         match self {
             CheckItem::Judged(r) => r.verdict,

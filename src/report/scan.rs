@@ -84,7 +84,7 @@ struct JsonDocument<'a> {
 /// Writes `scan` in `format`.
 pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result<()> {
     let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
-    let entries: Vec<EntryRecord> = scan.entries.iter().map(EntryRecord::of).collect();
+    let entries: Vec<EntryRecord> = scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect();
     match format {
         ScanFormat::Jsonl => {
             for e in &entries {

@@ -244,7 +244,8 @@ pub struct EntryRecord<'a> {
 }
 
 impl<'a> EntryRecord<'a> {
-    pub fn of(entry: &'a Entry) -> EntryRecord<'a> {
+    /// The record of `entry`, placed in its history at `placement` ([`crate::scan::Scan::placed`]).
+    pub fn of(entry: &'a Entry, placement: &'a Placement) -> EntryRecord<'a> {
         let mut record = CheckRecord::of(&entry.analysis);
         if !entry.judged {
             record.verdict = None;
@@ -252,7 +253,7 @@ impl<'a> EntryRecord<'a> {
         }
         EntryRecord {
             record,
-            placement: &entry.placement,
+            placement,
             judged: entry.judged,
             series: entry.analysis.series.as_deref(),
         }

@@ -68,7 +68,7 @@ struct View<'a> {
 impl<'a> View<'a> {
     fn of(scan: &'a Scan) -> View<'a> {
         View {
-            entries: scan.entries.iter().map(EntryRecord::of).collect(),
+            entries: scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect(),
             files: scan.files,
             summary: &scan.summary,
             max_hr_estimate: scan.max_hr_estimate.as_ref(),
@@ -93,7 +93,12 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
         .collect();
     picked.extend(
         newest_first()
-            .filter(|(_, e)| !e.judged && e.placement.class != Class::Other)
+            .filter(|(_, e)| {
+                !e.judged
+                    && e.placement
+                        .as_ref()
+                        .is_some_and(|p| p.class != Class::Other)
+            })
             .map(|(i, _)| i)
             .take(options.recent_runs),
     );
