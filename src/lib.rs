@@ -16,6 +16,7 @@ pub mod profile;
 pub mod regress;
 pub mod report;
 pub mod scan;
+pub mod setting;
 pub mod walk;
 
 pub use error::{IngestError, ReadError};

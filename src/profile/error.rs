@@ -1,69 +1,50 @@
 //! Typed errors of profile resolution: a profile file that cannot be read or is wrong
-//! (always with its path and line), a flag out of range, and thresholds that are missing
-//! so no zones can be built (the message says how to give them).
+//! (always with its path and line), a setting out of range, and thresholds that are
+//! missing so no zones can be built (the message says which settings to give).
 
+use std::fmt;
 use std::path::PathBuf;
 
 use thiserror::Error;
 
 use super::{Source, ZoneModel};
+use crate::setting::{Setting, SettingNames};
 
-/// Why the athlete profile could not be read or completed.
-#[derive(Debug, Error)]
+/// Why the athlete profile could not be read or completed. Messages name the settings
+/// to give by their keys (`max_hr`); [`ProfileError::describe`] names them as the
+/// caller does (a command line: `--max-hr`).
+#[derive(Debug)]
 pub enum ProfileError {
-    /// `--profile PATH` names a file that does not exist.
-    #[error("profile file {} does not exist", path.display())]
+    /// The profile file asked for does not exist.
     NotFound { path: PathBuf },
     /// The profile file exists but cannot be read.
-    #[error("cannot read profile file {}: {source}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
         source: std::io::Error,
     },
     /// The profile file is wrong at `line` (1-based).
-    #[error("{}:{line}: {problem}", path.display())]
     Invalid {
         path: PathBuf,
         line: usize,
         problem: FileProblem,
     },
-    /// A command-line value outside its plausible range.
-    #[error("{flag} {value}: out of range {min}..={max}")]
-    FlagOutOfRange {
-        flag: &'static str,
+    /// A value given for `setting` outside its plausible range.
+    OutOfRange {
+        setting: Setting,
         value: f64,
         min: f64,
         max: f64,
     },
     /// No source gave any threshold a zone model could use.
-    #[error(
-        "no heart-rate thresholds: give --max-hr (and --rest-hr), or --lthr, or --age, or \
-         put them in easyrun.toml (see docs/profile.md); the activity file carries no \
-         usable watch HR settings"
-    )]
     NoThresholds,
     /// The zone model asked for needs a threshold no source gave.
-    #[error(
-        "zone model {} (from {}) needs {missing}: give {}, or put {missing} in easyrun.toml \
-         (see docs/profile.md), or choose another model with --zones",
-        model.as_str(),
-        model_source.describe(),
-        flag_hint(missing)
-    )]
     ModelNeeds {
         model: ZoneModel,
         model_source: Source,
-        /// The profile key that is missing (`max_hr`, `rest_hr`, `lthr`, `age`).
-        missing: &'static str,
+        /// The threshold that is missing (`MaxHr`, `RestHr`, `Lthr` or `Age`).
+        missing: Setting,
     },
     /// Resting HR at or above max HR: heart-rate reserve zones would be meaningless.
-    #[error(
-        "resting heart rate {rest_bpm} bpm (from {}) is not below max heart rate {max_bpm} \
-         bpm (from {}): fix one of them",
-        rest_source.describe(),
-        max_source.describe()
-    )]
     RestNotBelowMax {
         rest_bpm: f64,
         rest_source: Source,
@@ -79,22 +60,92 @@ impl ProfileError {
             ProfileError::NotFound { .. } => "not_found",
             ProfileError::Io { .. } => "io",
             ProfileError::Invalid { problem, .. } => problem.kind(),
-            ProfileError::FlagOutOfRange { .. } => "flag_out_of_range",
+            ProfileError::OutOfRange { .. } => "flag_out_of_range",
             ProfileError::NoThresholds => "no_thresholds",
             ProfileError::ModelNeeds { .. } => "model_needs_threshold",
             ProfileError::RestNotBelowMax { .. } => "rest_not_below_max",
         }
     }
+
+    /// The message, naming the settings to give with `names`.
+    pub fn describe(&self, names: SettingNames) -> String {
+        let name = |s: Setting| names.of(s);
+        match self {
+            ProfileError::NotFound { path } => {
+                format!("profile file {} does not exist", path.display())
+            }
+            ProfileError::Io { path, source } => {
+                format!("cannot read profile file {}: {source}", path.display())
+            }
+            ProfileError::Invalid {
+                path,
+                line,
+                problem,
+            } => format!("{}:{line}: {problem}", path.display()),
+            ProfileError::OutOfRange {
+                setting,
+                value,
+                min,
+                max,
+            } => format!("{} {value}: out of range {min}..={max}", name(*setting)),
+            ProfileError::NoThresholds => format!(
+                "no heart-rate thresholds: give {} (and {}), or {}, or {}, or put them in \
+                 easyrun.toml (see docs/profile.md); the activity file carries no usable \
+                 watch HR settings",
+                name(Setting::MaxHr),
+                name(Setting::RestHr),
+                name(Setting::Lthr),
+                name(Setting::Age)
+            ),
+            ProfileError::ModelNeeds {
+                model,
+                model_source,
+                missing,
+            } => {
+                let give = match missing {
+                    Setting::MaxHr => format!(
+                        "{} (or {} for the Tanaka estimate)",
+                        name(Setting::MaxHr),
+                        name(Setting::Age)
+                    ),
+                    other => name(*other).to_string(),
+                };
+                format!(
+                    "zone model {} (from {}) needs {key}: give {give}, or put {key} in \
+                     easyrun.toml (see docs/profile.md), or choose another model with {}",
+                    model.as_str(),
+                    model_source.describe(),
+                    name(Setting::Zones),
+                    key = missing.key(),
+                )
+            }
+            ProfileError::RestNotBelowMax {
+                rest_bpm,
+                rest_source,
+                max_bpm,
+                max_source,
+            } => format!(
+                "resting heart rate {rest_bpm} bpm (from {}) is not below max heart rate \
+                 {max_bpm} bpm (from {}): fix one of them",
+                rest_source.describe(),
+                max_source.describe()
+            ),
+        }
+    }
 }
 
-/// The flag(s) that give a profile key, for messages.
-fn flag_hint(key: &str) -> &'static str {
-    match key {
-        "max_hr" => "--max-hr (or --age for the Tanaka estimate)",
-        "rest_hr" => "--rest-hr",
-        "lthr" => "--lthr",
-        "age" => "--age",
-        _ => "the missing value",
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(SettingNames::KEYS))
+    }
+}
+
+impl std::error::Error for ProfileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProfileError::Io { source, .. } => Some(source),
+            _ => None,
+        }
     }
 }
 

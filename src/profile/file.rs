@@ -11,12 +11,11 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{FileProblem, ProfileError};
-use super::{Phase, Sex, ZoneModel};
+use super::{Choice, Phase, Sex, ZoneModel};
 use crate::model::Timestamp;
 
 /// Plausible maximum heart rate, bpm.
@@ -371,8 +370,8 @@ impl Cx<'_> {
         }
     }
 
-    /// A word matched the way the command line matches it (`--zones lthr`).
-    fn choice<T: ValueEnum>(
+    /// A word of `T`'s list, matched exactly.
+    fn choice<T: Choice>(
         &self,
         value: &Spanned<DeValue>,
         key: &'static str,
@@ -381,7 +380,7 @@ impl Cx<'_> {
         let DeValue::String(word) = value.get_ref() else {
             return Err(self.wrong_type(key, value, "a quoted word"));
         };
-        T::from_str(word, false).map_err(|_| {
+        T::from_word(word).ok_or_else(|| {
             self.error(
                 value.span().start,
                 FileProblem::BadChoice {

@@ -58,8 +58,28 @@ impl<T> Sourced<T> {
     }
 }
 
+/// A setting whose value is one word of a fixed list: the words the profile file (and
+/// a command line) accept.
+pub trait Choice: Copy + Sized + 'static {
+    /// Every value, in the order the words are listed.
+    const ALL: &'static [Self];
+
+    /// The word for the value.
+    fn as_str(self) -> &'static str;
+
+    /// What the value means, in a few words, when that is not obvious from the word.
+    fn describe(self) -> Option<&'static str> {
+        None
+    }
+
+    /// The value `word` names, exactly as listed.
+    fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == word)
+    }
+}
+
 /// Heart-rate zone models (shared/DOMAIN.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ZoneModel {
     /// 5 zones at 50/60/70/80/90 % of HRmax (Garmin/Polar default).
@@ -86,8 +106,32 @@ impl ZoneModel {
     }
 }
 
+impl Choice for ZoneModel {
+    const ALL: &'static [Self] = &[
+        ZoneModel::Hrmax,
+        ZoneModel::Hrr,
+        ZoneModel::Lthr,
+        ZoneModel::Seiler,
+        ZoneModel::Maf,
+    ];
+
+    fn as_str(self) -> &'static str {
+        ZoneModel::as_str(self)
+    }
+
+    fn describe(self) -> Option<&'static str> {
+        Some(match self {
+            ZoneModel::Hrmax => "5 zones at 50/60/70/80/90 % of HRmax (Garmin/Polar default)",
+            ZoneModel::Hrr => "Karvonen: percentages of heart-rate reserve",
+            ZoneModel::Lthr => "Friel running zones, % of lactate-threshold HR",
+            ZoneModel::Seiler => "Seiler 3 zones: < 82 % / 82–87 % / ≥ 88 % HRmax",
+            ZoneModel::Maf => "Maffetone: 180 − age",
+        })
+    }
+}
+
 /// Training phase: sets the recovery run's duration limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Base,
@@ -105,12 +149,37 @@ impl Phase {
     }
 }
 
+impl Choice for Phase {
+    const ALL: &'static [Self] = &[Phase::Base, Phase::Build, Phase::Peak];
+
+    fn as_str(self) -> &'static str {
+        Phase::as_str(self)
+    }
+}
+
 /// Sex, for the Banister TRIMP weighting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     Male,
     Female,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+}
+
+impl Choice for Sex {
+    const ALL: &'static [Self] = &[Sex::Male, Sex::Female];
+
+    fn as_str(self) -> &'static str {
+        Sex::as_str(self)
+    }
 }
 
 /// The thresholds and choices every judgement of one activity uses.

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::{AthleteProfile, Sourced, ZoneModel};
+use crate::setting::Setting;
 
 /// Zones resolved to bpm. Zone `i` is `[lower_bpm[i], lower_bpm[i+1])`; the first zone
 /// starts at 0 (time below the model's first bound counts there) and the last is open.
@@ -20,8 +21,8 @@ pub struct HrZones {
 /// Why zones could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ZonesError {
-    /// The model needs a threshold the profile lacks (its name).
-    Missing(&'static str),
+    /// The model needs a threshold the profile lacks.
+    Missing(Setting),
 }
 
 /// Recovery ceiling per model, as a fraction of that model's reference:
@@ -44,7 +45,7 @@ impl HrZones {
         let age = v(&profile.age_years);
         match model {
             ZoneModel::Hrmax => {
-                let max = max.ok_or(ZonesError::Missing("max_hr"))?;
+                let max = max.ok_or(ZonesError::Missing(Setting::MaxHr))?;
                 Ok(HrZones {
                     model,
                     names: vec!["z1", "z2", "z3", "z4", "z5"],
@@ -53,8 +54,8 @@ impl HrZones {
                 })
             }
             ZoneModel::Hrr => {
-                let max = max.ok_or(ZonesError::Missing("max_hr"))?;
-                let rest = rest.ok_or(ZonesError::Missing("rest_hr"))?;
+                let max = max.ok_or(ZonesError::Missing(Setting::MaxHr))?;
+                let rest = rest.ok_or(ZonesError::Missing(Setting::RestHr))?;
                 let at = |p: f64| rest + p * (max - rest);
                 Ok(HrZones {
                     model,
@@ -64,7 +65,7 @@ impl HrZones {
                 })
             }
             ZoneModel::Lthr => {
-                let l = lthr.ok_or(ZonesError::Missing("lthr"))?;
+                let l = lthr.ok_or(ZonesError::Missing(Setting::Lthr))?;
                 Ok(HrZones {
                     model,
                     names: vec!["z1", "z2", "z3", "z4", "z5a", "z5b", "z5c"],
@@ -76,7 +77,7 @@ impl HrZones {
                 })
             }
             ZoneModel::Seiler => {
-                let max = max.ok_or(ZonesError::Missing("max_hr"))?;
+                let max = max.ok_or(ZonesError::Missing(Setting::MaxHr))?;
                 Ok(HrZones {
                     model,
                     names: vec!["z1", "z2", "z3"],
@@ -85,7 +86,7 @@ impl HrZones {
                 })
             }
             ZoneModel::Maf => {
-                let age = age.ok_or(ZonesError::Missing("age"))?;
+                let age = age.ok_or(ZonesError::Missing(Setting::Age))?;
                 let maf = 180.0 - age;
                 Ok(HrZones {
                     model,
@@ -168,11 +169,11 @@ mod tests {
         let p = profile(None, None, None, None);
         assert_eq!(
             HrZones::build(ZoneModel::Hrr, &p),
-            Err(ZonesError::Missing("max_hr"))
+            Err(ZonesError::Missing(Setting::MaxHr))
         );
         assert_eq!(
             HrZones::build(ZoneModel::Maf, &p),
-            Err(ZonesError::Missing("age"))
+            Err(ZonesError::Missing(Setting::Age))
         );
     }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::paths::Anchor;
 use crate::history::{Class, Placement};
 use crate::judge::{ReasonCode, Verdict};
-use crate::profile::{ProfileFlags, Sex};
+use crate::profile::ProfileFlags;
 use crate::report::schema::CheckRecord;
 use crate::scan::{Entry, Scan};
 
@@ -230,55 +230,12 @@ impl RunSettings {
             rest_hr_bpm: flags.rest_hr,
             lthr_bpm: flags.lthr,
             age_years: flags.age,
-            sex: flags.sex.map(|s| {
-                match s {
-                    Sex::Male => "male",
-                    Sex::Female => "female",
-                }
-                .to_string()
-            }),
+            sex: flags.sex.map(|s| s.as_str().to_string()),
             zones: flags.zones.map(|z| z.as_str().to_string()),
             phase: flags.phase.map(|p| p.as_str().to_string()),
             profile_file,
             recovery_window_h,
             recovery_words,
-        }
-    }
-
-    /// The settings as command-line flags, for messages.
-    pub fn as_flags(&self) -> String {
-        let mut f: Vec<String> = Vec::new();
-        let mut num = |flag: &str, v: Option<f64>| {
-            if let Some(v) = v {
-                f.push(format!("{flag} {v}"));
-            }
-        };
-        num("--max-hr", self.max_hr_bpm);
-        num("--rest-hr", self.rest_hr_bpm);
-        num("--lthr", self.lthr_bpm);
-        num("--age", self.age_years);
-        for (flag, v) in [
-            ("--sex", &self.sex),
-            ("--zones", &self.zones),
-            ("--phase", &self.phase),
-        ] {
-            if let Some(v) = v {
-                f.push(format!("{flag} {v}"));
-            }
-        }
-        if let Some(file) = &self.profile_file {
-            f.push(format!("profile file {file}"));
-        }
-        if self.recovery_window_h != 24.0 {
-            f.push(format!("--recovery-window-h {}", self.recovery_window_h));
-        }
-        if let Some(words) = &self.recovery_words {
-            f.push(format!("--recovery-words {}", words.join(",")));
-        }
-        if f.is_empty() {
-            "no profile flags".to_string()
-        } else {
-            f.join(" ")
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::analyze::{Analysis, Analyzed, Settings, analyze_raw};
 use crate::error::{IngestError, ReadError};
 use crate::history::{HistoryConfig, HistorySummary, MaxHrEstimate, Placement, WeekSummary};
 use crate::ingest::IngestResult;
+use crate::setting::SettingNames;
 use crate::walk;
 
 pub use parallel::with_jobs;
@@ -45,6 +46,8 @@ pub struct ScanConfig {
     pub scope: Scope,
     /// Worker threads (0 = one per core). The result is the same for any value.
     pub jobs: usize,
+    /// How error messages name the settings to give (a command line: its flags).
+    pub setting_names: SettingNames,
 }
 
 /// What a long batch tells its caller while it runs (the library never prints).
@@ -209,7 +212,7 @@ fn each_activity(expanded: &walk::Expanded, config: &ScanConfig, progress: &dyn 
                 analysis: Err(e),
             }) => scan.errors.push(ScanError {
                 kind: e.kind(),
-                message: format!("{}: {e}", facts.source),
+                message: format!("{}: {}", facts.source, e.describe(config.setting_names)),
                 source: facts.source,
                 input_index,
             }),

@@ -93,7 +93,7 @@ fn scan_files(
             }),
             Err(e) => scan.errors.push(ScanError {
                 kind: e.kind(),
-                message: format!("{}: {e}", facts.source),
+                message: format!("{}: {}", facts.source, e.describe(config.setting_names)),
                 source: facts.source,
                 input_index: d.input_index,
             }),

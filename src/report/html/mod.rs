@@ -21,6 +21,7 @@ use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
 use crate::report::schema::EntryRecord;
 use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::setting::{Setting, SettingNames};
 
 use crate::report::check::duration;
 use words::{badge, display_name, pace_km, pct};
@@ -29,7 +30,7 @@ use words::{badge, display_name, pace_km, pct};
 const STYLE: &str = include_str!("style.css");
 
 /// What the page shows beyond the scan itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HtmlOptions {
     /// The page title and heading.
     pub title: String,
@@ -39,6 +40,8 @@ pub struct HtmlOptions {
     pub max_recovery_runs: usize,
     /// Named in the footer ("easyrun 0.1.0"), when given.
     pub generator: Option<String>,
+    /// How the page names the settings it suggests (a command line: its flags).
+    pub setting_names: SettingNames,
 }
 
 impl Default for HtmlOptions {
@@ -48,6 +51,7 @@ impl Default for HtmlOptions {
             recent_runs: 10,
             max_recovery_runs: 100,
             generator: None,
+            setting_names: SettingNames::KEYS,
         }
     }
 }
@@ -126,7 +130,7 @@ pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Res
          <title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{}",
         chart::pattern_defs()
     )?;
-    out.write_all(header(scan, &title).as_bytes())?;
+    out.write_all(header(scan, &title, options.setting_names).as_bytes())?;
     out.write_all(nav(scan, &sections).as_bytes())?;
     out.write_all(b"<main>\n")?;
     out.write_all(recovery(scan, &has_section).as_bytes())?;
@@ -204,7 +208,7 @@ fn rule_sentence(scan: &View, options: &HtmlOptions, shown: usize) -> String {
     )
 }
 
-fn header(scan: &View, title: &str) -> String {
+fn header(scan: &View, title: &str, names: SettingNames) -> String {
     let mut h = format!("<header class=\"page-head\">\n<h1>{title}</h1>\n");
     let span = match (scan.entries.first(), scan.entries.last()) {
         (Some(a), Some(b)) => format!(
@@ -237,9 +241,10 @@ fn header(scan: &View, title: &str) -> String {
         let _ = writeln!(
             h,
             "<p class=\"note\">No max HR was given: {:.0} bpm is estimated from the history (the \
-             highest sustained heart rate, in {}). Give <code>--max-hr</code> for zones you trust.</p>",
+             highest sustained heart rate, in {}). Give <code>{}</code> for zones you trust.</p>",
             est.bpm,
-            escape::text(&est.from_source)
+            escape::text(&est.from_source),
+            escape::text(names.of(Setting::MaxHr))
         );
     }
     h.push_str("</header>\n");
