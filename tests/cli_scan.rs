@@ -362,6 +362,29 @@ fn csv_and_output_file() {
 }
 
 #[test]
+fn an_output_that_cannot_be_written_is_no_input_error() {
+    let dir = temp_dir("unwritable");
+    let target = dir.join("no-such-folder").join("runs.csv");
+    let out = easyrun(&[
+        "scan",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "-o",
+        target.to_str().unwrap(),
+        "fixtures/history_week",
+    ]);
+    assert_eq!(out.status.code(), Some(4), "output failed, input fine");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("easyrun: cannot write {}: ", target.display())),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn fail_on_chooses_what_makes_the_exit_status() {
     // A 70-min run the morning after the Saturday long run: a failed recovery run.
     use easyrun::model::Timestamp;

@@ -35,6 +35,9 @@ pub enum Exit {
     Unreadable = 2,
     /// Some run could not be judged (and none failed).
     Unknown = 3,
+    /// The output (stdout, `-o FILE`, `--junit FILE`, the baseline being re-pinned) could
+    /// not be written: nothing is wrong with the input.
+    OutputFailed = 4,
 }
 
 impl From<Exit> for ExitCode {
@@ -65,10 +68,10 @@ pub enum CliError {
 impl CliError {
     fn exit(&self) -> Exit {
         match self {
-            CliError::Settings(_)
-            | CliError::Regress { .. }
-            | CliError::Output { .. }
-            | CliError::Environment { .. } => Exit::Unreadable,
+            CliError::Output { .. } => Exit::OutputFailed,
+            CliError::Settings(_) | CliError::Regress { .. } | CliError::Environment { .. } => {
+                Exit::Unreadable
+            }
         }
     }
 
