@@ -390,8 +390,8 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
     many.entries = (0..1000)
         .map(|i| {
             let mut e = template.clone();
-            e.analysis.start_time.0 += i64::from(i) * 86_400_000;
-            e.analysis.name = Some(format!("Run {i}"));
+            e.analysis.header.start_time.0 += i64::from(i) * 86_400_000;
+            e.analysis.header.name = Some(format!("Run {i}"));
             // Every third run is a recovery run.
             e.judged = i % 3 == 0;
             if let Some(p) = e.placement.as_mut() {

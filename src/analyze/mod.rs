@@ -13,9 +13,7 @@ use crate::history::RunFacts;
 use crate::judge::{self, Assessment, RuleSet, Surface};
 use crate::metrics::zones::seconds_at_or_above;
 use crate::metrics::{self, Metrics, terrain};
-use crate::model::{
-    Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, Timestamp,
-};
+use crate::model::{Activity, ActivityHeader, AltitudeTreatment, CleaningReport, RawActivity};
 use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
     require_zones, resolve,
@@ -36,14 +34,8 @@ pub struct Settings {
 /// The compact result of one activity: all a report needs, none of the samples.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
-    pub source: String,
-    pub format: Format,
-    pub manufacturer: Option<String>,
-    pub product: Option<String>,
-    pub sport: Option<Sport>,
-    pub sub_sport: Option<SubSport>,
-    pub name: Option<String>,
-    pub start_time: Timestamp,
+    #[serde(flatten)]
+    pub header: ActivityHeader,
     pub elapsed_s: f64,
     pub surface: Surface,
     pub profile: AthleteProfile,
@@ -137,7 +129,7 @@ pub fn analyze_clean(
     rules: &RuleSet,
 ) -> Analysis {
     let indoor = activity.cleaning.altitude == AltitudeTreatment::IgnoredIndoor
-        || clean::elevation::is_indoor(activity.sub_sport.as_ref());
+        || clean::elevation::is_indoor(activity.header.sub_sport.as_ref());
     let hysteresis_m = match activity.cleaning.altitude {
         AltitudeTreatment::Gps => terrain::GPS_HYSTERESIS_M,
         _ => terrain::DEVICE_HYSTERESIS_M,
@@ -146,14 +138,7 @@ pub fn analyze_clean(
     let phase = profile.phase.value;
     let assessment = judge::judge(activity, &metrics, &zones, phase, rules);
     Analysis {
-        source: activity.source.clone(),
-        format: activity.format,
-        manufacturer: activity.manufacturer.clone(),
-        product: activity.product.clone(),
-        sport: activity.sport.clone(),
-        sub_sport: activity.sub_sport.clone(),
-        name: activity.name.clone(),
-        start_time: activity.start_time,
+        header: activity.header.clone(),
         elapsed_s: activity.elapsed_s,
         surface: judge::surface::surface(activity),
         profile,

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use super::activity::{Format, Lap, Position, WatchHrSettings};
-use super::sport::{Sport, SubSport};
+use super::activity::{Lap, Position, WatchHrSettings};
+use super::header::ActivityHeader;
 use super::time::Timestamp;
 
 /// Why a second's heart rate is or is not used.
@@ -115,15 +115,8 @@ pub enum AltitudeTreatment {
 /// A cleaned activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Activity {
-    pub source: String,
-    pub format: Format,
-    pub manufacturer: Option<String>,
-    pub product: Option<String>,
-    pub sport: Option<Sport>,
-    pub sub_sport: Option<SubSport>,
-    pub name: Option<String>,
-    /// The file's start time (see [`super::RawActivity::start_time`]).
-    pub start_time: Timestamp,
+    #[serde(flatten)]
+    pub header: ActivityHeader,
     /// Time of the first sample: `t_s` counts from here.
     pub t0: Timestamp,
     /// Elapsed time, seconds: the file's statement, else the sample span.

@@ -177,7 +177,7 @@ pub fn observe(scan: &Scan, anchor: &Anchor) -> Observed {
     for (e, placement) in scan.placed() {
         insert_unique(
             &mut out.activities,
-            anchor.key(&e.analysis.source),
+            anchor.key(&e.analysis.header.source),
             ActivityFacts::of(e, placement),
         );
     }

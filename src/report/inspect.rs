@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::ingest::IngestResult;
-use crate::model::{RawActivity, Sport, SubSport, Timestamp, WatchHrSettings};
+use crate::model::{RawActivity, Sport, SubSport, Timestamp, WatchHrSettings, device_name};
 
 use super::round_to as round;
 
@@ -140,12 +140,8 @@ fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
     };
     let minutes =
         |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{:.1} min", v / 60.0));
-    let device = match (&s.manufacturer, &s.product) {
-        (Some(m), Some(p)) => format!("{m}/{p}"),
-        (Some(m), None) => m.clone(),
-        (None, Some(p)) => p.clone(),
-        (None, None) => "unknown device".to_string(),
-    };
+    let device = device_name(s.manufacturer.as_deref(), s.product.as_deref())
+        .unwrap_or_else(|| "unknown device".to_string());
     let sport = match (&s.sport, &s.sub_sport) {
         (Some(sp), Some(sub)) => format!("{}/{}", sp.as_str(), sub.as_str()),
         (Some(sp), None) => sp.as_str().to_string(),

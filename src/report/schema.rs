@@ -139,19 +139,16 @@ impl CheckRecord {
         let drift = m.decoupling.drift();
         let ceiling = m.ceiling.as_ref();
         let p = &a.profile;
+        let h = &a.header;
         CheckRecord {
             schema_version: SCHEMA_VERSION,
-            source: a.source.clone(),
-            format: a.format.as_str(),
-            sport: a.sport.clone(),
-            sub_sport: a.sub_sport.clone(),
-            name: a.name.clone(),
-            device: match (&a.manufacturer, &a.product) {
-                (Some(m), Some(p)) => Some(format!("{m}/{p}")),
-                (Some(x), None) | (None, Some(x)) => Some(x.clone()),
-                (None, None) => None,
-            },
-            start_time: a.start_time,
+            source: h.source.clone(),
+            format: h.format.as_str(),
+            sport: h.sport.clone(),
+            sub_sport: h.sub_sport.clone(),
+            name: h.name.clone(),
+            device: h.device(),
+            start_time: h.start_time,
             elapsed_s: round(a.elapsed_s, 1),
             moving_s: m.moving_s,
             distance_m: round(m.distance_m, 1),

@@ -54,7 +54,7 @@ pub(super) fn drop_duplicates(sorted: Vec<Run>) -> (Vec<Run>, Vec<Duplicate>) {
                 let Some(existing) = kept.get_mut(i) else {
                     continue;
                 };
-                if rank(item.analysis.format) < rank(existing.analysis.format) {
+                if rank(item.analysis.header.format) < rank(existing.analysis.header.format) {
                     let old = std::mem::replace(existing, item);
                     duplicates.push(Duplicate {
                         source: old.facts.source,

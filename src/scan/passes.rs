@@ -194,7 +194,7 @@ fn apply_label(a: &mut Analyzed, label: &Label) {
     if let Some(name) = &label.name {
         a.facts.name = Some(name.clone());
         if let Ok(analysis) = a.analysis.as_mut() {
-            analysis.name = Some(name.clone());
+            analysis.header.name = Some(name.clone());
         }
     }
     a.facts.activity_type.clone_from(&label.activity_type);

@@ -220,16 +220,20 @@ fn measure(a: &Activity, athlete: &Athlete) -> Measured {
     let (n0, _, _) = surges(a, 1.10, 20);
     let (n2, _, _) = surges(a, 1.20, 45);
     let (analysed_s, decoupling_pct) = decoupling(a);
-    let hysteresis = if a.format == Format::Fit { 3.0 } else { 5.0 };
-    let indoor = clean::elevation::is_indoor(a.sub_sport.as_ref());
+    let hysteresis = if a.header.format == Format::Fit {
+        3.0
+    } else {
+        5.0
+    };
+    let indoor = clean::elevation::is_indoor(a.header.sub_sport.as_ref());
     let (ascent_per_km_m, steep_share) = if indoor {
         (0.0, 0.0)
     } else {
         terrain(a, hysteresis)
     };
     Measured {
-        is_run: a.sport == Some(Sport::Running),
-        street: a.sub_sport == Some(SubSport::Street),
+        is_run: a.header.sport == Some(Sport::Running),
+        street: a.header.sub_sport == Some(SubSport::Street),
         indoor,
         any_hr: a.seconds.iter().any(|s| s.hr_raw_bpm.is_some()),
         moving_s: moving.len() as f64,
