@@ -8,12 +8,19 @@ use std::fmt;
 /// of [`crate::profile::ProfileFlags`] or [`crate::history::HistoryConfig`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Setting {
+    /// Maximum heart rate, bpm.
     MaxHr,
+    /// Resting heart rate, bpm.
     RestHr,
+    /// Lactate-threshold heart rate, bpm.
     Lthr,
+    /// Age, years.
     Age,
+    /// Sex, for the TRIMP weighting.
     Sex,
+    /// The heart-rate zone model.
     Zones,
+    /// The training phase.
     Phase,
     /// Which profile file is read.
     ProfileFile,

@@ -23,9 +23,11 @@ use series::SeriesPoint;
 /// What the runner (or their config) told easyrun, shared by every activity of a batch.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
+    /// The thresholds the caller gives explicitly (they outrank file and watch).
     pub flags: ProfileFlags,
     /// The profile file and the label (path) reports name it by.
     pub profile_file: Option<(String, ProfileFile)>,
+    /// The rule's thresholds (durations, shares, terrain).
     pub rules: RuleSet,
     /// Keep each run's downsampled curves (for charts; costs a few KB per run).
     pub keep_series: bool,
@@ -35,14 +37,23 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
     #[serde(flatten)]
+    /// Which file, device, sport, name and start.
     pub header: ActivityHeader,
+    /// Elapsed time, seconds: the file's statement, else the sample span.
     pub elapsed_s: f64,
+    /// The ground the run was on (from the sport and sub-sport).
     pub surface: Surface,
+    /// The thresholds used, each with its source.
     pub profile: AthleteProfile,
+    /// The zones of the profile's effective model.
     pub zones: HrZones,
+    /// The training phase in force (it sets the duration limit).
     pub phase: Phase,
+    /// What cleaning did to the samples.
     pub cleaning: CleaningReport,
+    /// Every metric of the run.
     pub metrics: Metrics,
+    /// The verdict as a recovery run, with its reasons.
     pub assessment: Assessment,
     /// Downsampled curves for drawing, when asked for.
     #[serde(skip)]
@@ -52,7 +63,11 @@ pub struct Analysis {
 impl Settings {
     /// The athlete profile for `raw` (flags > profile file > the watch's settings), with
     /// `fallback_max_hr` — the history's estimate — standing in for a missing max HR.
-    pub fn profile_for(&self, raw: &RawActivity, fallback_max_hr: Option<f64>) -> AthleteProfile {
+    pub(crate) fn profile_for(
+        &self,
+        raw: &RawActivity,
+        fallback_max_hr: Option<f64>,
+    ) -> AthleteProfile {
         let (label, file) = match &self.profile_file {
             Some((label, file)) => (label.as_str(), Some(file)),
             None => ("", None),
@@ -73,7 +88,7 @@ impl Settings {
     }
 
     /// [`analyze_clean`] under these settings' rules, keeping the curves when asked.
-    pub fn analyze_cleaned(
+    pub(crate) fn analyze_cleaned(
         &self,
         activity: &Activity,
         profile: AthleteProfile,
@@ -122,7 +137,7 @@ pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, Profi
 }
 
 /// Analyses a cleaned activity with resolved thresholds.
-pub fn analyze_clean(
+pub(crate) fn analyze_clean(
     activity: &Activity,
     profile: AthleteProfile,
     zones: HrZones,

@@ -25,6 +25,7 @@ pub struct SeriesPoint {
     pub cadence_lock: bool,
     /// Mean grade-adjusted speed of moving seconds, m/s.
     pub gap_speed_mps: Option<f32>,
+    /// Mean altitude, m.
     pub altitude_m: Option<f32>,
 }
 

@@ -51,6 +51,7 @@ impl Labels {
         self.by_source.len()
     }
 
+    /// Whether no activity is labelled.
     pub fn is_empty(&self) -> bool {
         self.by_source.is_empty()
     }

@@ -4,14 +4,21 @@
 //! stage that can fail on a file. Which files are read is decided before, by
 //! [`crate::walk`].
 
-pub mod container;
+// The readers' own items are documented with the branches that are reworking them;
+// until those land they are exempt from `missing_docs` (docs/decisions.md).
+#[allow(missing_docs)]
+pub(crate) mod container;
 mod csv;
+#[allow(missing_docs)]
 pub mod fit;
+#[allow(missing_docs)]
 pub mod gpx;
 pub mod labels;
+#[allow(missing_docs)]
 pub mod sniff;
+#[allow(missing_docs)]
 pub mod tcx;
-pub mod xml;
+pub(crate) mod xml;
 
 use std::path::Path;
 

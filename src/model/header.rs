@@ -14,10 +14,15 @@ pub struct ActivityHeader {
     /// File path, or `archive.zip/member` for archive members; with `#N` when a file
     /// holds several activities (TCX).
     pub source: String,
+    /// The format the file was read as (by content).
     pub format: Format,
+    /// The device's maker, as the file names it (FIT profile name, GPX creator).
     pub manufacturer: Option<String>,
+    /// The device, as the file names it.
     pub product: Option<String>,
+    /// The sport the file states.
     pub sport: Option<Sport>,
+    /// The sub-sport the file states (trail, treadmill, street…).
     pub sub_sport: Option<SubSport>,
     /// The activity's name (the file's own, or an export's label).
     pub name: Option<String>,

@@ -16,39 +16,57 @@ use crate::setting::{Setting, SettingNames};
 #[derive(Debug)]
 pub enum ProfileError {
     /// The profile file asked for does not exist.
-    NotFound { path: PathBuf },
+    NotFound {
+        /// The path asked for.
+        path: PathBuf,
+    },
     /// The profile file exists but cannot be read.
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why it cannot be read.
         source: std::io::Error,
     },
     /// The profile file is wrong at `line` (1-based).
     Invalid {
+        /// The file.
         path: PathBuf,
+        /// 1-based line of the problem.
         line: usize,
+        /// What is wrong there.
         problem: FileProblem,
     },
     /// A value given for `setting` outside its plausible range.
     OutOfRange {
+        /// Which setting.
         setting: Setting,
+        /// The value given.
         value: f64,
+        /// The lowest plausible value.
         min: f64,
+        /// The highest plausible value.
         max: f64,
     },
     /// No source gave any threshold a zone model could use.
     NoThresholds,
     /// The zone model asked for needs a threshold no source gave.
     ModelNeeds {
+        /// The model in force.
         model: ZoneModel,
+        /// Where the model came from.
         model_source: Source,
         /// The threshold that is missing (`MaxHr`, `RestHr`, `Lthr` or `Age`).
         missing: Setting,
     },
     /// Resting HR at or above max HR: heart-rate reserve zones would be meaningless.
     RestNotBelowMax {
+        /// Resting heart rate, bpm.
         rest_bpm: f64,
+        /// Where it came from.
         rest_source: Source,
+        /// Maximum heart rate, bpm.
         max_bpm: f64,
+        /// Where it came from.
         max_source: Source,
     },
 }
@@ -154,19 +172,26 @@ impl std::error::Error for ProfileError {
 pub enum FileProblem {
     /// Not valid TOML (toml's own message).
     #[error("invalid TOML: {message}")]
-    Syntax { message: String },
+    Syntax {
+        /// toml's message.
+        message: String,
+    },
     /// A key easyrun does not know (a typo is the usual cause).
     #[error("unknown key `{key}` {section} (expected one of {expected})")]
     UnknownKey {
+        /// The key as written.
         key: String,
         /// `at the top level` or `in [[period]]`.
         section: &'static str,
+        /// The keys that are known there.
         expected: &'static str,
     },
     /// A value of the wrong TOML type.
     #[error("`{key}` must be {expected}, not {found}")]
     WrongType {
+        /// The key.
         key: String,
+        /// What it must be (`a number`).
         expected: &'static str,
         /// What the file has, with its article (`an integer`).
         found: &'static str,
@@ -174,24 +199,41 @@ pub enum FileProblem {
     /// A number outside its plausible range.
     #[error("`{key}` = {value} is out of range {min}..={max}")]
     OutOfRange {
+        /// The key.
         key: &'static str,
+        /// The value as written.
         value: f64,
+        /// The lowest plausible value.
         min: f64,
+        /// The highest plausible value.
         max: f64,
     },
     /// A word that is not one of the choices.
     #[error("`{key}` = \"{value}\" is not one of {choices}")]
     BadChoice {
+        /// The key.
         key: &'static str,
+        /// The word as written.
         value: String,
+        /// The words allowed.
         choices: &'static str,
     },
     /// A date that is not `YYYY-MM-DD` or does not exist.
     #[error("`{key}` = {value} is not a date like 2024-01-31")]
-    BadDate { key: &'static str, value: String },
+    BadDate {
+        /// The key (`from`, `until`).
+        key: &'static str,
+        /// The value as written.
+        value: String,
+    },
     /// A period whose `from` is after its `until`.
     #[error("period starts ({from}) after it ends ({until})")]
-    EmptyRange { from: String, until: String },
+    EmptyRange {
+        /// The period's start, as written.
+        from: String,
+        /// The period's end, as written.
+        until: String,
+    },
     /// Two periods overlap in time and both set the same key: which one applies would
     /// be a guess.
     #[error(
@@ -199,7 +241,9 @@ pub enum FileProblem {
          the date ranges disjoint or set `{key}` in only one"
     )]
     Overlap {
+        /// The key both set.
         key: &'static str,
+        /// The line of the other period.
         other_line: usize,
     },
 }

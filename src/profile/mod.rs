@@ -48,11 +48,14 @@ impl Source {
 /// A value with its source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sourced<T> {
+    /// The value.
     pub value: T,
+    /// Where it came from.
     pub source: Source,
 }
 
 impl<T> Sourced<T> {
+    /// `value` from `source`.
     pub fn new(value: T, source: Source) -> Self {
         Sourced { value, source }
     }
@@ -95,6 +98,7 @@ pub enum ZoneModel {
 }
 
 impl ZoneModel {
+    /// The word for the model (`hrmax`, `lthr`…).
     pub fn as_str(self) -> &'static str {
         match self {
             ZoneModel::Hrmax => "hrmax",
@@ -134,12 +138,16 @@ impl Choice for ZoneModel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Base: recovery runs up to 45 min.
     Base,
+    /// Build: recovery runs up to 75 min.
     Build,
+    /// Peak: recovery runs up to 75 min.
     Peak,
 }
 
 impl Phase {
+    /// The word for the phase.
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Base => "base",
@@ -161,11 +169,14 @@ impl Choice for Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
+    /// Male.
     Male,
+    /// Female.
     Female,
 }
 
 impl Sex {
+    /// The word for the sex.
     pub fn as_str(self) -> &'static str {
         match self {
             Sex::Male => "male",
@@ -185,13 +196,19 @@ impl Choice for Sex {
 /// The thresholds and choices every judgement of one activity uses.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AthleteProfile {
+    /// Maximum heart rate, bpm.
     pub max_hr_bpm: Option<Sourced<f64>>,
+    /// Resting heart rate, bpm.
     pub rest_hr_bpm: Option<Sourced<f64>>,
+    /// Lactate-threshold heart rate, bpm.
     pub lthr_bpm: Option<Sourced<f64>>,
+    /// Age, years.
     pub age_years: Option<Sourced<f64>>,
+    /// Sex, for the TRIMP weighting.
     pub sex: Option<Sourced<Sex>>,
     /// `None`: pick from what is known (see [`AthleteProfile::effective_zone_model`]).
     pub zone_model: Option<Sourced<ZoneModel>>,
+    /// Training phase (sets the duration limit).
     pub phase: Sourced<Phase>,
 }
 

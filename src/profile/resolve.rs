@@ -42,8 +42,11 @@ pub struct ProfileFlags {
     pub lthr: Option<f64>,
     /// Age, years.
     pub age: Option<f64>,
+    /// Sex, for the TRIMP weighting.
     pub sex: Option<Sex>,
+    /// The zone model (else the most specific the thresholds allow).
     pub zones: Option<ZoneModel>,
+    /// The training phase.
     pub phase: Option<Phase>,
 }
 

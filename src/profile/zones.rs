@@ -11,8 +11,11 @@ use crate::setting::Setting;
 /// starts at 0 (time below the model's first bound counts there) and the last is open.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HrZones {
+    /// The model the zones come from.
     pub model: ZoneModel,
+    /// The zones' names.
     pub names: Vec<&'static str>,
+    /// Lower bound of each zone, bpm (the first starts at 0).
     pub lower_bpm: Vec<f64>,
     /// Heart rate at or above which a recovery run is no longer conversational.
     pub ceiling_bpm: f64,
@@ -31,8 +34,11 @@ pub enum ZonesError {
 /// Friel: 85 % LTHR (top of running Z1, the recovery zone); Seiler: 82 % HRmax (VT1);
 /// MAF: 180 − age.
 pub const CEILING_HRMAX_FRACTION: f64 = 0.75;
+/// Karvonen ceiling, share of heart-rate reserve above rest.
 pub const CEILING_HRR_FRACTION: f64 = 0.65;
+/// Friel ceiling, share of LTHR.
 pub const CEILING_LTHR_FRACTION: f64 = 0.85;
+/// Seiler ceiling (VT1), share of HRmax.
 pub const CEILING_SEILER_FRACTION: f64 = 0.82;
 
 impl HrZones {

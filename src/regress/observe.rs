@@ -26,13 +26,19 @@ pub struct ActivityFacts {
     pub verdict: Verdict,
     /// Reason codes, most severe first.
     pub reasons: Vec<ReasonCode>,
+    /// Moving time, seconds.
     pub moving_s: u32,
+    /// Distance covered while moving, metres.
     pub distance_m: f64,
+    /// Mean usable moving HR, bpm.
     pub avg_hr_bpm: Option<f64>,
+    /// Max of the 5-s rolling median of usable HR, bpm.
     pub max_hr_bpm: Option<f64>,
     /// Share of moving time with usable HR above the conversational ceiling.
     pub above_ceiling_share: Option<f64>,
+    /// Pa:HR decoupling, %.
     pub decoupling_pct: Option<f64>,
+    /// Ascent, metres.
     pub ascent_m: Option<f64>,
     /// The thresholds the activity was judged with.
     pub thresholds: Thresholds,
@@ -42,11 +48,17 @@ pub struct ActivityFacts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
+    /// The zone model.
     pub zone_model: Option<String>,
+    /// Maximum heart rate, bpm.
     pub max_hr_bpm: Option<f64>,
+    /// Resting heart rate, bpm.
     pub rest_hr_bpm: Option<f64>,
+    /// Lactate-threshold heart rate, bpm.
     pub lthr_bpm: Option<f64>,
+    /// Age, years.
     pub age_years: Option<f64>,
+    /// Training phase.
     pub phase: String,
     /// The conversational ceiling these give, bpm.
     pub ceiling_bpm: f64,
@@ -96,6 +108,7 @@ impl ActivityFacts {
 /// What one source came to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome<'a> {
+    /// A judged activity.
     Activity(&'a ActivityFacts),
     /// Unreadable, with its error kind (`truncated`, `no_thresholds`, …).
     Unreadable(&'a str),
@@ -117,8 +130,11 @@ impl Outcome<'_> {
 /// Every source of a scan, by key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Observed {
+    /// Activities, by key.
     pub activities: BTreeMap<String, ActivityFacts>,
+    /// Unreadable files and members, by key, with their error kind.
     pub unreadable: BTreeMap<String, String>,
+    /// Duplicates left out, by key, with the key of the run kept.
     pub duplicates: BTreeMap<String, String>,
 }
 
@@ -147,10 +163,12 @@ impl Observed {
         keys.into_iter()
     }
 
+    /// How many sources.
     pub fn len(&self) -> usize {
         self.activities.len() + self.unreadable.len() + self.duplicates.len()
     }
 
+    /// Whether the scan saw nothing.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -204,21 +222,30 @@ pub fn observe(scan: &Scan, anchor: &Anchor) -> Observed {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSettings {
+    /// Maximum heart rate given, bpm.
     pub max_hr_bpm: Option<f64>,
+    /// Resting heart rate given, bpm.
     pub rest_hr_bpm: Option<f64>,
+    /// Lactate-threshold heart rate given, bpm.
     pub lthr_bpm: Option<f64>,
+    /// Age given, years.
     pub age_years: Option<f64>,
+    /// Sex given.
     pub sex: Option<String>,
+    /// Zone model given.
     pub zones: Option<String>,
+    /// Training phase given.
     pub phase: Option<String>,
     /// The profile file read (key relative to the baseline), if any.
     pub profile_file: Option<String>,
+    /// Hours after a long or hard session in which a run counts as a recovery run.
     pub recovery_window_h: f64,
-    /// `--recovery-words`, when given (else the built-in list).
+    /// The recovery words, when given (else the built-in list).
     pub recovery_words: Option<Vec<String>>,
 }
 
 impl RunSettings {
+    /// The settings of a run with `flags`, `profile_file` (a key) and the history settings.
     pub fn new(
         flags: &ProfileFlags,
         profile_file: Option<String>,

@@ -13,10 +13,15 @@ use super::schema::CheckRecord;
 /// One line of `check` output: a judged activity or a file/activity that failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckItem {
+    /// An activity judged as a recovery run.
     Judged(Box<CheckRecord>),
+    /// A file that could not be read, or an activity that could not be judged.
     Failed {
+        /// The file, member or activity.
         source: String,
+        /// A stable snake_case code.
         kind: &'static str,
+        /// The message, naming the source.
         message: String,
     },
 }
@@ -41,6 +46,7 @@ impl CheckItem {
         items.into_iter().map(|(_, item)| item).collect()
     }
 
+    /// The verdict, for a judged activity.
     pub fn verdict(&self) -> Option<Verdict> {
         match self {
             CheckItem::Judged(r) => r.verdict,
@@ -50,9 +56,16 @@ impl CheckItem {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output format of `check`.
 pub enum CheckFormat {
-    Text { color: bool },
+    /// The human report; `color` paints verdicts with ANSI colours.
+    Text {
+        /// Whether to paint verdicts with ANSI colours.
+        color: bool,
+    },
+    /// One JSON array of records.
     Json,
+    /// One JSON record per line.
     Jsonl,
 }
 

@@ -14,25 +14,39 @@ use super::check::{duration, pace};
 use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output format of `scan`.
 pub enum ScanFormat {
+    /// A table of runs, the history summary and the weeks.
     Text,
+    /// One JSON document.
     Json,
+    /// One JSON object per activity, then the errors, then a summary object.
     Jsonl,
+    /// One CSV row per activity, for spreadsheets.
     Csv,
 }
 
 /// The closing object of JSONL output and the `summary` of JSON output.
 #[derive(Debug, Serialize)]
 pub struct SummaryRecord<'a> {
+    /// [`super::schema::SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// Files read.
     pub files: usize,
+    /// Activities in the history (duplicates excluded).
     pub activities: usize,
+    /// Files and members that held no activity.
     pub skipped: usize,
+    /// Files that could not be read, activities that could not be judged.
     pub errors: usize,
+    /// Recordings left out as the same run as another.
     pub duplicates: &'a [Duplicate],
+    /// The max HR estimated from the history, when one was needed.
     pub max_hr_estimate: Option<&'a MaxHrEstimate>,
     #[serde(flatten)]
+    /// Classes and recovery-run counts.
     pub history: &'a HistorySummary,
+    /// Week-by-week totals.
     pub weeks: &'a [WeekSummary],
 }
 

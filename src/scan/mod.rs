@@ -1,10 +1,10 @@
 //! The batch driver, and the library's one entry for a whole batch: [`run_batch`]
 //! walks the paths, reads and analyses every file in parallel (the per-file pipeline of
-//! [`crate::analyze`]) and returns the complete result: every activity, the files that
-//! could not be read, the side files passed over and, in a history scan, the classes,
-//! the recovery runs' placement, duplicates, the max-HR estimate and the weeks.
-//! `check`, `scan`, `report` and `regress` all call it; output does not depend on
-//! thread count or file-system order.
+//! [`analyze`](mod@crate::analyze)) and returns the complete result: every activity,
+//! the files that could not be read, the side files passed over and, in a history
+//! scan, the classes, the recovery runs' placement, duplicates, the max-HR estimate and
+//! the weeks. `check`, `scan`, `report` and `regress` all call it; output does not
+//! depend on thread count or file-system order.
 
 mod duplicates;
 mod parallel;
@@ -21,7 +21,7 @@ use crate::ingest::IngestResult;
 use crate::setting::SettingNames;
 use crate::walk;
 
-pub use parallel::with_jobs;
+use parallel::with_jobs;
 
 /// How the activities of a batch are judged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,8 +41,11 @@ pub enum Scope {
 /// What a batch is told.
 #[derive(Debug, Clone, Default)]
 pub struct ScanConfig {
+    /// What the runner told easyrun: thresholds, profile file, rules, curves kept.
     pub settings: Settings,
+    /// How runs are placed in their history.
     pub history: HistoryConfig,
+    /// Whether activities are judged in their history or each on its own.
     pub scope: Scope,
     /// Worker threads (0 = one per core). The result is the same for any value.
     pub jobs: usize,
@@ -67,15 +70,20 @@ impl Progress for () {}
 /// Strava routes, side files of an export): counted, not an error.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Skipped {
+    /// The file, or `archive.zip/member`.
     pub source: String,
+    /// What it is instead of an activity.
     pub reason: String,
 }
 
 /// A file that could not be read, or an activity that could not be analysed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScanError {
+    /// The file, or `archive.zip/member`, or the activity.
     pub source: String,
+    /// A stable snake_case code ([`crate::ReadError::kind`], [`crate::profile::ProfileError::kind`]).
     pub kind: &'static str,
+    /// The message, naming the source.
     pub message: String,
     /// This outcome's place in input order (see [`Entry::input_index`]).
     #[serde(skip)]
@@ -85,7 +93,9 @@ pub struct ScanError {
 /// The same run recorded twice (a `.fit` and its `.gpx` twin, or watch and phone).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Duplicate {
+    /// The recording left out.
     pub source: String,
+    /// The recording kept for the same run.
     pub duplicate_of: String,
 }
 
@@ -113,6 +123,7 @@ pub struct Scan {
     /// Activities: in time order, duplicates excluded ([`Scope::History`]); in input
     /// order ([`Scope::EachActivity`]).
     pub entries: Vec<Entry>,
+    /// Recordings left out as the same run as another, by source.
     pub duplicates: Vec<Duplicate>,
     /// Sorted by source.
     pub skipped: Vec<Skipped>,
@@ -120,7 +131,9 @@ pub struct Scan {
     pub errors: Vec<ScanError>,
     /// The max HR estimated from the history, when some activity needed it.
     pub max_hr_estimate: Option<MaxHrEstimate>,
+    /// Week-by-week totals (ISO weeks).
     pub weeks: Vec<WeekSummary>,
+    /// Classes and recovery-run counts of the whole history.
     pub summary: HistorySummary,
     /// Files read.
     pub files: usize,

@@ -33,7 +33,7 @@ where
 }
 
 /// Runs `f` on a pool of `jobs` threads (0 = one per core).
-pub fn with_jobs<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn with_jobs<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(pool) => pool.install(f),
         Err(_) => f(),

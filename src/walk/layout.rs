@@ -82,6 +82,7 @@ pub struct ZipLayout {
 }
 
 impl ZipLayout {
+    /// The layout of an archive whose members are `names`.
     pub fn of<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
         ZipLayout {
             export_folders: names
