@@ -11,6 +11,7 @@ mod chart;
 mod run;
 mod run_chart;
 mod run_chart_text;
+mod run_spans;
 mod weeks;
 mod words;
 
