@@ -66,12 +66,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     #[command(flatten)]
-    pub history: HistoryArgs,
-    /// No progress display.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    #[command(flatten)]
-    pub jobs: JobsArgs,
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,12 +89,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_recovery_charts: usize,
     #[command(flatten)]
-    pub history: HistoryArgs,
-    /// No progress display.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    #[command(flatten)]
-    pub jobs: JobsArgs,
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,6 +98,19 @@ pub enum ScanFormatArg {
     Json,
     Jsonl,
     Csv,
+}
+
+/// How `scan` and `report` run their batch: the history settings, the progress line,
+/// worker threads.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub history: HistoryArgs,
+    /// No progress display.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 }
 
 /// How a batch places runs in their history, shared by `scan`, `report` and `regress`.

@@ -73,9 +73,9 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 
 pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
-    let history = history_config(&args.history);
-    let config = config(settings, history, Scope::History, args.jobs.jobs);
-    let result = scan_paths(&args.paths, &config, args.quiet);
+    let history = history_config(&args.batch.history);
+    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let format = match args.format {
         ScanFormatArg::Text => ScanFormat::Text,
         ScanFormatArg::Json => ScanFormat::Json,
@@ -116,9 +116,9 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     let mut settings = settings(&args.profile)?;
     settings.keep_series = true;
-    let history = history_config(&args.history);
-    let config = config(settings, history, Scope::History, args.jobs.jobs);
-    let result = scan_paths(&args.paths, &config, args.quiet);
+    let history = history_config(&args.batch.history);
+    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let options = HtmlOptions {
         title: args.title.clone(),
         recent_runs: args.recent,
