@@ -36,8 +36,8 @@ pub struct Settings {
 /// The compact result of one activity: all a report needs, none of the samples.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
-    #[serde(flatten)]
     /// Which file, device, sport, name and start.
+    #[serde(flatten)]
     pub header: ActivityHeader,
     /// Elapsed time, seconds: the file's statement, else the sample span.
     pub elapsed_s: f64,

@@ -125,8 +125,8 @@ pub enum AltitudeTreatment {
 /// A cleaned activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Activity {
-    #[serde(flatten)]
     /// Which file, device, sport, name and start.
+    #[serde(flatten)]
     pub header: ActivityHeader,
     /// Time of the first sample: `t_s` counts from here.
     pub t0: Timestamp,

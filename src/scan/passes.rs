@@ -1,4 +1,4 @@
-//! [`Scope::History`]: a whole export through the pipeline. Pass 1 reads, cleans and
+//! [`super::Scope::History`]: a whole export through the pipeline. Pass 1 reads, cleans and
 //! analyses every file in parallel and keeps a compact digest per activity; activities
 //! without any threshold wait for the history's max-HR estimate and are analysed again
 //! in pass 2 (their files re-read: cheaper than keeping samples). Then, in time order:
@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use super::duplicates::{Run, drop_duplicates};
-use super::{Entry, Progress, Scan, ScanConfig, ScanError, Scope, not_an_activity, parallel};
+use super::{Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel};
 use crate::analyze::{Analyzed, analyze_raw};
 use crate::history::{self, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
@@ -22,10 +22,9 @@ struct Digest {
     analyzed: Analyzed,
 }
 
-/// [`Scope::History`] over a walk: labels read, files scanned on `config.jobs`
+/// [`super::Scope::History`] over a walk: labels read, files scanned on `config.jobs`
 /// threads, and the walk's and labels' errors added.
 pub(super) fn history(expanded: &Expanded, config: &ScanConfig, progress: &dyn Progress) -> Scan {
-    debug_assert_eq!(config.scope, Scope::History);
     let (labels, label_errors) = Labels::from_expanded(expanded);
     let walk_errors = expanded.errors.len();
     let (mut scan, outcomes) = parallel::with_jobs(config.jobs, || {
