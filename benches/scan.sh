@@ -37,8 +37,8 @@ WORK=$TARGET/bench-scan
 SCAN_FLAGS=(--max-hr 190 --rest-hr 50 --format jsonl --quiet --fail-on never)
 
 echo "== build" >&2
-cargo build --release --quiet --bin easyrun --example make_export --example fitparser_decode \
-    --example decode_files
+cargo build --release --quiet --bin easyrun --example fitparser_decode --example decode_files
+cargo build --release --quiet -p easyrun-testkit --example make_export
 BIN=$TARGET/release/easyrun
 DECODE=$TARGET/release/examples/decode_files
 BASE_BIN=${BASE_BIN:-}

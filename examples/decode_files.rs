@@ -10,7 +10,7 @@
 //! reported), in rounds that run every reader once, so readers compared share the
 //! machine's load:
 //!
-//! - `gunzip`: easyrun's gzip path (`container::gunzip`, flate2 on zlib-rs, in place
+//! - `gunzip`: easyrun's gzip path (`ingest::gunzip`, flate2 on zlib-rs, in place
 //!   into a pre-sized buffer), the same backend through `flate2::read` into a growing
 //!   buffer (`flate2_read`, the path before), and `miniz_oxide` (flate2's default
 //!   pure-Rust backend) on the same members;
@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use easyrun::ingest::sniff::{self, Kind};
-use easyrun::ingest::{container, fit, gpx, tcx};
+use easyrun::ingest::{fit, gpx, gunzip, tcx};
 use rayon::prelude::*;
 
 fn usage() -> ! {
@@ -60,7 +60,7 @@ fn load(path: &PathBuf, set: &mut Set) {
     };
     let gzipped = matches!(sniff::detect(&raw), Kind::Gzip);
     let bytes = if gzipped {
-        match container::gunzip(&raw, 1 << 30) {
+        match gunzip(&raw, 1 << 30) {
             Ok(bytes) => bytes,
             Err(_) => return,
         }
@@ -220,7 +220,7 @@ fn main() {
         .filter(|d| d.gzipped)
         .collect();
     b.bench(reps, "gzip", "easyrun", &gz, |d| {
-        container::gunzip(&d.raw, 1 << 30).map_or(0, |b| b.len())
+        gunzip(&d.raw, 1 << 30).map_or(0, |b| b.len())
     });
     // The gzip path before it read in place into a pre-sized buffer.
     b.bench(reps, "gzip", "flate2_read", &gz, |d| {

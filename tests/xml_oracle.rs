@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use easyrun::error::ReadError;
 use easyrun::ingest::sniff::{self, Kind};
-use easyrun::ingest::{container, gpx, tcx};
+use easyrun::ingest::{gpx, gunzip, tcx};
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -38,14 +38,22 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 fn xml_documents(name: &str, bytes: Vec<u8>, out: &mut Vec<(String, Vec<u8>)>) {
     match sniff::detect(&bytes) {
         Kind::Gzip => {
-            if let Ok(inner) = container::gunzip(&bytes, 1 << 30) {
+            if let Ok(inner) = gunzip(&bytes, 1 << 30) {
                 xml_documents(name, inner, out);
             }
         }
         Kind::Zip => {
-            for member in container::zip_members(&bytes, 1 << 30).unwrap_or_default() {
-                if let Ok(inner) = member.bytes {
-                    xml_documents(&format!("{name}/{}", member.name), inner, out);
+            let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(&bytes)) else {
+                return;
+            };
+            for index in 0..archive.len() {
+                let Ok(mut member) = archive.by_index(index) else {
+                    continue;
+                };
+                let mut inner = Vec::new();
+                if member.is_file() && std::io::Read::read_to_end(&mut member, &mut inner).is_ok() {
+                    let member_name = String::from_utf8_lossy(member.name_raw()).into_owned();
+                    xml_documents(&format!("{name}/{member_name}"), inner, out);
                 }
             }
         }
