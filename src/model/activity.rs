@@ -176,6 +176,9 @@ pub struct RawActivity {
     pub sessions: Vec<Session>,
     pub timer_events: Vec<TimerEvent>,
     pub watch_hr: Option<WatchHrSettings>,
+    /// The planned workout the watch followed (FIT `workout`/`workout_step`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workout: Option<super::workout::PlannedWorkout>,
 }
 
 impl RawActivity {
@@ -199,6 +202,7 @@ impl RawActivity {
             sessions: Vec::new(),
             timer_events: Vec::new(),
             watch_hr: None,
+            workout: None,
         }
     }
 

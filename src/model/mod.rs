@@ -4,6 +4,7 @@ pub mod activity;
 pub mod sport;
 pub mod time;
 pub mod track;
+pub mod workout;
 
 pub use activity::{
     Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent,
@@ -12,3 +13,4 @@ pub use activity::{
 pub use sport::{Sport, SubSport};
 pub use time::Timestamp;
 pub use track::{Activity, AltitudeTreatment, CleaningReport, HrFlag, Second, Span};
+pub use workout::{PlannedWorkout, StepDuration, WorkoutStep};
