@@ -16,14 +16,14 @@ use crate::batch;
 use crate::clean;
 use crate::error::ReadError;
 use crate::history::{
-    self, Class, HistoryConfig, HistorySummary, LapFacts, MaxHrEstimate, Placement, RunFacts,
-    VerdictSummary, WeekSummary,
+    self, Class, HistoryConfig, HistorySummary, Intensity, LapFacts, MaxHrEstimate, Placement,
+    RunFacts, TraceFacts, VerdictSummary, WeekSummary,
 };
 use crate::ingest::IngestResult;
 use crate::ingest::export::{Label, Labels};
 use crate::judge::Assessment;
 use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
-use crate::model::{Format, RawActivity, Timestamp};
+use crate::model::{RawActivity, Timestamp};
 use crate::profile::{ProfileError, require_zones};
 use crate::report::schema::CheckRecord;
 use crate::report::series::SeriesPoint;
@@ -129,6 +129,7 @@ fn base_facts(raw: &RawActivity, activity: &crate::model::Activity) -> RunFacts 
     let end_ms = (activity.elapsed_s * 1000.0).round() as i64;
     RunFacts {
         source: raw.source.clone(),
+        format: Some(raw.format),
         start_time: raw.start_time,
         end_time: Timestamp(raw.start_time.0.saturating_add(end_ms)),
         sport: raw.sport.clone(),
@@ -154,7 +155,10 @@ fn base_facts(raw: &RawActivity, activity: &crate::model::Activity) -> RunFacts 
                 avg_hr_bpm: l.avg_hr_bpm,
             })
             .collect(),
-        surges: 0,
+        workout: raw.workout.clone(),
+        hr_samples: raw.samples.iter().filter(|s| s.hr_bpm.is_some_and(|h| h > 0)).count() as u32,
+        position_samples: raw.samples.iter().filter(|s| s.position.is_some()).count() as u32,
+        trace: TraceFacts::of(activity, None),
     }
 }
 
@@ -171,11 +175,11 @@ fn digest(
     match require_zones(&profile) {
         Ok(zones) => {
             facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
+            facts.trace = TraceFacts::of(&activity, Some(&Intensity::of(&zones)));
             let analysis = settings.analyze_cleaned(&activity, profile, zones);
             let m = &analysis.metrics;
             facts.hr_moving_s = m.hr_moving_s;
             facts.avg_hr_bpm = m.avg_hr_bpm;
-            facts.surges = m.surges.len();
             if let Some(c) = &m.ceiling {
                 facts.above_ceiling_s = Some(c.above_s);
                 facts.below_ceiling_s = Some(c.hr_moving_s.saturating_sub(c.above_s));
@@ -304,6 +308,7 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
     for ((_, mut analysis), placement) in kept.into_iter().zip(placements) {
         let judged = placement.intent.is_some();
         let mut record = CheckRecord::of(&analysis);
+        record.sport.clone_from(&placement.sport);
         if judged {
             verdicts.push(Some(VerdictSummary {
                 verdict: analysis.assessment.verdict.as_str().to_string(),
@@ -354,64 +359,18 @@ fn apply_label(d: &mut Digest, label: &Label) {
     d.facts.perceived_exertion = label.perceived_exertion;
 }
 
-/// Start times this close are the same run (seconds).
-const DUPLICATE_START_S: i64 = 2;
-/// …when their moving distances agree within this share (or neither has distance).
-const DUPLICATE_DISTANCE_SHARE: f64 = 0.05;
-
-/// Keeps one activity per recorded run. Device names differ between formats (a FIT
-/// says `garmin/fr255`, its GPX twin `Garmin Connect`), so devices are not compared:
-/// two recordings starting within 2 s with distances within 5 % are one run. The
-/// richest format is kept: FIT, then TCX, then GPX; then the first by source.
+/// Keeps the richer copy of each run recorded twice (`history::duplicates`).
 fn drop_duplicates(
     sorted: Vec<(RunFacts, Analysis)>,
 ) -> (Vec<(RunFacts, Analysis)>, Vec<Duplicate>) {
-    let rank = |f: Format| match f {
-        Format::Fit => 0,
-        Format::Tcx => 1,
-        Format::Gpx => 2,
-    };
-    let same = |a: &RunFacts, b: &RunFacts| {
-        let dt = (a.start_time.0 - b.start_time.0).abs() / 1000;
-        let (da, db) = (a.distance_m, b.distance_m);
-        let close = if da.max(db) < 1.0 {
-            true
-        } else {
-            (da - db).abs() <= DUPLICATE_DISTANCE_SHARE * da.max(db)
-        };
-        dt <= DUPLICATE_START_S && close
-    };
-    let mut kept: Vec<(RunFacts, Analysis)> = Vec::with_capacity(sorted.len());
-    let mut duplicates = Vec::new();
-    for item in sorted {
-        let twin = kept
-            .iter()
-            .rev()
-            .take_while(|k| (item.0.start_time.0 - k.0.start_time.0) / 1000 <= DUPLICATE_START_S)
-            .position(|k| same(&k.0, &item.0))
-            .map(|p| kept.len() - 1 - p);
-        match twin {
-            Some(i) => {
-                let Some(existing) = kept.get_mut(i) else {
-                    continue;
-                };
-                if rank(item.1.format) < rank(existing.1.format) {
-                    let old = std::mem::replace(existing, item);
-                    duplicates.push(Duplicate {
-                        source: old.0.source,
-                        duplicate_of: existing.0.source.clone(),
-                    });
-                } else {
-                    duplicates.push(Duplicate {
-                        source: item.0.source,
-                        duplicate_of: existing.0.source.clone(),
-                    });
-                }
-            }
-            None => kept.push(item),
-        }
-    }
-    duplicates.sort_by(|a, b| a.source.cmp(&b.source));
+    let (kept, dropped) = history::duplicates::dedup(sorted, |(f, _)| f);
+    let duplicates = dropped
+        .into_iter()
+        .map(|(source, duplicate_of)| Duplicate {
+            source,
+            duplicate_of,
+        })
+        .collect();
     (kept, duplicates)
 }
 

@@ -1,0 +1,163 @@
+//! History: sessions across files. Runners record the warm-up, the race and the
+//! cool-down as separate files minutes apart (DOMAIN §9); a multisport file is split
+//! into one activity per leg. Recordings that start within a gap (20 min) of the end of
+//! the one before are parts of one session; its main part is the hardest running part,
+//! the running parts before it are its warm-up and those after it its cool-down. The
+//! parts are not recovery runs, and the session is classed by its main part
+//! (docs/history.md "Sessions across files").
+
+use serde::Serialize;
+
+use super::RunFacts;
+use crate::model::Sport;
+
+/// What a recording is within its session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionRole {
+    /// A running part before the main part.
+    WarmUp,
+    /// The session's main (hardest) running part: the session is classed by it.
+    Main,
+    /// A running part after the main part.
+    CoolDown,
+    /// Another run of the session that is no warm-up or cool-down: a leg of a
+    /// multisport session, or a run as long as the main part. Classed on its own, but
+    /// never a recovery run.
+    Part,
+    /// Not running (a transition, the bike leg of a brick).
+    OtherSport,
+}
+
+/// A recording's place in a session of two or more recordings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionPart {
+    pub role: SessionRole,
+    /// The main part: index (into the slice given to `classify`) and source.
+    pub main_index: usize,
+    pub main_source: String,
+    /// Recordings in the session.
+    pub parts: usize,
+}
+
+/// One session: members in time order (indexes into the facts), its main member, when
+/// it ends, and what its members say about it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Group {
+    pub(crate) members: Vec<usize>,
+    pub(crate) main: Option<usize>,
+    pub(crate) end_ms: i64,
+    /// Swim, bike and run legs in one session: a triathlon.
+    pub(crate) triathlon: bool,
+}
+
+/// Groups `order` (indexes into `facts` in time order) into sessions: a recording
+/// joins the session before it when it starts at most `gap_ms` after that session's
+/// end. `running[i]` says whether `facts[i]` is a run. Single recordings are sessions
+/// of one.
+pub(crate) fn groups(order: &[usize], facts: &[RunFacts], running: &[bool], gap_ms: i64) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for &i in order {
+        let Some(f) = facts.get(i) else { continue };
+        let (start, end) = (f.start_time.unix_ms(), f.end_time.unix_ms().max(f.start_time.unix_ms()));
+        match out.last_mut() {
+            Some(g) if start.saturating_sub(g.end_ms) <= gap_ms => {
+                g.members.push(i);
+                g.end_ms = g.end_ms.max(end);
+            }
+            _ => out.push(Group {
+                members: vec![i],
+                main: None,
+                end_ms: end,
+                triathlon: false,
+            }),
+        }
+    }
+    for g in &mut out {
+        g.main = main_of(&g.members, facts, running);
+        let has = |sport: Sport| {
+            g.members
+                .iter()
+                .any(|&i| facts.get(i).is_some_and(|f| f.sport.as_ref() == Some(&sport)))
+        };
+        g.triathlon = has(Sport::Swimming) && has(Sport::Cycling) && has(Sport::Running);
+    }
+    out
+}
+
+/// The hardest running member: the most time at or above the hard threshold when any
+/// has a minute of it; else the fastest of those with five minutes of moving time;
+/// else the longest. Ties go to the earlier.
+fn main_of(members: &[usize], facts: &[RunFacts], running: &[bool]) -> Option<usize> {
+    let runs: Vec<(usize, &RunFacts)> = members
+        .iter()
+        .filter(|&&i| running.get(i).copied().unwrap_or(false))
+        .filter_map(|&i| facts.get(i).map(|f| (i, f)))
+        .collect();
+    let first_max = |key: &dyn Fn(&RunFacts) -> f64| {
+        runs.iter()
+            .fold(None::<(usize, f64)>, |best, (i, f)| {
+                let k = key(f);
+                match best {
+                    Some((_, b)) if b >= k => best,
+                    _ => Some((*i, k)),
+                }
+            })
+            .map(|(i, _)| i)
+    };
+    if runs.iter().any(|(_, f)| f.hard_s.unwrap_or(0) >= 60) {
+        return first_max(&|f| f64::from(f.hard_s.unwrap_or(0)));
+    }
+    let speed = |f: &RunFacts| {
+        (f.moving_s >= 300 && f.distance_m.is_finite() && f.distance_m > 0.0)
+            .then(|| f.distance_m / f64::from(f.moving_s))
+    };
+    if runs.iter().any(|(_, f)| speed(f).is_some()) {
+        return first_max(&|f| speed(f).unwrap_or(0.0));
+    }
+    first_max(&|f| f64::from(f.moving_s))
+}
+
+/// The role of each member of `g` (for sessions of two or more). Warm-up and cool-down
+/// are runs shorter than the main part in a session of runs only; in a multisport
+/// session the other runs are legs ([`SessionRole::Part`]).
+pub(crate) fn parts(g: &Group, facts: &[RunFacts], running: &[bool]) -> Vec<(usize, SessionPart)> {
+    if g.members.len() < 2 {
+        return Vec::new();
+    }
+    let Some(main) = g.main else {
+        return Vec::new();
+    };
+    let is_run = |i: usize| running.get(i).copied().unwrap_or(false);
+    let runs_only = g.members.iter().all(|&i| is_run(i));
+    let main_pos = g.members.iter().position(|&i| i == main).unwrap_or(0);
+    let main_moving = facts.get(main).map_or(0, |f| f.moving_s);
+    let main_source = facts.get(main).map(|f| f.source.clone()).unwrap_or_default();
+    g.members
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| {
+            let shorter = facts.get(i).is_some_and(|f| f.moving_s < main_moving);
+            let role = if i == main {
+                SessionRole::Main
+            } else if !is_run(i) {
+                SessionRole::OtherSport
+            } else if !runs_only || !shorter {
+                SessionRole::Part
+            } else if pos < main_pos {
+                SessionRole::WarmUp
+            } else {
+                SessionRole::CoolDown
+            };
+            (
+                i,
+                SessionPart {
+                    role,
+                    main_index: main,
+                    main_source: main_source.clone(),
+                    parts: g.members.len(),
+                },
+            )
+        })
+        .collect()
+}
