@@ -138,12 +138,27 @@ mod tests {
 
     #[test]
     fn different_runs_stay() {
+        // The same loop run again two hours later.
         let mut later = copy("later.fit", Format::Fit, 0, 0);
-        later.start_time = crate::model::Timestamp(later.start_time.unix_ms() + 3_000);
+        later.start_time = crate::model::Timestamp(later.start_time.unix_ms() + 7_200_000);
+        later.end_time = crate::model::Timestamp(later.end_time.unix_ms() + 7_200_000);
         let mut longer = copy("longer.fit", Format::Fit, 0, 0);
         longer.distance_m *= 1.2;
         let (kept, dropped) = dedup(vec![copy("a.fit", Format::Fit, 0, 0), later, longer], |f| f);
         assert_eq!(kept.len(), 3);
         assert!(dropped.is_empty());
+    }
+
+    #[test]
+    fn a_watch_and_a_phone_started_apart_are_one_run() {
+        // The phone started 40 s before the watch and stopped 30 s after it.
+        let watch = copy("watch.fit", Format::Fit, 1800, 1800);
+        let mut phone = copy("phone.gpx", Format::Gpx, 0, 1870);
+        phone.start_time = crate::model::Timestamp(watch.start_time.unix_ms() - 40_000);
+        phone.end_time = crate::model::Timestamp(watch.end_time.unix_ms() + 30_000);
+        phone.distance_m *= 1.04;
+        let (kept, dropped) = dedup(vec![phone, watch], |f| f);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(dropped, vec![("phone.gpx".into(), "watch.fit".into())]);
     }
 }

@@ -353,7 +353,8 @@ mod tests {
         fit.format = Some(Format::Fit);
         assert_eq!(sport_of(&fit).1, SportSource::Recorded);
         // Generic FIT: inferred.
-        let mut generic = moving(f, 3.0, 3.5, Some(170.0)).sport(Some(Sport::Generic));
+        let base = run("a.fit", "2024-03-02T09:00:00Z", 40);
+        let mut generic = moving(base, 3.0, 3.5, Some(170.0)).sport(Some(Sport::Generic));
         generic.format = Some(Format::Fit);
         assert_eq!(sport_of(&generic), (Some(Sport::Running), SportSource::Inferred));
     }

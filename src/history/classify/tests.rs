@@ -2,7 +2,9 @@
 //! each class rule, non-running activities and input order.
 
 use super::*;
-use crate::history::testkit::{Tweak, assert_close, lap, run};
+use crate::history::testkit::{Tweak, assert_close, lap, run, shape_lap};
+use crate::history::{LapFacts, SessionRole, SportSource, TraceFacts};
+use crate::model::Sport;
 use crate::model::LapIntensity::{Active, Cooldown, Rest, Warmup};
 
 fn classes(placements: &[Placement]) -> Vec<Class> {
@@ -207,42 +209,75 @@ fn race_by_effort() {
     let mut rpe = run("rpe.fit", "2024-03-09T09:00:00Z", 40);
     rpe.perceived_exertion = Some(9.0);
     let p = place(&[
-        // 20 of 22 min hard: a race by heart rate, whatever the name.
+        // 20 of 22 min sustained at or over the threshold over 5 km: a race by heart
+        // rate, whatever the name.
         run("hr.fit", "2024-03-02T09:00:00Z", 22)
             .named("Morning Run")
-            .hard_min(20),
+            .threshold_min(20)
+            .km(5.0),
         rpe,
-        // 60 % hard but only 6 min of it: not a race (a short hard effort).
-        run("short.fit", "2024-03-16T09:00:00Z", 10).hard_min(6),
+        // At the threshold but only 6 min of it: not a race (a short hard effort).
+        run("short.fit", "2024-03-16T09:00:00Z", 10).threshold_min(6),
+        // 30 min at the threshold over 7.2 km, not a race distance and not far above
+        // it: the threshold run of the issue is tempo.
+        run("threshold.fit", "2024-03-23T09:00:00Z", 35)
+            .threshold_min(30)
+            .km(7.2),
     ]);
-    assert_eq!(classes(&p), [Class::Race, Class::Race, Class::Easy]);
+    assert_eq!(
+        classes(&p),
+        [Class::Race, Class::Race, Class::Easy, Class::Tempo]
+    );
+    let reasons: Vec<ClassReason> = p.iter().map(|p| p.class_reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            ClassReason::RaceEffort,
+            ClassReason::RaceExertion,
+            ClassReason::Easy,
+            ClassReason::TempoSustained
+        ]
+    );
 }
 
 #[test]
-fn tempo_by_hard_time() {
+fn tempo_by_sustained_hard_time() {
     let p = place(&[
         run("tempo.fit", "2024-03-05T18:00:00Z", 50).hard_min(20),
         run("steady.fit", "2024-03-08T18:00:00Z", 50).hard_min(10),
     ]);
     assert_eq!(classes(&p), [Class::Tempo, Class::Easy]);
+    assert_eq!(nth(&p, 0).class_reason, ClassReason::TempoSustained);
 }
 
 #[test]
-fn intervals_by_laps_and_by_surges() {
+fn intervals_by_laps_and_by_efforts() {
     let strides: Vec<LapFacts> = (0..6)
         .flat_map(|_| [lap(Active, 20.0 / 60.0), lap(Rest, 1.0)])
         .collect();
     let auto_laps: Vec<LapFacts> = (0..8).map(|_| lap(Active, 5.0)).collect();
-    let mut fartlek = run("fartlek.fit", "2024-03-09T18:00:00Z", 45).hard_min(6);
-    fartlek.surges = 5;
-    let mut surgy = run("surgy.fit", "2024-03-12T18:00:00Z", 45).hard_min(2);
-    surgy.surges = 5;
+    // 6 × 3 min at 4:25/km with 2-min jogs at 6:40, no intensity on the laps.
+    let mut shaped = vec![shape_lap(10.0, 330.0, Some(130))];
+    for _ in 0..6 {
+        shaped.push(shape_lap(3.0, 265.0, Some(155)));
+        shaped.push(shape_lap(2.0, 400.0, Some(140)));
+    }
+    shaped.push(shape_lap(10.0, 360.0, Some(135)));
+    let mut irregular = run("irregular.fit", "2024-03-14T18:00:00Z", 45);
+    irregular.trace.efforts = run("x", "2024-03-14T18:00:00Z", 45)
+        .efforts(3, 120, 300)
+        .trace
+        .efforts;
+    if let Some(e) = irregular.trace.efforts.get_mut(2) {
+        e.start_s += 900;
+    }
     let p = place(&[
         run("iv.fit", "2024-03-02T18:00:00Z", 50).with_laps(intervals_laps()),
         run("strides.fit", "2024-03-05T18:00:00Z", 45).with_laps(strides),
         run("auto.fit", "2024-03-07T18:00:00Z", 40).with_laps(auto_laps),
-        fartlek,
-        surgy,
+        run("fartlek.fit", "2024-03-09T18:00:00Z", 45).efforts(5, 120, 300),
+        run("shaped.fit", "2024-03-11T18:00:00Z", 50).with_laps(shaped),
+        irregular,
     ]);
     assert_eq!(
         classes(&p),
@@ -251,8 +286,22 @@ fn intervals_by_laps_and_by_surges() {
             Class::Easy,
             Class::Easy,
             Class::Intervals,
+            Class::Intervals,
             Class::Easy
         ]
+    );
+    let reasons: Vec<ClassReason> = p.iter().map(|p| p.class_reason).collect();
+    assert_eq!(reasons[0], ClassReason::IntervalsLapIntensity);
+    assert_eq!(reasons[3], ClassReason::IntervalsEfforts);
+    assert_eq!(reasons[4], ClassReason::IntervalsLapShape);
+}
+
+#[test]
+fn a_steady_long_run_stays_long_whatever_its_surges() {
+    let p = place(&[run("long.fit", "2024-03-02T08:00:00Z", 100).efforts(4, 90, 600)]);
+    assert_eq!(
+        (nth(&p, 0).class, nth(&p, 0).class_reason),
+        (Class::Long, ClassReason::LongDuration)
     );
 }
 
@@ -282,13 +331,16 @@ fn long_by_the_relative_rule_and_by_the_floor() {
 
 #[test]
 fn a_ride_is_other_and_never_a_recovery_run() {
+    // No sport, no name, no speed: nothing to infer from.
+    let mut unknown = run("unknown.fit", "2024-03-09T16:00:00Z", 30).sport(None);
+    unknown.trace = TraceFacts::default();
     let p = place(&[
         run("race.fit", "2024-03-09T09:00:00Z", 42).named("City 10k"),
         run("ride.fit", "2024-03-09T13:00:00Z", 60)
             .named("Recovery spin")
             .typed("Ride"),
         run("bike.fit", "2024-03-09T15:00:00Z", 60).sport(Some(Sport::Cycling)),
-        run("unknown.fit", "2024-03-09T16:00:00Z", 30).sport(None),
+        unknown,
         // Labelled a run by the export although the file says generic.
         run("labelled.fit", "2024-03-09T17:00:00Z", 20)
             .sport(Some(Sport::Generic))
@@ -308,6 +360,12 @@ fn a_ride_is_other_and_never_a_recovery_run() {
         let other = nth(&p, i);
         assert_eq!((other.intent, other.recovers_from), (None, None));
     }
+    assert_eq!(nth(&p, 1).sport_source, SportSource::Label);
+    assert_eq!(nth(&p, 2).class_reason, ClassReason::NotRunning);
+    assert_eq!(
+        (nth(&p, 3).class_reason, nth(&p, 3).sport_source),
+        (ClassReason::SportUnknown, SportSource::Unknown)
+    );
     assert_eq!(from(&nth(&p, 4)).index, 0);
 }
 
@@ -385,14 +443,155 @@ fn configured_words_and_window() {
     );
 }
 
+
 #[test]
-fn work_blocks_need_rest_between_them() {
-    let blocks = |laps: Vec<LapFacts>| work_blocks(&laps, 30.0);
-    assert_eq!(blocks(intervals_laps()), 5);
-    assert_eq!(blocks(vec![lap(Active, 3.0), lap(Active, 3.0)]), 1);
+fn warm_up_race_and_cool_down_are_one_session() {
+    // A long run on Saturday; on Sunday a warm-up, a 5 km run hard and a cool-down as
+    // three files minutes apart; an easy run in the evening.
+    let p = place(&[
+        run("long.fit", "2024-03-09T08:00:00Z", 100),
+        run("warm.fit", "2024-03-10T08:30:00Z", 15),
+        run("race.fit", "2024-03-10T08:55:00Z", 20)
+            .hard_min(18)
+            .km(5.0),
+        run("cool.fit", "2024-03-10T09:20:00Z", 10),
+        run("evening.fit", "2024-03-10T18:00:00Z", 30),
+    ]);
     assert_eq!(
-        blocks(vec![lap(Active, 3.0), lap(Cooldown, 3.0), lap(Active, 3.0)]),
-        1
+        classes(&p),
+        [
+            Class::Long,
+            Class::Easy,
+            Class::Race,
+            Class::Easy,
+            Class::Recovery
+        ]
     );
-    assert_eq!(blocks(Vec::new()), 0);
+    for (i, role) in [(1, SessionRole::WarmUp), (2, SessionRole::Main), (3, SessionRole::CoolDown)] {
+        let part = nth(&p, i).session.unwrap_or_else(|| unreachable!("no session"));
+        assert_eq!((part.role, part.main_index, part.parts), (role, 2, 3));
+        // No part is a recovery run, though all start within 24 h of the long run.
+        assert_eq!(nth(&p, i).intent, None);
+    }
+    assert_eq!(nth(&p, 1).class_reason, ClassReason::SessionPart);
+    assert_eq!(nth(&p, 2).class_reason, ClassReason::RaceDay);
+    // The evening run recovers from the session, measured from the cool-down's end.
+    let evening = from(&nth(&p, 4));
+    assert_eq!((evening.index, evening.class), (2, Class::Race));
+    assert_close(evening.hours_since_end, 18.0 - 9.5, 1e-9);
+}
+
+#[test]
+fn a_planned_hard_session_after_a_long_run_keeps_its_class() {
+    let p = place(&[
+        run("long.fit", "2024-03-09T08:00:00Z", 100),
+        // Its own warm-up: the tempo run is planned, not a recovery run run too hard.
+        run("warm.fit", "2024-03-10T08:00:00Z", 12),
+        run("tempo.fit", "2024-03-10T08:15:00Z", 30).hard_min(22).km(6.2),
+        // Named workouts, the morning after.
+        run("named-tempo.fit", "2024-03-16T08:00:00Z", 40).named("Tempo"),
+        run("named-iv.fit", "2024-03-16T18:00:00Z", 40).named("Intervalos en pista"),
+        run("reps.fit", "2024-03-17T07:00:00Z", 40).named("6x800"),
+        run("fartlek.fit", "2024-03-17T18:00:00Z", 40).named("Fartlek"),
+        // A recovery word wins over a workout word.
+        run("easy-tempo.fit", "2024-03-18T07:00:00Z", 40).named("Easy tempo"),
+    ]);
+    let got: Vec<(Class, ClassReason, Option<Intent>)> = p
+        .iter()
+        .map(|p| (p.class, p.class_reason, p.intent))
+        .skip(2)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Class::Tempo, ClassReason::TempoSustained, None),
+            (Class::Tempo, ClassReason::TempoName, None),
+            (Class::Intervals, ClassReason::IntervalsName, None),
+            (Class::Intervals, ClassReason::IntervalsName, None),
+            (Class::Intervals, ClassReason::IntervalsName, None),
+            (Class::Recovery, ClassReason::RecoveryName, Some(Intent::Name)),
+        ]
+    );
+}
+
+#[test]
+fn named_workout_words_are_configurable() {
+    let mut config = HistoryConfig::default();
+    config.workout_words.tempo = vec!["*schnell".into()];
+    config.workout_words.long = vec!["sunday special".into()];
+    let p = classify(
+        &[
+            run("long.fit", "2024-03-09T08:00:00Z", 100),
+            run("a.fit", "2024-03-10T08:00:00Z", 40).named("Morgenschnell"),
+            run("b.fit", "2024-03-10T18:00:00Z", 40).named("Tempo"),
+            run("c.fit", "2024-03-11T08:00:00Z", 60).named("Sunday special"),
+        ],
+        &config,
+    );
+    assert_eq!(
+        classes(&p),
+        [Class::Long, Class::Tempo, Class::Recovery, Class::Long]
+    );
+    assert_eq!(nth(&p, 3).class_reason, ClassReason::LongName);
+}
+
+#[test]
+fn a_triathlons_run_leg_is_a_race_and_its_bike_leg_other() {
+    let p = place(&[
+        run("tri.fit#1", "2024-06-01T07:00:00Z", 30).sport(Some(Sport::Swimming)),
+        run("tri.fit#2", "2024-06-01T07:30:00Z", 3).sport(Some(Sport::Other("transition".into()))),
+        run("tri.fit#3", "2024-06-01T07:33:00Z", 70).sport(Some(Sport::Cycling)),
+        run("tri.fit#4", "2024-06-01T08:43:00Z", 2).sport(Some(Sport::Other("transition".into()))),
+        run("tri.fit#5", "2024-06-01T08:45:00Z", 40).hard_min(30),
+    ]);
+    assert_eq!(
+        classes(&p),
+        [Class::Other, Class::Other, Class::Other, Class::Other, Class::Race]
+    );
+    assert_eq!(nth(&p, 4).class_reason, ClassReason::RaceTriathlon);
+    let leg = nth(&p, 2).session.unwrap_or_else(|| unreachable!("no session"));
+    assert_eq!((leg.role, leg.main_index), (SessionRole::OtherSport, 4));
+}
+
+#[test]
+fn a_run_near_the_runners_best_is_a_race() {
+    // Nine easy 10 km at 5:30/km, a tempo 7 km and one hard 10 km in 40 min.
+    let mut facts: Vec<RunFacts> = (1..=9)
+        .map(|d| {
+            run(&format!("e{d}.fit"), &format!("2024-03-0{d}T07:00:00Z"), 55).km(10.0)
+        })
+        .collect();
+    facts.push(run("tempo.fit", "2024-03-12T18:00:00Z", 30).km(7.0).hard_min(25));
+    facts.push(run("best.fit", "2024-03-16T09:00:00Z", 40).km(10.0).hard_min(36));
+    let p = place(&facts);
+    assert_eq!(nth(&p, 9).class, Class::Tempo);
+    assert_eq!(
+        (nth(&p, 10).class, nth(&p, 10).class_reason),
+        (Class::Race, ClassReason::RaceNearBest)
+    );
+}
+
+#[test]
+fn unlabelled_runs_are_inferred_and_say_so() {
+    let untyped = |source: &str, start: &str, name: Option<&str>| {
+        let mut f = run(source, start, 40).sport(None);
+        f.format = Some(crate::model::Format::Gpx);
+        f.name = name.map(str::to_string);
+        f
+    };
+    let mut ride = untyped("ride.gpx", "2024-03-03T09:00:00Z", None);
+    ride.trace.speed_p50_mps = Some(7.5);
+    ride.trace.speed_p75_mps = Some(8.5);
+    let p = place(&[
+        untyped("corrida.gpx", "2024-03-02T09:00:00Z", Some("Domingo corrida matutina")),
+        ride,
+        untyped("move.gpx", "2024-03-04T09:00:00Z", Some("Move")),
+    ]);
+    assert_eq!(classes(&p), [Class::Easy, Class::Other, Class::Easy]);
+    for i in 0..3 {
+        assert_eq!(nth(&p, i).sport_source, SportSource::Inferred);
+    }
+    assert_eq!(nth(&p, 1).sport, Some(Sport::Cycling));
+    assert_eq!(nth(&p, 0).sport_inferred_from, Some(crate::history::InferredFrom::Name));
+    assert_eq!(nth(&p, 2).sport_inferred_from, Some(crate::history::InferredFrom::Speed));
 }
