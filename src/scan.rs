@@ -156,7 +156,11 @@ fn base_facts(raw: &RawActivity, activity: &crate::model::Activity) -> RunFacts 
             })
             .collect(),
         workout: raw.workout.clone(),
-        hr_samples: raw.samples.iter().filter(|s| s.hr_bpm.is_some_and(|h| h > 0)).count() as u32,
+        hr_samples: raw
+            .samples
+            .iter()
+            .filter(|s| s.hr_bpm.is_some_and(|h| h > 0))
+            .count() as u32,
         position_samples: raw.samples.iter().filter(|s| s.position.is_some()).count() as u32,
         trace: TraceFacts::of(activity, None),
     }

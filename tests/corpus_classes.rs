@@ -45,7 +45,11 @@ fn by_path<'a>(root: &Path, scan: &'a Scan) -> BTreeMap<String, &'a Entry> {
     scan.entries
         .iter()
         .map(|e| {
-            let source = e.record.source.strip_prefix(&prefix).unwrap_or(&e.record.source);
+            let source = e
+                .record
+                .source
+                .strip_prefix(&prefix)
+                .unwrap_or(&e.record.source);
             (source.to_string(), e)
         })
         .collect()
@@ -73,14 +77,18 @@ fn labelled_corpus_activities_get_a_coachs_class() {
     };
     let entries = by_path(&root, &scan);
     let labels = labels();
-    assert!(labels.len() >= 150, "the labelled list shrank to {}", labels.len());
+    assert!(
+        labels.len() >= 150,
+        "the labelled list shrank to {}",
+        labels.len()
+    );
     let mut agree = 0usize;
     let mut first_choice = 0usize;
     let mut misses = Vec::new();
     for (path, classes, why) in &labels {
-        let entry = entries
-            .get(path)
-            .unwrap_or_else(|| panic!("{path}: labelled but not in the scan (renamed? a duplicate?)"));
+        let entry = entries.get(path).unwrap_or_else(|| {
+            panic!("{path}: labelled but not in the scan (renamed? a duplicate?)")
+        });
         let got = entry.placement.class.as_str();
         if classes.iter().any(|c| c == got) {
             agree += 1;
@@ -146,7 +154,11 @@ fn the_issues_named_files() {
         get("tcx/trackerproject-trackeR__2013-06-14-100911.TCX.gz"),
         get("tcx/trackerproject-trackeR__2013-06-14-105252.TCX.gz"),
     );
-    for (e, role) in [(warm, SessionRole::WarmUp), (main, SessionRole::Main), (cool, SessionRole::CoolDown)] {
+    for (e, role) in [
+        (warm, SessionRole::WarmUp),
+        (main, SessionRole::Main),
+        (cool, SessionRole::CoolDown),
+    ] {
         let session = e.placement.session.as_ref().unwrap();
         assert_eq!(session.role, role, "{}", e.record.source);
         assert!(session.main_source.ends_with("2013-06-14-100911.TCX.gz"));
@@ -156,7 +168,10 @@ fn the_issues_named_files() {
     assert_eq!(cool.placement.class_reason, ClassReason::SessionPart);
     assert_eq!(main.placement.class.as_str(), "race");
     // The 5 km after its warm-up file is the race it was.
-    assert_eq!(class_of("tcx/trackerproject-trackeR__2013-06-15-090638.TCX.gz").0, "race");
+    assert_eq!(
+        class_of("tcx/trackerproject-trackeR__2013-06-15-090638.TCX.gz").0,
+        "race"
+    );
     // Runs nobody labelled: Portuguese names, inferred running.
     for path in [
         "gpx/corriporai-runpandas__d8fe9f53-461c-4346-95bc-803b6414659e.gpx",
@@ -165,19 +180,32 @@ fn the_issues_named_files() {
     ] {
         let e = get(path);
         assert_eq!(e.placement.sport_source, SportSource::Inferred, "{path}");
-        assert_eq!(e.record.sport.as_ref().map(|s| s.as_str()), Some("running"), "{path}");
+        assert_eq!(
+            e.record.sport.as_ref().map(|s| s.as_str()),
+            Some("running"),
+            "{path}"
+        );
         assert_ne!(e.placement.class.as_str(), "other", "{path}");
     }
     // A typeless ride is inferred a ride and never judged as a run.
     let ride = get("gpx/trackerproject-trackeR__20170709-151453-Ride.gpx.gz");
-    assert_eq!(ride.record.sport.as_ref().map(|s| s.as_str()), Some("cycling"));
-    assert_eq!((ride.placement.class.as_str(), ride.judged), ("other", false));
+    assert_eq!(
+        ride.record.sport.as_ref().map(|s| s.as_str()),
+        Some("cycling")
+    );
+    assert_eq!(
+        (ride.placement.class.as_str(), ride.judged),
+        ("other", false)
+    );
     // Multisport: one activity per session, each with its own sport.
     let sports = |file: &str, n: usize| -> Vec<String> {
         (1..=n)
             .map(|i| {
                 let e = get(&format!("{file}#{i}"));
-                e.record.sport.as_ref().map_or("none".into(), |s| s.as_str().to_string())
+                e.record
+                    .sport
+                    .as_ref()
+                    .map_or("none".into(), |s| s.as_str().to_string())
             })
             .collect()
     };
@@ -190,14 +218,23 @@ fn the_issues_named_files() {
         ("race", ClassReason::RaceTriathlon)
     );
     assert_eq!(
-        sports("fit/Runalyze-Runalyze__Multisession-stop-after-transition.fit", 5),
+        sports(
+            "fit/Runalyze-Runalyze__Multisession-stop-after-transition.fit",
+            5
+        ),
         ["running", "transition", "cycling", "transition", "running"]
     );
     let bike = get("fit/Runalyze-Runalyze__Multisession-stop-after-transition.fit#3");
-    assert_eq!((bike.placement.class.as_str(), bike.judged), ("other", false));
+    assert_eq!(
+        (bike.placement.class.as_str(), bike.judged),
+        ("other", false)
+    );
     assert!(!entries.contains_key("fit/Runalyze-Runalyze__multisport-triathlon-fenix3.fit"));
     // Duplicates keep the richer copy: the TCX with 383 HR samples, not its twin without.
     assert!(entries.contains_key("tcx/vkurup-python-tcxparser__test.tcx"));
-    assert!(scan.duplicates.iter().any(|d| d.source.ends_with("vkurup-python-tcxparser__no_hr.tcx")
-        && d.duplicate_of.ends_with("vkurup-python-tcxparser__test.tcx")));
+    assert!(scan.duplicates.iter().any(|d| {
+        d.source.ends_with("vkurup-python-tcxparser__no_hr.tcx")
+            && d.duplicate_of
+                .ends_with("vkurup-python-tcxparser__test.tcx")
+    }));
 }

@@ -204,7 +204,10 @@ pub fn classify(facts: &[RunFacts], config: &HistoryConfig) -> Vec<Placement> {
             race: ctx.race_evidence(i, s),
         };
         let (class, class_reason, intent) = decide(s, role, &facts_of, after.is_some());
-        if class.is_long_or_hard() && role != Some(SessionRole::WarmUp) && role != Some(SessionRole::CoolDown) {
+        if class.is_long_or_hard()
+            && role != Some(SessionRole::WarmUp)
+            && role != Some(SessionRole::CoolDown)
+        {
             let end_ms = ctx
                 .group_end_ms
                 .get(i)
@@ -285,7 +288,11 @@ fn decide(
         return plain(Class::Intervals, reason);
     }
     if s.recovery_by_name {
-        return (Class::Recovery, ClassReason::RecoveryName, Some(Intent::Name));
+        return (
+            Class::Recovery,
+            ClassReason::RecoveryName,
+            Some(Intent::Name),
+        );
     }
     if let Some((class, reason)) = s.named {
         return plain(class, reason);
@@ -300,7 +307,11 @@ fn decide(
     }
     let long = f.long_floor || f.long_relative;
     if in_window && !long && !f.in_session {
-        return (Class::Recovery, ClassReason::RecoveryPlacement, Some(Intent::Placement));
+        return (
+            Class::Recovery,
+            ClassReason::RecoveryPlacement,
+            Some(Intent::Placement),
+        );
     }
     if s.efforts && !f.long_floor {
         plain(Class::Intervals, ClassReason::IntervalsEfforts)
@@ -337,7 +348,10 @@ struct Context<'a> {
 impl<'a> Context<'a> {
     fn new(facts: &'a [RunFacts], config: &'a HistoryConfig) -> Context<'a> {
         let words = Words::new(config);
-        let signals: Vec<Signals> = facts.iter().map(|f| Signals::of(f, config, &words)).collect();
+        let signals: Vec<Signals> = facts
+            .iter()
+            .map(|f| Signals::of(f, config, &words))
+            .collect();
         let mut order: Vec<usize> = (0..facts.len()).collect();
         order.sort_by(|&a, &b| {
             let key = |i: usize| facts.get(i).map(|f| (f.start_time, f.source.as_str()));
@@ -400,7 +414,13 @@ impl<'a> Context<'a> {
             .filter(|&i| running.get(i).copied().unwrap_or(false) && !ctx.is_part(i))
             .collect();
         let race = &config.race;
-        for i in race::near_best(facts, &whole, race.near_best_window_days, race.near_best_margin, race.near_best_min_runs) {
+        for i in race::near_best(
+            facts,
+            &whole,
+            race.near_best_window_days,
+            race.near_best_margin,
+            race.near_best_min_runs,
+        ) {
             if let Some(slot) = ctx.near_best.get_mut(i) {
                 *slot = true;
             }
@@ -440,7 +460,12 @@ impl<'a> Context<'a> {
     /// part counts the moving time of all its running parts).
     fn long(&self, i: usize, f: &RunFacts) -> (bool, bool) {
         let c = self.config;
-        let moving_s = self.group_moving_s.get(i).copied().flatten().unwrap_or(f.moving_s);
+        let moving_s = self
+            .group_moving_s
+            .get(i)
+            .copied()
+            .flatten()
+            .unwrap_or(f.moving_s);
         let relative = self.usual_s.is_some_and(|usual| {
             moving_s >= c.long_relative_min_s && f64::from(moving_s) >= c.long_vs_usual * usual
         });
@@ -455,12 +480,16 @@ impl<'a> Context<'a> {
         let race = &self.config.race;
         let hard = s.hard_share >= race.min_hard_share;
         let flag = |v: &Vec<bool>| v.get(i).copied().unwrap_or(false);
+        let distance = self.facts.get(i).map_or(0.0, |f| f.distance_m);
+        if hard
+            && s.has_hr
+            && flag(&self.warmed_up)
+            && race::standard_distance(distance, race.distance_tolerance)
+        {
+            return Some(ClassReason::RaceDay);
+        }
         if hard && s.has_hr && flag(&self.near_best) {
             return Some(ClassReason::RaceNearBest);
-        }
-        let distance = self.facts.get(i).map_or(0.0, |f| f.distance_m);
-        if hard && s.has_hr && flag(&self.warmed_up) && race::standard_distance(distance, race.distance_tolerance) {
-            return Some(ClassReason::RaceDay);
         }
         None
     }

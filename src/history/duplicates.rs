@@ -32,7 +32,12 @@ pub fn same_run(a: &RunFacts, b: &RunFacts) -> bool {
     if dt <= DUPLICATE_START_S && within(DUPLICATE_DISTANCE_SHARE) {
         return true;
     }
-    let span = |f: &RunFacts| (f.start_time.unix_ms(), f.end_time.unix_ms().max(f.start_time.unix_ms()));
+    let span = |f: &RunFacts| {
+        (
+            f.start_time.unix_ms(),
+            f.end_time.unix_ms().max(f.start_time.unix_ms()),
+        )
+    };
     let ((a0, a1), (b0, b1)) = (span(a), span(b));
     let overlap = (a1.min(b1) - a0.max(b0)).max(0);
     let shorter = (a1 - a0).min(b1 - b0);
@@ -62,7 +67,10 @@ pub fn richness(a: &RunFacts, b: &RunFacts) -> Ordering {
 
 /// Keeps one item per recorded run from `sorted` (in start-time order); returns the
 /// kept items (in order) and, for each dropped one, its source and the kept twin's.
-pub fn dedup<T>(sorted: Vec<T>, facts: impl Fn(&T) -> &RunFacts) -> (Vec<T>, Vec<(String, String)>) {
+pub fn dedup<T>(
+    sorted: Vec<T>,
+    facts: impl Fn(&T) -> &RunFacts,
+) -> (Vec<T>, Vec<(String, String)>) {
     let mut kept: Vec<T> = Vec::with_capacity(sorted.len());
     let mut dropped = Vec::new();
     let mut longest_ms = 0i64;
@@ -122,15 +130,24 @@ mod tests {
         );
         let kept: Vec<&str> = kept.iter().map(|f| f.source.as_str()).collect();
         assert_eq!(kept, ["b_with_hr.tcx"]);
-        assert_eq!(dropped, vec![("a_no_hr.fit".into(), "b_with_hr.tcx".into())]);
+        assert_eq!(
+            dropped,
+            vec![("a_no_hr.fit".into(), "b_with_hr.tcx".into())]
+        );
         // Equal HR: positions, then format.
         let (kept, _) = dedup(
-            vec![copy("x.gpx", Format::Gpx, 100, 50), copy("y.fit", Format::Fit, 100, 10)],
+            vec![
+                copy("x.gpx", Format::Gpx, 100, 50),
+                copy("y.fit", Format::Fit, 100, 10),
+            ],
             |f| f,
         );
         assert_eq!(kept.first().map(|f| f.source.as_str()), Some("x.gpx"));
         let (kept, _) = dedup(
-            vec![copy("x.gpx", Format::Gpx, 100, 10), copy("y.fit", Format::Fit, 100, 10)],
+            vec![
+                copy("x.gpx", Format::Gpx, 100, 10),
+                copy("y.fit", Format::Fit, 100, 10),
+            ],
             |f| f,
         );
         assert_eq!(kept.first().map(|f| f.source.as_str()), Some("y.fit"));

@@ -34,7 +34,10 @@ pub fn equivalent_10k_s(f: &RunFacts) -> Option<f64> {
 
 /// Whether `d` is a standard race distance within `tolerance` (a share).
 pub fn standard_distance(d: f64, tolerance: f64) -> bool {
-    d.is_finite() && RACE_DISTANCES_M.iter().any(|r| (d - r).abs() <= tolerance * r)
+    d.is_finite()
+        && RACE_DISTANCES_M
+            .iter()
+            .any(|r| (d - r).abs() <= tolerance * r)
 }
 
 /// For each of `candidates` (indexes into `facts`, in time order, the runs that may
@@ -42,7 +45,13 @@ pub fn standard_distance(d: f64, tolerance: f64) -> bool {
 /// equivalent among the candidates starting within `window_days` before or after it,
 /// when at least `min_runs` candidates (itself included) lie in that window. Returns
 /// the indexes that are near their best.
-pub fn near_best(facts: &[RunFacts], candidates: &[usize], window_days: f64, margin: f64, min_runs: usize) -> Vec<usize> {
+pub fn near_best(
+    facts: &[RunFacts],
+    candidates: &[usize],
+    window_days: f64,
+    margin: f64,
+    min_runs: usize,
+) -> Vec<usize> {
     let eq: Vec<(i64, f64, usize)> = candidates
         .iter()
         .filter_map(|&i| {
@@ -91,21 +100,42 @@ mod tests {
         // 20:00 for 5 km ≈ 41:42 for 10 km (2^1.06 = 2.085).
         let t = equivalent_10k_s(&five).unwrap_or_default();
         assert!((t - 1200.0 * 2f64.powf(1.06)).abs() < 1e-6);
-        assert_eq!(equivalent_10k_s(&at(five.clone(), 2.0, 8.0)), None, "too short");
-        assert_eq!(equivalent_10k_s(&at(five, 10.0, 20.0)), None, "faster than the record");
+        assert_eq!(
+            equivalent_10k_s(&at(five.clone(), 2.0, 8.0)),
+            None,
+            "too short"
+        );
+        assert_eq!(
+            equivalent_10k_s(&at(five, 10.0, 20.0)),
+            None,
+            "faster than the record"
+        );
         assert!(standard_distance(10_120.0, 0.03) && !standard_distance(7_000.0, 0.03));
     }
 
     #[test]
     fn near_the_best_of_the_window() {
         let mut facts: Vec<RunFacts> = (1..=9)
-            .map(|d| at(run(&format!("e{d}"), &format!("2024-03-0{d}T07:00:00Z"), 50), 10.0, 55.0))
+            .map(|d| {
+                at(
+                    run(&format!("e{d}"), &format!("2024-03-0{d}T07:00:00Z"), 50),
+                    10.0,
+                    55.0,
+                )
+            })
             .collect();
         facts.push(at(run("race", "2024-03-10T09:00:00Z", 40), 10.0, 40.0));
         facts.push(at(run("tempo", "2024-03-12T09:00:00Z", 30), 7.0, 30.0));
         let all: Vec<usize> = (0..facts.len()).collect();
         let near = near_best(&facts, &all, 183.0, 0.03, 8);
-        assert_eq!(near, vec![9], "the 40-min 10 km; the 7 km tempo's equivalent is 44 min");
-        assert!(near_best(&facts, &all, 183.0, 0.03, 20).is_empty(), "too few runs to compare");
+        assert_eq!(
+            near,
+            vec![9],
+            "the 40-min 10 km; the 7 km tempo's equivalent is 44 min"
+        );
+        assert!(
+            near_best(&facts, &all, 183.0, 0.03, 20).is_empty(),
+            "too few runs to compare"
+        );
     }
 }

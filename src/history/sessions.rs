@@ -51,17 +51,32 @@ pub(crate) struct Group {
     pub(crate) triathlon: bool,
 }
 
+/// Recordings overlapping the session before by more than this were made at the same
+/// time (a watch and a phone), not one after the other: no parts of one session, ms.
+pub const MAX_OVERLAP_MS: i64 = 60_000;
+
 /// Groups `order` (indexes into `facts` in time order) into sessions: a recording
 /// joins the session before it when it starts at most `gap_ms` after that session's
-/// end. `running[i]` says whether `facts[i]` is a run. Single recordings are sessions
+/// end, and not more than [`MAX_OVERLAP_MS`] before it. `running[i]` says whether `facts[i]` is a run. Single recordings are sessions
 /// of one.
-pub(crate) fn groups(order: &[usize], facts: &[RunFacts], running: &[bool], gap_ms: i64) -> Vec<Group> {
+pub(crate) fn groups(
+    order: &[usize],
+    facts: &[RunFacts],
+    running: &[bool],
+    gap_ms: i64,
+) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
     for &i in order {
         let Some(f) = facts.get(i) else { continue };
-        let (start, end) = (f.start_time.unix_ms(), f.end_time.unix_ms().max(f.start_time.unix_ms()));
+        let (start, end) = (
+            f.start_time.unix_ms(),
+            f.end_time.unix_ms().max(f.start_time.unix_ms()),
+        );
         match out.last_mut() {
-            Some(g) if start.saturating_sub(g.end_ms) <= gap_ms => {
+            Some(g)
+                if start.saturating_sub(g.end_ms) <= gap_ms
+                    && start >= g.end_ms - MAX_OVERLAP_MS =>
+            {
                 g.members.push(i);
                 g.end_ms = g.end_ms.max(end);
             }
@@ -76,9 +91,11 @@ pub(crate) fn groups(order: &[usize], facts: &[RunFacts], running: &[bool], gap_
     for g in &mut out {
         g.main = main_of(&g.members, facts, running);
         let has = |sport: Sport| {
-            g.members
-                .iter()
-                .any(|&i| facts.get(i).is_some_and(|f| f.sport.as_ref() == Some(&sport)))
+            g.members.iter().any(|&i| {
+                facts
+                    .get(i)
+                    .is_some_and(|f| f.sport.as_ref() == Some(&sport))
+            })
         };
         g.triathlon = has(Sport::Swimming) && has(Sport::Cycling) && has(Sport::Running);
     }
@@ -132,7 +149,10 @@ pub(crate) fn parts(g: &Group, facts: &[RunFacts], running: &[bool]) -> Vec<(usi
     let runs_only = g.members.iter().all(|&i| is_run(i));
     let main_pos = g.members.iter().position(|&i| i == main).unwrap_or(0);
     let main_moving = facts.get(main).map_or(0, |f| f.moving_s);
-    let main_source = facts.get(main).map(|f| f.source.clone()).unwrap_or_default();
+    let main_source = facts
+        .get(main)
+        .map(|f| f.source.clone())
+        .unwrap_or_default();
     g.members
         .iter()
         .enumerate()

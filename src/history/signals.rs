@@ -109,8 +109,8 @@ impl Signals {
             .tempo_block_hr_bpm
             .zip(t.threshold_bpm)
             .is_some_and(|(hr, threshold)| hr >= threshold + race.well_above_bpm);
-        let race_shape = well_above
-            || super::race::standard_distance(f.distance_m, race.distance_tolerance);
+        let race_shape =
+            well_above || super::race::standard_distance(f.distance_m, race.distance_tolerance);
         let by_hr = at_threshold
             && race_shape
             && block_s >= race.min_block_s

@@ -87,39 +87,172 @@ impl Default for SportConfig {
     fn default() -> Self {
         SportConfig {
             running_words: list(&[
-                "run", "running", "runs", "jog", "jogging", "trail run", "treadmill",
-                "parkrun", "marathon", "*run", "corrida", "correr", "carrera", "course à pied",
-                "footing", "jogging", "lauf", "laufen", "*lauf", "dauerlauf", "løb", "løbetur",
-                "*løb", "løp", "løpetur", "*løp", "löpning", "*löpning", "löprunda", "hardloop",
-                "hardlopen", "*hardloop", "duurloop", "juoksu", "*juoksu", "*lenkki", "corsa",
-                "corsetta", "correre", "bieg", "*bieg", "běh", "beh", "futás", "koşu", "跑步",
+                "run",
+                "running",
+                "runs",
+                "jog",
+                "jogging",
+                "trail run",
+                "treadmill",
+                "parkrun",
+                "marathon",
+                "*run",
+                "corrida",
+                "correr",
+                "carrera",
+                "course à pied",
+                "footing",
+                "jogging",
+                "lauf",
+                "laufen",
+                "*lauf",
+                "dauerlauf",
+                "løb",
+                "løbetur",
+                "*løb",
+                "løp",
+                "løpetur",
+                "*løp",
+                "löpning",
+                "*löpning",
+                "löprunda",
+                "hardloop",
+                "hardlopen",
+                "*hardloop",
+                "duurloop",
+                "juoksu",
+                "*juoksu",
+                "*lenkki",
+                "corsa",
+                "corsetta",
+                "correre",
+                "bieg",
+                "*bieg",
+                "běh",
+                "beh",
+                "futás",
+                "koşu",
+                "跑步",
                 "ランニング",
             ]),
             cycling_words: list(&[
-                "ride", "riding", "bike", "biking", "cycling", "cycle", "cyclisme", "vélo",
-                "velo", "rad", "radfahren", "radtour", "*radtour", "radeln", "fahrrad",
-                "rennrad", "ciclismo", "bici", "bicicleta", "pedal", "pedalada", "fiets",
-                "fietsen", "fietstocht", "*fietstocht", "cykel", "cykling", "cykeltur",
-                "*cykeltur", "sykkel", "sykling", "sykkeltur", "pyöräily", "*pyöräily",
-                "rower", "kolo", "mtb", "gravel", "spin", "zwift", "自行车", "骑行",
+                "ride",
+                "riding",
+                "bike",
+                "biking",
+                "cycling",
+                "cycle",
+                "cyclisme",
+                "vélo",
+                "velo",
+                "rad",
+                "radfahren",
+                "radtour",
+                "*radtour",
+                "radeln",
+                "fahrrad",
+                "rennrad",
+                "ciclismo",
+                "bici",
+                "bicicleta",
+                "pedal",
+                "pedalada",
+                "fiets",
+                "fietsen",
+                "fietstocht",
+                "*fietstocht",
+                "cykel",
+                "cykling",
+                "cykeltur",
+                "*cykeltur",
+                "sykkel",
+                "sykling",
+                "sykkeltur",
+                "pyöräily",
+                "*pyöräily",
+                "rower",
+                "kolo",
+                "mtb",
+                "gravel",
+                "spin",
+                "zwift",
+                "自行车",
+                "骑行",
                 "サイクリング",
             ]),
             walking_words: list(&[
-                "walk", "walking", "hike", "hiking", "stroll", "wandern", "wanderung",
-                "*wanderung", "spaziergang", "caminhada", "caminata", "caminar", "marche",
-                "randonnée", "rando", "wandeling", "wandelen", "gåtur", "vandring", "passeggiata",
-                "camminata", "escursione", "senderismo", "trekking", "kävely", "vaellus",
+                "walk",
+                "walking",
+                "hike",
+                "hiking",
+                "stroll",
+                "wandern",
+                "wanderung",
+                "*wanderung",
+                "spaziergang",
+                "caminhada",
+                "caminata",
+                "caminar",
+                "marche",
+                "randonnée",
+                "rando",
+                "wandeling",
+                "wandelen",
+                "gåtur",
+                "vandring",
+                "passeggiata",
+                "camminata",
+                "escursione",
+                "senderismo",
+                "trekking",
+                "kävely",
+                "vaellus",
                 "spacer",
             ]),
             swimming_words: list(&[
-                "swim", "swimming", "natação", "natación", "natation", "schwimmen", "zwemmen",
-                "svømning", "simning", "nuoto", "uinti", "pływanie", "open water",
+                "swim",
+                "swimming",
+                "natação",
+                "natación",
+                "natation",
+                "schwimmen",
+                "zwemmen",
+                "svømning",
+                "simning",
+                "nuoto",
+                "uinti",
+                "pływanie",
+                "open water",
             ]),
             other_words: list(&[
-                "ski", "skiing", "langlauf", "skilanglauf", "nordic ski", "skate", "skating",
-                "rowing", "row", "kayak", "canoe", "paddle", "sup", "yoga", "strength", "gym",
-                "crossfit", "pilates", "hockey", "football", "soccer", "tennis", "climbing",
-                "golf", "dive", "diving", "snorkeling", "elliptical",
+                "ski",
+                "skiing",
+                "langlauf",
+                "skilanglauf",
+                "nordic ski",
+                "skate",
+                "skating",
+                "rowing",
+                "row",
+                "kayak",
+                "canoe",
+                "paddle",
+                "sup",
+                "yoga",
+                "strength",
+                "gym",
+                "crossfit",
+                "pilates",
+                "hockey",
+                "football",
+                "soccer",
+                "tennis",
+                "climbing",
+                "golf",
+                "dive",
+                "diving",
+                "snorkeling",
+                "elliptical",
             ]),
             walk_below_mps: 2.0,
             run_cadence_spm: 140.0,
@@ -146,7 +279,10 @@ impl SportWords {
                 (Sport::Cycling, WordList::new(&config.cycling_words)),
                 (Sport::Walking, WordList::new(&config.walking_words)),
                 (Sport::Swimming, WordList::new(&config.swimming_words)),
-                (Sport::Other("other".into()), WordList::new(&config.other_words)),
+                (
+                    Sport::Other("other".into()),
+                    WordList::new(&config.other_words),
+                ),
             ],
         }
     }
@@ -212,7 +348,9 @@ pub(crate) fn resolve_with(f: &RunFacts, config: &SportConfig, words: &SportWord
     if let Some(sport) = f.sport.clone().filter(|s| specific(s, f.format)) {
         // A "run" at a speed no runner holds is a ride or a drive the file mislabels.
         let too_fast = sport == Sport::Running
-            && f.trace.speed_p50_mps.is_some_and(|v| v > config.run_max_mps)
+            && f.trace
+                .speed_p50_mps
+                .is_some_and(|v| v > config.run_max_mps)
             && f.moving_s >= config.min_moving_s;
         if !too_fast {
             return call(sport, SportSource::Recorded, None);
@@ -261,7 +399,11 @@ fn by_speed(f: &RunFacts, config: &SportConfig) -> Option<Sport> {
     if p50 <= 0.3 || p50 >= config.motor_from_mps {
         None
     } else if p50 < config.walk_below_mps {
-        Some(if steps { Sport::Running } else { Sport::Walking })
+        Some(if steps {
+            Sport::Running
+        } else {
+            Sport::Walking
+        })
     } else if odd_cadence {
         None
     } else if p50 >= config.ride_from_mps || p75 >= config.ride_p75_from_mps {
@@ -302,7 +444,10 @@ mod tests {
             sport_of(&base.clone().typed("Ride")),
             (Some(Sport::Cycling), SportSource::Label)
         );
-        assert_eq!(sport_of(&base), (Some(Sport::Running), SportSource::Recorded));
+        assert_eq!(
+            sport_of(&base),
+            (Some(Sport::Running), SportSource::Recorded)
+        );
         let untyped = moving(base.clone(), 2.9, 3.4, None);
         let named = |n: &str| sport_of(&untyped.clone().named(n));
         for run_name in [
@@ -313,7 +458,11 @@ mod tests {
             "Afternoon Run",
             "running2012-01-26",
         ] {
-            assert_eq!(named(run_name), (Some(Sport::Running), SportSource::Inferred), "{run_name}");
+            assert_eq!(
+                named(run_name),
+                (Some(Sport::Running), SportSource::Inferred),
+                "{run_name}"
+            );
         }
         assert_eq!(named("Afternoon Ride").0, Some(Sport::Cycling));
         assert_eq!(named("Radtour").0, Some(Sport::Cycling));
@@ -330,9 +479,17 @@ mod tests {
         let base = run("a.gpx", "2024-03-02T09:00:00Z", 40);
         let by = |p50, p75, cad| sport_of(&moving(base.clone(), p50, p75, cad)).0;
         assert_eq!(by(1.4, 1.7, None), Some(Sport::Walking));
-        assert_eq!(by(1.8, 2.2, Some(164.0)), Some(Sport::Running), "a slow jog's steps");
+        assert_eq!(
+            by(1.8, 2.2, Some(164.0)),
+            Some(Sport::Running),
+            "a slow jog's steps"
+        );
         assert_eq!(by(3.0, 3.6, Some(84.0)), Some(Sport::Running));
-        assert_eq!(by(4.5, 6.5, None), Some(Sport::Cycling), "a fast quarter is a ride");
+        assert_eq!(
+            by(4.5, 6.5, None),
+            Some(Sport::Cycling),
+            "a fast quarter is a ride"
+        );
         assert_eq!(by(6.9, 9.0, Some(85.0)), Some(Sport::Cycling));
         assert_eq!(by(3.0, 3.4, Some(40.0)), None, "ski poles or swim strokes");
         assert_eq!(by(20.0, 30.0, None), None, "a car");
@@ -347,7 +504,8 @@ mod tests {
         f.format = Some(Format::Gpx);
         assert_eq!(sport_of(&f), (None, SportSource::Unknown));
         // Free-text types easyrun does not know say nothing; FIT sports do.
-        let unknown = moving(f.clone(), 0.0, 0.0, None).sport(Some(Sport::Other("the_category".into())));
+        let unknown =
+            moving(f.clone(), 0.0, 0.0, None).sport(Some(Sport::Other("the_category".into())));
         assert_eq!(sport_of(&unknown).1, SportSource::Unknown);
         let mut fit = unknown.clone();
         fit.format = Some(Format::Fit);
@@ -356,6 +514,9 @@ mod tests {
         let base = run("a.fit", "2024-03-02T09:00:00Z", 40);
         let mut generic = moving(base, 3.0, 3.5, Some(170.0)).sport(Some(Sport::Generic));
         generic.format = Some(Format::Fit);
-        assert_eq!(sport_of(&generic), (Some(Sport::Running), SportSource::Inferred));
+        assert_eq!(
+            sport_of(&generic),
+            (Some(Sport::Running), SportSource::Inferred)
+        );
     }
 }

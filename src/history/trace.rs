@@ -130,7 +130,11 @@ impl TraceFacts {
         cadence.sort_by(f64::total_cmp);
         let p50 = quantile(&speeds, 0.5);
         let hr = activity.seconds.iter().any(|s| s.hr_bpm.is_some());
-        let ceiling = if hr { intensity.map(|i| i.ceiling_bpm) } else { None };
+        let ceiling = if hr {
+            intensity.map(|i| i.ceiling_bpm)
+        } else {
+            None
+        };
         let efforts = match p50 {
             Some(median) if median > 0.3 => efforts(&moving, activity, median, hr, ceiling),
             _ => Vec::new(),
@@ -246,7 +250,9 @@ fn efforts(
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for span in spans {
         match merged.last_mut() {
-            Some(last) if t(span.0).saturating_sub(t(last.1.saturating_sub(1))) <= EFFORT_MERGE_S => {
+            Some(last)
+                if t(span.0).saturating_sub(t(last.1.saturating_sub(1))) <= EFFORT_MERGE_S =>
+            {
                 last.1 = span.1;
             }
             _ => merged.push(span),
@@ -290,9 +296,8 @@ fn effort(
             .filter_map(usable_hr)
     };
     let before: Vec<f64> = window(start.t_s.saturating_sub(60), start.t_s).collect();
-    let peak = window(start.t_s, end_t + 31).fold(None, |m: Option<f64>, h| {
-        Some(m.map_or(h, |m| m.max(h)))
-    });
+    let peak = window(start.t_s, end_t + 31)
+        .fold(None, |m: Option<f64>, h| Some(m.map_or(h, |m| m.max(h))));
     let pre = (!before.is_empty()).then(|| before.iter().sum::<f64>() / before.len() as f64);
     let rise = peak.zip(pre).map(|(p, b)| p - b);
     let grades: Vec<f64> = moving
@@ -300,8 +305,8 @@ fn effort(
         .iter()
         .filter_map(|s| s.grade.map(f64::from))
         .collect();
-    let downhill = !grades.is_empty()
-        && grades.iter().sum::<f64>() / (grades.len() as f64) < EFFORT_MIN_GRADE;
+    let downhill =
+        !grades.is_empty() && grades.iter().sum::<f64>() / (grades.len() as f64) < EFFORT_MIN_GRADE;
     let ok = !downhill
         && if has_hr {
             speed_ratio >= EFFORT_MIN_RATIO

@@ -89,9 +89,7 @@ pub(crate) fn has_repetitions(words: &[String]) -> bool {
         (reps(w) && next(1) == Some("x") && next(2).is_some_and(starts_with_digit))
             || (w.strip_suffix('x').is_some_and(reps) && next(1).is_some_and(starts_with_digit))
             || (reps(w)
-                && next(1).is_some_and(|n| {
-                    n.strip_prefix('x').is_some_and(starts_with_digit)
-                }))
+                && next(1).is_some_and(|n| n.strip_prefix('x').is_some_and(starts_with_digit)))
     })
 }
 

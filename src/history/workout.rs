@@ -191,7 +191,9 @@ pub fn lap_shape_reps(laps: &[LapFacts], rule: &IntervalsRule) -> usize {
         let (d, t) = shaped
             .iter()
             .filter(|l| (l.speed >= split) == fast)
-            .fold((0.0, 0.0), |(d, t), l| (d + l.speed * l.time_s, t + l.time_s));
+            .fold((0.0, 0.0), |(d, t), l| {
+                (d + l.speed * l.time_s, t + l.time_s)
+            });
         (t > 0.0).then(|| d / t)
     };
     let (Some(fast), Some(slow)) = (mean(true), mean(false)) else {
@@ -235,7 +237,12 @@ pub fn lap_shape_reps(laps: &[LapFacts], rule: &IntervalsRule) -> usize {
     // The slow blocks between the first and the last repetition.
     let (first, last) = (reps.first().copied(), reps.last().copied());
     let between: Vec<&Block> = match (first, last) {
-        (Some(a), Some(b)) => blocks.get(a..=b).unwrap_or_default().iter().filter(|b| !b.fast).collect(),
+        (Some(a), Some(b)) => blocks
+            .get(a..=b)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| !b.fast)
+            .collect(),
         _ => Vec::new(),
     };
     let rep_hr = weighted_hr(reps.iter().filter_map(|&i| blocks.get(i)));

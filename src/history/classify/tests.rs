@@ -4,8 +4,8 @@
 use super::*;
 use crate::history::testkit::{Tweak, assert_close, lap, run, shape_lap};
 use crate::history::{LapFacts, SessionRole, SportSource, TraceFacts};
-use crate::model::Sport;
 use crate::model::LapIntensity::{Active, Cooldown, Rest, Warmup};
+use crate::model::Sport;
 
 fn classes(placements: &[Placement]) -> Vec<Class> {
     placements.iter().map(|p| p.class).collect()
@@ -290,10 +290,9 @@ fn intervals_by_laps_and_by_efforts() {
             Class::Easy
         ]
     );
-    let reasons: Vec<ClassReason> = p.iter().map(|p| p.class_reason).collect();
-    assert_eq!(reasons[0], ClassReason::IntervalsLapIntensity);
-    assert_eq!(reasons[3], ClassReason::IntervalsEfforts);
-    assert_eq!(reasons[4], ClassReason::IntervalsLapShape);
+    assert_eq!(nth(&p, 0).class_reason, ClassReason::IntervalsLapIntensity);
+    assert_eq!(nth(&p, 3).class_reason, ClassReason::IntervalsEfforts);
+    assert_eq!(nth(&p, 4).class_reason, ClassReason::IntervalsLapShape);
 }
 
 #[test]
@@ -443,7 +442,6 @@ fn configured_words_and_window() {
     );
 }
 
-
 #[test]
 fn warm_up_race_and_cool_down_are_one_session() {
     // A long run on Saturday; on Sunday a warm-up, a 5 km run hard and a cool-down as
@@ -467,8 +465,14 @@ fn warm_up_race_and_cool_down_are_one_session() {
             Class::Recovery
         ]
     );
-    for (i, role) in [(1, SessionRole::WarmUp), (2, SessionRole::Main), (3, SessionRole::CoolDown)] {
-        let part = nth(&p, i).session.unwrap_or_else(|| unreachable!("no session"));
+    for (i, role) in [
+        (1, SessionRole::WarmUp),
+        (2, SessionRole::Main),
+        (3, SessionRole::CoolDown),
+    ] {
+        let part = nth(&p, i)
+            .session
+            .unwrap_or_else(|| unreachable!("no session"));
         assert_eq!((part.role, part.main_index, part.parts), (role, 2, 3));
         // No part is a recovery run, though all start within 24 h of the long run.
         assert_eq!(nth(&p, i).intent, None);
@@ -487,7 +491,9 @@ fn a_planned_hard_session_after_a_long_run_keeps_its_class() {
         run("long.fit", "2024-03-09T08:00:00Z", 100),
         // Its own warm-up: the tempo run is planned, not a recovery run run too hard.
         run("warm.fit", "2024-03-10T08:00:00Z", 12),
-        run("tempo.fit", "2024-03-10T08:15:00Z", 30).hard_min(22).km(6.2),
+        run("tempo.fit", "2024-03-10T08:15:00Z", 30)
+            .hard_min(22)
+            .km(6.2),
         // Named workouts, the morning after.
         run("named-tempo.fit", "2024-03-16T08:00:00Z", 40).named("Tempo"),
         run("named-iv.fit", "2024-03-16T18:00:00Z", 40).named("Intervalos en pista"),
@@ -509,7 +515,11 @@ fn a_planned_hard_session_after_a_long_run_keeps_its_class() {
             (Class::Intervals, ClassReason::IntervalsName, None),
             (Class::Intervals, ClassReason::IntervalsName, None),
             (Class::Intervals, ClassReason::IntervalsName, None),
-            (Class::Recovery, ClassReason::RecoveryName, Some(Intent::Name)),
+            (
+                Class::Recovery,
+                ClassReason::RecoveryName,
+                Some(Intent::Name)
+            ),
         ]
     );
 }
@@ -546,10 +556,18 @@ fn a_triathlons_run_leg_is_a_race_and_its_bike_leg_other() {
     ]);
     assert_eq!(
         classes(&p),
-        [Class::Other, Class::Other, Class::Other, Class::Other, Class::Race]
+        [
+            Class::Other,
+            Class::Other,
+            Class::Other,
+            Class::Other,
+            Class::Race
+        ]
     );
     assert_eq!(nth(&p, 4).class_reason, ClassReason::RaceTriathlon);
-    let leg = nth(&p, 2).session.unwrap_or_else(|| unreachable!("no session"));
+    let leg = nth(&p, 2)
+        .session
+        .unwrap_or_else(|| unreachable!("no session"));
     assert_eq!((leg.role, leg.main_index), (SessionRole::OtherSport, 4));
 }
 
@@ -557,12 +575,18 @@ fn a_triathlons_run_leg_is_a_race_and_its_bike_leg_other() {
 fn a_run_near_the_runners_best_is_a_race() {
     // Nine easy 10 km at 5:30/km, a tempo 7 km and one hard 10 km in 40 min.
     let mut facts: Vec<RunFacts> = (1..=9)
-        .map(|d| {
-            run(&format!("e{d}.fit"), &format!("2024-03-0{d}T07:00:00Z"), 55).km(10.0)
-        })
+        .map(|d| run(&format!("e{d}.fit"), &format!("2024-03-0{d}T07:00:00Z"), 55).km(10.0))
         .collect();
-    facts.push(run("tempo.fit", "2024-03-12T18:00:00Z", 30).km(7.0).hard_min(25));
-    facts.push(run("best.fit", "2024-03-16T09:00:00Z", 40).km(10.0).hard_min(36));
+    facts.push(
+        run("tempo.fit", "2024-03-12T18:00:00Z", 30)
+            .km(7.0)
+            .hard_min(25),
+    );
+    facts.push(
+        run("best.fit", "2024-03-16T09:00:00Z", 40)
+            .km(10.0)
+            .hard_min(36),
+    );
     let p = place(&facts);
     assert_eq!(nth(&p, 9).class, Class::Tempo);
     assert_eq!(
@@ -583,7 +607,11 @@ fn unlabelled_runs_are_inferred_and_say_so() {
     ride.trace.speed_p50_mps = Some(7.5);
     ride.trace.speed_p75_mps = Some(8.5);
     let p = place(&[
-        untyped("corrida.gpx", "2024-03-02T09:00:00Z", Some("Domingo corrida matutina")),
+        untyped(
+            "corrida.gpx",
+            "2024-03-02T09:00:00Z",
+            Some("Domingo corrida matutina"),
+        ),
         ride,
         untyped("move.gpx", "2024-03-04T09:00:00Z", Some("Move")),
     ]);
@@ -592,6 +620,23 @@ fn unlabelled_runs_are_inferred_and_say_so() {
         assert_eq!(nth(&p, i).sport_source, SportSource::Inferred);
     }
     assert_eq!(nth(&p, 1).sport, Some(Sport::Cycling));
-    assert_eq!(nth(&p, 0).sport_inferred_from, Some(crate::history::InferredFrom::Name));
-    assert_eq!(nth(&p, 2).sport_inferred_from, Some(crate::history::InferredFrom::Speed));
+    assert_eq!(
+        nth(&p, 0).sport_inferred_from,
+        Some(crate::history::InferredFrom::Name)
+    );
+    assert_eq!(
+        nth(&p, 2).sport_inferred_from,
+        Some(crate::history::InferredFrom::Speed)
+    );
+}
+
+#[test]
+fn recordings_made_at_the_same_time_are_no_session() {
+    // A watch (35 min) and a phone that recorded only 25 min of it, distances apart.
+    let p = place(&[
+        run("watch.fit", "2024-03-02T06:30:00Z", 35),
+        run("phone.gpx", "2024-03-02T06:30:00Z", 25).km(3.8),
+    ]);
+    assert_eq!(classes(&p), [Class::Easy, Class::Easy]);
+    assert!(p.iter().all(|p| p.session.is_none()));
 }

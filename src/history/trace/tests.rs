@@ -12,7 +12,11 @@ fn sec(t_s: u32, speed: f32, hr: Option<f32>, grade: Option<f32>) -> Second {
         moving: true,
         hr_raw_bpm: hr,
         hr_bpm: hr,
-        hr_flag: if hr.is_some() { HrFlag::Ok } else { HrFlag::Missing },
+        hr_flag: if hr.is_some() {
+            HrFlag::Ok
+        } else {
+            HrFlag::Missing
+        },
         speed_mps: Some(speed),
         distance_m: None,
         altitude_m: None,
@@ -63,7 +67,11 @@ fn workout(reps: u32, len_s: u32, every_s: u32, factor: f32, grade: f32, hr: boo
     for t in 0..3600u32 {
         let in_effort = t >= 600 && (t - 600) / every_s < reps && (t - 600) % every_s < len_s;
         let speed = if in_effort { 3.0 * factor } else { 3.0 };
-        bpm = if in_effort { (bpm + 0.25).min(175.0) } else { (bpm - 0.2).max(140.0) };
+        bpm = if in_effort {
+            (bpm + 0.25).min(175.0)
+        } else {
+            (bpm - 0.2).max(140.0)
+        };
         seconds.push(sec(t, speed, hr.then_some(bpm), Some(grade)));
     }
     activity(seconds)
@@ -72,7 +80,10 @@ fn workout(reps: u32, len_s: u32, every_s: u32, factor: f32, grade: f32, hr: boo
 #[test]
 fn the_levels_of_each_zone_model() {
     let i = hrr();
-    assert_eq!((i.tempo_floor_bpm, i.threshold_bpm, i.ceiling_bpm), (162.0, 176.0, 141.0));
+    assert_eq!(
+        (i.tempo_floor_bpm, i.threshold_bpm, i.ceiling_bpm),
+        (162.0, 176.0, 141.0)
+    );
     let s = |v| Some(Sourced::new(v, Source::Flag));
     let seiler = AthleteProfile {
         max_hr_bpm: s(200.0),
@@ -119,11 +130,20 @@ fn no_efforts_on_downhills_at_the_start_or_without_contrast() {
     let mut early: Vec<Second> = (0..1800u32)
         .map(|t| {
             let fast = (60..180).contains(&t);
-            sec(t, if fast { 4.0 } else { 3.0 }, Some(120.0 + (t.min(180) as f32) / 4.0), None)
+            sec(
+                t,
+                if fast { 4.0 } else { 3.0 },
+                Some(120.0 + (t.min(180) as f32) / 4.0),
+                None,
+            )
         })
         .collect();
     early.truncate(1800);
-    assert!(TraceFacts::of(&activity(early), Some(&hrr())).efforts.is_empty());
+    assert!(
+        TraceFacts::of(&activity(early), Some(&hrr()))
+            .efforts
+            .is_empty()
+    );
 }
 
 #[test]
@@ -131,18 +151,34 @@ fn sustained_spans_bridge_short_dips() {
     // 20 min at 170 with a 40-s dip to 150 every 5 min, then easy.
     let with_dips: Vec<Second> = (0..2400u32)
         .map(|t| {
-            let hr = if t < 1200 && t % 300 >= 260 { 150.0 } else if t < 1200 { 170.0 } else { 140.0 };
+            let hr = if t < 1200 && t % 300 >= 260 {
+                150.0
+            } else if t < 1200 {
+                170.0
+            } else {
+                140.0
+            };
             sec(t, 3.0, Some(hr), None)
         })
         .collect();
     let t = TraceFacts::of(&activity(with_dips), Some(&hrr()));
     let block = t.tempo_block_s.unwrap_or_default();
     assert!((1100..=1260).contains(&block), "{block}");
-    assert!(t.tempo_block_hr_bpm.is_some_and(|h| (162.0..176.0).contains(&h)));
+    assert!(
+        t.tempo_block_hr_bpm
+            .is_some_and(|h| (162.0..176.0).contains(&h))
+    );
     assert_eq!(t.threshold_bpm, Some(176.0));
     // Three-minute dips split it.
     let long_dips: Vec<Second> = (0..2400u32)
-        .map(|t| sec(t, 3.0, Some(if t % 600 >= 420 { 140.0 } else { 170.0 }), None))
+        .map(|t| {
+            sec(
+                t,
+                3.0,
+                Some(if t % 600 >= 420 { 140.0 } else { 170.0 }),
+                None,
+            )
+        })
         .collect();
     let block = TraceFacts::of(&activity(long_dips), Some(&hrr()))
         .tempo_block_s
@@ -155,7 +191,9 @@ fn sustained_spans_bridge_short_dips() {
 
 #[test]
 fn speed_and_cadence_quantiles() {
-    let seconds: Vec<Second> = (0..100u32).map(|t| sec(t, (t + 1) as f32 / 10.0, None, None)).collect();
+    let seconds: Vec<Second> = (0..100u32)
+        .map(|t| sec(t, (t + 1) as f32 / 10.0, None, None))
+        .collect();
     let t = TraceFacts::of(&activity(seconds), None);
     assert_eq!(t.speed_p50_mps.map(|v| (v * 10.0).round()), Some(50.0));
     assert_eq!(t.speed_p75_mps.map(|v| (v * 10.0).round()), Some(75.0));

@@ -20,7 +20,10 @@ fn work_blocks_need_rest_between_them() {
     assert_eq!(work_blocks(&laps, 30.0), 5);
     assert_eq!(work_blocks(&[lap(Active, 3.0), lap(Active, 3.0)], 30.0), 1);
     assert_eq!(
-        work_blocks(&[lap(Active, 3.0), lap(Cooldown, 3.0), lap(Active, 3.0)], 30.0),
+        work_blocks(
+            &[lap(Active, 3.0), lap(Cooldown, 3.0), lap(Active, 3.0)],
+            30.0
+        ),
         1
     );
     assert_eq!(work_blocks(&[], 30.0), 0);
@@ -33,7 +36,14 @@ fn time_jump(with_hr: bool) -> Vec<LapFacts> {
         shape_lap(295.0 / 60.0, 295.0, hr(118)),
         shape_lap(324.0 / 60.0, 324.0, hr(125)),
     ];
-    for (work, jog) in [(264.0, 396.0), (264.0, 388.0), (256.0, 380.0), (272.0, 406.0), (277.0, 423.0), (282.0, 412.0)] {
+    for (work, jog) in [
+        (264.0, 396.0),
+        (264.0, 388.0),
+        (256.0, 380.0),
+        (272.0, 406.0),
+        (277.0, 423.0),
+        (282.0, 412.0),
+    ] {
         laps.push(shape_lap(3.05, work, hr(150)));
         laps.push(shape_lap(2.05, jog, hr(140)));
     }
@@ -111,7 +121,14 @@ fn planned_workouts_unroll_their_repeats() {
             step(0, Some(Warmup), t(600.0)),
             step(1, Some(Interval), t(180.0)),
             step(2, Some(LapIntensity::Recovery), t(120.0)),
-            step(3, None, StepDuration::Repeat { from_step: 1, times: 5 }),
+            step(
+                3,
+                None,
+                StepDuration::Repeat {
+                    from_step: 1,
+                    times: 5,
+                },
+            ),
             step(4, Some(Cooldown), StepDuration::Open),
         ],
     };
@@ -131,8 +148,22 @@ fn planned_workouts_unroll_their_repeats() {
         name: None,
         steps: vec![
             step(0, Some(Active), t(60.0)),
-            step(1, None, StepDuration::Repeat { from_step: 1, times: 1000 }),
-            step(2, None, StepDuration::Repeat { from_step: 9, times: 1000 }),
+            step(
+                1,
+                None,
+                StepDuration::Repeat {
+                    from_step: 1,
+                    times: 1000,
+                },
+            ),
+            step(
+                2,
+                None,
+                StepDuration::Repeat {
+                    from_step: 9,
+                    times: 1000,
+                },
+            ),
         ],
     };
     assert_eq!(planned_blocks(&odd, 30.0), 1);
@@ -156,7 +187,12 @@ fn efforts_repeat_in_length_and_rhythm() {
     // Irregular lengths (a walk/run) or rhythm (a hilly run) are no workout.
     let lengths = [effort(900, 126), effort(1300, 82), effort(1700, 64)];
     assert_eq!(effort_reps(&lengths, &rule()), 0);
-    let rhythm = [effort(900, 90), effort(1100, 90), effort(2400, 90), effort(2600, 90)];
+    let rhythm = [
+        effort(900, 90),
+        effort(1100, 90),
+        effort(2400, 90),
+        effort(2600, 90),
+    ];
     assert_eq!(effort_reps(&rhythm, &rule()), 0);
     // Too little work in all: three 50-s bursts.
     let short = [effort(900, 50), effort(1200, 50), effort(1500, 50)];

@@ -6,9 +6,9 @@
 
 pub mod crc;
 pub mod decoder;
+mod multisport;
 pub mod profile;
 pub mod record;
-mod multisport;
 mod workout;
 
 pub use multisport::split_sessions;
