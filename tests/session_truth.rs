@@ -160,3 +160,33 @@ fn regenerating_gives_identical_bytes() {
     assert_eq!(expected.activities.len(), 22);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn workout_words_are_configurable() {
+    let class_of = |lines: &[Value], file: &str| {
+        let e = lines
+            .iter()
+            .find(|l| l["source"].as_str().is_some_and(|s| s.ends_with(file)))
+            .unwrap();
+        (e["class"].clone(), e["judged"].clone())
+    };
+    // "Tempo" the morning after a long run keeps its class by default…
+    let default = scan(DIR, &[]);
+    assert_eq!(
+        class_of(&default, "g_named_tempo.gpx"),
+        (Value::from("tempo"), Value::from(false))
+    );
+    // …and is judged as a recovery run when "tempo" is no workout word.
+    let german = scan(DIR, &["--workout-words", "tempo=Schwelle,Tempolauf"]);
+    assert_eq!(
+        class_of(&german, "g_named_tempo.gpx"),
+        (Value::from("recovery"), Value::from(true))
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_easyrun"))
+        .args(["scan", "--workout-words", "hills=Hügel", DIR])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no kind of workout"));
+}

@@ -71,6 +71,11 @@ pub struct ScanArgs {
     /// (comma-separated; replaces the default list).
     #[arg(long, value_name = "WORDS", value_delimiter = ',')]
     pub recovery_words: Option<Vec<String>>,
+    /// Names of planned workouts, which keep their class after a long run:
+    /// KIND=WORDS with KIND tempo, intervals or long, words comma-separated (replaces
+    /// that kind's default list; repeatable).
+    #[arg(long, value_name = "KIND=WORDS")]
+    pub workout_words: Vec<easyrun::history::WorkoutWordsSpec>,
     /// No progress display.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -106,6 +111,11 @@ pub struct ReportArgs {
     /// (comma-separated; replaces the default list).
     #[arg(long, value_name = "WORDS", value_delimiter = ',')]
     pub recovery_words: Option<Vec<String>>,
+    /// Names of planned workouts, which keep their class after a long run:
+    /// KIND=WORDS with KIND tempo, intervals or long, words comma-separated (replaces
+    /// that kind's default list; repeatable).
+    #[arg(long, value_name = "KIND=WORDS")]
+    pub workout_words: Vec<easyrun::history::WorkoutWordsSpec>,
     /// No progress display.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -173,7 +173,10 @@ pub fn scan(args: &ScanArgs) -> io::Result<Exit> {
         }
     };
     settings.keep_series = false;
-    let history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
+    let mut history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
+    for spec in &args.workout_words {
+        history.workout_words.apply(spec);
+    }
     let config = ScanConfig { settings, history };
     let result = scan_paths(&args.paths, &config, args.jobs, args.quiet);
     let format = match args.format {
@@ -260,7 +263,10 @@ pub fn report(args: &ReportArgs) -> io::Result<Exit> {
         }
     };
     settings.keep_series = true;
-    let history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
+    let mut history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
+    for spec in &args.workout_words {
+        history.workout_words.apply(spec);
+    }
     let config = ScanConfig { settings, history };
     let result = scan_paths(&args.paths, &config, args.jobs, args.quiet);
     let options = HtmlOptions {

@@ -61,6 +61,65 @@ pub struct WorkoutWords {
     pub long: Vec<String>,
 }
 
+/// One kind of named workout, with the words that name it (a `--workout-words` flag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkoutWordsSpec {
+    pub kind: WorkoutKind,
+    pub words: Vec<String>,
+}
+
+/// The kinds of named workouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkoutKind {
+    Tempo,
+    Intervals,
+    Long,
+}
+
+/// A `KIND=WORDS` text that names no kind of workout.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkoutWordsError {
+    #[error("`{0}`: expected KIND=WORDS, KIND one of tempo, intervals, long")]
+    Malformed(String),
+    #[error("`{0}` is no kind of workout (tempo, intervals, long)")]
+    UnknownKind(String),
+}
+
+impl std::str::FromStr for WorkoutWordsSpec {
+    type Err = WorkoutWordsError;
+
+    /// `tempo=Tempo,Schwelle`: the kind, then comma-separated words (trimmed, lower-case).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (kind, words) = text
+            .split_once('=')
+            .ok_or_else(|| WorkoutWordsError::Malformed(text.to_string()))?;
+        let kind = match kind.trim().to_lowercase().as_str() {
+            "tempo" => WorkoutKind::Tempo,
+            "intervals" => WorkoutKind::Intervals,
+            "long" => WorkoutKind::Long,
+            other => return Err(WorkoutWordsError::UnknownKind(other.to_string())),
+        };
+        let words = words
+            .split(',')
+            .map(|w| w.trim().to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        Ok(WorkoutWordsSpec { kind, words })
+    }
+}
+
+impl WorkoutWords {
+    /// Replaces the words of `spec.kind` with `spec.words`.
+    pub fn apply(&mut self, spec: &WorkoutWordsSpec) {
+        let list = match spec.kind {
+            WorkoutKind::Tempo => &mut self.tempo,
+            WorkoutKind::Intervals => &mut self.intervals,
+            WorkoutKind::Long => &mut self.long,
+        };
+        list.clone_from(&spec.words);
+    }
+}
+
 /// When a run counts as a race.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -27,7 +27,10 @@ pub mod workout;
 #[cfg(test)]
 mod testkit;
 
-pub use classify::{HistoryConfig, RaceRule, WorkoutWords, classify, is_running, usual_run_s};
+pub use classify::{
+    HistoryConfig, RaceRule, WorkoutKind, WorkoutWords, WorkoutWordsError, WorkoutWordsSpec,
+    classify, is_running, usual_run_s,
+};
 pub use max_hr::{MaxHrEstimate, estimate_max_hr};
 pub use sessions::{SessionPart, SessionRole};
 pub use sport::{InferredFrom, SportCall, SportConfig, SportSource};

@@ -28,6 +28,17 @@ pub enum SportSource {
     Unknown,
 }
 
+impl SportSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SportSource::Recorded => "recorded",
+            SportSource::Label => "label",
+            SportSource::Inferred => "inferred",
+            SportSource::Unknown => "unknown",
+        }
+    }
+}
+
 /// What an inference rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -525,6 +525,27 @@ fn a_planned_hard_session_after_a_long_run_keeps_its_class() {
 }
 
 #[test]
+fn workout_word_flags_parse() {
+    let spec: WorkoutWordsSpec = "Tempo= Schwelle , Tempolauf,"
+        .parse()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(spec.kind, WorkoutKind::Tempo);
+    assert_eq!(spec.words, ["schwelle", "tempolauf"]);
+    assert_eq!(
+        "hills=a".parse::<WorkoutWordsSpec>(),
+        Err(WorkoutWordsError::UnknownKind("hills".into()))
+    );
+    assert!(matches!(
+        "tempo".parse::<WorkoutWordsSpec>(),
+        Err(WorkoutWordsError::Malformed(_))
+    ));
+    let mut words = WorkoutWords::default();
+    words.apply(&spec);
+    assert_eq!(words.tempo, ["schwelle", "tempolauf"]);
+    assert!(words.intervals.contains(&"fartlek".to_string()));
+}
+
+#[test]
 fn named_workout_words_are_configurable() {
     let mut config = HistoryConfig::default();
     config.workout_words.tempo = vec!["*schnell".into()];
