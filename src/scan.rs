@@ -21,7 +21,7 @@ use crate::history::{
 };
 use crate::ingest::IngestResult;
 use crate::ingest::export::{Label, Labels};
-use crate::judge::Assessment;
+use crate::judge::{Assessment, ReasonCode};
 use crate::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use crate::model::{RawActivity, Timestamp};
 use crate::profile::{ProfileError, require_zones};
@@ -311,6 +311,10 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
     let mut entries = Vec::with_capacity(kept.len());
     for ((_, mut analysis), placement) in kept.into_iter().zip(placements) {
         let judged = placement.intent.is_some();
+        if judged {
+            // History knows it is a run (labelled or inferred) where the file did not say.
+            judge_as_run(&mut analysis.assessment);
+        }
         let mut record = CheckRecord::of(&analysis);
         record.sport.clone_from(&placement.sport);
         if judged {
@@ -349,6 +353,22 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
         weeks,
         summary,
         files: files.len(),
+    }
+}
+
+/// A run history placed as a recovery run is judged as one even when its file named no
+/// sport: the `not_a_run` reason goes, and the verdict follows the other reasons.
+fn judge_as_run(assessment: &mut Assessment) {
+    if assessment
+        .reasons
+        .iter()
+        .any(|r| r.code == ReasonCode::NotARun)
+    {
+        let reasons = std::mem::take(&mut assessment.reasons)
+            .into_iter()
+            .filter(|r| r.code != ReasonCode::NotARun)
+            .collect();
+        *assessment = Assessment::from_reasons(reasons);
     }
 }
 

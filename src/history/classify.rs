@@ -232,7 +232,7 @@ pub fn usual_run_s(facts: &[RunFacts], config: &HistoryConfig) -> Option<f64> {
 /// 7. starting within the window after the end of the most recent long or hard
 ///    session → recovery (intent: placement), unless the run is itself long or the main
 ///    part or a leg of a session of several recordings (it has its own warm-up, or
-///    belongs to a multisport session: planned);
+///    belongs to a multisport session: planned), or follows a planned workout file;
 /// 8. otherwise: intervals by efforts (not on a long run), long (floor), tempo
 ///    (sustained), long (relative), else easy.
 ///
@@ -365,7 +365,7 @@ fn decide(
         return plain(Class::Race, reason);
     }
     let long = f.long_floor || f.long_relative;
-    if in_window && !long && !f.in_session {
+    if in_window && !long && !f.in_session && !s.planned_workout {
         return (
             Class::Recovery,
             ClassReason::RecoveryPlacement,

@@ -43,6 +43,8 @@ pub(crate) struct Signals {
     pub(crate) planned_intervals: Option<ClassReason>,
     /// A workout name (tempo, intervals, long run), without a recovery word.
     pub(crate) named: Option<(Class, ClassReason)>,
+    /// The file holds a planned workout of steps (the runner set the watch to it).
+    pub(crate) planned_workout: bool,
     /// Repeated efforts in the trace.
     pub(crate) efforts: bool,
     /// Sustained time just below the threshold.
@@ -64,6 +66,7 @@ impl Signals {
             race_by_effort: None,
             planned_intervals: None,
             named: None,
+            planned_workout: f.workout.as_ref().is_some_and(|w| w.steps.len() >= 2),
             efforts: false,
             tempo: false,
             hard_share: 0.0,

@@ -4,7 +4,7 @@
 //! after a long run; a run named "Tempo" the morning after a long run; typeless GPX
 //! runs (named, unnamed) and a typeless ride; a triathlon in one FIT file; a duplicate
 //! pair whose poorer copy (FIT, no heart rate) used to win; an activity nothing tells
-//! the sport of. Written to `fixtures/session_truth/` with `expected.json`
+//! the sport of; a typeless GPX recovery run, judged all the same. Written to `fixtures/session_truth/` with `expected.json`
 //! (`cargo run --example make_session_truth`); `tests/session_truth.rs` scans it.
 //!
 //! Deterministic: the same code writes the same bytes.
@@ -39,8 +39,9 @@ pub struct Expected {
     pub judged: bool,
     /// `session.role`, for recordings of a session of several.
     pub session_role: Option<&'static str>,
-    /// For judged runs: the file of the session it recovers from.
+    /// For judged runs: the file of the session it recovers from, and the verdict.
     pub recovers_from: Option<&'static str>,
+    pub verdict: Option<&'static str>,
 }
 
 /// Everything `scan` must say about the folder.
@@ -249,6 +250,7 @@ fn expect(
         judged: false,
         session_role: None,
         recovers_from: None,
+        verdict: None,
     }
 }
 
@@ -281,11 +283,9 @@ pub fn generate(dir: &Path) -> io::Result<ExpectedScan> {
         "d_cooldown.fit",
         &easy("2023-09-03T08:13:00Z", 10, 4).build(),
     ));
+    // A phone app's GPX: no type, judged as the recovery run it was all the same.
     let evening = thinned(easy("2023-09-03T18:00:00Z", 30, 5).build(), 5);
-    files.push((
-        "e_evening.gpx",
-        gpx::encode(&evening, GpxFlavour::GarminConnect),
-    ));
+    files.push(("e_evening.gpx", untyped_gpx(&evening, Some("Evening jog"))));
 
     // A long run, then a run named "Tempo" the next morning; a threshold run.
     files.push(fit_file(
@@ -410,12 +410,13 @@ fn expectations() -> ExpectedScan {
         Expected {
             judged: true,
             recovers_from: Some("c_race_5k.fit"),
+            verdict: Some("pass"),
             ..expect(
                 "e_evening.gpx",
                 "recovery",
                 "recovery_placement",
                 run,
-                "recorded",
+                "inferred",
             )
         },
         expect(

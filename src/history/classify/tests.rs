@@ -546,6 +546,30 @@ fn workout_word_flags_parse() {
 }
 
 #[test]
+fn a_run_to_a_planned_workout_after_a_long_run_is_no_recovery_run() {
+    use crate::model::{PlannedWorkout, StepDuration, WorkoutStep};
+    let step = |index, duration| WorkoutStep {
+        index,
+        intensity: Some(Active),
+        duration,
+    };
+    let mut tempo = run("planned.fit", "2024-03-10T08:00:00Z", 40).hard_min(20);
+    tempo.workout = Some(PlannedWorkout {
+        name: None,
+        steps: vec![
+            step(0, StepDuration::Time { s: 600.0 }),
+            step(1, StepDuration::Time { s: 1200.0 }),
+            step(2, StepDuration::Open),
+        ],
+    });
+    let p = place(&[run("long.fit", "2024-03-09T08:00:00Z", 100), tempo]);
+    assert_eq!(
+        (nth(&p, 1).class, nth(&p, 1).class_reason, nth(&p, 1).intent),
+        (Class::Tempo, ClassReason::TempoSustained, None)
+    );
+}
+
+#[test]
 fn named_workout_words_are_configurable() {
     let mut config = HistoryConfig::default();
     config.workout_words.tempo = vec!["*schnell".into()];
