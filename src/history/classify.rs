@@ -230,9 +230,9 @@ pub fn usual_run_s(facts: &[RunFacts], config: &HistoryConfig) -> Option<f64> {
 ///    a race distance after its own warm-up — → race (a triathlon's run leg is a race
 ///    right after a race name);
 /// 7. starting within the window after the end of the most recent long or hard
-///    session → recovery (intent: placement), unless the run is itself long or the main
-///    part or a leg of a session of several recordings (it has its own warm-up, or
-///    belongs to a multisport session: planned), or follows a planned workout file;
+///    session → recovery (intent: placement), unless the run is itself long, the main
+///    part of a session with its own warm-up or with a ride or swim (planned), another
+///    run of a session, or run to a planned workout file;
 /// 8. otherwise: intervals by efforts (not on a long run), long (floor), tempo
 ///    (sustained), long (relative), else easy.
 ///
@@ -250,7 +250,7 @@ pub fn classify(facts: &[RunFacts], config: &HistoryConfig) -> Vec<Placement> {
         let part = ctx.session_of.get(i).cloned().flatten();
         let role = part.as_ref().map(|p| p.role);
         let (long_floor, long_relative) = ctx.long(i, f);
-        let after = if s.running && role.is_none() {
+        let after = if s.running {
             windows.most_recent(f.start_time.unix_ms(), window_ms)
         } else {
             None
@@ -258,7 +258,10 @@ pub fn classify(facts: &[RunFacts], config: &HistoryConfig) -> Vec<Placement> {
         let facts_of = Facts {
             long_floor,
             long_relative,
-            in_session: matches!(role, Some(SessionRole::Main | SessionRole::Part)),
+            in_session: role == Some(SessionRole::Part)
+                || role == Some(SessionRole::Main)
+                    && (ctx.warmed_up.get(i).copied().unwrap_or(false)
+                        || ctx.multisport.get(i).copied().unwrap_or(false)),
             triathlon: ctx.triathlon.get(i).copied().unwrap_or(false),
             race: ctx.race_evidence(i, s),
         };
@@ -316,7 +319,8 @@ pub fn classify(facts: &[RunFacts], config: &HistoryConfig) -> Vec<Placement> {
 struct Facts {
     long_floor: bool,
     long_relative: bool,
-    /// The main part or a leg of a session of several recordings.
+    /// A planned session's main part (it has its own warm-up, or rides or swims come
+    /// with it) or another run of a session.
     in_session: bool,
     /// The run leg of a swim-bike-run session.
     triathlon: bool,
@@ -399,6 +403,8 @@ struct Context<'a> {
     group_moving_s: Vec<Option<u32>>,
     /// Main parts with a warm-up before them.
     warmed_up: Vec<bool>,
+    /// Main parts of a session with a ride or a swim (a brick, a triathlon).
+    multisport: Vec<bool>,
     triathlon: Vec<bool>,
     near_best: Vec<bool>,
     usual_s: Option<f64>,
@@ -417,6 +423,7 @@ impl<'a> Context<'a> {
             key(a).cmp(&key(b))
         });
         let running: Vec<bool> = signals.iter().map(|s| s.running).collect();
+        let sports: Vec<Option<Sport>> = signals.iter().map(|s| s.sport.sport.clone()).collect();
         let gap_ms = i64::from(config.session_gap_s) * 1000;
         let n = facts.len();
         let mut ctx = Context {
@@ -428,12 +435,13 @@ impl<'a> Context<'a> {
             group_end_ms: vec![None; n],
             group_moving_s: vec![None; n],
             warmed_up: vec![false; n],
+            multisport: vec![false; n],
             triathlon: vec![false; n],
             near_best: vec![false; n],
             usual_s: None,
         };
-        for g in sessions::groups(&ctx.order, facts, &running, gap_ms) {
-            let parts = sessions::parts(&g, facts, &running);
+        for g in sessions::groups(&ctx.order, facts, &sports, gap_ms) {
+            let parts = sessions::parts(&g, facts, &sports);
             let Some(main) = g.main.filter(|_| !parts.is_empty()) else {
                 continue;
             };
@@ -444,6 +452,7 @@ impl<'a> Context<'a> {
                 .filter_map(|&i| facts.get(i).map(|f| f.moving_s))
                 .sum();
             let warmed = parts.iter().any(|(_, p)| p.role == SessionRole::WarmUp);
+            let multisport = g.multisport;
             for (i, p) in parts {
                 if let Some(slot) = ctx.session_of.get_mut(i) {
                     *slot = Some(p);
@@ -460,6 +469,9 @@ impl<'a> Context<'a> {
             }
             if let Some(slot) = ctx.warmed_up.get_mut(main) {
                 *slot = warmed;
+            }
+            if let Some(slot) = ctx.multisport.get_mut(main) {
+                *slot = multisport;
             }
             if let Some(slot) = ctx.triathlon.get_mut(main) {
                 *slot = g.triathlon;

@@ -47,6 +47,8 @@ pub(crate) struct Group {
     pub(crate) members: Vec<usize>,
     pub(crate) main: Option<usize>,
     pub(crate) end_ms: i64,
+    /// A ride or a swim among the members: a brick, a triathlon.
+    pub(crate) multisport: bool,
     /// Swim, bike and run legs in one session: a triathlon.
     pub(crate) triathlon: bool,
 }
@@ -57,12 +59,12 @@ pub const MAX_OVERLAP_MS: i64 = 60_000;
 
 /// Groups `order` (indexes into `facts` in time order) into sessions: a recording
 /// joins the session before it when it starts at most `gap_ms` after that session's
-/// end, and not more than [`MAX_OVERLAP_MS`] before it. `running[i]` says whether `facts[i]` is a run. Single recordings are sessions
-/// of one.
+/// end, and not more than [`MAX_OVERLAP_MS`] before it. `sports[i]` is the sport
+/// history took for `facts[i]`. Single recordings are sessions of one.
 pub(crate) fn groups(
     order: &[usize],
     facts: &[RunFacts],
-    running: &[bool],
+    sports: &[Option<Sport>],
     gap_ms: i64,
 ) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
@@ -84,19 +86,20 @@ pub(crate) fn groups(
                 members: vec![i],
                 main: None,
                 end_ms: end,
+                multisport: false,
                 triathlon: false,
             }),
         }
     }
+    let running: Vec<bool> = sports.iter().map(|s| *s == Some(Sport::Running)).collect();
     for g in &mut out {
-        g.main = main_of(&g.members, facts, running);
+        g.main = main_of(&g.members, facts, &running);
         let has = |sport: Sport| {
-            g.members.iter().any(|&i| {
-                facts
-                    .get(i)
-                    .is_some_and(|f| f.sport.as_ref() == Some(&sport))
-            })
+            g.members
+                .iter()
+                .any(|&i| sports.get(i).is_some_and(|s| s.as_ref() == Some(&sport)))
         };
+        g.multisport = has(Sport::Cycling) || has(Sport::Swimming);
         g.triathlon = has(Sport::Swimming) && has(Sport::Cycling) && has(Sport::Running);
     }
     out
@@ -136,17 +139,21 @@ fn main_of(members: &[usize], facts: &[RunFacts], running: &[bool]) -> Option<us
 }
 
 /// The role of each member of `g` (for sessions of two or more). Warm-up and cool-down
-/// are runs shorter than the main part in a session of runs only; in a multisport
-/// session the other runs are legs ([`SessionRole::Part`]).
-pub(crate) fn parts(g: &Group, facts: &[RunFacts], running: &[bool]) -> Vec<(usize, SessionPart)> {
+/// are runs shorter than the main part, in a session without rides or swims; in a
+/// multisport session the other runs are legs ([`SessionRole::Part`]).
+pub(crate) fn parts(
+    g: &Group,
+    facts: &[RunFacts],
+    sports: &[Option<Sport>],
+) -> Vec<(usize, SessionPart)> {
     if g.members.len() < 2 {
         return Vec::new();
     }
     let Some(main) = g.main else {
         return Vec::new();
     };
-    let is_run = |i: usize| running.get(i).copied().unwrap_or(false);
-    let runs_only = g.members.iter().all(|&i| is_run(i));
+    let is_run = |i: usize| sports.get(i).is_some_and(|s| *s == Some(Sport::Running));
+    let runs_only = !g.multisport;
     let main_pos = g.members.iter().position(|&i| i == main).unwrap_or(0);
     let main_moving = facts.get(main).map_or(0, |f| f.moving_s);
     let main_source = facts

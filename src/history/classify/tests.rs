@@ -676,6 +676,23 @@ fn unlabelled_runs_are_inferred_and_say_so() {
 }
 
 #[test]
+fn a_recovery_run_with_a_cool_down_file_or_a_walk_is_still_judged() {
+    let walk = |source: &str, start: &str| run(source, start, 10).sport(Some(Sport::Walking));
+    let p = place(&[
+        run("long.fit", "2024-03-09T08:00:00Z", 100),
+        // Walked to the park, jogged, walked home: the jog is the recovery run.
+        walk("to.fit", "2024-03-10T07:40:00Z"),
+        run("jog.fit", "2024-03-10T08:00:00Z", 30),
+        run("cool.fit", "2024-03-10T08:35:00Z", 8),
+    ]);
+    assert_eq!(
+        (nth(&p, 2).class, nth(&p, 2).intent),
+        (Class::Recovery, Some(Intent::Placement))
+    );
+    assert_eq!(nth(&p, 3).class_reason, ClassReason::SessionPart);
+}
+
+#[test]
 fn recordings_made_at_the_same_time_are_no_session() {
     // A watch (35 min) and a phone that recorded only 25 min of it, distances apart.
     let p = place(&[
