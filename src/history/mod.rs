@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Format, LapIntensity, PlannedWorkout, Sport, SubSport, Timestamp};
 
 pub mod classify;
+pub mod config;
 pub mod duplicates;
 pub mod max_hr;
 pub mod race;
@@ -27,9 +28,9 @@ pub mod workout;
 #[cfg(test)]
 mod testkit;
 
-pub use classify::{
+pub use classify::{classify, is_running, usual_run_s};
+pub use config::{
     HistoryConfig, RaceRule, WorkoutKind, WorkoutWords, WorkoutWordsError, WorkoutWordsSpec,
-    classify, is_running, usual_run_s,
 };
 pub use max_hr::{MaxHrEstimate, estimate_max_hr};
 pub use sessions::{SessionPart, SessionRole};
