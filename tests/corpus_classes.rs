@@ -1,7 +1,7 @@
 //! Session truth on the real corpus (issue 11): the class a coach gives each labelled
 //! activity (`tests/data/corpus_classes.tsv`, read from its laps, trace and name) against
 //! what `scan` says, and the named cases of the issue with their evidence. Reads the
-//! corpus through `EASYRUN_CORPUS`; skipped without it.
+//! corpus through `EASYRUN_CORPUS` (`common::corpus`); skipped, and saying so, without it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,22 +9,21 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicUsize;
 
 use easyrun::analyze::Settings;
-use easyrun::history::{ClassReason, SessionRole, SportSource};
-use easyrun::ingest::export::Labels;
+use easyrun::history::{ClassReason, Placement, SessionRole, SportSource};
 use easyrun::profile::ProfileFlags;
-use easyrun::scan::{Entry, Scan, ScanConfig, scan};
+use easyrun::report::schema::EntryRecord;
+use easyrun::scan::{self, Entry, Scan, ScanConfig};
 
 /// The corpus scanned as `scan --max-hr 190 --rest-hr 50 fit gpx tcx` does.
 fn corpus_scan() -> Option<(PathBuf, Scan)> {
-    let root = PathBuf::from(std::env::var_os("EASYRUN_CORPUS")?);
+    let root = common::corpus()?;
     let dirs: Vec<PathBuf> = ["fit", "gpx", "tcx"].iter().map(|d| root.join(d)).collect();
-    let expanded = easyrun::batch::expand(&dirs);
-    let (labels, _) = Labels::from_expanded(&expanded);
     let config = ScanConfig {
         settings: Settings {
             flags: ProfileFlags {
@@ -36,21 +35,37 @@ fn corpus_scan() -> Option<(PathBuf, Scan)> {
         },
         ..ScanConfig::default()
     };
-    let done = AtomicUsize::new(0);
-    Some((root, scan(&expanded.files, &labels, &config, &done)))
+    Some((root, scan::run_batch(&dirs, &config, &())))
 }
 
-fn by_path<'a>(root: &Path, scan: &'a Scan) -> BTreeMap<String, &'a Entry> {
+/// An activity of the scan with its place in the history.
+#[derive(Clone, Copy)]
+struct Placed<'a> {
+    entry: &'a Entry,
+    placement: &'a Placement,
+}
+
+impl Placed<'_> {
+    fn source(&self) -> &str {
+        &self.entry.analysis.header.source
+    }
+
+    /// The sport `scan` output names (the one history took).
+    fn sport(&self) -> Option<String> {
+        EntryRecord::of(self.entry, self.placement)
+            .record
+            .sport
+            .map(|s| s.as_str().to_string())
+    }
+}
+
+fn by_path<'a>(root: &Path, scan: &'a Scan) -> BTreeMap<String, Placed<'a>> {
     let prefix = format!("{}/", root.display());
-    scan.entries
-        .iter()
-        .map(|e| {
-            let source = e
-                .record
-                .source
-                .strip_prefix(&prefix)
-                .unwrap_or(&e.record.source);
-            (source.to_string(), e)
+    scan.placed()
+        .map(|(entry, placement)| {
+            let source = &entry.analysis.header.source;
+            let source = source.strip_prefix(&prefix).unwrap_or(source);
+            (source.to_string(), Placed { entry, placement })
         })
         .collect()
 }
@@ -72,7 +87,6 @@ fn labels() -> Vec<(String, Vec<String>, String)> {
 #[test]
 fn labelled_corpus_activities_get_a_coachs_class() {
     let Some((root, scan)) = corpus_scan() else {
-        eprintln!("EASYRUN_CORPUS not set: skipped");
         return;
     };
     let entries = by_path(&root, &scan);
@@ -116,7 +130,6 @@ fn labelled_corpus_activities_get_a_coachs_class() {
 #[test]
 fn the_issues_named_files() {
     let Some((root, scan)) = corpus_scan() else {
-        eprintln!("EASYRUN_CORPUS not set: skipped");
         return;
     };
     let entries = by_path(&root, &scan);
@@ -160,9 +173,9 @@ fn the_issues_named_files() {
         (cool, SessionRole::CoolDown),
     ] {
         let session = e.placement.session.as_ref().unwrap();
-        assert_eq!(session.role, role, "{}", e.record.source);
+        assert_eq!(session.role, role, "{}", e.source());
         assert!(session.main_source.ends_with("2013-06-14-100911.TCX.gz"));
-        assert!(!e.judged, "{} judged as a recovery run", e.record.source);
+        assert!(!e.entry.judged, "{} judged as a recovery run", e.source());
     }
     assert_eq!(warm.placement.class_reason, ClassReason::SessionPart);
     assert_eq!(cool.placement.class_reason, ClassReason::SessionPart);
@@ -180,32 +193,23 @@ fn the_issues_named_files() {
     ] {
         let e = get(path);
         assert_eq!(e.placement.sport_source, SportSource::Inferred, "{path}");
-        assert_eq!(
-            e.record.sport.as_ref().map(|s| s.as_str()),
-            Some("running"),
-            "{path}"
-        );
+        assert_eq!(e.sport().as_deref(), Some("running"), "{path}");
         assert_ne!(e.placement.class.as_str(), "other", "{path}");
     }
     // A typeless ride is inferred a ride and never judged as a run.
     let ride = get("gpx/trackerproject-trackeR__20170709-151453-Ride.gpx.gz");
+    assert_eq!(ride.sport().as_deref(), Some("cycling"));
     assert_eq!(
-        ride.record.sport.as_ref().map(|s| s.as_str()),
-        Some("cycling")
-    );
-    assert_eq!(
-        (ride.placement.class.as_str(), ride.judged),
+        (ride.placement.class.as_str(), ride.entry.judged),
         ("other", false)
     );
     // Multisport: one activity per session, each with its own sport.
     let sports = |file: &str, n: usize| -> Vec<String> {
         (1..=n)
             .map(|i| {
-                let e = get(&format!("{file}#{i}"));
-                e.record
-                    .sport
-                    .as_ref()
-                    .map_or("none".into(), |s| s.as_str().to_string())
+                get(&format!("{file}#{i}"))
+                    .sport()
+                    .unwrap_or_else(|| "none".into())
             })
             .collect()
     };
@@ -226,7 +230,7 @@ fn the_issues_named_files() {
     );
     let bike = get("fit/Runalyze-Runalyze__Multisession-stop-after-transition.fit#3");
     assert_eq!(
-        (bike.placement.class.as_str(), bike.judged),
+        (bike.placement.class.as_str(), bike.entry.judged),
         ("other", false)
     );
     assert!(!entries.contains_key("fit/Runalyze-Runalyze__multisport-triathlon-fenix3.fit"));

@@ -10,13 +10,24 @@ use super::activity::LapIntensity;
 #[serde(rename_all = "snake_case")]
 pub enum StepDuration {
     /// A time, seconds.
-    Time { s: f64 },
+    Time {
+        /// The step's duration, seconds.
+        s: f64,
+    },
     /// A distance, metres.
-    Distance { m: f64 },
+    Distance {
+        /// The step's distance, metres.
+        m: f64,
+    },
     /// Until the lap button (`open`) or a heart-rate / power / calorie condition.
     Open,
     /// Repeat the steps from `from_step` (a step index) `times` times in all.
-    Repeat { from_step: u32, times: u32 },
+    Repeat {
+        /// The index of the first step repeated.
+        from_step: u32,
+        /// How many times the steps run in all.
+        times: u32,
+    },
 }
 
 /// One step of a planned workout.
@@ -24,7 +35,9 @@ pub enum StepDuration {
 pub struct WorkoutStep {
     /// The step's `message_index` (repeat steps point back to it).
     pub index: u32,
+    /// Warm-up, active, rest, cool-down… (FIT `intensity`), when the step states it.
     pub intensity: Option<LapIntensity>,
+    /// What ends the step.
     pub duration: StepDuration,
 }
 
@@ -33,5 +46,6 @@ pub struct WorkoutStep {
 pub struct PlannedWorkout {
     /// `wkt_name` ("HIIT 20 x 0:30/0:15", "Wahoo Workout", …).
     pub name: Option<String>,
+    /// The steps, repeat steps included.
     pub steps: Vec<WorkoutStep>,
 }

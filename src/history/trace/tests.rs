@@ -2,7 +2,7 @@
 //! the levels of each zone model.
 
 use super::*;
-use crate::model::{CleaningReport, Format, HrFlag, Timestamp};
+use crate::model::{ActivityHeader, CleaningReport, Format, HrFlag, Timestamp};
 use crate::profile::{AthleteProfile, Source, Sourced};
 
 /// One moving second at `speed` with a usable `hr` (or none) on a `grade`.
@@ -28,14 +28,10 @@ fn sec(t_s: u32, speed: f32, hr: Option<f32>, grade: Option<f32>) -> Second {
 
 fn activity(seconds: Vec<Second>) -> Activity {
     Activity {
-        source: "t.fit".into(),
-        format: Format::Fit,
-        manufacturer: None,
-        product: None,
-        sport: None,
-        sub_sport: None,
-        name: None,
-        start_time: Timestamp::from_unix_s(0),
+        header: ActivityHeader {
+            start_time: Timestamp::from_unix_s(0),
+            ..ActivityHeader::new("t.fit", Format::Fit)
+        },
         t0: Timestamp::from_unix_s(0),
         elapsed_s: seconds.len() as f64,
         stated_distance_m: None,

@@ -7,8 +7,8 @@
 pub mod crc;
 pub mod decoder;
 mod multisport;
-pub mod profile;
-pub mod record;
+pub(crate) mod profile;
+pub(crate) mod record;
 mod workout;
 
 pub use multisport::split_sessions;
