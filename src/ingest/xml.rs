@@ -22,21 +22,10 @@ use quick_xml::reader::Reader;
 use crate::error::ReadError;
 use crate::model::Timestamp;
 
+mod decode;
 pub(crate) mod fast;
 
-const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
-
-/// The document as text: a UTF-8 BOM is dropped; bytes that are not UTF-8 (a Latin-1
-/// file that declares `encoding="ISO-8859-1"`) are replaced by U+FFFD rather than
-/// rejected, since everything easyrun reads from GPX/TCX is ASCII numbers and times
-/// and only free-text names can be damaged.
-pub(crate) fn document_text(bytes: &[u8]) -> Cow<'_, str> {
-    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    match std::str::from_utf8(body) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(body),
-    }
-}
+pub(crate) use decode::document_text;
 
 /// 1-based line of byte offset `pos` in `text`.
 pub(crate) fn line_at(text: &str, pos: u64) -> u64 {
@@ -581,8 +570,11 @@ mod tests {
 
     #[test]
     fn bom_and_latin1_decode() {
-        assert_eq!(document_text(b"\xef\xbb\xbf<a/>"), "<a/>");
-        assert_eq!(document_text(b"<a>Ger\xe4t</a>"), "<a>Ger\u{fffd}t</a>");
+        assert_eq!(document_text(b"\xef\xbb\xbf<a/>").as_deref(), Ok("<a/>"));
+        assert_eq!(
+            document_text(b"<a>Ger\xe4t</a>").as_deref(),
+            Ok("<a>Ger\u{fffd}t</a>")
+        );
     }
 
     /// Walks a whole document, returning its concatenated text.

@@ -22,6 +22,7 @@ use crate::setting::SettingNames;
 use crate::walk;
 
 use parallel::with_jobs;
+pub use parallel::{MAX_JOBS, threads_for};
 
 /// How the activities of a batch are judged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,7 +48,8 @@ pub struct ScanConfig {
     pub history: HistoryConfig,
     /// Whether activities are judged in their history or each on its own.
     pub scope: Scope,
-    /// Worker threads (0 = one per core). The result is the same for any value.
+    /// Worker threads (0 = one per core; at most [`MAX_JOBS`], and never more than
+    /// there are files). The result is the same for any value.
     pub jobs: usize,
     /// How error messages name the settings to give (a command line: its flags).
     pub setting_names: SettingNames,
@@ -162,8 +164,14 @@ pub fn run_batch(paths: &[PathBuf], config: &ScanConfig, progress: &dyn Progress
     };
     for path in &expanded.skipped {
         scan.skipped.push(Skipped {
-            source: path.display().to_string(),
+            source: walk::source_name(path),
             reason: "side file of an export".to_string(),
+        });
+    }
+    for (path, what) in &expanded.special {
+        scan.skipped.push(Skipped {
+            source: walk::source_name(path),
+            reason: format!("not a regular file: {what}"),
         });
     }
     scan.skipped.sort_by(|a, b| a.source.cmp(&b.source));
@@ -184,7 +192,7 @@ where
         .map(Err)
         .map(&per_result)
         .collect();
-    out.extend(with_jobs(jobs, || {
+    out.extend(with_jobs(jobs, expanded.files.len(), || {
         parallel::map_files(&expanded.files, &(), |_, r| per_result(r))
     }));
     out
@@ -201,7 +209,7 @@ fn each_activity(expanded: &walk::Expanded, config: &ScanConfig, progress: &dyn 
         scan.errors.push(ScanError::of_ingest(e, i));
     }
     let settings = &config.settings;
-    let outcomes = with_jobs(config.jobs, || {
+    let outcomes = with_jobs(config.jobs, expanded.files.len(), || {
         parallel::map_files(&expanded.files, progress, |_, r| match r {
             Err(e) => Err(e),
             Ok(raw) => Ok(analyze_raw(&raw, settings, None)),
