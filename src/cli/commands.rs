@@ -13,9 +13,13 @@ use easyrun::scan::{self, Scope};
 use super::args::{
     CheckArgs, FLAGS, FailOn, InspectArgs, OutputFormat, ReportArgs, ScanArgs, ScanFormatArg,
 };
-use super::{CliError, Exit, batch_history, config, output, scan_paths, settings};
+use super::{
+    CliError, Exit, batch_history, config, finish, output, run_inputs, scan_paths, settings,
+    shown_paths,
+};
 
-/// Exit 0 when every file was read, 2 when any failed.
+/// Exit 0 when every file was read, 2 when any failed, 5 when there was nothing to
+/// read.
 pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
     let items = scan::read_each(&args.paths, args.jobs.jobs, inspect::summarize);
     let format = match args.format {
@@ -23,12 +27,31 @@ pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
         OutputFormat::Json => InspectFormat::Json,
         OutputFormat::Jsonl => InspectFormat::Jsonl,
     };
-    output::write_output(None, |mut out| inspect::write(&mut out, &items, format))?;
-    Ok(if items.iter().any(Result::is_err) {
+    let written = output::write_output(None, |mut out| inspect::write(&mut out, &items, format));
+    let exit = if items.iter().any(Result::is_err) {
         Exit::Unreadable
     } else {
         Exit::Ok
-    })
+    };
+    if items.is_empty() {
+        finish(written, exit)?;
+        return Err(no_activities(&args.paths, 0));
+    }
+    finish(written, exit)
+}
+
+/// The error for a run that found nothing to read in `paths`.
+fn no_activities(paths: &[std::path::PathBuf], skipped: usize) -> CliError {
+    CliError::NoActivities {
+        paths: shown_paths(paths),
+        skipped,
+    }
+}
+
+/// Whether a batch found no activity and no error at all (only skipped files, or
+/// nothing).
+fn found_nothing(scan: &scan::Scan) -> bool {
+    scan.entries.is_empty() && scan.duplicates.is_empty() && scan.errors.is_empty()
 }
 
 pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
@@ -39,7 +62,8 @@ pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
         Scope::EachActivity,
         args.jobs.jobs,
     );
-    let items = CheckItem::all(&scan::run_batch(&args.paths, &config, &()));
+    let result = scan::run_batch(&args.paths, &config, &());
+    let items = CheckItem::all(&result);
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
             color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -47,10 +71,14 @@ pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
         OutputFormat::Json => CheckFormat::Json,
         OutputFormat::Jsonl => CheckFormat::Jsonl,
     };
-    output::write_output(None, |mut out| {
+    let written = output::write_output(None, |mut out| {
         check_report::write(&mut out, &items, format)
-    })?;
-    Ok(check_exit(&items, args.strict))
+    });
+    let exit = finish(written, check_exit(&items, args.strict))?;
+    if found_nothing(&result) {
+        return Err(no_activities(&args.paths, result.skipped.len()));
+    }
+    Ok(exit)
 }
 
 /// 2 any unreadable (precedence), 1 any fail (or warn when strict), 3 any unknown, else 0.
@@ -75,6 +103,8 @@ pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let inputs = run_inputs(&args.paths, &[args.profile.profile.as_deref()]);
+    let destination = output::destination(args.output.as_deref(), &inputs)?;
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let format = match args.format {
         ScanFormatArg::Text => ScanFormat::Text,
@@ -82,10 +112,12 @@ pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
         ScanFormatArg::Jsonl => ScanFormat::Jsonl,
         ScanFormatArg::Csv => ScanFormat::Csv,
     };
-    output::write_output(args.output.as_deref(), |out| {
-        scan_report::write(out, &result, format)
-    })?;
-    Ok(scan_exit(&result, args.fail_on))
+    let written = destination.write(|out| scan_report::write(out, &result, format));
+    let exit = finish(written, scan_exit(&result, args.fail_on))?;
+    if found_nothing(&result) {
+        return Err(no_activities(&args.paths, result.skipped.len()));
+    }
+    Ok(exit)
 }
 
 /// The exit status `check` would give, counted only from the `--fail-on` level up:
@@ -118,6 +150,8 @@ pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     settings.keep_series = true;
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let inputs = run_inputs(&args.paths, &[args.profile.profile.as_deref()]);
+    let destination = output::destination(args.output.as_deref(), &inputs)?;
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let options = HtmlOptions {
         title: args.title.clone(),
@@ -126,8 +160,10 @@ pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
         generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
         setting_names: FLAGS,
     };
-    output::write_output(args.output.as_deref(), |out| {
-        html::write(out, &result, &options)
-    })?;
-    Ok(scan_exit(&result, FailOn::Error))
+    let written = destination.write(|out| html::write(out, &result, &options));
+    let exit = finish(written, scan_exit(&result, FailOn::Error))?;
+    if found_nothing(&result) {
+        return Err(no_activities(&args.paths, result.skipped.len()));
+    }
+    Ok(exit)
 }

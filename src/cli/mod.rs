@@ -7,6 +7,7 @@ mod commands;
 mod output;
 mod progress;
 mod regress;
+mod target;
 
 use std::fmt;
 use std::io;
@@ -36,8 +37,12 @@ pub enum Exit {
     /// Some run could not be judged (and none failed).
     Unknown = 3,
     /// The output (stdout, `-o FILE`, `--junit FILE`, the baseline being re-pinned) could
-    /// not be written: nothing is wrong with the input.
+    /// not be written (or must not be: an input of the run): nothing is wrong with the
+    /// input.
     OutputFailed = 4,
+    /// The paths held no activity at all (an empty folder, only side files) and nothing
+    /// failed to read.
+    NoActivities = 5,
 }
 
 impl From<Exit> for ExitCode {
@@ -63,6 +68,9 @@ pub enum CliError {
         what: &'static str,
         error: io::Error,
     },
+    /// Nothing to read: `paths` held no activity (`skipped` files or members were not
+    /// activities) and no file failed.
+    NoActivities { paths: String, skipped: usize },
 }
 
 impl CliError {
@@ -72,6 +80,7 @@ impl CliError {
             CliError::Settings(_) | CliError::Regress { .. } | CliError::Environment { .. } => {
                 Exit::Unreadable
             }
+            CliError::NoActivities { .. } => Exit::NoActivities,
         }
     }
 
@@ -94,6 +103,14 @@ impl fmt::Display for CliError {
             }
             CliError::Output { target, error } => write!(f, "cannot write {target}: {error}"),
             CliError::Environment { what, error } => write!(f, "cannot read {what}: {error}"),
+            CliError::NoActivities { paths, skipped } => {
+                write!(f, "no activities found in {paths}")?;
+                match skipped {
+                    0 => Ok(()),
+                    1 => write!(f, " (1 file or member skipped: not an activity)"),
+                    n => write!(f, " ({n} files or members skipped: not activities)"),
+                }
+            }
         }
     }
 }
@@ -109,12 +126,53 @@ pub fn run(command: &Command) -> ExitCode {
     };
     match result {
         Ok(exit) => exit.into(),
+        // Commands give their own status for a closed pipe ([`finish`]); one that
+        // reaches here closed before anything was judged.
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("easyrun: {e}");
+            // Paths and messages quote file names and content: escaped for the terminal.
+            let message = e.to_string();
+            eprintln!("easyrun: {}", easyrun::report::escape::terminal(&message));
             e.exit().into()
         }
     }
+}
+
+/// The command's status once its output is `written`: a closed pipe (`easyrun … |
+/// head`) is no error, and the status is the one the run would have had.
+fn finish(written: Result<(), CliError>, exit: Exit) -> Result<Exit, CliError> {
+    match written {
+        Ok(()) => Ok(exit),
+        Err(e) if e.is_broken_pipe() => Ok(exit),
+        Err(e) => Err(e),
+    }
+}
+
+/// How messages name a path the user gave: exact, bytes that are not UTF-8 kept
+/// losslessly ([`easyrun::walk::source_name`]); the printer escapes it.
+fn shown_path(path: &std::path::Path) -> String {
+    easyrun::walk::source_name(path)
+}
+
+/// The paths as a message lists them.
+fn shown_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| shown_path(p))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every file a run over `paths` reads (the walk's files and export metadata), plus
+/// `extra` (a profile file, a baseline or manifest read): what no output may replace.
+fn run_inputs(paths: &[PathBuf], extra: &[Option<&std::path::Path>]) -> target::Inputs {
+    let expanded = easyrun::walk::expand(paths);
+    let metadata = expanded
+        .skipped
+        .iter()
+        .filter(|p| easyrun::walk::layout::is_metadata_path(p));
+    let extra: Vec<PathBuf> = extra.iter().flatten().map(|p| p.to_path_buf()).collect();
+    target::Inputs::of(expanded.files.iter().chain(metadata).chain(&extra))
 }
 
 /// Profile flags and file, resolved once for the whole command.
@@ -131,7 +189,7 @@ fn settings(p: &ProfileArgs) -> Result<Settings, CliError> {
     flags.validate().map_err(CliError::Settings)?;
     let profile_file = discover_profile_file(p.profile.as_deref())
         .map_err(CliError::Settings)?
-        .map(|(path, file)| (path.display().to_string(), file));
+        .map(|(path, file)| (shown_path(&path), file));
     Ok(Settings {
         flags,
         profile_file,

@@ -163,8 +163,8 @@ impl Labels {
                 continue;
             };
             let label = Label {
-                name: field(name).map(str::to_string),
-                activity_type: field(activity_type).map(str::to_string),
+                name: field(name).map(crate::model::text::capped),
+                activity_type: field(activity_type).map(crate::model::text::capped),
                 perceived_exertion: field(exertion).and_then(|v| v.parse::<f64>().ok()),
             };
             found.push((key(file), label));

@@ -334,10 +334,10 @@ fn parse_utc_time(b: &[u8]) -> Option<Timestamp> {
     .to_timestamp(0)
 }
 
-/// Free text trimmed; `None` when blank.
+/// Free text trimmed and capped ([`crate::model::text::capped`]); `None` when blank.
 pub(crate) fn non_blank(text: &str) -> Option<String> {
     let trimmed = text.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    (!trimmed.is_empty()).then(|| crate::model::text::capped(trimmed))
 }
 
 /// Activities of one document in document order (index, activity); when the document

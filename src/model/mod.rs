@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod header;
 pub mod sport;
+pub mod text;
 pub mod time;
 pub mod track;
 pub mod workout;

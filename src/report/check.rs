@@ -8,6 +8,7 @@ use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
 use crate::scan::Scan;
 
+use super::escape::terminal;
 use super::schema::CheckRecord;
 
 /// One line of `check` output: a judged activity or a file/activity that failed.
@@ -117,7 +118,7 @@ fn write_json(out: &mut impl Write, item: &CheckItem) -> io::Result<()> {
             },
         ),
     }
-    .map_err(io::Error::other)
+    .map_err(io::Error::from)
 }
 
 /// `m:ss` per km.
@@ -196,20 +197,23 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         } => {
             return writeln!(
                 out,
-                "{source}: {} [{kind}]\n  {message}",
-                paint("ERROR", "1;31", color)
+                "{}: {} [{kind}]\n  {}",
+                terminal(source),
+                paint("ERROR", "1;31", color),
+                terminal(message)
             );
         }
     };
     let verdict = r
         .verdict
         .map_or("not judged".to_string(), |v| verdict_word(v, color));
-    writeln!(out, "{} — {verdict}", r.source)?;
+    writeln!(out, "{} — {verdict}", terminal(&r.source))?;
     let sport = match (&r.sport, &r.sub_sport) {
         (Some(s), Some(sub)) => format!("{}/{}", s.as_str(), sub.as_str()),
         (Some(s), None) => s.as_str().to_string(),
         _ => "unknown sport".to_string(),
     };
+    let sport = terminal(&sport);
     let pace_text = match (r.pace_s_per_km, r.gap_s_per_km) {
         (Some(p), Some(g)) => format!(" · {} /km (GAP {} /km)", pace(p), pace(g)),
         (Some(p), None) => format!(" · {} /km", pace(p)),
@@ -229,7 +233,7 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
             "  {:>4} {}: {}",
             severity_word(reason.severity),
             reason.code.as_str(),
-            reason.message
+            terminal(&reason.message)
         )?;
     }
     if r.reasons.is_empty() {

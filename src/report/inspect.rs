@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::ingest::IngestResult;
 use crate::model::{RawActivity, Sport, SubSport, Timestamp, WatchHrSettings, device_name};
 
+use super::escape::terminal;
 use super::round_to as round;
 
 /// Heart-rate facts as recorded (zeros included: cleaning decides what they mean).
@@ -158,13 +159,16 @@ fn write_json_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
         Ok(s) => serde_json::to_writer(&mut *out, s),
         Err(e) => serde_json::to_writer(&mut *out, &e.record()),
     }
-    .map_err(io::Error::other)
+    .map_err(io::Error::from)
 }
 
 fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
     let s = match item {
         Ok(s) => s,
-        Err(e) => return writeln!(out, "ERROR {} [{}]", e, e.error.kind()),
+        Err(e) => {
+            let message = e.to_string();
+            return writeln!(out, "ERROR {} [{}]", terminal(&message), e.error.kind());
+        }
     };
     let minutes =
         |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{:.1} min", v / 60.0));
@@ -175,11 +179,15 @@ fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
         (Some(sp), None) => sp.as_str().to_string(),
         _ => "unknown sport".to_string(),
     };
-    writeln!(out, "{}", s.source)?;
+    writeln!(out, "{}", terminal(&s.source))?;
     writeln!(
         out,
         "  {} {} · {} · {} · start {}",
-        s.format, s.file_type, sport, device, s.start_time
+        s.format,
+        terminal(&s.file_type),
+        terminal(&sport),
+        terminal(&device),
+        s.start_time
     )?;
     let distance = s
         .distance_m

@@ -11,6 +11,7 @@ use crate::judge::Verdict;
 use crate::scan::{Duplicate, Scan, ScanError, Skipped};
 
 use super::check::{duration, pace};
+use super::escape::terminal;
 use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +121,9 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
                 skipped: &scan.skipped,
                 summary: summary_record(scan),
             };
-            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+            // `io::Error::from` keeps an io error's kind (a closed pipe stays
+            // `BrokenPipe`); `other` would hide it.
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
             out.write_all(b"\n")
         }
         ScanFormat::Csv => write_csv(out, &entries),
@@ -150,7 +153,7 @@ mod erased {
 
     impl<T: serde::Serialize> Ser for T {
         fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
-            serde_json::to_writer(out, self).map_err(io::Error::other)
+            serde_json::to_writer(out, self).map_err(io::Error::from)
         }
     }
 }
@@ -257,7 +260,7 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
         let r = &e.record;
         let start = r.start_time.to_string();
         let start = start.get(..16).unwrap_or(&start).replace('T', " ");
-        let mut tail = r.source.clone();
+        let mut tail = terminal(&r.source).into_owned();
         if !r.reasons.is_empty() {
             let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
             tail.push_str(&format!(" · {}", codes.join(", ")));
@@ -352,7 +355,12 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
     if !scan.duplicates.is_empty() {
         writeln!(out, "\n{} duplicates left out:", scan.duplicates.len())?;
         for d in &scan.duplicates {
-            writeln!(out, "  {} (same run as {})", d.source, d.duplicate_of)?;
+            writeln!(
+                out,
+                "  {} (same run as {})",
+                terminal(&d.source),
+                terminal(&d.duplicate_of)
+            )?;
         }
     }
     if !scan.skipped.is_empty() {
@@ -365,7 +373,7 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
     if !scan.errors.is_empty() {
         writeln!(out, "\n{} errors:", scan.errors.len())?;
         for e in &scan.errors {
-            writeln!(out, "  {} [{}]", e.message, e.kind)?;
+            writeln!(out, "  {} [{}]", terminal(&e.message), e.kind)?;
         }
     }
     Ok(())
