@@ -175,13 +175,54 @@ pub(crate) fn attribute<'s>(
     for attr in attributes {
         let attr = attr.map_err(|e| e.to_string())?;
         if attr.key.local_name().as_ref() == local {
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| e.to_string())?;
+            let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(value) => value,
+                // A DTD's entity (a DOCTYPE is never read): kept as written, like one
+                // in text (`resolve_reference`), never expanded.
+                Err(quick_xml::Error::Escape(
+                    quick_xml::escape::EscapeError::UnrecognizedEntity(..),
+                )) => {
+                    let kept = quick_xml::events::attributes::Attribute {
+                        key: attr.key,
+                        value: Cow::Owned(escape_unknown_entities(&attr.value)),
+                    };
+                    let value = kept
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|e| e.to_string())?;
+                    Cow::Owned(value.into_owned())
+                }
+                Err(e) => return Err(e.to_string()),
+            };
             return Ok(Some(value));
         }
     }
     Ok(None)
+}
+
+/// `raw` with the `&` of every reference to an entity that is neither predefined nor a
+/// character reference escaped as `&amp;`, so normalising keeps `&name;` as written.
+fn escape_unknown_entities(raw: &str) -> String {
+    let raw = raw.as_bytes();
+    let mut out = Vec::with_capacity(raw.len() + 16);
+    for (i, &b) in raw.iter().enumerate() {
+        out.push(b);
+        if b != b'&' {
+            continue;
+        }
+        let rest = raw.get(i + 1..).unwrap_or_default();
+        let name = rest
+            .iter()
+            .position(|&c| c == b';')
+            .and_then(|end| rest.get(..end));
+        let known = name.is_some_and(|n| {
+            n.first() == Some(&b'#') || matches!(n, b"lt" | b"gt" | b"amp" | b"apos" | b"quot")
+        });
+        if name.is_some() && !known {
+            out.extend_from_slice(b"amp;");
+        }
+    }
+    // Only ASCII was inserted, after an ASCII `&`: still UTF-8.
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Text collected for one element, borrowing when it arrived in one piece.
