@@ -21,7 +21,7 @@ pub struct Destination {
 /// Checks `path` (stdout when `None`) as a destination for a run reading `inputs`: an
 /// output error naming the path when it cannot or must not be written.
 pub fn destination(path: Option<&Path>, inputs: &Inputs) -> Result<Destination, CliError> {
-    let label = path.map_or("stdout".to_string(), |p| super::shown_path(p));
+    let label = path.map_or("stdout".to_string(), super::shown_path);
     let target = match path {
         None => None,
         Some(path) => Some(
