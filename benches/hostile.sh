@@ -85,7 +85,8 @@ measure() {
     status=0
     "$TIME_BIN" -f "%M %e" -o "$stats" timeout "$LIMIT" "$bin" "$@" >/dev/null 2>&1 || status=$?
     local rss wall
-    read -r rss wall <"$stats" || true
+    # GNU time writes "Command exited with non-zero status N" first when it did.
+    read -r rss wall < <(tail -n 1 "$stats") || true
     rm -f "$stats"
     if [ "$status" = 124 ]; then
         printf "%-8s %9s %8s  timeout\n" "$label" "$((rss / 1024))" ">$LIMIT"
