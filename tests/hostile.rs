@@ -388,6 +388,23 @@ fn a_fifo_input_is_an_error_not_a_hang() {
             "{lines:?}"
         );
     }
+    // Settings files are read the same way: a FIFO as profile, baseline or manifest is
+    // an error naming it.
+    copy_fixture("paused_run.fit", &dir.join("in.fit"));
+    mkfifo(&dir.join("p.fifo"));
+    for args in [
+        vec!["check", "in.fit", "--profile", "p.fifo"],
+        with_profile(&["regress", "in.fit", "--baseline", "p.fifo"]),
+        with_profile(&["regress", "in.fit", "--expect", "p.fifo"]),
+    ] {
+        let out = run(&dir, &args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("p.fifo") && err.contains("not a regular file"),
+            "{args:?}: {err}"
+        );
+    }
 }
 
 #[test]

@@ -65,6 +65,35 @@ pub fn open_regular(path: &Path) -> Result<(File, Metadata), ReadError> {
     Ok((file, meta))
 }
 
+/// The largest settings file (profile, baseline, manifest) [`read_settings_file`] reads.
+pub const MAX_SETTINGS_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads a file of settings (a profile file, a baseline, a manifest) as
+/// [`open_regular`] opens an input: a FIFO or device is an error (`InvalidInput`,
+/// saying what it is), never a wait, and more than [`MAX_SETTINGS_FILE_BYTES`] is an
+/// error too. A missing file keeps its `NotFound` kind.
+pub fn read_settings_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            not_regular(&meta).to_string(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SETTINGS_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SETTINGS_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {MAX_SETTINGS_FILE_BYTES} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
