@@ -17,6 +17,7 @@ pub mod profile;
 pub mod regress;
 pub mod report;
 pub mod scan;
+pub mod surface;
 pub mod write;
 
 pub use error::{IngestError, ReadError};

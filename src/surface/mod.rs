@@ -1,0 +1,23 @@
+//! Surface from the map: which share of a run was on paved and unpaved ground, from an
+//! OpenStreetMap file the runner supplies, offline.
+//!
+//! An input stage beside `ingest` plus a matching stage: a map file (`.osm` XML or
+//! `.osm.pbf`) is read once into a compact index in the user's cache ([`cache`]), and
+//! each activity's moving track is map-matched against it ([`matcher`]) into
+//! [`MapSurface`] shares. See docs/architecture.md and docs/metrics.md.
+
+pub mod cache;
+pub mod class;
+pub mod collect;
+pub mod error;
+pub mod geo;
+pub mod idset;
+pub mod index;
+pub mod osm_pbf;
+pub mod osm_xml;
+pub mod progress;
+pub mod rtree;
+
+pub use class::{Evidence, SurfaceClass, WayClass, WayKind};
+pub use error::{MapError, MapErrorKind};
+pub use progress::{Phase, Progress};

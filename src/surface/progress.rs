@@ -1,0 +1,31 @@
+//! Progress of an index build, for the caller to show (the CLI draws a bar on stderr;
+//! the library never prints).
+
+/// Which part of the build is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading the ways (the whole file for XML).
+    Ways,
+    /// Reading the coordinates of the nodes the ways use.
+    Nodes,
+    /// Writing the index.
+    Index,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Ways => "ways",
+            Phase::Nodes => "nodes",
+            Phase::Index => "index",
+        }
+    }
+}
+
+/// Bytes of the map file done in the current phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub phase: Phase,
+    pub done_bytes: u64,
+    pub total_bytes: u64,
+}
