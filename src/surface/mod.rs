@@ -13,11 +13,17 @@ pub mod error;
 pub mod geo;
 pub mod idset;
 pub mod index;
+pub mod matcher;
 pub mod osm_pbf;
 pub mod osm_xml;
 pub mod progress;
+pub mod route;
 pub mod rtree;
+pub mod shares;
 
+pub use cache::{Map, default_cache_dir, open};
 pub use class::{Evidence, SurfaceClass, WayClass, WayKind};
 pub use error::{MapError, MapErrorKind};
+pub use matcher::Params;
 pub use progress::{Phase, Progress};
+pub use shares::{MapSurface, NoMapSurface, SurfaceShares, surface_from_maps};

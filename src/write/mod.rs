@@ -15,6 +15,7 @@ pub mod gpx;
 pub mod scenarios;
 pub mod synth;
 pub mod tcx;
+pub mod town;
 pub mod week;
 
 use crate::model::{RawActivity, Sample, Sport, TimerEventKind};
