@@ -194,11 +194,14 @@ fn the_loop_keeps_to_the_sidewalk_and_the_dirt_path() {
                 (-1.0, -1.0)
             }
         };
-        let (mut sidewalk, mut street, mut total) = (0, 0, 0);
+        let (mut sidewalk, mut street, mut paved, mut total) = (0, 0, 0, 0);
         for (i, p) in m.points.iter().enumerate() {
             let (x, _) = true_xy(i);
             if (200.0..1000.0).contains(&x) {
                 total += 1;
+                if p.surface() == easyrun::surface::SurfaceClass::Paved {
+                    paved += 1;
+                }
                 match p.way.map(|w| w.0) {
                     Some(ways::SIDEWALK) => sidewalk += 1,
                     Some(ways::HIGH_STREET) => street += 1,
