@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::clean;
-use crate::judge::{self, Assessment, RuleSet, Surface};
+use crate::judge::{self, Assessment, ReasonCode, RuleSet, Surface, SurfaceSource};
 use crate::metrics::{self, Metrics, terrain};
 use crate::model::{
     Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, Timestamp,
@@ -14,6 +14,7 @@ use crate::profile::{
     require_zones, resolve,
 };
 use crate::report::series::{self, SeriesPoint};
+use crate::surface::{self, MapSurface};
 
 /// What the runner (or their config) told easyrun, shared by every activity of a batch.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,9 @@ pub struct Settings {
     pub rules: RuleSet,
     /// Keep each run's downsampled curves (for charts; costs a few KB per run).
     pub keep_series: bool,
+    /// Opened OpenStreetMap files for the surface (none: the file's word only).
+    pub maps: std::sync::Arc<Vec<surface::Map>>,
+    pub map_params: surface::Params,
 }
 
 /// The compact result of one activity: all a report needs, none of the samples.
@@ -39,6 +43,10 @@ pub struct Analysis {
     pub start_time: Timestamp,
     pub elapsed_s: f64,
     pub surface: Surface,
+    /// Where the surface judgement came from.
+    pub surface_source: SurfaceSource,
+    /// Paved/unpaved shares from the map, when one covered the run.
+    pub surface_map: Option<MapSurface>,
     pub profile: AthleteProfile,
     pub zones: HrZones,
     pub phase: Phase,
@@ -81,6 +89,10 @@ impl Settings {
         zones: HrZones,
     ) -> Analysis {
         let mut analysis = analyze_clean(activity, profile, zones, &self.rules);
+        if !self.maps.is_empty() {
+            let map = surface::surface_from_maps(activity, &self.maps, &self.map_params).ok();
+            apply_map_surface(&mut analysis, map);
+        }
         if self.keep_series {
             analysis.series = Some(series::downsample(activity));
         }
@@ -123,6 +135,8 @@ pub fn analyze_clean(
         start_time: activity.start_time,
         elapsed_s: activity.elapsed_s,
         surface: judge::surface::surface(activity),
+        surface_source: judge::surface::source(judge::surface::surface(activity), false),
+        surface_map: None,
         profile,
         zones,
         phase,
@@ -131,4 +145,24 @@ pub fn analyze_clean(
         assessment,
         series: None,
     }
+}
+
+/// Puts the map's surface into `analysis` when it decides (not for treadmill or indoor
+/// runs): the file's `hard_surface` gives way to the map's, and the verdict is redone.
+fn apply_map_surface(analysis: &mut Analysis, map: Option<MapSurface>) {
+    let source = judge::surface::source(analysis.surface, map.is_some());
+    analysis.surface_source = source;
+    if source != SurfaceSource::Map {
+        return;
+    }
+    let Some(map) = map else {
+        return;
+    };
+    let mut reasons: Vec<_> = std::mem::take(&mut analysis.assessment.reasons)
+        .into_iter()
+        .filter(|r| r.code != ReasonCode::HardSurface)
+        .collect();
+    reasons.extend(judge::rules::hard_surface_from_map(&map));
+    analysis.assessment = Assessment::from_reasons(reasons);
+    analysis.surface_map = Some(map);
 }

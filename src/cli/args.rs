@@ -149,6 +149,10 @@ pub struct ProfileArgs {
     /// Profile file (default: ./easyrun.toml, then the user's config directory).
     #[arg(long, value_name = "PATH")]
     pub profile: Option<PathBuf>,
+    /// OpenStreetMap file (.osm or .osm.pbf) to judge the surface from; repeatable.
+    /// Its index is built once into the user's cache (~/.cache/easyrun/maps).
+    #[arg(long = "map", value_name = "FILE")]
+    pub maps: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! What each command does with its arguments, and the exit codes.
 
 pub mod args;
+mod maps;
 mod output;
 mod progress;
 mod regress;
@@ -88,11 +89,17 @@ fn settings(p: &ProfileArgs) -> Result<Settings, ProfileError> {
     flags.validate()?;
     let profile_file = discover_profile_file(p.profile.as_deref())?
         .map(|(path, file)| (path.display().to_string(), file));
+    let mut map_paths = p.maps.clone();
+    if let Some((_, file)) = &profile_file {
+        map_paths.extend(file.maps.iter().cloned());
+    }
     Ok(Settings {
         flags,
         profile_file,
         rules: RuleSet::default(),
         keep_series: false,
+        maps: Arc::new(maps::open_all(&map_paths)),
+        map_params: Default::default(),
     })
 }
 

@@ -31,7 +31,7 @@ pub const AGE_YEARS_RANGE: RangeInclusive<f64> = 5.0..=100.0;
 const SEX_CHOICES: &str = "male, female";
 const ZONES_CHOICES: &str = "hrmax, hrr, lthr, seiler, maf";
 const PHASE_CHOICES: &str = "base, build, peak";
-const TOP_KEYS: &str = "max_hr, rest_hr, lthr, age, sex, zones, phase, [[period]]";
+const TOP_KEYS: &str = "max_hr, rest_hr, lthr, age, sex, zones, phase, maps, [[period]]";
 const PERIOD_KEYS: &str = "from, until, max_hr, rest_hr, lthr, age, sex, zones, phase";
 
 /// A calendar day (UTC), days since 1970-01-01.
@@ -167,6 +167,9 @@ pub struct ProfileFile {
     pub base: PartialProfile,
     /// In file order.
     pub periods: Vec<Period>,
+    /// OpenStreetMap files for the surface (`maps = ["region.osm.pbf"]`), relative
+    /// paths resolved against the profile file's folder.
+    pub maps: Vec<PathBuf>,
 }
 
 impl ProfileFile {
@@ -194,10 +197,13 @@ impl ProfileFile {
         })?;
         let mut base = PartialProfile::default();
         let mut periods = Vec::new();
+        let mut maps = Vec::new();
         for (key, value) in in_file_order(doc.get_ref()) {
             let name: &str = key.get_ref();
             if name == "period" {
                 periods = cx.periods(value)?;
+            } else if name == "maps" {
+                maps = cx.maps(value)?;
             } else if !cx.common_value(&mut base, name, value)? {
                 return Err(cx.error(
                     key.span().start,
@@ -218,6 +224,7 @@ impl ProfileFile {
             path: path.to_path_buf(),
             base,
             periods,
+            maps,
         })
     }
 
@@ -414,6 +421,21 @@ impl Cx<'_> {
                 FileProblem::BadDate { key, value: shown },
             )
         })
+    }
+
+    fn maps(&self, value: &Spanned<DeValue>) -> Result<Vec<PathBuf>, ProfileError> {
+        const EXPECTED: &str = "a list of file paths";
+        let DeValue::Array(items) = value.get_ref() else {
+            return Err(self.wrong_type("maps", value, EXPECTED));
+        };
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::String(s) => Ok(dir.join(&**s)),
+                _ => Err(self.wrong_type("maps", item, EXPECTED)),
+            })
+            .collect()
     }
 
     fn periods(&self, value: &Spanned<DeValue>) -> Result<Vec<Period>, ProfileError> {

@@ -246,6 +246,17 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         _ => "terrain unknown".to_string(),
     };
     writeln!(out, "  {decoupling} · {terrain} · surface {}", r.surface)?;
+    if let (Some(sh), Some(m)) = (&r.surface_shares, &r.surface_map) {
+        writeln!(
+            out,
+            "  surface from the map: {:.0} % paved, {:.0} % unpaved, {:.0} % unknown · longest paved {:.1} km · confidence {:.2}",
+            sh.paved * 100.0,
+            sh.unpaved * 100.0,
+            sh.unknown * 100.0,
+            m.longest_paved_m / 1000.0,
+            m.confidence
+        )?;
+    }
     let t = &r.thresholds;
     let mut used = Vec::new();
     if let Some(z) = &t.zone_model {

@@ -52,6 +52,12 @@ pub struct CheckRecord {
     pub steep_share: Option<f64>,
     pub terrain: Option<TerrainClass>,
     pub surface: &'static str,
+    /// `map`, `sport` or `none`: where the surface judgement came from.
+    pub surface_source: &'static str,
+    /// Fractions of moving distance from the map (`null` without a covering map).
+    pub surface_shares: Option<SurfaceSharesRecord>,
+    /// How the map shares came about (`null` without a covering map).
+    pub surface_map: Option<SurfaceMapRecord>,
     pub surges: Vec<SurgeRecord>,
     pub pace_variability_pct: Option<f64>,
     pub trimp: Option<f64>,
@@ -60,6 +66,31 @@ pub struct CheckRecord {
     /// `null` only in `scan` output, for runs that are not judged as recovery runs.
     pub verdict: Option<Verdict>,
     pub reasons: Vec<Reason>,
+}
+
+/// Paved / unpaved / unknown shares of moving distance (sum 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurfaceSharesRecord {
+    pub paved: f64,
+    pub unpaved: f64,
+    pub unknown: f64,
+}
+
+/// The map matching behind the shares.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurfaceMapRecord {
+    /// The map file used.
+    pub map: String,
+    /// Share of moving distance classed from `surface`/`tracktype` tags.
+    pub tagged_share: f64,
+    /// Share classed by inference (way type, smoothness).
+    pub inferred_share: f64,
+    /// Share matched to no way (part of `unknown`).
+    pub off_map_share: f64,
+    pub longest_paved_m: f64,
+    /// Mean posterior of the chosen surface class, 0–1.
+    pub confidence: f64,
+    pub gps_sigma_m: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,6 +220,21 @@ impl CheckRecord {
             steep_share: r3(m.terrain.steep_share),
             terrain: m.terrain.class,
             surface: a.surface.as_str(),
+            surface_source: a.surface_source.as_str(),
+            surface_shares: a.surface_map.as_ref().map(|s| SurfaceSharesRecord {
+                paved: round(s.shares.paved, 3),
+                unpaved: round(s.shares.unpaved, 3),
+                unknown: round(s.shares.unknown, 3),
+            }),
+            surface_map: a.surface_map.as_ref().map(|s| SurfaceMapRecord {
+                map: s.map.clone(),
+                tagged_share: round(s.tagged_share, 3),
+                inferred_share: round(s.inferred_share, 3),
+                off_map_share: round(s.off_map_share, 3),
+                longest_paved_m: round(s.longest_paved_m, 0),
+                confidence: round(s.confidence, 3),
+                gps_sigma_m: round(s.gps_sigma_m, 1),
+            }),
             surges: m
                 .surges
                 .iter()
