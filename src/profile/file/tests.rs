@@ -175,7 +175,7 @@ fn unknown_keys_are_named_with_their_line() {
     assert_eq!(
         message("max_hr = 188\nmaxhr = 190\n"),
         "easyrun.toml:2: unknown key `maxhr` at the top level (expected one of max_hr, \
-         rest_hr, lthr, age, sex, zones, phase, [[period]])"
+         rest_hr, lthr, age, sex, zones, phase, maps, [[period]])"
     );
     assert_eq!(
         message("[[period]]\nfrom = \"2024-01-01\"\nuntill = \"2024-02-01\"\n"),
@@ -332,4 +332,24 @@ fn load_tells_missing_from_unreadable() {
         ProfileFile::load(missing),
         Err(ProfileError::NotFound { .. })
     ));
+}
+
+#[test]
+fn maps_are_paths_beside_the_file() {
+    let f = ProfileFile::parse(
+        "maps = [\"alps.osm.pbf\", \"/data/town.osm\"]\n",
+        Path::new("/home/r/easyrun.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        f.maps,
+        vec![
+            PathBuf::from("/home/r/alps.osm.pbf"),
+            PathBuf::from("/data/town.osm")
+        ]
+    );
+    assert_eq!(
+        message("maps = \"alps.osm.pbf\"\n"),
+        "easyrun.toml:1: `maps` must be a list of file paths, not a string"
+    );
 }
