@@ -178,7 +178,7 @@ pub fn open(
     let stamp = stamp_of(path)?;
     let cache_file = cache_dir.map(|d| d.join(cache_name(path, stamp)));
     if let Some(cf) = &cache_file
-        && let Some(index) = open_cached(cf, stamp)
+        && let Some(index) = open_file(cf, stamp, true)
     {
         return Ok(Map {
             path: path.to_path_buf(),
@@ -198,7 +198,10 @@ pub fn open(
     if let Some(cf) = &cache_file {
         match write_cached(cf, &data, stamp) {
             Ok(()) => {
-                if let Some(index) = open_cached(cf, stamp) {
+                // Just written and synced: the size and header checks suffice (the full
+                // checksum would read the whole file back).
+                drop(data);
+                if let Some(index) = open_file(cf, stamp, false) {
                     return Ok(Map {
                         path: path.to_path_buf(),
                         index,
@@ -207,7 +210,13 @@ pub fn open(
                         cache_warning: None,
                     });
                 }
-                warning = Some(format!("{} did not read back", cf.display()));
+                return Err(MapError::new(
+                    path,
+                    MapErrorKind::CacheWrite {
+                        cache: cf.clone(),
+                        message: "the index did not read back".to_string(),
+                    },
+                ));
             }
             Err(e) => warning = Some(format!("cannot write {}: {e}", cf.display())),
         }
@@ -239,15 +248,15 @@ pub fn open(
     })
 }
 
-/// The cached index at `cf` when it is whole and belongs to this version of the file;
-/// a damaged one is removed.
-fn open_cached(cf: &Path, stamp: SourceStamp) -> Option<MapIndex<Bytes>> {
+/// The cached index at `cf` when it is whole and belongs to this version of the file
+/// (`verify`: the full checksum too); a damaged one is removed.
+fn open_file(cf: &Path, stamp: SourceStamp, verify: bool) -> Option<MapIndex<Bytes>> {
     let file = File::open(cf).ok()?;
     // SAFETY: the cache file is only ever replaced by rename, never written in place,
     // so the mapping's bytes do not change under us (another program truncating it
     // would, which is the usual caveat of memory maps). Every read is bounds-checked.
     let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
-    match MapIndex::open(Bytes::Mapped(map), true) {
+    match MapIndex::open(Bytes::Mapped(map), verify) {
         Ok(index) if index.stamp == stamp => Some(index),
         Ok(_) => None,
         Err(_) => {
