@@ -86,7 +86,11 @@ fn matching() {
         }
     };
     // Three laps of the fixture loop: about 80 minutes at 6:00/km.
-    let lap = town_runs().into_iter().next().map(|r| r.legs).unwrap_or_default();
+    let lap = town_runs()
+        .into_iter()
+        .next()
+        .map(|r| r.legs)
+        .unwrap_or_default();
     let run = TownRun {
         name: "three_laps.gpx",
         legs: [lap.clone(), lap.clone(), lap].concat(),

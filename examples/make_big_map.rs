@@ -13,6 +13,8 @@
 //! data resemble a real extract. Deterministic: tiles are drawn from a seeded SplitMix64,
 //! nodes written first (sorted by id), then ways.
 
+#![allow(clippy::indexing_slicing)]
+
 use std::io::{self, BufWriter, Write};
 
 use easyrun::write::synth::SplitMix64;
@@ -21,9 +23,12 @@ const ORIGIN: (f64, f64) = (46.0, 6.0);
 const TILE_M: f64 = 1000.0;
 const STREET_STEP_M: f64 = 30.0;
 
+/// A way: node positions in the tile's list, and tags.
+type TileWay = (Vec<usize>, Vec<(&'static str, String)>);
+
 struct Tile {
     nodes: Vec<(f64, f64, Option<&'static str>)>,
-    ways: Vec<(Vec<usize>, Vec<(&'static str, String)>)>,
+    ways: Vec<TileWay>,
 }
 
 fn deg(x: f64, y: f64) -> (f64, f64) {
@@ -58,7 +63,7 @@ fn tile(tx: usize, ty: usize) -> Tile {
         nodes: Vec::new(),
         ways: Vec::new(),
     };
-    let mut add = |t: &mut Tile, x: f64, y: f64| {
+    let add = |t: &mut Tile, x: f64, y: f64| {
         t.nodes.push((x, y, None));
         t.nodes.len() - 1
     };

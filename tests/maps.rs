@@ -296,7 +296,7 @@ fn bad_maps_are_typed_errors_naming_the_file() {
     let kind = |name: &str, bytes: &[u8]| {
         let p = dir.join(name);
         std::fs::write(&p, bytes).unwrap();
-        let e = open(&p, None).err().expect("an error");
+        let e = open(&p, None).expect_err("an error");
         assert_eq!(e.path, p);
         assert!(e.to_string().contains(name), "{e}");
         e.kind

@@ -332,6 +332,7 @@ fn by_way_type(kind: WayKind, trail_grade: bool) -> Option<SurfaceClass> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     fn classify(tags: &[(&str, &str)]) -> Option<WayClass> {

@@ -288,6 +288,7 @@ fn close_piece(data: &mut MapData, w: &PendingWay, start: usize) {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::super::class::{Evidence, SurfaceClass, WayKind};
     use super::*;
 

@@ -59,7 +59,7 @@ impl IdSet {
         let mut set = IdSet::default();
         let mut prev = 0i64;
         for id in ids {
-            if set.len % BLOCK == 0 {
+            if set.len.is_multiple_of(BLOCK) {
                 set.firsts.push(id);
                 set.offsets.push(set.bytes.len() as u32);
             } else {
@@ -97,7 +97,7 @@ impl IdSet {
         if st.index >= self.len {
             return None;
         }
-        let v = if st.index % BLOCK == 0 {
+        let v = if st.index.is_multiple_of(BLOCK) {
             let b = st.index / BLOCK;
             st.pos = *self.offsets.get(b)? as usize;
             *self.firsts.get(b)?
@@ -223,6 +223,7 @@ impl<A: Iterator<Item = i64>, B: Iterator<Item = i64>> Iterator for MergeDistinc
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     #[test]

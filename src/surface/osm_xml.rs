@@ -245,6 +245,7 @@ fn attr_num<T: std::str::FromStr>(start: &BytesStart<'_>, key: &str) -> Result<O
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::super::class::SurfaceClass;
     use super::*;
 

@@ -182,6 +182,7 @@ pub fn hilbert(x: u32, y: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::write::synth::SplitMix64;
 

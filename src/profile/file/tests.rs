@@ -340,7 +340,7 @@ fn maps_are_paths_beside_the_file() {
         "maps = [\"alps.osm.pbf\", \"/data/town.osm\"]\n",
         Path::new("/home/r/easyrun.toml"),
     )
-    .unwrap();
+    .unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(
         f.maps,
         vec![
