@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 use easyrun::clean;
 use easyrun::ingest;
 use easyrun::model::Activity;
-use easyrun::surface::{
-    self, Map, MapErrorKind, NoMapSurface, Params, cache, matcher, surface_from_maps,
-};
+use easyrun::surface::{self, Map, MapErrorKind, NoMapSurface, Params, matcher, surface_from_maps};
 use easyrun::write::town::{self, ORIGIN, town_runs, ways};
 
 /// Shares must match the truth of the legs within this, as a fraction of distance.
@@ -69,27 +67,39 @@ fn fixtures_are_what_the_generator_writes() {
     }
 }
 
+/// Every way of an index: OSM id, class, and its vertices' node index and position.
+type IndexWay = (i64, easyrun::surface::WayClass, Vec<(u32, i32, i32)>);
+
+fn index_ways(map: &Map) -> Vec<IndexWay> {
+    (0..map.index.counts().ways as u32)
+        .map(|w| {
+            let (id, range, class) = map.index.way(w).unwrap();
+            let vertices = range.map(|r| map.index.vertex(r).unwrap()).collect();
+            (id, class, vertices)
+        })
+        .collect()
+}
+
 #[test]
 fn xml_and_pbf_twin_read_the_same() {
-    let x = cache::read_map(&maps_dir().join("town.osm"), &mut |_| {}).unwrap();
-    let p = cache::read_map(&maps_dir().join("town.osm.pbf"), &mut |_| {}).unwrap();
+    let xml = open(&maps_dir().join("town.osm"), None).unwrap();
+    let pbf = open(&maps_dir().join("town.osm.pbf"), None).unwrap();
     // 12 highways; the three buildings are not kept.
-    assert_eq!(x.ways.len(), 12);
-    assert_eq!(x.ways, p.ways);
-    assert_eq!(x.refs, p.refs);
-    assert_eq!(x.coords, p.coords);
-    assert_eq!(x.ways_missing_nodes, 0);
+    assert_eq!(xml.index.counts().ways, 12);
+    assert_eq!(xml.index.counts(), pbf.index.counts());
+    assert_eq!(index_ways(&xml), index_ways(&pbf));
+    assert_eq!(xml.index.ways_missing_nodes, 0);
     // Bounds: the XML's <bounds>; osmium carries them into the PBF header.
-    let (bx, bp) = (x.bounds.unwrap(), p.bounds.unwrap());
+    let (bx, bp) = (xml.index.bounds.unwrap(), pbf.index.bounds.unwrap());
     assert!((bx.min_lat - bp.min_lat).abs() <= 1 && (bx.max_lon - bp.max_lon).abs() <= 1);
+    let x = index_ways(&xml);
     let classes: Vec<(i64, &str, &str)> = x
-        .ways
         .iter()
-        .map(|w| {
+        .map(|(id, class, _)| {
             (
-                w.osm_id,
-                w.class.surface.as_str(),
-                if w.class.evidence.is_tagged() {
+                *id,
+                class.surface.as_str(),
+                if class.evidence.is_tagged() {
                     "tagged"
                 } else {
                     "inferred"

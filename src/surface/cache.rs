@@ -1,6 +1,7 @@
 //! Opening a map: its index from the user's cache when one matches the file's identity
-//! (canonical path, size, mtime, index format version), else built from the file,
-//! written atomically (temporary file + rename) and memory-mapped. A cached index that
+//! (canonical path, size, mtime, index format version), else built from the file
+//! straight into a temporary file beside it, with scratch files there too (so memory
+//! stays bounded, docs/performance.md), renamed into place and memory-mapped. A cached index that
 //! fails its checks (size, magic, version, checksum) is rebuilt; when the cache cannot
 //! be written the index lives in memory for this run and the caller is told why.
 
@@ -8,10 +9,11 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::collect::MapData;
+use super::collect::Collector;
 use super::error::{MapError, MapErrorKind};
 use super::index::{FORMAT_VERSION, MapIndex, SourceStamp};
 use super::progress::{Phase, Progress};
+use super::spill::{Scratch, Store};
 use super::{osm_pbf, osm_xml};
 
 /// Where the bytes of an opened index live.
@@ -116,11 +118,16 @@ pub fn cache_name(path: &Path, stamp: SourceStamp) -> String {
     format!("{stem}-{h:016x}.idx")
 }
 
-/// Reads a map file (format by content) into [`MapData`].
-pub fn read_map(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<MapData, MapError> {
-    let total = std::fs::metadata(path)
-        .map_err(|e| MapError::io(path, &e))?
-        .len();
+/// Builds the index of the map at `path` (format by content) into `out`, with the
+/// collector's scratch files; returns the finished index.
+pub fn build_index(
+    path: &Path,
+    stamp: SourceStamp,
+    collector: Collector,
+    out: Store,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Store, MapError> {
+    let total = stamp.size;
     let mut head = [0u8; 16];
     let mut file = File::open(path).map_err(|e| MapError::io(path, &e))?;
     let n = read_up_to(&mut file, &mut head).map_err(|e| MapError::io(path, &e))?;
@@ -133,28 +140,33 @@ pub fn read_map(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<MapDa
             },
         ));
     }
-    if osm_pbf::sniff(head) {
-        return osm_pbf::read(path, progress);
-    }
-    let file = File::open(path).map_err(|e| MapError::io(path, &e))?;
-    if head.starts_with(&[0x1f, 0x8b]) {
+    let nodes = if osm_pbf::sniff(head) {
+        osm_pbf::read(path, collector, out, progress)?
+    } else if head.starts_with(&[0x1f, 0x8b]) {
+        let file = File::open(path).map_err(|e| MapError::io(path, &e))?;
         let gz = flate2::read::MultiGzDecoder::new(BufReader::new(file));
-        return osm_xml::read(path, BufReader::with_capacity(1 << 16, gz), total, progress);
-    }
-    if head.starts_with(b"BZh") {
+        let input = BufReader::with_capacity(1 << 16, gz);
+        osm_xml::read(path, input, total, collector, out, progress)?
+    } else if head.starts_with(b"BZh") {
         return Err(MapError::new(
             path,
             MapErrorKind::NotOsm {
                 detail: "bzip2-compressed: decompress it (bunzip2) or use the .osm.pbf".to_string(),
             },
         ));
-    }
-    osm_xml::read(
-        path,
-        BufReader::with_capacity(1 << 16, file),
-        total,
-        progress,
-    )
+    } else {
+        let file = File::open(path).map_err(|e| MapError::io(path, &e))?;
+        let input = BufReader::with_capacity(1 << 16, file);
+        osm_xml::read(path, input, total, collector, out, progress)?
+    };
+    progress(Progress {
+        phase: Phase::Index,
+        done_bytes: 0,
+        total_bytes: total,
+    });
+    nodes
+        .finish(stamp, progress)
+        .map_err(|k| MapError::new(path, k))
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -188,50 +200,31 @@ pub fn open(
             cache_warning: None,
         });
     }
-    let data = read_map(path, progress)?;
-    progress(Progress {
-        phase: Phase::Index,
-        done_bytes: 0,
-        total_bytes: stamp.size,
-    });
     let mut warning = None;
     if let Some(cf) = &cache_file {
-        match write_cached(cf, &data, stamp) {
-            Ok(()) => {
-                // Just written and synced: the size and header checks suffice (the full
-                // checksum would read the whole file back).
-                drop(data);
-                if let Some(index) = open_file(cf, stamp, false) {
-                    return Ok(Map {
-                        path: path.to_path_buf(),
-                        index,
-                        cache_file: Some(cf.clone()),
-                        built: true,
-                        cache_warning: None,
-                    });
-                }
-                return Err(MapError::new(
-                    path,
-                    MapErrorKind::CacheWrite {
-                        cache: cf.clone(),
-                        message: "the index did not read back".to_string(),
-                    },
-                ));
+        match build_cached(path, cf, stamp, progress) {
+            Ok(index) => {
+                return Ok(Map {
+                    path: path.to_path_buf(),
+                    index,
+                    cache_file: Some(cf.clone()),
+                    built: true,
+                    cache_warning: None,
+                });
             }
-            Err(e) => warning = Some(format!("cannot write {}: {e}", cf.display())),
+            Err(Failed::Map(e)) => return Err(e),
+            Err(Failed::Cache(message)) => warning = Some(message),
         }
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    super::index::write(&data, stamp, &mut out).map_err(|e| {
-        MapError::new(
-            path,
-            MapErrorKind::TooLarge {
-                what: e.to_string(),
-            },
-        )
-    })?;
-    drop(data);
-    let index = MapIndex::open(Bytes::Owned(out.into_inner()), false).map_err(|e| {
+    let out = build_index(
+        path,
+        stamp,
+        Collector::in_memory(),
+        Store::memory(),
+        progress,
+    )?;
+    let bytes = out.into_vec().unwrap_or_default();
+    let index = MapIndex::open(Bytes::Owned(bytes), false).map_err(|e| {
         MapError::new(
             path,
             MapErrorKind::TooLarge {
@@ -245,6 +238,58 @@ pub fn open(
         cache_file: None,
         built: true,
         cache_warning: warning,
+    })
+}
+
+/// Why a cached build did not give an index: the map's fault, or the cache's (then
+/// the index is built in memory).
+enum Failed {
+    Map(MapError),
+    Cache(String),
+}
+
+/// Builds the index into a temporary file beside `cf`, its scratch files beside it,
+/// and renames it into place once synced.
+fn build_cached(
+    path: &Path,
+    cf: &Path,
+    stamp: SourceStamp,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<MapIndex<Bytes>, Failed> {
+    let dir = cf.parent().unwrap_or(Path::new("."));
+    let cache =
+        |e: &dyn std::fmt::Display| Failed::Cache(format!("cannot write {}: {e}", cf.display()));
+    std::fs::create_dir_all(dir).map_err(|e| cache(&e))?;
+    let stem = cf
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = Store::temp_in(dir, &stem).map_err(|e| cache(&e))?;
+    let collector = Collector::new(Scratch::Dir(dir.to_path_buf())).map_err(|k| cache(&k))?;
+    let out = match build_index(path, stamp, collector, out, progress) {
+        Ok(out) => out,
+        Err(e) if matches!(e.kind, MapErrorKind::CacheWrite { .. }) => return Err(cache(&e.kind)),
+        Err(e) => return Err(Failed::Map(e)),
+    };
+    let kept = out.keep().map_err(|e| cache(&e))?;
+    let Some((file, tmp)) = kept else {
+        return Err(cache(&"the index was not written to a file"));
+    };
+    drop(file);
+    if let Err(e) = std::fs::rename(&tmp, cf) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(cache(&e));
+    }
+    // Just written and synced: the size and header checks suffice (the full checksum
+    // would read the whole file back).
+    open_file(cf, stamp, false).ok_or_else(|| {
+        Failed::Map(MapError::new(
+            path,
+            MapErrorKind::CacheWrite {
+                cache: cf.to_path_buf(),
+                message: "the index did not read back".to_string(),
+            },
+        ))
     })
 }
 
@@ -264,29 +309,4 @@ fn open_file(cf: &Path, stamp: SourceStamp, verify: bool) -> Option<MapIndex<Byt
             None
         }
     }
-}
-
-/// Writes the index to a temporary file beside `cf` and renames it into place.
-fn write_cached(cf: &Path, data: &MapData, stamp: SourceStamp) -> std::io::Result<()> {
-    let dir = cf.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        cf.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let file = File::create(&tmp)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-        super::index::write(data, stamp, &mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, cf)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -7,7 +7,7 @@
 const BLOCK: usize = 64;
 
 /// Ids gathered before they are sorted and merged into the set.
-const BUFFER: usize = 1 << 22;
+const BUFFER: usize = 1 << 21;
 
 /// Appends `v` as a LEB128 varint.
 pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -112,12 +112,32 @@ impl IdSet {
 
     /// The rank of `id`, if present.
     pub fn rank(&self, id: i64) -> Option<u32> {
-        let block = match self.firsts.binary_search(&id) {
-            Ok(b) => return u32::try_from(b * BLOCK).ok(),
-            Err(0) => return None,
-            Err(b) => b - 1,
-        };
+        let mut hint = usize::MAX;
+        self.rank_near(id, &mut hint)
+    }
+
+    /// The block that would hold `id`, if any (its first id is at most `id`).
+    fn block_of(&self, id: i64) -> Option<usize> {
+        match self.firsts.binary_search(&id) {
+            Ok(b) => Some(b),
+            Err(0) => None,
+            Err(b) => Some(b - 1),
+        }
+    }
+
+    /// [`IdSet::rank`], starting from the block of the previous lookup (`hint`): the
+    /// nodes of one way are mostly consecutive ids, so most lookups skip the search.
+    pub fn rank_near(&self, id: i64, hint: &mut usize) -> Option<u32> {
+        let in_hint = self.firsts.get(*hint).is_some_and(|&f| f <= id)
+            && self.firsts.get(*hint + 1).is_none_or(|&f| id < f);
+        if !in_hint {
+            *hint = self.block_of(id)?;
+        }
+        let block = *hint;
         let mut value = *self.firsts.get(block)?;
+        if value == id {
+            return u32::try_from(block * BLOCK).ok();
+        }
         let mut pos = *self.offsets.get(block)? as usize;
         let in_block = (self.len - block * BLOCK).min(BLOCK);
         for i in 1..in_block {
@@ -130,6 +150,52 @@ impl IdSet {
             }
         }
         None
+    }
+}
+
+/// A forward walk through an [`IdSet`] matching non-decreasing ids (the nodes of a
+/// sorted file) to ranks without a search per id.
+#[derive(Debug, Clone, Copy)]
+pub struct Cursor {
+    /// Rank of `value`.
+    rank: usize,
+    value: Option<i64>,
+    walk: WalkState,
+}
+
+impl IdSet {
+    /// A cursor for ids from `id` on (starts at the block that would hold `id`).
+    pub fn cursor_from(&self, id: i64) -> Cursor {
+        let block = self.block_of(id).unwrap_or(0);
+        let mut walk = WalkState {
+            index: block * BLOCK,
+            pos: 0,
+            prev: 0,
+        };
+        let value = self.step(&mut walk);
+        Cursor {
+            rank: block * BLOCK,
+            value,
+            walk,
+        }
+    }
+}
+
+impl Cursor {
+    /// The rank of `id` if present; `id` must not be below the previous one asked.
+    pub fn advance_to(&mut self, set: &IdSet, id: i64) -> Option<u32> {
+        while let Some(v) = self.value {
+            if v >= id {
+                break;
+            }
+            self.rank += 1;
+            self.value = set.step(&mut self.walk);
+        }
+        if self.value == Some(id) {
+            u32::try_from(self.rank).ok()
+        } else {
+            None
+        }
     }
 }
 
@@ -266,6 +332,30 @@ mod tests {
         assert_eq!(set.rank(i64::MIN), None);
         assert_eq!(set.rank(13_000_000_000), None);
         assert!(set.heap_bytes() < sorted.len() * 8);
+    }
+
+    #[test]
+    fn cursors_and_hints_agree_with_rank() {
+        let mut b = IdSetBuilder::default();
+        let ids: Vec<i64> = (0..5000).map(|i: i64| i * 3 + (i % 7) * 1000).collect();
+        for &id in &ids {
+            b.push(id);
+        }
+        let set = b.finish();
+        let mut hint = usize::MAX;
+        for probe in (-10..25_000).step_by(7) {
+            assert_eq!(set.rank_near(probe, &mut hint), set.rank(probe), "{probe}");
+        }
+        for start in [-5i64, 0, 1000, 4444, 14_000, 30_000] {
+            let mut c = set.cursor_from(start);
+            for probe in start..start + 3000 {
+                assert_eq!(
+                    c.advance_to(&set, probe),
+                    set.rank(probe),
+                    "{start} {probe}"
+                );
+            }
+        }
     }
 
     #[test]

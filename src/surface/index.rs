@@ -1,12 +1,13 @@
 //! The on-disk map index: one flat little-endian file that is memory-mapped and read in
 //! place. A fixed header (magic, version, counts, the map's bounds, the source file's
-//! size and mtime, a checksum), then sections whose sizes follow from the counts:
+//! size and mtime, a checksum), then sections whose sizes follow from the counts, in
+//! the order the builder ([`super::build`]) writes them:
 //!
 //! | section | record | bytes |
 //! | --- | --- | --- |
-//! | ways | osm id i64, first vertex u32, kind u8, surface u8, evidence u8, pad | 16 |
-//! | refs | node index of each way vertex, u32 | 4 |
 //! | coords | lat, lon of each node, i32 1e-7° | 8 |
+//! | refs | node index of each way vertex, u32 | 4 |
+//! | ways | osm id i64, first vertex u32, kind u8, surface u8, evidence u8, pad | 16 |
 //! | chunks | way u32, first vertex u32, segments u32 (≤ [`CHUNK_SEGMENTS`]) | 12 |
 //! | tree boxes | [`rtree`] boxes over the chunks, 4 × i32 | 16 |
 //! | tree ids | chunk of each leaf, u32 | 4 |
@@ -14,27 +15,25 @@
 //! A file whose size, magic, version or checksum is wrong does not open; the cache then
 //! rebuilds it. Shared nodes keep one index, which is how the matcher sees junctions.
 
-use std::io::Write;
-
 use super::class::{Evidence, SurfaceClass, WayClass, WayKind};
-use super::collect::{BoundsE7, MapData};
+use super::collect::BoundsE7;
 use super::rtree::{self, Rect, Store};
 
 pub const MAGIC: [u8; 8] = *b"EZRNMAP\0";
 /// Bump on any change to the layout or to what the builder keeps (tag mapping too):
 /// old cache files then rebuild.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 pub const HEADER_LEN: usize = 104;
 /// Segments per R-tree item: short enough for tight boxes, long enough to keep the
 /// tree a fraction of the geometry.
 pub const CHUNK_SEGMENTS: usize = 8;
 
-const WAY_LEN: usize = 16;
-const REF_LEN: usize = 4;
-const COORD_LEN: usize = 8;
-const CHUNK_LEN: usize = 12;
-const BOX_LEN: usize = 16;
-const ID_LEN: usize = 4;
+pub const WAY_LEN: usize = 16;
+pub const REF_LEN: usize = 4;
+pub const COORD_LEN: usize = 8;
+pub const CHUNK_LEN: usize = 12;
+pub const BOX_LEN: usize = 16;
+pub const ID_LEN: usize = 4;
 
 /// The counts that fix the layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,35 +44,35 @@ pub struct Counts {
     pub chunks: usize,
 }
 
-/// Byte ranges of the sections.
+/// Byte offsets of the sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Layout {
-    ways: usize,
-    refs: usize,
-    coords: usize,
-    chunks: usize,
-    boxes: usize,
-    ids: usize,
-    end: usize,
+pub struct Layout {
+    pub coords: usize,
+    pub refs: usize,
+    pub ways: usize,
+    pub chunks: usize,
+    pub boxes: usize,
+    pub ids: usize,
+    pub end: usize,
 }
 
-fn align8(v: usize) -> usize {
+pub fn align8(v: usize) -> usize {
     v.div_ceil(8) * 8
 }
 
 impl Counts {
-    fn layout(&self) -> Option<Layout> {
-        let ways = HEADER_LEN;
-        let refs = align8(ways.checked_add(self.ways.checked_mul(WAY_LEN)?)?);
-        let coords = align8(refs.checked_add(self.refs.checked_mul(REF_LEN)?)?);
-        let chunks = align8(coords.checked_add(self.nodes.checked_mul(COORD_LEN)?)?);
+    pub fn layout(&self) -> Option<Layout> {
+        let coords = HEADER_LEN;
+        let refs = align8(coords.checked_add(self.nodes.checked_mul(COORD_LEN)?)?);
+        let ways = align8(refs.checked_add(self.refs.checked_mul(REF_LEN)?)?);
+        let chunks = align8(ways.checked_add(self.ways.checked_mul(WAY_LEN)?)?);
         let boxes = align8(chunks.checked_add(self.chunks.checked_mul(CHUNK_LEN)?)?);
         let ids = align8(boxes.checked_add(rtree::tree_boxes(self.chunks).checked_mul(BOX_LEN)?)?);
         let end = align8(ids.checked_add(self.chunks.checked_mul(ID_LEN)?)?);
         Some(Layout {
-            ways,
-            refs,
             coords,
+            refs,
+            ways,
             chunks,
             boxes,
             ids,
@@ -95,35 +94,6 @@ pub struct Chunk {
     pub way: u32,
     pub first_ref: u32,
     pub segments: u32,
-}
-
-/// Splits every way into chunks and boxes them.
-fn chunks_of(data: &MapData) -> (Vec<Chunk>, Vec<Rect>) {
-    let mut chunks = Vec::new();
-    let mut rects = Vec::new();
-    for w in 0..data.ways.len() {
-        let refs = data.way_refs(w);
-        let first = data.ways.get(w).map_or(0, |r| r.first_ref as usize);
-        let segments = refs.len().saturating_sub(1);
-        let mut s = 0;
-        while s < segments {
-            let n = (segments - s).min(CHUNK_SEGMENTS);
-            let mut r = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
-            for &node in refs.get(s..=s + n).unwrap_or_default() {
-                if let Some(&[lat, lon]) = data.coords.get(node as usize) {
-                    r = [r[0].min(lon), r[1].min(lat), r[2].max(lon), r[3].max(lat)];
-                }
-            }
-            chunks.push(Chunk {
-                way: w as u32,
-                first_ref: (first + s) as u32,
-                segments: n as u32,
-            });
-            rects.push(r);
-            s += n;
-        }
-    }
-    (chunks, rects)
 }
 
 /// A streaming checksum: four multiply-rotate lanes over little-endian u64 words, fast
@@ -193,117 +163,15 @@ impl Checksum {
     }
 }
 
-/// Writes the index of `data` to `out`; returns its size in bytes.
-pub fn write(
-    data: &MapData,
+/// The header of an index with these counts, bounds and source, over a body (all
+/// that follows the header) whose checksum is `body_sum`.
+pub fn header_bytes(
+    counts: Counts,
+    bounds: Option<BoundsE7>,
     stamp: SourceStamp,
-    out: &mut (impl Write + std::io::Seek),
-) -> std::io::Result<u64> {
-    let (chunks, rects) = chunks_of(data);
-    let tree = rtree::build(&rects);
-    drop(rects);
-    let counts = Counts {
-        ways: data.ways.len(),
-        refs: data.refs.len(),
-        nodes: data.coords.len(),
-        chunks: chunks.len(),
-    };
-    let layout = counts
-        .layout()
-        .ok_or_else(|| std::io::Error::other("index too large"))?;
-    let mut body = Body {
-        out,
-        sum: Checksum::default(),
-        at: 0,
-        buf: Vec::with_capacity(1 << 16),
-    };
-    body.raw(&[0u8; HEADER_LEN])?;
-    for w in &data.ways {
-        body.put(&w.osm_id.to_le_bytes())?;
-        body.put(&w.first_ref.to_le_bytes())?;
-        body.put(&[
-            w.class.kind.to_u8(),
-            w.class.surface.to_u8(),
-            w.class.evidence.to_u8(),
-            0,
-        ])?;
-    }
-    body.pad_to(layout.refs)?;
-    for r in &data.refs {
-        body.put(&r.to_le_bytes())?;
-    }
-    body.pad_to(layout.coords)?;
-    for [lat, lon] in &data.coords {
-        body.put(&lat.to_le_bytes())?;
-        body.put(&lon.to_le_bytes())?;
-    }
-    body.pad_to(layout.chunks)?;
-    for c in &chunks {
-        body.put(&c.way.to_le_bytes())?;
-        body.put(&c.first_ref.to_le_bytes())?;
-        body.put(&c.segments.to_le_bytes())?;
-    }
-    body.pad_to(layout.boxes)?;
-    for r in &tree.boxes {
-        for v in r {
-            body.put(&v.to_le_bytes())?;
-        }
-    }
-    body.pad_to(layout.ids)?;
-    for id in &tree.ids {
-        body.put(&id.to_le_bytes())?;
-    }
-    body.pad_to(layout.end)?;
-    body.flush()?;
-    let header = header_bytes(data, counts, stamp, body.sum.finish());
-    let out = body.out;
-    out.seek(std::io::SeekFrom::Start(0))?;
-    out.write_all(&header)?;
-    out.flush()?;
-    Ok(layout.end as u64)
-}
-
-/// Buffered writer of the sections, tracking position and checksum.
-struct Body<'a, W: Write> {
-    out: &'a mut W,
-    sum: Checksum,
-    at: usize,
-    buf: Vec<u8>,
-}
-
-impl<W: Write> Body<'_, W> {
-    /// Bytes outside the checksum (the header placeholder).
-    fn raw(&mut self, b: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(b)?;
-        self.at += b.len();
-        Ok(())
-    }
-
-    fn put(&mut self, b: &[u8]) -> std::io::Result<()> {
-        self.buf.extend_from_slice(b);
-        self.at += b.len();
-        if self.buf.len() >= 1 << 16 {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn pad_to(&mut self, pos: usize) -> std::io::Result<()> {
-        while self.at < pos {
-            self.put(&[0])?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.sum.update(&self.buf);
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
-        Ok(())
-    }
-}
-
-fn header_bytes(data: &MapData, counts: Counts, stamp: SourceStamp, body_sum: u64) -> Vec<u8> {
+    ways_missing_nodes: u64,
+    body_sum: u64,
+) -> Vec<u8> {
     let mut h = Vec::with_capacity(HEADER_LEN);
     h.extend_from_slice(&MAGIC);
     h.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -311,7 +179,7 @@ fn header_bytes(data: &MapData, counts: Counts, stamp: SourceStamp, body_sum: u6
     for c in [counts.ways, counts.refs, counts.nodes, counts.chunks] {
         h.extend_from_slice(&(c as u64).to_le_bytes());
     }
-    let b = data.bounds.unwrap_or(BoundsE7 {
+    let b = bounds.unwrap_or(BoundsE7 {
         min_lat: 0,
         min_lon: 0,
         max_lat: -1,
@@ -322,7 +190,7 @@ fn header_bytes(data: &MapData, counts: Counts, stamp: SourceStamp, body_sum: u6
     }
     h.extend_from_slice(&stamp.size.to_le_bytes());
     h.extend_from_slice(&stamp.mtime_ns.to_le_bytes());
-    h.extend_from_slice(&data.ways_missing_nodes.to_le_bytes());
+    h.extend_from_slice(&ways_missing_nodes.to_le_bytes());
     // 88: the checksum of the 88 bytes above and of the body's checksum (at 96).
     let mut sum = Checksum::default();
     sum.update(&h);
@@ -544,39 +412,33 @@ impl<B: AsRef<[u8]>> Store for MapIndex<B> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::super::collect::Collector;
+    use super::super::spill::Store;
     use super::*;
 
-    fn small() -> MapData {
+    fn built() -> Vec<u8> {
         let class = WayClass {
             kind: WayKind::Path,
             surface: SurfaceClass::Unpaved,
             evidence: Evidence::SurfaceTag,
         };
-        let mut c = Collector::default();
+        let mut c = Collector::in_memory();
         // A 20-vertex way (three chunks) and a short one sharing its last node.
-        c.add_way(100, class, 1..=20);
-        c.add_way(200, class, [20, 21]);
-        let mut n = c.into_nodes();
+        c.add_way(100, class, 1..=20).unwrap();
+        c.add_way(200, class, [20, 21]).unwrap();
+        let mut n = c.into_nodes(Store::memory()).unwrap();
         for id in 1..=21 {
             n.add_node(
                 id,
                 470_000_000 + id as i32 * 100,
                 80_000_000 + id as i32 * 50,
-            );
+            )
+            .unwrap();
         }
-        n.finish()
-    }
-
-    fn built() -> Vec<u8> {
-        let mut out = std::io::Cursor::new(Vec::new());
         let stamp = SourceStamp {
             size: 1234,
             mtime_ns: 99,
         };
-        let len = write(&small(), stamp, &mut out).unwrap();
-        let bytes = out.into_inner();
-        assert_eq!(bytes.len() as u64, len);
-        bytes
+        n.finish(stamp, &mut |_| {}).unwrap().into_vec().unwrap()
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! each activity's moving track is map-matched against it ([`matcher`]) into
 //! [`MapSurface`] shares. See docs/architecture.md and docs/metrics.md.
 
+pub mod build;
 pub mod cache;
 pub mod class;
 pub mod collect;
@@ -20,6 +21,7 @@ pub mod progress;
 pub mod route;
 pub mod rtree;
 pub mod shares;
+pub mod spill;
 
 pub use cache::{Map, default_cache_dir, open};
 pub use class::{Evidence, SurfaceClass, WayClass, WayKind};

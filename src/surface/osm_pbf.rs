@@ -1,27 +1,43 @@
-//! `.osm.pbf` reader (regional extracts): two streaming passes with `osmpbf`, one blob
-//! (≈ 8 000 elements) in memory at a time. Pass one keeps the runnable highway ways and
-//! the set of node ids they use (about 2 bytes an id); pass two keeps the coordinates
-//! of just those nodes (8 bytes each). In a file sorted by type (the norm, optional
-//! feature `Sort.Type_then_ID`) pass two stops at the first block of ways.
+//! `.osm.pbf` reader (regional extracts). The file's blocks are listed first from their
+//! headers alone (no decompression), then read in two passes, each block decompressed
+//! and decoded by `osmpbf` on all cores in batches and consumed in file order, so the
+//! result does not depend on the thread count:
+//!
+//! 1. ways: the runnable highways and their node ids ([`Collector`]);
+//! 2. nodes: the coordinates of just the nodes those ways use ([`NodeCollector`]).
+//!
+//! In a file sorted by type (the norm, optional feature `Sort.Type_then_ID`) the first
+//! block of ways is found by a binary search over the blocks, so pass one decodes only
+//! the ways (and stops at the relations) and pass two only the nodes: each block is
+//! decompressed about once. Otherwise pass one decodes everything and notes which
+//! blocks hold nodes, and pass two reads just those.
 //!
 //! A panic inside the decoder on corrupt data is caught per blob and becomes a
 //! [`MapErrorKind::CorruptPbf`]: a bad map never takes a batch down.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use osmpbf::{BlobDecode, BlobReader, PrimitiveBlock};
+use rayon::prelude::*;
 
 use super::class::WayTags;
-use super::collect::{BoundsE7, Collector, MapData, NodeCollector};
+use super::collect::{BoundsE7, Collector, NodeCollector, WayBatch};
 use super::error::{MapError, MapErrorKind};
 use super::geo::to_e7;
+use super::idset::IdSet;
 use super::progress::{Phase, Progress};
+use super::spill::Store;
 
 /// Features of a PBF this reader understands (OSM PBF spec, "HeaderBlock").
 const KNOWN_FEATURES: [&str; 2] = ["OsmSchema-V0.6", "DenseNodes"];
+/// The spec's limits: a BlobHeader under 64 KiB, a Blob under 32 MiB.
+const MAX_HEADER: u64 = 64 * 1024;
+const MAX_BLOB: u64 = 32 * 1024 * 1024;
+/// Blocks decoded per batch and thread.
+const BATCH_PER_THREAD: usize = 4;
 
 /// Whether `head` (the first bytes of a file) looks like an OSM PBF: a 4-byte
 /// big-endian header length, then a BlobHeader whose `type` (field 1) is `OSMHeader`.
@@ -31,200 +47,444 @@ pub fn sniff(head: &[u8]) -> bool {
         && head.get(6..15) == Some(b"OSMHeader".as_slice())
 }
 
-/// Reads the runnable ways of the PBF at `path`.
-pub fn read(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<MapData, MapError> {
+/// A block of the file: where it starts, how long it is (length prefix, header and
+/// blob), and its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct BlockPos {
+    offset: u64,
+    len: u64,
+    kind: BlockKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Header,
+    Data,
+    Other,
+}
+
+/// Reads the runnable ways of the PBF at `path` and the coordinates of their nodes;
+/// `out` is the index file the coordinates go into.
+pub fn read(
+    path: &Path,
+    mut collector: Collector,
+    out: Store,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<NodeCollector, MapError> {
+    let fail = |kind| MapError::new(path, kind);
     let total = std::fs::metadata(path)
         .map_err(|e| MapError::io(path, &e))?
         .len();
-    let mut collector = Collector::default();
-    let mut sorted = false;
+    let blocks = list_blocks(path, total)?;
+    let mut raw = RawBlocks::open(path)?;
+    let Some(first) = blocks.first().filter(|b| b.kind == BlockKind::Header) else {
+        return Err(fail(MapErrorKind::NotOsm {
+            detail: "no OSMHeader block".to_string(),
+        }));
+    };
+    let header =
+        read_header(&raw.read(first).map_err(|e| MapError::io(path, &e))?, first).map_err(fail)?;
+    if let Some(f) = header
+        .required
+        .iter()
+        .find(|f| !KNOWN_FEATURES.contains(&f.as_str()))
+    {
+        return Err(fail(MapErrorKind::UnsupportedPbf { feature: f.clone() }));
+    }
+    if let Some(b) = header.bbox {
+        collector.set_declared_bounds(b);
+    }
+    let data: Vec<BlockPos> = blocks
+        .iter()
+        .copied()
+        .filter(|b| b.kind == BlockKind::Data)
+        .collect();
+    let split = if header.sorted {
+        first_non_node_block(&mut raw, &data, path)?
+    } else {
+        0
+    };
+
+    // Pass 1: ways.
+    let mut node_blocks = Vec::new();
+    let mut start = split;
+    let batch = rayon::current_num_threads().max(1) * BATCH_PER_THREAD;
+    let mut blocks_raw = Vec::with_capacity(batch);
+    'ways: while start < data.len() {
+        let end = (start + batch).min(data.len());
+        let slice = data.get(start..end).unwrap_or_default();
+        blocks_raw.clear();
+        for b in slice {
+            blocks_raw.push(raw.read(b).map_err(|e| MapError::io(path, &e))?);
+        }
+        let decoded: Vec<Result<(WayBatch, Kinds), MapErrorKind>> = blocks_raw
+            .par_iter()
+            .zip(slice.par_iter())
+            .map(|(bytes, pos)| decode(bytes, pos, total, ways_of))
+            .collect();
+        for (res, pos) in decoded.into_iter().zip(slice) {
+            let (ways, kinds) = res.map_err(fail)?;
+            collector.add_batch(&ways).map_err(fail)?;
+            if kinds.nodes {
+                node_blocks.push(*pos);
+            }
+            // Sorted: after the first block of only relations there are no more ways.
+            if header.sorted && kinds.relations && !kinds.ways {
+                break 'ways;
+            }
+        }
+        progress(Progress {
+            phase: Phase::Ways,
+            done_bytes: slice.last().map_or(total, |b| b.offset + b.len),
+            total_bytes: total,
+        });
+        start = end;
+    }
+    let node_blocks = if header.sorted {
+        data.get(..(split + 1).min(data.len()))
+            .unwrap_or_default()
+            .to_vec()
+    } else {
+        node_blocks
+    };
+
+    // Pass 2: nodes.
+    let mut nodes = collector.into_nodes(out).map_err(fail)?;
+    for slice in node_blocks.chunks(batch) {
+        blocks_raw.clear();
+        for b in slice {
+            blocks_raw.push(raw.read(b).map_err(|e| MapError::io(path, &e))?);
+        }
+        let set = nodes.set();
+        let decoded: Vec<Result<(Vec<(u32, i32, i32)>, Kinds), MapErrorKind>> = blocks_raw
+            .par_iter()
+            .zip(slice.par_iter())
+            .map(|(bytes, pos)| decode(bytes, pos, total, |b| nodes_of(b, set)))
+            .collect();
+        for res in decoded {
+            let (found, _) = res.map_err(fail)?;
+            for (rank, lat, lon) in found {
+                nodes.add_ranked(rank, lat, lon).map_err(fail)?;
+            }
+        }
+        progress(Progress {
+            phase: Phase::Nodes,
+            done_bytes: slice.last().map_or(total, |b| b.offset + b.len),
+            total_bytes: total,
+        });
+    }
+    Ok(nodes)
+}
+
+/// What element types a block holds.
+#[derive(Debug, Clone, Copy, Default)]
+struct Kinds {
+    nodes: bool,
+    ways: bool,
+    relations: bool,
+}
+
+fn kinds_of(block: &PrimitiveBlock) -> Kinds {
+    let mut k = Kinds::default();
+    for g in block.groups() {
+        k.nodes |= g.dense_nodes().len() > 0 || g.nodes().len() > 0;
+        k.ways |= g.ways().len() > 0;
+        k.relations |= g.relations().len() > 0;
+    }
+    k
+}
+
+/// Pass one's work on a block: its runnable ways.
+fn ways_of(block: &PrimitiveBlock) -> WayBatch {
+    let mut batch = WayBatch::default();
     let mut tags = WayTags::default();
-    let mut saw_header = false;
-    each_block(path, total, Phase::Ways, progress, |item| {
-        match item {
-            Item::Header {
-                required,
-                optional,
-                bbox,
-            } => {
-                saw_header = true;
-                if let Some(f) = required
-                    .iter()
-                    .find(|f| !KNOWN_FEATURES.contains(&f.as_str()))
-                {
-                    return Err(MapErrorKind::UnsupportedPbf { feature: f.clone() });
-                }
-                sorted = optional.iter().any(|f| f == "Sort.Type_then_ID");
-                if let Some(b) = bbox {
-                    collector.set_declared_bounds(b);
-                }
+    for group in block.groups() {
+        for way in group.ways() {
+            tags.clear();
+            for (k, v) in way.tags() {
+                tags.offer(k, v);
             }
-            Item::Data(block) => {
-                if !saw_header {
-                    return Err(MapErrorKind::CorruptPbf {
-                        message: "data before the OSMHeader block".to_string(),
-                    });
-                }
-                for group in block.groups() {
-                    for way in group.ways() {
-                        tags.clear();
-                        for (k, v) in way.tags() {
-                            tags.offer(k, v);
-                        }
-                        if let Some(class) = tags.classify()
-                            && way.raw_refs().len() >= 2
-                        {
-                            collector.add_way(way.id(), class, way.refs());
-                        }
-                    }
-                }
+            if let Some(class) = tags.classify()
+                && way.raw_refs().len() >= 2
+            {
+                batch.add(way.id(), class, way.refs());
             }
         }
-        Ok(Flow::Go)
-    })?;
-    if !saw_header {
-        return Err(MapError::new(
-            path,
-            MapErrorKind::NotOsm {
-                detail: "no OSMHeader block".to_string(),
-            },
-        ));
     }
-    let mut nodes = collector.into_nodes();
-    each_block(path, total, Phase::Nodes, progress, |item| {
-        let Item::Data(block) = item else {
-            return Ok(Flow::Go);
-        };
-        let mut saw_ways = false;
-        for group in block.groups() {
-            for n in group.dense_nodes() {
-                nodes.add_node(n.id(), n.decimicro_lat(), n.decimicro_lon());
-            }
-            for n in group.nodes() {
-                nodes.add_node(n.id(), n.decimicro_lat(), n.decimicro_lon());
-            }
-            saw_ways |= group.ways().len() > 0;
-        }
-        Ok(if sorted && saw_ways {
-            Flow::Stop
+    batch
+}
+
+/// Pass two's work on a block: the wanted nodes' ranks and coordinates, in file order.
+/// Ids that go up (a sorted block) are matched by a forward walk through the set.
+fn nodes_of(block: &PrimitiveBlock, set: &IdSet) -> Vec<(u32, i32, i32)> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    let mut last = i64::MIN;
+    let mut offer = |id: i64, lat: i32, lon: i32| {
+        let rank = if id >= last {
+            last = id;
+            cursor
+                .get_or_insert_with(|| set.cursor_from(id))
+                .advance_to(set, id)
         } else {
-            Flow::Go
-        })
-    })?;
-    Ok(finish(nodes))
-}
-
-fn finish(nodes: NodeCollector) -> MapData {
-    nodes.finish()
-}
-
-enum Item<'a> {
-    Header {
-        required: Vec<String>,
-        optional: Vec<String>,
-        bbox: Option<BoundsE7>,
-    },
-    Data(&'a PrimitiveBlock),
-}
-
-enum Flow {
-    Go,
-    Stop,
-}
-
-/// Counts the bytes a [`BlobReader`] pulls, for progress.
-struct Counting<R> {
-    inner: R,
-    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read
-            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
-        Ok(n)
+            set.rank(id)
+        };
+        if let Some(r) = rank {
+            out.push((r, lat, lon));
+        }
+    };
+    for group in block.groups() {
+        for n in group.dense_nodes() {
+            offer(n.id(), n.decimicro_lat(), n.decimicro_lon());
+        }
+        for n in group.nodes() {
+            offer(n.id(), n.decimicro_lat(), n.decimicro_lon());
+        }
     }
+    out
 }
 
-/// Walks the file's blobs in order, decoding each and handing it to `f`.
-fn each_block(
-    path: &Path,
+/// Decodes one data block from its bytes and runs `work` on it, on any thread; a
+/// decoder panic is caught.
+fn decode<T>(
+    bytes: &[u8],
+    pos: &BlockPos,
     total: u64,
-    phase: Phase,
-    progress: &mut dyn FnMut(Progress),
-    mut f: impl FnMut(Item<'_>) -> Result<Flow, MapErrorKind>,
-) -> Result<(), MapError> {
-    let file = File::open(path).map_err(|e| MapError::io(path, &e))?;
-    let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let pos = |r: &std::sync::atomic::AtomicU64| r.load(std::sync::atomic::Ordering::Relaxed);
-    let reader = BlobReader::new(BufReader::with_capacity(
-        1 << 16,
-        Counting {
-            inner: file,
-            read: read.clone(),
-        },
-    ));
-    let fail = |kind| MapError::new(path, kind);
-    for blob in reader {
-        let blob = blob.map_err(|e| fail(pbf_error(&e, pos(&read), total)))?;
-        let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Flow, MapErrorKind> {
-            let decoded = blob
-                .decode()
-                .map_err(|e| pbf_error(&e, pos(&read), total))?;
-            match decoded {
-                BlobDecode::OsmHeader(h) => f(Item::Header {
+    work: impl Fn(&PrimitiveBlock) -> T,
+) -> Result<(T, Kinds), MapErrorKind> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut reader = BlobReader::new(bytes);
+        let blob = match reader.next() {
+            Some(b) => b.map_err(|e| pbf_error(&e, pos, total))?,
+            None => return Err(corrupt(pos, "empty block")),
+        };
+        match blob.decode().map_err(|e| pbf_error(&e, pos, total))? {
+            BlobDecode::OsmData(block) => Ok((work(&block), kinds_of(&block))),
+            _ => Err(corrupt(pos, "not a data block")),
+        }
+    }))
+    .unwrap_or_else(|_| Err(corrupt(pos, "undecodable block")))
+}
+
+/// The first data block holding ways or relations in a file sorted by type (all its
+/// nodes come before), by binary search; `data.len()` when there is none.
+fn first_non_node_block(
+    raw: &mut RawBlocks,
+    data: &[BlockPos],
+    path: &Path,
+) -> Result<usize, MapError> {
+    let (mut lo, mut hi) = (0usize, data.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let Some(pos) = data.get(mid) else {
+            break;
+        };
+        let bytes = raw.read(pos).map_err(|e| MapError::io(path, &e))?;
+        let (kinds, _) =
+            decode(&bytes, pos, u64::MAX, kinds_of).map_err(|k| MapError::new(path, k))?;
+        if kinds.ways || kinds.relations {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Ok(lo)
+}
+
+/// What the OSMHeader block says.
+struct Header {
+    required: Vec<String>,
+    bbox: Option<BoundsE7>,
+    sorted: bool,
+}
+
+fn read_header(bytes: &[u8], pos: &BlockPos) -> Result<Header, MapErrorKind> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut reader = BlobReader::new(bytes);
+        let blob = match reader.next() {
+            Some(b) => b.map_err(|e| pbf_error(&e, pos, u64::MAX))?,
+            None => return Err(corrupt(pos, "empty header block")),
+        };
+        match blob.decode().map_err(|e| pbf_error(&e, pos, u64::MAX))? {
+            BlobDecode::OsmHeader(h) => {
+                let sorted = h
+                    .optional_features()
+                    .iter()
+                    .any(|f| f == "Sort.Type_then_ID");
+                Ok(Header {
                     required: h.required_features().to_vec(),
-                    optional: h.optional_features().to_vec(),
                     bbox: h.bbox().map(|b| BoundsE7 {
                         min_lat: to_e7(b.bottom.min(b.top)),
                         min_lon: to_e7(b.left.min(b.right)),
                         max_lat: to_e7(b.bottom.max(b.top)),
                         max_lon: to_e7(b.left.max(b.right)),
                     }),
-                }),
-                BlobDecode::OsmData(block) => f(Item::Data(&block)),
-                // Unknown blob types are to be skipped (PBF spec).
-                BlobDecode::Unknown(_) => Ok(Flow::Go),
+                    sorted,
+                })
             }
-        }));
-        let flow = match outcome {
-            Ok(r) => r.map_err(fail)?,
-            Err(_) => {
-                return Err(fail(MapErrorKind::CorruptPbf {
-                    message: format!("undecodable block near byte {}", pos(&read)),
-                }));
-            }
-        };
-        progress(Progress {
-            phase,
-            done_bytes: pos(&read).min(total),
-            total_bytes: total,
-        });
-        if matches!(flow, Flow::Stop) {
-            break;
+            _ => Err(corrupt(pos, "the first block is not an OSMHeader")),
         }
-    }
-    Ok(())
+    }))
+    .unwrap_or_else(|_| Err(corrupt(pos, "undecodable header block")))
 }
 
-/// Sorts osmpbf's errors into ours.
-fn pbf_error(e: &osmpbf::Error, at: u64, total: u64) -> MapErrorKind {
+/// Lists the file's blocks from their length prefixes and BlobHeaders, skipping the
+/// blob data; a block running past the end of the file is a truncated file.
+fn list_blocks(path: &Path, total: u64) -> Result<Vec<BlockPos>, MapError> {
+    let fail = |kind| MapError::new(path, kind);
+    let file = File::open(path).map_err(|e| MapError::io(path, &e))?;
+    let mut r = BufReader::with_capacity(1 << 16, file);
+    let mut blocks = Vec::new();
+    let mut at = 0u64;
+    let truncated = |at: u64| {
+        fail(MapErrorKind::TruncatedPbf {
+            message: format!("the file ends inside the block at byte {at} ({total} bytes)"),
+        })
+    };
+    while at < total {
+        if total - at < 4 {
+            return Err(truncated(at));
+        }
+        let mut len = [0u8; 4];
+        r.read_exact(&mut len).map_err(|e| MapError::io(path, &e))?;
+        let header_len = u64::from(u32::from_be_bytes(len));
+        if header_len >= MAX_HEADER {
+            return Err(fail(MapErrorKind::CorruptPbf {
+                message: format!("block header of {header_len} bytes at byte {at}"),
+            }));
+        }
+        if at + 4 + header_len > total {
+            return Err(truncated(at));
+        }
+        let mut head = vec![0u8; header_len as usize];
+        r.read_exact(&mut head)
+            .map_err(|e| MapError::io(path, &e))?;
+        let (kind, data_len) = parse_blob_header(&head).ok_or_else(|| {
+            fail(MapErrorKind::CorruptPbf {
+                message: format!("unreadable block header at byte {at}"),
+            })
+        })?;
+        if data_len > MAX_BLOB {
+            return Err(fail(MapErrorKind::CorruptPbf {
+                message: format!("block of {data_len} bytes at byte {at}"),
+            }));
+        }
+        let len = 4 + header_len + data_len;
+        if at + len > total {
+            return Err(truncated(at));
+        }
+        blocks.push(BlockPos {
+            offset: at,
+            len,
+            kind,
+        });
+        r.seek_relative(data_len as i64)
+            .map_err(|e| MapError::io(path, &e))?;
+        at += len;
+    }
+    Ok(blocks)
+}
+
+/// The type and data size of a BlobHeader message (fields 1 and 3; 2 is skipped).
+fn parse_blob_header(b: &[u8]) -> Option<(BlockKind, u64)> {
+    let mut pos = 0;
+    let (mut kind, mut size) = (None, None);
+    while pos < b.len() {
+        let key = super::idset::get_varint(b, &mut pos)?;
+        match (key >> 3, key & 7) {
+            (1, 2) => {
+                let n = super::idset::get_varint(b, &mut pos)? as usize;
+                let s = b.get(pos..pos.checked_add(n)?)?;
+                pos += n;
+                kind = Some(match s {
+                    b"OSMHeader" => BlockKind::Header,
+                    b"OSMData" => BlockKind::Data,
+                    _ => BlockKind::Other,
+                });
+            }
+            (3, 0) => size = Some(super::idset::get_varint(b, &mut pos)?),
+            (_, 0) => {
+                super::idset::get_varint(b, &mut pos)?;
+            }
+            (_, 1) => pos += 8,
+            (_, 2) => {
+                let n = super::idset::get_varint(b, &mut pos)? as usize;
+                pos = pos.checked_add(n)?;
+            }
+            (_, 5) => pos += 4,
+            _ => return None,
+        }
+    }
+    if pos != b.len() {
+        return None;
+    }
+    Some((kind?, size?))
+}
+
+/// Reads whole blocks by position.
+struct RawBlocks {
+    file: BufReader<File>,
+    at: u64,
+}
+
+impl RawBlocks {
+    fn open(path: &Path) -> Result<RawBlocks, MapError> {
+        let file = File::open(path).map_err(|e| MapError::io(path, &e))?;
+        Ok(RawBlocks {
+            file: BufReader::with_capacity(1 << 16, file),
+            at: 0,
+        })
+    }
+
+    fn read(&mut self, b: &BlockPos) -> std::io::Result<Vec<u8>> {
+        if self.at != b.offset {
+            self.file.seek(SeekFrom::Start(b.offset))?;
+        }
+        let mut bytes = vec![0u8; b.len as usize];
+        self.file.read_exact(&mut bytes)?;
+        self.at = b.offset + b.len;
+        Ok(bytes)
+    }
+}
+
+fn corrupt(pos: &BlockPos, what: &str) -> MapErrorKind {
+    MapErrorKind::CorruptPbf {
+        message: format!("{what} at byte {}", pos.offset),
+    }
+}
+
+/// Sorts osmpbf's errors into ours. The blocks were listed whole, so an end of data
+/// inside one means damage, unless the block is the file's last.
+fn pbf_error(e: &osmpbf::Error, pos: &BlockPos, total: u64) -> MapErrorKind {
     use osmpbf::ErrorKind;
     match e.kind() {
-        ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            MapErrorKind::TruncatedPbf {
-                message: format!("the file ends inside a block ({at} of {total} bytes read)"),
+        ErrorKind::Io(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
+            MapErrorKind::Unreadable {
+                message: io.to_string(),
             }
         }
-        ErrorKind::Io(io) => MapErrorKind::Unreadable {
-            message: io.to_string(),
-        },
-        _ if at >= total => MapErrorKind::TruncatedPbf {
+        _ if pos.offset + pos.len >= total => MapErrorKind::TruncatedPbf {
             message: format!("the last block is incomplete ({e})"),
         },
         _ => MapErrorKind::CorruptPbf {
-            message: format!("{e} near byte {at}"),
+            message: format!("{e} in the block at byte {}", pos.offset),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn blob_headers_parse() {
+        // type "OSMData", indexdata (skipped), datasize 300.
+        let mut b = vec![0x0A, 7];
+        b.extend_from_slice(b"OSMData");
+        b.extend_from_slice(&[0x12, 2, 0xFF, 0xFF, 0x18, 0xAC, 0x02]);
+        assert_eq!(parse_blob_header(&b), Some((BlockKind::Data, 300)));
+        assert_eq!(parse_blob_header(&b[..b.len() - 1]), None);
+        assert_eq!(parse_blob_header(&[0x18, 5]), None, "no type");
     }
 }

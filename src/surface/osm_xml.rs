@@ -1,9 +1,9 @@
 //! `.osm` XML reader (what openstreetmap.org's Export button downloads, and JOSM saves):
 //! a streaming quick-xml walk over `<bounds>`, `<node>`, `<way>` with its `<nd>` and
-//! `<tag>` children; relations are skipped. Ways are classified as they close; node
-//! coordinates are kept (16 bytes each) until the ways say which are needed, since an
-//! XML file may list nodes anywhere. API exports are capped at 50 000 nodes, so this
-//! never holds much; a country belongs in a PBF.
+//! `<tag>` children; relations are skipped. Ways are classified as they close and go to
+//! the [`Collector`]; node coordinates are kept (16 bytes each) until the ways say which
+//! are needed, since an XML file may list nodes anywhere. API exports are capped at
+//! 50 000 nodes, so this never holds much; a country belongs in a PBF.
 
 use std::io::BufRead;
 use std::path::Path;
@@ -13,22 +13,25 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::class::WayTags;
-use super::collect::{BoundsE7, Collector, MapData};
+use super::collect::{BoundsE7, Collector, NodeCollector};
 use super::error::{MapError, MapErrorKind};
 use super::geo::to_e7;
 use super::progress::{Phase, Progress};
+use super::spill::Store;
 
-/// Reads an OSM XML document from `input` (`total_bytes` for progress only).
+/// Reads an OSM XML document from `input` (`total_bytes` for progress only) into
+/// `collector`; `out` is the index file the coordinates go into.
 pub fn read(
     path: &Path,
     input: impl BufRead,
     total_bytes: u64,
+    mut collector: Collector,
+    out: Store,
     progress: &mut dyn FnMut(Progress),
-) -> Result<MapData, MapError> {
+) -> Result<NodeCollector, MapError> {
     let mut reader = Reader::from_reader(input);
     reader.config_mut().check_end_names = true;
     let mut buf = Vec::with_capacity(4096);
-    let mut collector = Collector::default();
     let mut nodes: Vec<(i64, i32, i32)> = Vec::new();
     let mut state = State::default();
     let mut seen_root = false;
@@ -77,14 +80,15 @@ pub fn read(
                         .map_err(|m| invalid(&reader, m))?;
                 }
                 if empty {
-                    close(name, &mut state, &mut collector);
+                    close(name, &mut state, &mut collector).map_err(|k| MapError::new(path, k))?;
                 } else {
                     depth += 1;
                 }
             }
             Event::End(ref end) => {
                 depth = depth.saturating_sub(1);
-                close(end.local_name().as_ref(), &mut state, &mut collector);
+                close(end.local_name().as_ref(), &mut state, &mut collector)
+                    .map_err(|k| MapError::new(path, k))?;
             }
             Event::Eof => {
                 if !seen_root {
@@ -122,14 +126,17 @@ pub fn read(
         done_bytes: total_bytes,
         total_bytes,
     });
-    let mut nc = collector.into_nodes();
+    let mut nc = collector
+        .into_nodes(out)
+        .map_err(|k| MapError::new(path, k))?;
     if !nodes.is_sorted_by_key(|n| n.0) {
         nodes.sort_unstable_by_key(|n| n.0);
     }
     for (id, lat, lon) in nodes {
-        nc.add_node(id, lat, lon);
+        nc.add_node(id, lat, lon)
+            .map_err(|k| MapError::new(path, k))?;
     }
-    Ok(nc.finish())
+    Ok(nc)
 }
 
 fn not_osm(path: &Path, detail: &str) -> MapError {
@@ -219,14 +226,15 @@ fn element(
     Ok(())
 }
 
-fn close(name: &str, state: &mut State, collector: &mut Collector) {
+fn close(name: &str, state: &mut State, collector: &mut Collector) -> Result<(), MapErrorKind> {
     if name == "way"
         && let Some((id, refs, tags)) = state.way.take()
         && let Some(class) = tags.classify()
         && refs.len() >= 2
     {
-        collector.add_way(id, class, refs);
+        collector.add_way(id, class, refs)?;
     }
+    Ok(())
 }
 
 fn parse<T: std::str::FromStr>(raw: &str) -> Option<T> {
@@ -247,15 +255,22 @@ fn attr_num<T: std::str::FromStr>(start: &BytesStart<'_>, key: &str) -> Result<O
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::super::class::SurfaceClass;
+    use super::super::index::{MapIndex, SourceStamp};
     use super::*;
 
-    fn read_str(xml: &str) -> Result<MapData, MapError> {
-        read(
+    fn read_str(xml: &str) -> Result<MapIndex<Vec<u8>>, MapError> {
+        let nodes = read(
             Path::new("t.osm"),
             xml.as_bytes(),
             xml.len() as u64,
+            Collector::in_memory(),
+            Store::memory(),
             &mut |_| {},
-        )
+        )?;
+        let out = nodes
+            .finish(SourceStamp::default(), &mut |_| {})
+            .map_err(|k| MapError::new(Path::new("t.osm"), k))?;
+        Ok(MapIndex::open(out.into_vec().unwrap(), true).unwrap())
     }
 
     const SMALL: &str = r#"<?xml version='1.0' encoding='UTF-8'?>
@@ -272,13 +287,15 @@ mod tests {
 
     #[test]
     fn reads_ways_nodes_and_bounds() {
-        let data = read_str(SMALL).unwrap_or_default();
-        assert_eq!(data.ways.len(), 1);
-        assert_eq!(data.ways[0].osm_id, 10);
-        assert_eq!(data.ways[0].class.surface, SurfaceClass::Unpaved);
-        assert_eq!(data.way_refs(0).len(), 3);
-        assert_eq!(data.coords.len(), 3);
-        let b = data.bounds.map(|b| (b.min_lat, b.max_lon));
+        let idx = read_str(SMALL).unwrap();
+        assert_eq!(idx.counts().ways, 1);
+        let (id, refs, class) = idx.way(0).unwrap();
+        assert_eq!(id, 10);
+        assert_eq!(class.surface, SurfaceClass::Unpaved);
+        assert_eq!(refs.len(), 3);
+        assert_eq!(idx.counts().nodes, 3);
+        assert_eq!(idx.vertex(1).map(|v| v.1), Some(470_020_000));
+        let b = idx.bounds.map(|b| (b.min_lat, b.max_lon));
         assert_eq!(b, Some((470_000_000, 80_100_000)));
     }
 

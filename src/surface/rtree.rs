@@ -42,51 +42,95 @@ pub fn build(items: &[Rect]) -> Packed {
             ids: Vec::new(),
         };
     }
-    let mut ext = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
-    for r in items {
-        ext = union(ext, *r);
-    }
-    let w = (i64::from(ext[2]) - i64::from(ext[0])).max(1) as f64;
-    let h = (i64::from(ext[3]) - i64::from(ext[1])).max(1) as f64;
-    let max = f64::from(u16::MAX);
+    let ext = items.iter().fold(EMPTY, |e, r| union(e, *r));
     let mut order: Vec<(u32, u32)> = items
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let cx = (i64::from(r[0]) + i64::from(r[2])) as f64 / 2.0 - f64::from(ext[0]);
-            let cy = (i64::from(r[1]) + i64::from(r[3])) as f64 / 2.0 - f64::from(ext[1]);
-            let x = (cx / w * max).clamp(0.0, max) as u32;
-            let y = (cy / h * max).clamp(0.0, max) as u32;
-            (hilbert(x, y), i as u32)
-        })
+        .map(|(i, r)| (hilbert_key(*r, ext), i as u32))
         .collect();
     order.sort_unstable();
     let mut boxes = Vec::with_capacity(tree_boxes(n));
     let mut ids = Vec::with_capacity(n);
+    let mut upper = Upper::default();
     for &(_, i) in &order {
         ids.push(i);
-        boxes.push(items.get(i as usize).copied().unwrap_or(ext));
+        let r = items.get(i as usize).copied().unwrap_or(ext);
+        boxes.push(r);
+        upper.push(r);
     }
-    let mut level_start = 0;
-    let mut level_len = n;
-    while level_len > 1 {
-        let next_len = level_len.div_ceil(NODE_SIZE);
-        for k in 0..next_len {
-            let from = level_start + k * NODE_SIZE;
-            let to = (from + NODE_SIZE).min(level_start + level_len);
-            let mut u = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
-            for r in boxes.get(from..to).unwrap_or_default() {
-                u = union(u, *r);
-            }
-            boxes.push(u);
-        }
-        level_start += level_len;
-        level_len = next_len;
-    }
+    boxes.extend(upper.finish());
     Packed { boxes, ids }
 }
 
-fn union(a: Rect, b: Rect) -> Rect {
+/// The box that contains nothing (the identity of [`union`]).
+pub const EMPTY: Rect = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
+
+/// The sort key of an item: the Hilbert value of its box's centre within `ext`, the
+/// extent of all items.
+pub fn hilbert_key(r: Rect, ext: Rect) -> u32 {
+    let w = (i64::from(ext[2]) - i64::from(ext[0])).max(1) as f64;
+    let h = (i64::from(ext[3]) - i64::from(ext[1])).max(1) as f64;
+    let max = f64::from(u16::MAX);
+    let cx = (i64::from(r[0]) + i64::from(r[2])) as f64 / 2.0 - f64::from(ext[0]);
+    let cy = (i64::from(r[1]) + i64::from(r[3])) as f64 / 2.0 - f64::from(ext[1]);
+    let x = (cx / w * max).clamp(0.0, max) as u32;
+    let y = (cy / h * max).clamp(0.0, max) as u32;
+    hilbert(x, y)
+}
+
+/// The levels above the leaves, built as the leaves stream past in tree order: the
+/// first level is gathered here (one box per [`NODE_SIZE`] leaves), the rest follow
+/// from it, so a tree over a file of leaves needs memory for 1/15 of its boxes.
+#[derive(Debug, Default)]
+pub struct Upper {
+    level1: Vec<Rect>,
+    open: Option<(Rect, usize)>,
+    leaves: usize,
+}
+
+impl Upper {
+    pub fn push(&mut self, r: Rect) {
+        self.leaves += 1;
+        let (u, k) = self.open.take().unwrap_or((EMPTY, 0));
+        let (u, k) = (union(u, r), k + 1);
+        if k == NODE_SIZE {
+            self.level1.push(u);
+        } else {
+            self.open = Some((u, k));
+        }
+    }
+
+    /// The boxes of every level above the leaves, lowest first (empty for one leaf).
+    pub fn finish(mut self) -> Vec<Rect> {
+        if self.leaves <= 1 {
+            return Vec::new();
+        }
+        if let Some((u, _)) = self.open.take() {
+            self.level1.push(u);
+        }
+        let mut out = self.level1;
+        let mut level_start = 0;
+        let mut level_len = out.len();
+        while level_len > 1 {
+            let next_len = level_len.div_ceil(NODE_SIZE);
+            for k in 0..next_len {
+                let from = level_start + k * NODE_SIZE;
+                let to = (from + NODE_SIZE).min(level_start + level_len);
+                let u = out
+                    .get(from..to)
+                    .unwrap_or_default()
+                    .iter()
+                    .fold(EMPTY, |u, r| union(u, *r));
+                out.push(u);
+            }
+            level_start += level_len;
+            level_len = next_len;
+        }
+        out
+    }
+}
+
+pub fn union(a: Rect, b: Rect) -> Rect {
     [
         a[0].min(b[0]),
         a[1].min(b[1]),
