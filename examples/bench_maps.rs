@@ -146,10 +146,7 @@ fn matching() {
     println!("match_ms_per_h={:.2}", match_s * 1e3 / hours);
     println!("analyse_ms={:.2}", analyse_s * 1e3);
     println!("match_over_analyse={:.2}", match_s / analyse_s);
-    println!(
-        "matching {hours:.2} h of running: {:.2} ms",
-        match_s * 1e3
-    );
+    println!("matching {hours:.2} h of running: {:.2} ms", match_s * 1e3);
     if let Some(Ok(s)) = shares {
         println!(
             "shares: paved {:.3}, unpaved {:.3}, unknown {:.3}",

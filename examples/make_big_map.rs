@@ -105,9 +105,8 @@ fn tile(tx: usize, ty: usize) -> [Edit; EDITS] {
     let (x0, y0) = (tx as f64 * TILE_M, ty as f64 * TILE_M);
     let mut edits: [Edit; EDITS] = Default::default();
     let [roads, buildings, land] = &mut edits;
-    let surface_tag = |rng: &mut SplitMix64| {
-        (rng.next_f64() < 0.33).then(|| pick(rng, &SURFACES).to_string())
-    };
+    let surface_tag =
+        |rng: &mut SplitMix64| (rng.next_f64() < 0.33).then(|| pick(rng, &SURFACES).to_string());
     // Two streets crossing at a shared node in the middle.
     let n = (TILE_M / STREET_STEP_M) as usize;
     let centre = roads.add(x0 + 500.0, y0 + 500.0);
@@ -126,7 +125,10 @@ fn tile(tx: usize, ty: usize) -> [Edit; EDITS] {
         let mut tags = vec![
             ("highway", class.to_string()),
             ("name", pick(&mut rng, &STREET_NAMES).to_string()),
-            ("maxspeed", ["50", "60", "80"][(rng.next_u64() % 3) as usize].to_string()),
+            (
+                "maxspeed",
+                ["50", "60", "80"][(rng.next_u64() % 3) as usize].to_string(),
+            ),
             ("lanes", "2".to_string()),
         ];
         if rng.next_f64() < 0.4 {
@@ -210,7 +212,8 @@ fn tile(tx: usize, ty: usize) -> [Edit; EDITS] {
         x += 20.0 * rng.gauss();
         y += 60.0 + 10.0 * rng.next_f64();
     }
-    land.ways.push((refs, vec![("waterway", "stream".to_string())]));
+    land.ways
+        .push((refs, vec![("waterway", "stream".to_string())]));
     edits
 }
 

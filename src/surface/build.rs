@@ -9,27 +9,33 @@
 //!    chunk boxes go to scratch files. Chunk boxes read coordinates through a bounded
 //!    page cache over the index file.
 //! 2. The id set is dropped; ways and chunks are copied into the index.
-//! 3. The chunks are sorted by the Hilbert value of their boxes (8 bytes a chunk in
-//!    memory), the leaf boxes written in that order (read back through a page cache),
-//!    then the levels above them and the leaf ids.
+//! 3. The chunks and their boxes are sorted by the Hilbert value of the boxes (in runs
+//!    of 8 MB merged from scratch), the leaf boxes written in that order, then the
+//!    levels above them (1/15 of the boxes, gathered as the leaves pass) and the leaf
+//!    ids.
 //!
 //! The body's checksum is taken as it is written, in file order; the header goes last.
 
 use super::collect::{BoundsE7, PendingWay, io_error, read_pending};
 use super::error::MapErrorKind;
-use super::idset::IdSet;
+use super::idset::{IdSet, RankHint};
 use super::index::{
     self, BOX_LEN, CHUNK_LEN, CHUNK_SEGMENTS, COORD_LEN, Checksum, Counts, HEADER_LEN, ID_LEN,
     REF_LEN, SourceStamp, WAY_LEN, align8,
 };
 use super::progress::{Phase, Progress};
 use super::rtree::{self, EMPTY, Rect, Upper};
-use super::spill::{Appender, PageCache, Scratch, SeqReader, Store};
+use super::spill::{Appender, PageCache, RecordSorter, Scratch, SeqReader, Store};
 
-/// Page size of the read caches.
+/// Page size and pages of the coordinate cache (4 MB): a way's nodes are mostly
+/// consecutive ids, so its coordinates are mostly on one page.
 const PAGE: usize = 4096;
-/// Pages of the coordinate cache (16 MB) and of the chunk-box cache (16 MB).
-const PAGES: usize = 4096;
+const PAGES: usize = 1024;
+/// A tree record while sorting: Hilbert key and chunk id (big-endian, so bytes sort
+/// as the pair), then the chunk's box.
+const TREE_REC: usize = 8 + BOX_LEN;
+/// Bytes of tree records sorted in memory at a time.
+const SORT_RUN: usize = 8 << 20;
 /// Ways between progress reports.
 const REPORT_EVERY: u64 = 1 << 16;
 
@@ -160,7 +166,7 @@ pub fn write_index(
     let mut reader = SeqReader::new(0, pending.len());
     let mut way = PendingWay::default();
     let mut piece: Vec<u32> = Vec::new();
-    let mut hint = usize::MAX;
+    let mut hint = RankHint::default();
     let has = |r: u32| {
         found
             .get(r as usize / 64)
@@ -239,36 +245,40 @@ pub fn write_index(
         total_bytes: stamp.size,
     });
 
-    // 3. The R-tree.
+    // 3. The R-tree: chunks sorted by Hilbert key (then id), their boxes alongside.
     let ext = tally.extent.unwrap_or(EMPTY);
-    let mut order: Vec<(u32, u32)> = Vec::with_capacity(counts.chunks);
+    let mut sorter = RecordSorter::<TREE_REC>::new(scratch.clone(), SORT_RUN / TREE_REC);
     let mut r = SeqReader::new(0, boxes.len());
     let mut id = 0u32;
     while let Some(b) = r.take(&boxes, BOX_LEN).map_err(io)? {
-        order.push((rtree::hilbert_key(rect_of(b), ext), id));
+        let mut rec = [0u8; TREE_REC];
+        rec[..4].copy_from_slice(&rtree::hilbert_key(rect_of(b), ext).to_be_bytes());
+        rec[4..8].copy_from_slice(&id.to_be_bytes());
+        rec[8..].copy_from_slice(b);
+        sorter.push(rec).map_err(io)?;
         id += 1;
     }
-    order.sort_unstable();
-    body.pad_to(&mut out, layout.boxes).map_err(io)?;
-    let mut cache = PageCache::new(0, boxes.len(), PAGE, PAGES);
-    let mut upper = Upper::default();
-    for &(_, c) in &order {
-        let b: [u8; BOX_LEN] = cache
-            .get(&boxes, u64::from(c) * BOX_LEN as u64)
-            .map_err(io)?;
-        upper.push(rect_of(&b));
-        body.put(&mut out, &b).map_err(io)?;
-    }
-    drop(cache);
     drop(boxes);
+    body.pad_to(&mut out, layout.boxes).map_err(io)?;
+    let mut ids = scratch.store("tree-ids").map_err(io)?;
+    let mut ids_app = Appender::new(0);
+    let mut upper = Upper::default();
+    sorter
+        .finish(|rec| {
+            let b = rec.get(8..).unwrap_or_default();
+            upper.push(rect_of(b));
+            body.put(&mut out, b)?;
+            let id = u32::from_be_bytes([rec[4], rec[5], rec[6], rec[7]]);
+            ids_app.put(&mut ids, &id.to_le_bytes())
+        })
+        .map_err(io)?;
+    ids_app.flush(&mut ids).map_err(io)?;
     for r in upper.finish() {
         body.put(&mut out, &rect_bytes(r)).map_err(io)?;
     }
     body.pad_to(&mut out, layout.ids).map_err(io)?;
-    for &(_, c) in &order {
-        body.put(&mut out, &c.to_le_bytes()).map_err(io)?;
-    }
-    drop(order);
+    body.copy(&mut out, &ids).map_err(io)?;
+    drop(ids);
     body.pad_to(&mut out, layout.end).map_err(io)?;
     body.app.flush(&mut out).map_err(io)?;
     debug_assert_eq!(body.app.position(), layout.end as u64);

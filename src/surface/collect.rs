@@ -14,10 +14,11 @@
 use super::build;
 use super::class::{Evidence, SurfaceClass, WayClass, WayKind};
 use super::error::MapErrorKind;
-use super::idset::{Cursor, IdSet, IdSetBuilder, put_varint, unzigzag, zigzag};
+use super::idset::{Cursor, IdSet, IdSetBuilder};
 use super::index::{HEADER_LEN, SourceStamp};
 use super::progress::Progress;
 use super::spill::{Appender, Scratch, SeqReader, Store};
+use super::varint::{put_varint, unzigzag, zigzag};
 
 /// A rectangle in OSM fixed point (1e-7 degrees).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,11 +147,11 @@ impl Collector {
     pub fn new(scratch: Scratch) -> Result<Collector, MapErrorKind> {
         let pending = scratch.store("ways").map_err(|e| io_error(&scratch, &e))?;
         Ok(Collector {
+            ids: IdSetBuilder::new(scratch.clone()),
             scratch,
             pending,
             app: Appender::new(0),
             ways: 0,
-            ids: IdSetBuilder::default(),
             one: WayBatch::default(),
             declared_bounds: None,
         })
@@ -194,7 +195,7 @@ impl Collector {
             .put(&mut self.pending, &batch.bytes)
             .map_err(|e| io_error(&self.scratch, &e))?;
         for &id in &batch.ids {
-            self.ids.push(id);
+            self.ids.push(id).map_err(|e| io_error(&self.scratch, &e))?;
         }
         self.ways += batch.ways;
         Ok(())
@@ -210,7 +211,7 @@ impl Collector {
         let scratch = self.scratch.clone();
         let io = |e: std::io::Error| io_error(&scratch, &e);
         self.app.flush(&mut self.pending).map_err(io)?;
-        let set = self.ids.finish();
+        let set = self.ids.finish().map_err(io)?;
         let n = set.len();
         if u32::try_from(n).is_err() {
             return Err(MapErrorKind::TooLarge {

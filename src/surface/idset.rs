@@ -1,48 +1,21 @@
-//! A sorted set of OSM node ids in about 2 bytes per id: blocks of 64 ids, each a raw
+//! A sorted set of OSM node ids in 1–2 bytes per id: blocks of 64 ids, each a raw
 //! first id followed by varint deltas. The rank of an id (its position in the set) is
 //! the node's index in the map index, so a country's highway nodes fit in tens of MB
-//! instead of the 8 bytes per id of a plain vector (docs/performance.md).
+//! instead of the 8 bytes per id of a plain vector (docs/performance.md). The builder
+//! sorts ids in runs it writes to scratch and merges them once, so building the set
+//! takes little more memory than the set.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::spill::{Appender, Scratch, SeqReader, Store};
+pub use super::varint::{get_varint, put_varint, unzigzag, zigzag};
 
 /// Ids per block: a lookup decodes at most this many varints.
 const BLOCK: usize = 64;
 
-/// Ids gathered before they are sorted and merged into the set.
-const BUFFER: usize = 1 << 21;
-
-/// Appends `v` as a LEB128 varint.
-pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Reads a LEB128 varint at `*pos`, advancing it; `None` past the end or on overflow.
-pub fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
-    let mut v = 0u64;
-    let mut shift = 0u32;
-    loop {
-        let b = *bytes.get(*pos)?;
-        *pos += 1;
-        if shift >= 64 {
-            return None;
-        }
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Some(v);
-        }
-        shift += 7;
-    }
-}
-
-pub fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-
-pub fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
+/// Ids gathered before they are sorted and written out as a run (8 MB).
+const BUFFER: usize = 1 << 20;
 
 /// A sorted set of distinct ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,7 +29,24 @@ pub struct IdSet {
 impl IdSet {
     /// Builds from ids in strictly increasing order.
     fn from_sorted(ids: impl Iterator<Item = i64>) -> IdSet {
-        let mut set = IdSet::default();
+        IdSet::from_sorted_within(ids, 0, 0)
+    }
+
+    /// [`IdSet::from_sorted`] into room for `max_len` ids and `max_bytes` of deltas, so
+    /// a large set grows without copies (reserved room that is never written costs no
+    /// memory).
+    fn from_sorted_within(
+        ids: impl Iterator<Item = i64>,
+        max_len: usize,
+        max_bytes: usize,
+    ) -> IdSet {
+        let blocks = max_len.div_ceil(BLOCK);
+        let mut set = IdSet {
+            firsts: Vec::with_capacity(blocks),
+            offsets: Vec::with_capacity(blocks),
+            bytes: Vec::with_capacity(max_bytes),
+            len: 0,
+        };
         let mut prev = 0i64;
         for id in ids {
             if set.len.is_multiple_of(BLOCK) {
@@ -112,8 +102,7 @@ impl IdSet {
 
     /// The rank of `id`, if present.
     pub fn rank(&self, id: i64) -> Option<u32> {
-        let mut hint = usize::MAX;
-        self.rank_near(id, &mut hint)
+        self.rank_near(id, &mut RankHint::default())
     }
 
     /// The block that would hold `id`, if any (its first id is at most `id`).
@@ -125,31 +114,57 @@ impl IdSet {
         }
     }
 
-    /// [`IdSet::rank`], starting from the block of the previous lookup (`hint`): the
-    /// nodes of one way are mostly consecutive ids, so most lookups skip the search.
-    pub fn rank_near(&self, id: i64, hint: &mut usize) -> Option<u32> {
-        let in_hint = self.firsts.get(*hint).is_some_and(|&f| f <= id)
-            && self.firsts.get(*hint + 1).is_none_or(|&f| id < f);
-        if !in_hint {
-            *hint = self.block_of(id)?;
-        }
-        let block = *hint;
-        let mut value = *self.firsts.get(block)?;
-        if value == id {
-            return u32::try_from(block * BLOCK).ok();
-        }
-        let mut pos = *self.offsets.get(block)? as usize;
-        let in_block = (self.len - block * BLOCK).min(BLOCK);
-        for i in 1..in_block {
-            value = value.wrapping_add(get_varint(&self.bytes, &mut pos)? as i64);
-            if value == id {
-                return u32::try_from(block * BLOCK + i).ok();
+    /// [`IdSet::rank`], going on from where the previous lookup stopped (`hint`): the
+    /// nodes of one way are mostly consecutive ids, so most lookups neither search
+    /// nor decode more than a varint or two.
+    pub fn rank_near(&self, id: i64, h: &mut RankHint) -> Option<u32> {
+        let in_block = self.firsts.get(h.block).is_some_and(|&f| f <= id)
+            && self.firsts.get(h.block + 1).is_none_or(|&f| id < f);
+        if !in_block || id < h.value {
+            if !in_block {
+                h.block = self.block_of(id)?;
             }
-            if value > id {
-                return None;
-            }
+            h.index = 0;
+            h.value = *self.firsts.get(h.block)?;
+            h.pos = *self.offsets.get(h.block)? as usize;
         }
-        None
+        let in_block = (self.len - h.block * BLOCK).min(BLOCK);
+        while h.value < id && h.index + 1 < in_block {
+            let mut pos = h.pos;
+            let v = h
+                .value
+                .wrapping_add(get_varint(&self.bytes, &mut pos)? as i64);
+            if v > id {
+                break;
+            }
+            (h.value, h.pos, h.index) = (v, pos, h.index + 1);
+        }
+        if h.value == id {
+            u32::try_from(h.block * BLOCK + h.index).ok()
+        } else {
+            None
+        }
+    }
+}
+
+/// Where the last [`IdSet::rank_near`] lookup stopped: a block, and an id in it with
+/// its position.
+#[derive(Debug, Clone, Copy)]
+pub struct RankHint {
+    block: usize,
+    index: usize,
+    value: i64,
+    pos: usize,
+}
+
+impl Default for RankHint {
+    fn default() -> Self {
+        RankHint {
+            block: usize::MAX,
+            index: 0,
+            value: i64::MAX,
+            pos: 0,
+        }
     }
 }
 
@@ -221,69 +236,156 @@ impl Iterator for IdIter<'_> {
     }
 }
 
-/// Gathers ids in any order, with repeats, into an [`IdSet`] with bounded extra memory.
-#[derive(Debug, Default)]
+/// Gathers ids in any order, with repeats, into an [`IdSet`]: each [`BUFFER`] ids are
+/// sorted and written to scratch as a run of varint deltas; [`IdSetBuilder::finish`]
+/// merges the runs into the set in one pass.
+#[derive(Debug)]
 pub struct IdSetBuilder {
-    set: IdSet,
+    scratch: Scratch,
+    runs: Option<(Store, Appender)>,
+    /// Start, end (bytes) and count of each run.
+    bounds: Vec<(u64, u64, u64)>,
     buffer: Vec<i64>,
 }
 
+impl Default for IdSetBuilder {
+    fn default() -> Self {
+        IdSetBuilder::new(Scratch::Memory)
+    }
+}
+
 impl IdSetBuilder {
-    pub fn push(&mut self, id: i64) {
-        self.buffer.push(id);
-        if self.buffer.len() >= BUFFER {
-            self.flush();
+    pub fn new(scratch: Scratch) -> IdSetBuilder {
+        IdSetBuilder {
+            scratch,
+            runs: None,
+            bounds: Vec::new(),
+            buffer: Vec::new(),
         }
     }
 
-    fn flush(&mut self) {
+    pub fn push(&mut self, id: i64) -> std::io::Result<()> {
+        self.buffer.push(id);
+        if self.buffer.len() >= BUFFER {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the buffer out as a sorted run.
+    fn spill(&mut self) -> std::io::Result<()> {
         self.buffer.sort_unstable();
         self.buffer.dedup();
-        let old = std::mem::take(&mut self.set);
-        let merged = MergeDistinct {
-            a: old.iter().peekable(),
-            b: self.buffer.iter().copied().peekable(),
+        let (store, app) = match &mut self.runs {
+            Some(r) => r,
+            None => self
+                .runs
+                .insert((self.scratch.store("node-ids")?, Appender::new(0))),
         };
-        self.set = IdSet::from_sorted(merged);
+        let start = app.position();
+        let mut bytes = Vec::with_capacity(1 << 16);
+        let mut prev = 0i64;
+        for &id in &self.buffer {
+            put_varint(&mut bytes, zigzag(id.wrapping_sub(prev)));
+            prev = id;
+            if bytes.len() >= 1 << 16 {
+                app.put(store, &bytes)?;
+                bytes.clear();
+            }
+        }
+        app.put(store, &bytes)?;
+        self.bounds
+            .push((start, app.position(), self.buffer.len() as u64));
         self.buffer.clear();
+        Ok(())
     }
 
-    /// Bytes held (set plus the unsorted buffer).
-    pub fn heap_bytes(&self) -> usize {
-        self.set.heap_bytes() + self.buffer.capacity() * 8
-    }
-
-    pub fn finish(mut self) -> IdSet {
-        self.flush();
-        self.buffer = Vec::new();
-        let mut set = self.set;
+    pub fn finish(mut self) -> std::io::Result<IdSet> {
+        let mut set = if self.bounds.is_empty() {
+            self.buffer.sort_unstable();
+            self.buffer.dedup();
+            IdSet::from_sorted(self.buffer.iter().copied())
+        } else {
+            self.spill()?;
+            self.buffer = Vec::new();
+            let Some((mut store, mut app)) = self.runs.take() else {
+                return Ok(IdSet::default());
+            };
+            app.flush(&mut store)?;
+            merge_runs(&store, &self.bounds)?
+        };
         set.firsts.shrink_to_fit();
         set.offsets.shrink_to_fit();
         set.bytes.shrink_to_fit();
-        set
+        Ok(set)
     }
 }
 
-/// The union of two increasing sequences, without repeats.
-struct MergeDistinct<A: Iterator<Item = i64>, B: Iterator<Item = i64>> {
-    a: std::iter::Peekable<A>,
-    b: std::iter::Peekable<B>,
+/// One sorted run being merged.
+struct Run {
+    reader: SeqReader,
+    left: u64,
+    prev: i64,
 }
 
-impl<A: Iterator<Item = i64>, B: Iterator<Item = i64>> Iterator for MergeDistinct<A, B> {
-    type Item = i64;
-
-    fn next(&mut self) -> Option<i64> {
-        match (self.a.peek().copied(), self.b.peek().copied()) {
-            (Some(x), Some(y)) if x == y => {
-                self.a.next();
-                self.b.next()
-            }
-            (Some(x), Some(y)) if x < y => self.a.next(),
-            (Some(_), Some(_)) => self.b.next(),
-            (Some(_), None) => self.a.next(),
-            (None, _) => self.b.next(),
+impl Run {
+    fn next(&mut self, store: &Store) -> std::io::Result<Option<i64>> {
+        if self.left == 0 {
+            return Ok(None);
         }
+        let d = self
+            .reader
+            .varint(store)?
+            .ok_or_else(|| std::io::Error::other("a run of node ids ends early"))?;
+        self.left -= 1;
+        self.prev = self.prev.wrapping_add(unzigzag(d));
+        Ok(Some(self.prev))
+    }
+}
+
+/// The union of the sorted runs, without repeats, as a set.
+fn merge_runs(store: &Store, bounds: &[(u64, u64, u64)]) -> std::io::Result<IdSet> {
+    let mut runs: Vec<Run> = bounds
+        .iter()
+        .map(|&(start, end, count)| Run {
+            reader: SeqReader::new(start, end),
+            left: count,
+            prev: 0,
+        })
+        .collect();
+    let mut heap = BinaryHeap::with_capacity(runs.len());
+    for (i, run) in runs.iter_mut().enumerate() {
+        if let Some(v) = run.next(store)? {
+            heap.push(Reverse((v, i)));
+        }
+    }
+    let mut error = None;
+    let mut last = None;
+    let merged = std::iter::from_fn(|| {
+        loop {
+            let Reverse((v, i)) = heap.pop()?;
+            match runs.get_mut(i).map(|r| r.next(store)) {
+                Some(Ok(Some(next))) => heap.push(Reverse((next, i))),
+                Some(Ok(None)) | None => {}
+                Some(Err(e)) => {
+                    error = Some(e);
+                    return None;
+                }
+            }
+            if last != Some(v) {
+                last = Some(v);
+                return Some(v);
+            }
+        }
+    });
+    // Each id's delta in the union is at most its delta in its run, so the runs' bytes
+    // bound the set's.
+    let max_len = bounds.iter().map(|b| b.2 as usize).sum();
+    let max_bytes = bounds.iter().map(|b| (b.1 - b.0) as usize).sum();
+    let set = IdSet::from_sorted_within(merged, max_len, max_bytes);
+    match error {
+        Some(e) => Err(e),
+        None => Ok(set),
     }
 }
 
@@ -291,22 +393,6 @@ impl<A: Iterator<Item = i64>, B: Iterator<Item = i64>> Iterator for MergeDistinc
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-
-    #[test]
-    fn varints_round_trip() {
-        let mut out = Vec::new();
-        for v in [0u64, 1, 127, 128, 300, u64::MAX] {
-            put_varint(&mut out, v);
-        }
-        let mut pos = 0;
-        for v in [0u64, 1, 127, 128, 300, u64::MAX] {
-            assert_eq!(get_varint(&out, &mut pos), Some(v));
-        }
-        assert_eq!(get_varint(&out, &mut pos), None);
-        for v in [0i64, -1, 1, i64::MIN, i64::MAX, -123_456] {
-            assert_eq!(unzigzag(zigzag(v)), v);
-        }
-    }
 
     #[test]
     fn set_ranks_every_member_and_nothing_else() {
@@ -317,9 +403,9 @@ mod tests {
             .chain([5, 5, -3, 12_000_000_000])
             .collect();
         for &id in &ids {
-            b.push(id);
+            b.push(id).unwrap();
         }
-        let set = b.finish();
+        let set = b.finish().unwrap();
         let mut sorted = ids.clone();
         sorted.sort_unstable();
         sorted.dedup();
@@ -339,11 +425,19 @@ mod tests {
         let mut b = IdSetBuilder::default();
         let ids: Vec<i64> = (0..5000).map(|i: i64| i * 3 + (i % 7) * 1000).collect();
         for &id in &ids {
-            b.push(id);
+            b.push(id).unwrap();
         }
-        let set = b.finish();
-        let mut hint = usize::MAX;
-        for probe in (-10..25_000).step_by(7) {
+        let set = b.finish().unwrap();
+        let mut hint = RankHint::default();
+        for probe in (-10..25_000)
+            .step_by(7)
+            .chain((-10..25_000).rev().step_by(3))
+        {
+            assert_eq!(set.rank_near(probe, &mut hint), set.rank(probe), "{probe}");
+        }
+        let mut rng = crate::write::synth::SplitMix64::new(3);
+        for _ in 0..5000 {
+            let probe = (rng.next_u64() % 26_000) as i64 - 10;
             assert_eq!(set.rank_near(probe, &mut hint), set.rank(probe), "{probe}");
         }
         for start in [-5i64, 0, 1000, 4444, 14_000, 30_000] {
@@ -359,16 +453,35 @@ mod tests {
     }
 
     #[test]
-    fn flushes_merge() {
+    fn runs_merge() {
         let mut b = IdSetBuilder::default();
         for id in [10, 30, 20] {
-            b.push(id);
+            b.push(id).unwrap();
         }
-        b.flush();
+        b.spill().unwrap();
         for id in [20, 5, 40] {
-            b.push(id);
+            b.push(id).unwrap();
         }
-        let set = b.finish();
+        let set = b.finish().unwrap();
         assert_eq!(set.iter().collect::<Vec<_>>(), vec![5, 10, 20, 30, 40]);
+        // Many runs in scratch files, repeats across runs.
+        let dir = std::env::temp_dir().join(format!("easyrun-idset-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut b = IdSetBuilder::new(Scratch::Dir(dir.clone()));
+        let ids: Vec<i64> = (0..(BUFFER as i64) * 3 + 77)
+            .map(|i| (i * 7919) % 1_000_003 * 13 - 4_000_000)
+            .collect();
+        for &id in &ids {
+            b.push(id).unwrap();
+        }
+        assert_eq!(b.bounds.len(), 3);
+        let set = b.finish().unwrap();
+        let mut want = ids.clone();
+        want.sort_unstable();
+        want.dedup();
+        assert_eq!(set.len(), want.len());
+        assert!(set.iter().eq(want.iter().copied()));
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "scratch left");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

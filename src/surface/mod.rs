@@ -22,6 +22,7 @@ pub mod route;
 pub mod rtree;
 pub mod shares;
 pub mod spill;
+pub mod varint;
 
 pub use cache::{Map, default_cache_dir, open};
 pub use class::{Evidence, SurfaceClass, WayClass, WayKind};

@@ -390,10 +390,10 @@ fn parse_blob_header(b: &[u8]) -> Option<(BlockKind, u64)> {
     let mut pos = 0;
     let (mut kind, mut size) = (None, None);
     while pos < b.len() {
-        let key = super::idset::get_varint(b, &mut pos)?;
+        let key = super::varint::get_varint(b, &mut pos)?;
         match (key >> 3, key & 7) {
             (1, 2) => {
-                let n = super::idset::get_varint(b, &mut pos)? as usize;
+                let n = super::varint::get_varint(b, &mut pos)? as usize;
                 let s = b.get(pos..pos.checked_add(n)?)?;
                 pos += n;
                 kind = Some(match s {
@@ -402,13 +402,13 @@ fn parse_blob_header(b: &[u8]) -> Option<(BlockKind, u64)> {
                     _ => BlockKind::Other,
                 });
             }
-            (3, 0) => size = Some(super::idset::get_varint(b, &mut pos)?),
+            (3, 0) => size = Some(super::varint::get_varint(b, &mut pos)?),
             (_, 0) => {
-                super::idset::get_varint(b, &mut pos)?;
+                super::varint::get_varint(b, &mut pos)?;
             }
             (_, 1) => pos += 8,
             (_, 2) => {
-                let n = super::idset::get_varint(b, &mut pos)? as usize;
+                let n = super::varint::get_varint(b, &mut pos)? as usize;
                 pos = pos.checked_add(n)?;
             }
             (_, 5) => pos += 4,

@@ -320,7 +320,7 @@ impl SeqReader {
             return Ok(None);
         }
         let mut n = 0;
-        match super::idset::get_varint(rest, &mut n) {
+        match super::varint::get_varint(rest, &mut n) {
             Some(v) => {
                 self.pos += n;
                 Ok(Some(v))
@@ -395,6 +395,91 @@ impl PageCache {
     }
 }
 
+/// Sorts fixed-size records (compared bytewise) with bounded memory: runs of `cap`
+/// records are sorted in memory and written to scratch, then merged in one pass.
+#[derive(Debug)]
+pub struct RecordSorter<const N: usize> {
+    scratch: Scratch,
+    cap: usize,
+    buf: Vec<[u8; N]>,
+    runs: Option<(Store, Appender)>,
+    bounds: Vec<(u64, u64)>,
+}
+
+impl<const N: usize> RecordSorter<N> {
+    pub fn new(scratch: Scratch, cap: usize) -> Self {
+        RecordSorter {
+            scratch,
+            cap: cap.max(1),
+            buf: Vec::new(),
+            runs: None,
+            bounds: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, rec: [u8; N]) -> io::Result<()> {
+        self.buf.push(rec);
+        if self.buf.len() >= self.cap {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        self.buf.sort_unstable();
+        let (store, app) = match &mut self.runs {
+            Some(r) => r,
+            None => self
+                .runs
+                .insert((self.scratch.store("sort")?, Appender::new(0))),
+        };
+        let start = app.position();
+        for rec in &self.buf {
+            app.put(store, rec)?;
+        }
+        self.bounds.push((start, app.position()));
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Hands every record to `f` in order.
+    pub fn finish(mut self, mut f: impl FnMut(&[u8; N]) -> io::Result<()>) -> io::Result<()> {
+        if self.bounds.is_empty() {
+            self.buf.sort_unstable();
+            return self.buf.iter().try_for_each(f);
+        }
+        self.spill()?;
+        self.buf = Vec::new();
+        let Some((mut store, mut app)) = self.runs.take() else {
+            return Ok(());
+        };
+        app.flush(&mut store)?;
+        let mut readers: Vec<SeqReader> = self
+            .bounds
+            .iter()
+            .map(|&(a, b)| SeqReader::new(a, b))
+            .collect();
+        let next = |r: &mut SeqReader| -> io::Result<Option<[u8; N]>> {
+            Ok(r.take(&store, N)?.and_then(|b| b.try_into().ok()))
+        };
+        let mut heap = std::collections::BinaryHeap::new();
+        for (i, r) in readers.iter_mut().enumerate() {
+            if let Some(rec) = next(r)? {
+                heap.push(std::cmp::Reverse((rec, i)));
+            }
+        }
+        while let Some(std::cmp::Reverse((rec, i))) = heap.pop() {
+            f(&rec)?;
+            if let Some(r) = readers.get_mut(i)
+                && let Some(rec) = next(r)?
+            {
+                heap.push(std::cmp::Reverse((rec, i)));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -433,6 +518,35 @@ mod tests {
             assert!(cache.misses <= 4);
             assert!(s.read_at(s.len() - 2, &mut [0; 4]).is_err());
         }
+    }
+
+    #[test]
+    fn records_sort_in_runs() {
+        let dir = std::env::temp_dir().join(format!("easyrun-sort-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (scratch, cap) in [(Scratch::Memory, 1 << 20), (Scratch::Dir(dir.clone()), 97)] {
+            let mut s = RecordSorter::<6>::new(scratch, cap);
+            let recs: Vec<[u8; 6]> = (0..5000u32)
+                .map(|i| {
+                    let k = i.wrapping_mul(2_654_435_761).to_be_bytes();
+                    [k[0], k[1], k[2], k[3], (i % 3) as u8, 7]
+                })
+                .collect();
+            for r in &recs {
+                s.push(*r).unwrap();
+            }
+            let mut got = Vec::new();
+            s.finish(|r| {
+                got.push(*r);
+                Ok(())
+            })
+            .unwrap();
+            let mut want = recs.clone();
+            want.sort_unstable();
+            assert_eq!(got, want);
+        }
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
