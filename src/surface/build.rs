@@ -20,8 +20,8 @@ use super::collect::{BoundsE7, PendingWay, io_error, read_pending};
 use super::error::MapErrorKind;
 use super::idset::{IdSet, RankHint};
 use super::index::{
-    self, BOX_LEN, CHUNK_LEN, CHUNK_SEGMENTS, COORD_LEN, Checksum, Counts, HEADER_LEN, ID_LEN,
-    REF_LEN, SourceStamp, WAY_LEN, align8,
+    self, BOX_LEN, CHUNK_LEN, CHUNK_SEGMENTS, COORD_LEN, Checksum, Counts, HEADER_LEN, SourceStamp,
+    WAY_LEN, align8,
 };
 use super::progress::{Phase, Progress};
 use super::rtree::{self, EMPTY, Rect, Upper};
@@ -372,7 +372,7 @@ fn rect_bytes(r: Rect) -> [u8; BOX_LEN] {
 fn rect_of(b: &[u8]) -> Rect {
     let mut r = [0i32; 4];
     for (v, src) in r.iter_mut().zip(b.chunks_exact(4)) {
-        *v = i32::from_le_bytes([src[0], src[1], src[2], src[3]]);
+        *v = <[u8; 4]>::try_from(src).map_or(0, i32::from_le_bytes);
     }
     r
 }
@@ -386,11 +386,6 @@ fn checksum_of(store: &Store, from: u64, to: u64) -> std::io::Result<Checksum> {
     }
     Ok(sum)
 }
-
-#[allow(dead_code)]
-const _: () = assert!(PAGE % COORD_LEN == 0 && PAGE % BOX_LEN == 0);
-#[allow(dead_code)]
-const _: () = assert!(ID_LEN == 4 && REF_LEN == 4);
 
 #[cfg(test)]
 mod tests {
@@ -455,7 +450,9 @@ mod tests {
 
     /// A random network: ways over a pool of node ids, sharing nodes, some nodes
     /// missing from the file.
-    fn network(seed: u64) -> (Vec<(i64, Vec<i64>)>, Vec<(i64, i32, i32)>) {
+    type Network = (Vec<(i64, Vec<i64>)>, Vec<(i64, i32, i32)>);
+
+    fn network(seed: u64) -> Network {
         let mut rng = SplitMix64::new(seed);
         let pool = 20_000i64;
         let ways: Vec<(i64, Vec<i64>)> = (0..3000)

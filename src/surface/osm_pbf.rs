@@ -156,7 +156,7 @@ pub fn read(
             blocks_raw.push(raw.read(b).map_err(|e| MapError::io(path, &e))?);
         }
         let set = nodes.set();
-        let decoded: Vec<Result<(Vec<(u32, i32, i32)>, Kinds), MapErrorKind>> = blocks_raw
+        let decoded: Vec<Result<(Found, Kinds), MapErrorKind>> = blocks_raw
             .par_iter()
             .zip(slice.par_iter())
             .map(|(bytes, pos)| decode(bytes, pos, total, |b| nodes_of(b, set)))
@@ -214,9 +214,12 @@ fn ways_of(block: &PrimitiveBlock) -> WayBatch {
     batch
 }
 
+/// Wanted nodes of a block: rank, lat and lon (1e-7°), in file order.
+type Found = Vec<(u32, i32, i32)>;
+
 /// Pass two's work on a block: the wanted nodes' ranks and coordinates, in file order.
 /// Ids that go up (a sorted block) are matched by a forward walk through the set.
-fn nodes_of(block: &PrimitiveBlock, set: &IdSet) -> Vec<(u32, i32, i32)> {
+fn nodes_of(block: &PrimitiveBlock, set: &IdSet) -> Found {
     let mut out = Vec::new();
     let mut cursor = None;
     let mut last = i64::MIN;
@@ -475,6 +478,8 @@ fn pbf_error(e: &osmpbf::Error, pos: &BlockPos, total: u64) -> MapErrorKind {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::super::index::SourceStamp;
+    use super::super::varint::{put_varint, zigzag};
     use super::*;
 
     #[test]
@@ -486,5 +491,238 @@ mod tests {
         assert_eq!(parse_blob_header(&b), Some((BlockKind::Data, 300)));
         assert_eq!(parse_blob_header(&b[..b.len() - 1]), None);
         assert_eq!(parse_blob_header(&[0x18, 5]), None, "no type");
+    }
+
+    // A minimal PBF writer (OSM PBF spec): raw (uncompressed) blobs, plain nodes.
+    fn bytes_field(out: &mut Vec<u8>, field: u64, bytes: &[u8]) {
+        put_varint(out, field << 3 | 2);
+        put_varint(out, bytes.len() as u64);
+        out.extend_from_slice(bytes);
+    }
+
+    fn varint_field(out: &mut Vec<u8>, field: u64, v: u64) {
+        put_varint(out, field << 3);
+        put_varint(out, v);
+    }
+
+    fn packed(out: &mut Vec<u8>, field: u64, values: impl IntoIterator<Item = u64>) {
+        let mut b = Vec::new();
+        for v in values {
+            put_varint(&mut b, v);
+        }
+        bytes_field(out, field, &b);
+    }
+
+    fn blob(kind: &str, block: &[u8]) -> Vec<u8> {
+        let mut blob = Vec::new();
+        bytes_field(&mut blob, 1, block);
+        varint_field(&mut blob, 2, block.len() as u64);
+        let mut header = Vec::new();
+        bytes_field(&mut header, 1, kind.as_bytes());
+        varint_field(&mut header, 3, blob.len() as u64);
+        let mut out = (header.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&blob);
+        out
+    }
+
+    enum Group {
+        /// id, lat, lon (1e-7°)
+        Nodes(Vec<(i64, i64, i64)>),
+        /// id, highway value (a string-table index), node ids
+        Ways(Vec<(i64, u64, Vec<i64>)>),
+        Relations(Vec<i64>),
+    }
+
+    /// String table: 0 "", 1 "highway", 2 "path", 3 "residential", 4 "building", 5 "yes".
+    fn data_block(groups: &[Group]) -> Vec<u8> {
+        let mut block = Vec::new();
+        let mut table = Vec::new();
+        for s in ["", "highway", "path", "residential", "building", "yes"] {
+            bytes_field(&mut table, 1, s.as_bytes());
+        }
+        bytes_field(&mut block, 1, &table);
+        for g in groups {
+            let mut group = Vec::new();
+            match g {
+                Group::Nodes(nodes) => {
+                    for &(id, lat, lon) in nodes {
+                        let mut n = Vec::new();
+                        varint_field(&mut n, 1, zigzag(id));
+                        varint_field(&mut n, 8, zigzag(lat));
+                        varint_field(&mut n, 9, zigzag(lon));
+                        bytes_field(&mut group, 1, &n);
+                    }
+                }
+                Group::Ways(ways) => {
+                    for (id, value, refs) in ways {
+                        let mut w = Vec::new();
+                        varint_field(&mut w, 1, *id as u64);
+                        let key = if *value == 5 { 4 } else { 1 };
+                        packed(&mut w, 2, [key]);
+                        packed(&mut w, 3, [*value]);
+                        let mut prev = 0i64;
+                        packed(
+                            &mut w,
+                            8,
+                            refs.iter().map(|&r| {
+                                let d = r - prev;
+                                prev = r;
+                                zigzag(d)
+                            }),
+                        );
+                        bytes_field(&mut group, 3, &w);
+                    }
+                }
+                Group::Relations(ids) => {
+                    for &id in ids {
+                        let mut r = Vec::new();
+                        varint_field(&mut r, 1, id as u64);
+                        bytes_field(&mut group, 4, &r);
+                    }
+                }
+            }
+            bytes_field(&mut block, 2, &group);
+        }
+        block
+    }
+
+    fn pbf(sorted: bool, blocks: &[Vec<Group>]) -> Vec<u8> {
+        let mut header = Vec::new();
+        bytes_field(&mut header, 4, b"OsmSchema-V0.6");
+        if sorted {
+            bytes_field(&mut header, 5, b"Sort.Type_then_ID");
+        }
+        let mut out = blob("OSMHeader", &header);
+        for b in blocks {
+            out.extend(blob("OSMData", &data_block(b)));
+        }
+        out
+    }
+
+    /// 400 nodes on a grid; three highways and a building over them.
+    /// Blocks of nodes, of ways and of relations.
+    type Parts = (Vec<Vec<Group>>, Vec<Vec<Group>>, Vec<Vec<Group>>);
+
+    fn map_parts() -> Parts {
+        let nodes: Vec<Vec<Group>> = (0..10)
+            .map(|b| {
+                vec![Group::Nodes(
+                    (0..40)
+                        .map(|k| {
+                            let id = 1 + b * 40 + k;
+                            (id, 470_000_000 + id * 37, 80_000_000 + (id % 20) * 501)
+                        })
+                        .collect(),
+                )]
+            })
+            .collect();
+        let ways = vec![
+            vec![Group::Ways(vec![
+                (10, 2, (1..=120).collect()),
+                (11, 4, vec![5, 6, 7, 5]),
+            ])],
+            vec![Group::Ways(vec![
+                (12, 3, (100..=300).step_by(3).collect()),
+                (13, 2, vec![399, 400, 401, 1]),
+            ])],
+        ];
+        let relations = vec![vec![Group::Relations(vec![1, 2])]];
+        (nodes, ways, relations)
+    }
+
+    fn build(bytes: &[u8], name: &str) -> Result<Vec<u8>, MapError> {
+        let dir = std::env::temp_dir().join(format!("easyrun-pbf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let nodes = read(&path, Collector::in_memory(), Store::memory(), &mut |_| {})?;
+        let out = nodes
+            .finish(SourceStamp::default(), &mut |_| {})
+            .map_err(|k| MapError::new(&path, k))?;
+        let _ = std::fs::remove_file(&path);
+        Ok(out.into_vec().unwrap())
+    }
+
+    #[test]
+    fn sorted_unsorted_and_shuffled_files_give_the_same_index() {
+        let (nodes, ways, relations) = map_parts();
+        let sorted: Vec<Vec<Group>> = nodes.into_iter().chain(ways).chain(relations).collect();
+        let bytes = pbf(true, &sorted);
+        let a = build(&bytes, "sorted.osm.pbf").unwrap();
+        let idx = super::super::index::MapIndex::open(a.clone(), true).unwrap();
+        // The building is not kept; node 401 is missing, so way 13 loses its end.
+        assert_eq!(idx.counts().ways, 4);
+        assert_eq!(idx.ways_missing_nodes, 1);
+        assert_eq!(build(&pbf(false, &sorted), "plain.osm.pbf").unwrap(), a);
+        // Ways before nodes, relations between: fine without the sort flag.
+        let mut shuffled = sorted;
+        shuffled.rotate_left(10);
+        shuffled.swap(1, 5);
+        assert_eq!(
+            build(&pbf(false, &shuffled), "shuffled.osm.pbf").unwrap(),
+            a
+        );
+    }
+
+    #[test]
+    fn the_index_does_not_depend_on_the_thread_count() {
+        let (nodes, ways, relations) = map_parts();
+        let blocks: Vec<Vec<Group>> = ways.into_iter().chain(nodes).chain(relations).collect();
+        let bytes = pbf(false, &blocks);
+        let on = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| build(&bytes, &format!("threads-{threads}.osm.pbf")).unwrap())
+        };
+        let one = on(1);
+        assert_eq!(on(3), one);
+        assert_eq!(on(8), one);
+    }
+
+    #[test]
+    fn the_first_block_of_ways_is_found_by_search() {
+        let dir = std::env::temp_dir().join(format!("easyrun-pbf-search-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.osm.pbf");
+        for node_blocks in [0usize, 1, 2, 7, 10] {
+            let (nodes, ways, relations) = map_parts();
+            let blocks: Vec<Vec<Group>> = nodes
+                .into_iter()
+                .take(node_blocks)
+                .chain(ways)
+                .chain(relations)
+                .collect();
+            std::fs::write(&path, pbf(true, &blocks)).unwrap();
+            let total = std::fs::metadata(&path).unwrap().len();
+            let list = list_blocks(&path, total).unwrap();
+            let data: Vec<BlockPos> = list
+                .iter()
+                .copied()
+                .filter(|b| b.kind == BlockKind::Data)
+                .collect();
+            let mut raw = RawBlocks::open(&path).unwrap();
+            assert_eq!(
+                first_non_node_block(&mut raw, &data, &path).unwrap(),
+                node_blocks
+            );
+        }
+        // A block holding the last nodes and the first ways, as two groups.
+        let (mut nodes, ways, _) = map_parts();
+        let last = nodes.pop().unwrap().pop().unwrap();
+        let mut mixed = vec![last];
+        mixed.extend(ways.into_iter().flatten());
+        let mut blocks = nodes;
+        blocks.push(mixed);
+        let bytes = pbf(true, &blocks);
+        let (n2, w2, _) = map_parts();
+        let plain: Vec<Vec<Group>> = n2.into_iter().chain(w2).collect();
+        assert_eq!(
+            build(&bytes, "mixed.osm.pbf").unwrap(),
+            build(&pbf(false, &plain), "plain2.osm.pbf").unwrap()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
