@@ -242,6 +242,8 @@ impl Iterator for IdIter<'_> {
 #[derive(Debug)]
 pub struct IdSetBuilder {
     scratch: Scratch,
+    /// Ids per run ([`BUFFER`]).
+    run_len: usize,
     runs: Option<(Store, Appender)>,
     /// Start, end (bytes) and count of each run.
     bounds: Vec<(u64, u64, u64)>,
@@ -258,6 +260,7 @@ impl IdSetBuilder {
     pub fn new(scratch: Scratch) -> IdSetBuilder {
         IdSetBuilder {
             scratch,
+            run_len: BUFFER,
             runs: None,
             bounds: Vec::new(),
             buffer: Vec::new(),
@@ -266,7 +269,7 @@ impl IdSetBuilder {
 
     pub fn push(&mut self, id: i64) -> std::io::Result<()> {
         self.buffer.push(id);
-        if self.buffer.len() >= BUFFER {
+        if self.buffer.len() >= self.run_len {
             self.spill()?;
         }
         Ok(())
@@ -468,7 +471,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("easyrun-idset-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut b = IdSetBuilder::new(Scratch::Dir(dir.clone()));
-        let ids: Vec<i64> = (0..(BUFFER as i64) * 3 + 77)
+        b.run_len = 10_000;
+        let ids: Vec<i64> = (0..30_077)
             .map(|i| (i * 7919) % 1_000_003 * 13 - 4_000_000)
             .collect();
         for &id in &ids {
