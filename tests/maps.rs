@@ -345,10 +345,38 @@ fn the_index_is_cached_and_a_damaged_one_is_rebuilt() {
     let cache_dir = temp_dir("cache");
     let src = cache_dir.join("town.osm");
     std::fs::copy(maps_dir().join("town.osm"), &src).unwrap();
+    // Leftovers of a killed build two days ago are swept; a running build's are not.
+    let stale = cache_dir.join(".town.osm-0.idx.1234.0.tmp");
+    let fresh = cache_dir.join(".town.osm-0.idx.1235.0.tmp");
+    for p in [&stale, &fresh] {
+        std::fs::write(p, b"partial").unwrap();
+    }
+    let two_days = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_days)
+        .unwrap();
     let first = open(&src, Some(&cache_dir)).unwrap();
     assert!(first.built && first.cache_warning.is_none());
     let cf = first.cache_file.clone().unwrap();
     assert!(cf.starts_with(&cache_dir));
+    assert!(!stale.exists() && fresh.exists());
+    std::fs::remove_file(&fresh).unwrap();
+    // The build leaves the index and nothing else beside the map.
+    let mut left: Vec<String> = std::fs::read_dir(&cache_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec![
+            "town.osm".to_string(),
+            cf.file_name().unwrap().to_string_lossy().into_owned(),
+        ]
+    );
     let counts = first.index.counts();
     drop(first);
     let second = open(&src, Some(&cache_dir)).unwrap();

@@ -241,6 +241,31 @@ pub fn open(
     })
 }
 
+/// Scratch and half-written index files older than this are left over from a build
+/// that was killed, and removed by the next build.
+const STALE_S: u64 = 24 * 3600;
+
+/// Removes builds' leftovers (`.….tmp`, [`super::spill::Store::temp_in`]) from the cache
+/// directory; best effort.
+fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let old = e
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > STALE_S);
+        if name.starts_with('.') && name.ends_with(".tmp") && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Why a cached build did not give an index: the map's fault, or the cache's (then
 /// the index is built in memory).
 enum Failed {
@@ -260,6 +285,7 @@ fn build_cached(
     let cache =
         |e: &dyn std::fmt::Display| Failed::Cache(format!("cannot write {}: {e}", cf.display()));
     std::fs::create_dir_all(dir).map_err(|e| cache(&e))?;
+    sweep_stale(dir);
     let stem = cf
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
