@@ -236,13 +236,13 @@ impl Iterator for IdIter<'_> {
     }
 }
 
-/// Gathers ids in any order, with repeats, into an [`IdSet`]: each [`BUFFER`] ids are
+/// Gathers ids in any order, with repeats, into an [`IdSet`]: each 1 M ids (8 MB) are
 /// sorted and written to scratch as a run of varint deltas; [`IdSetBuilder::finish`]
 /// merges the runs into the set in one pass.
 #[derive(Debug)]
 pub struct IdSetBuilder {
     scratch: Scratch,
-    /// Ids per run ([`BUFFER`]).
+    /// Ids per run.
     run_len: usize,
     runs: Option<(Store, Appender)>,
     /// Start, end (bytes) and count of each run.

@@ -2,7 +2,8 @@
 //! OpenStreetMap file the runner supplies, offline.
 //!
 //! An input stage beside `ingest` plus a matching stage: a map file (`.osm` XML or
-//! `.osm.pbf`) is read once into a compact index in the user's cache ([`cache`]), and
+//! `.osm.pbf`) is read once into a compact index in the user's cache ([`cache`]; built
+//! by [`collect`] and [`build`] through the index file and scratch files, [`spill`]), and
 //! each activity's moving track is map-matched against it ([`matcher`]) into
 //! [`MapSurface`] shares. See docs/architecture.md and docs/metrics.md.
 

@@ -108,6 +108,13 @@ pub fn read(
     // Pass 1: ways.
     let mut node_blocks = Vec::new();
     let mut start = split;
+    let ways_total: u64 = data
+        .get(split..)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| b.len)
+        .sum();
+    let mut done = 0u64;
     let batch = rayon::current_num_threads().max(1) * BATCH_PER_THREAD;
     let mut blocks_raw = Vec::with_capacity(batch);
     'ways: while start < data.len() {
@@ -133,10 +140,11 @@ pub fn read(
                 break 'ways;
             }
         }
+        done += slice.iter().map(|b| b.len).sum::<u64>();
         progress(Progress {
             phase: Phase::Ways,
-            done_bytes: slice.last().map_or(total, |b| b.offset + b.len),
-            total_bytes: total,
+            done_bytes: done,
+            total_bytes: ways_total,
         });
         start = end;
     }
@@ -150,6 +158,8 @@ pub fn read(
 
     // Pass 2: nodes.
     let mut nodes = collector.into_nodes(out).map_err(fail)?;
+    let nodes_total: u64 = node_blocks.iter().map(|b| b.len).sum();
+    let mut done = 0u64;
     for slice in node_blocks.chunks(batch) {
         blocks_raw.clear();
         for b in slice {
@@ -167,10 +177,11 @@ pub fn read(
                 nodes.add_ranked(rank, lat, lon).map_err(fail)?;
             }
         }
+        done += slice.iter().map(|b| b.len).sum::<u64>();
         progress(Progress {
             phase: Phase::Nodes,
-            done_bytes: slice.last().map_or(total, |b| b.offset + b.len),
-            total_bytes: total,
+            done_bytes: done,
+            total_bytes: nodes_total,
         });
     }
     Ok(nodes)

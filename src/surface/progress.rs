@@ -22,7 +22,8 @@ impl Phase {
     }
 }
 
-/// Bytes of the map file done in the current phase.
+/// Bytes done of those the current phase reads (a pass over a sorted PBF reads only
+/// its part of the file; the index phase counts in fractions of the map's size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub phase: Phase,

@@ -329,7 +329,7 @@ impl SeqReader {
         }
     }
 
-    /// Up to [`APPEND_BUF`] next bytes, or `None` at the end.
+    /// Up to 64 KB of the next bytes, or `None` at the end.
     pub fn chunk<'a>(&'a mut self, store: &Store) -> io::Result<Option<&'a [u8]>> {
         let n = (self.remaining().min(APPEND_BUF as u64)) as usize;
         if n == 0 {
