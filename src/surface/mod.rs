@@ -23,6 +23,8 @@ pub mod route;
 pub mod rtree;
 pub mod shares;
 pub mod spill;
+#[cfg(test)]
+mod test_pbf;
 pub mod varint;
 
 pub use cache::{Map, default_cache_dir, open};
