@@ -18,6 +18,7 @@ pub mod index;
 pub mod matcher;
 pub mod osm_pbf;
 pub mod osm_xml;
+pub mod pbf_blocks;
 pub mod progress;
 pub mod route;
 pub mod rtree;
