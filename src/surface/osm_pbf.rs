@@ -1,7 +1,7 @@
 //! `.osm.pbf` reader (regional extracts). The file's blocks are listed first from their
-//! headers alone (no decompression, [`super::pbf_blocks`]), then read in two passes, each block decompressed
-//! and decoded by `osmpbf` on all cores in batches and consumed in file order, so the
-//! result does not depend on the thread count:
+//! headers alone (no decompression, [`super::pbf_blocks`]), then read in two passes,
+//! each block decompressed and decoded by `osmpbf` on all cores in batches and consumed
+//! in file order, so the result does not depend on the thread count:
 //!
 //! 1. ways: the runnable highways and their node ids ([`Collector`]);
 //! 2. nodes: the coordinates of just the nodes those ways use ([`NodeCollector`]).
