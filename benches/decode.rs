@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use easyrun::model::Timestamp;
-use easyrun::write::{fit, gpx, synth::RunSpec, tcx};
+use easyrun_testkit::{fit, gpx, synth::RunSpec, tcx};
 
 fn one_hour_run() -> easyrun::RawActivity {
     // 2025-06-01T07:00:00Z, 60 min at 5:30 /km.

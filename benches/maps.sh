@@ -6,15 +6,17 @@
 # the same run.
 #
 #   benches/maps.sh [TILES]            (default 330: ≈ 71 M nodes, 11 M ways, ≈ 700 MB PBF)
-#   BASE=<git rev> benches/maps.sh     also builds examples/bench_maps.rs (this revision's
-#                                      file) against BASE and measures both in this run,
-#                                      printing the ratios new / base.
+#   BASE=<git rev> benches/maps.sh     also builds crates/testkit/examples/bench_maps.rs
+#                                      (this revision's file) against BASE and measures
+#                                      both in this run, printing the ratios new / base.
+#                                      (A BASE from before the test kit was its own crate
+#                                      builds its own examples/bench_maps.rs.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tiles="${1:-330}"
 out="target/bench-maps"
 mkdir -p "$out"
-cargo build --release --example make_big_map --example bench_maps
+cargo build --release -p easyrun-testkit --example make_big_map --example bench_maps
 pbf="$out/synthetic-$tiles.osm.pbf"
 if [ ! -s "$pbf" ]; then
     command -v osmium >/dev/null || { echo "needs osmium-tool (apt-get install osmium-tool)" >&2; exit 1; }
@@ -34,9 +36,14 @@ if [ -n "${BASE:-}" ]; then
     if [ ! -x "$out/base-target-$rev/release/examples/bench_maps" ]; then
         rm -rf "$src" && mkdir -p "$src"
         git archive "$rev" | tar -x -C "$src"
-        cp examples/bench_maps.rs "$src/examples/bench_maps.rs"
-        CARGO_TARGET_DIR="$out/base-target-$rev" \
-            cargo build --release --manifest-path "$src/Cargo.toml" --example bench_maps
+        if [ -d "$src/crates/testkit" ]; then
+            cp crates/testkit/examples/bench_maps.rs "$src/crates/testkit/examples/bench_maps.rs"
+            CARGO_TARGET_DIR="$out/base-target-$rev" cargo build --release \
+                --manifest-path "$src/Cargo.toml" -p easyrun-testkit --example bench_maps
+        else
+            CARGO_TARGET_DIR="$out/base-target-$rev" \
+                cargo build --release --manifest-path "$src/Cargo.toml" --example bench_maps
+        fi
     fi
     names+=("base")
     bins[base]="$out/base-target-$rev/release/examples/bench_maps"

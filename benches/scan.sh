@@ -30,7 +30,8 @@ WORK=$TARGET/bench-scan
 SCAN_FLAGS=(--max-hr 190 --rest-hr 50 --format jsonl --quiet --fail-on never)
 
 echo "== build" >&2
-cargo build --release --quiet --bin easyrun --example make_export --example fitparser_decode
+cargo build --release --quiet --bin easyrun --example fitparser_decode
+cargo build --release --quiet -p easyrun-testkit --example make_export
 BIN=$TARGET/release/easyrun
 MAKE_EXPORT=$TARGET/release/examples/make_export
 FITPARSER=$TARGET/release/examples/fitparser_decode

@@ -12,9 +12,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use easyrun::RawActivity;
-use easyrun::batch;
 use easyrun::ingest::read_path;
-use easyrun::write::fixtures::{
+use easyrun::walk;
+use easyrun_testkit::fixtures::{
     self, AVG_HR_TOLERANCE_BPM, DISTANCE_TOLERANCE_M, ExpectedActivity, Manifest,
 };
 
@@ -221,7 +221,7 @@ fn relative(dir: &Path, paths: &[PathBuf]) -> BTreeSet<String> {
 fn every_fixture_reads_as_the_manifest_says() {
     let manifest = load_manifest();
     let dir = fixtures_dir();
-    let walk = batch::expand(std::slice::from_ref(&dir));
+    let walk = walk::expand(std::slice::from_ref(&dir));
     let (walked, passed_over) = (relative(&dir, &walk.files), relative(&dir, &walk.skipped));
     let mut failures = Vec::new();
     let mut checked = 0usize;
@@ -326,7 +326,7 @@ fn regenerating_fixtures_gives_identical_bytes() {
         }
         assert!(
             differ.is_empty(),
-            "regenerated fixtures differ (run `cargo run --example make_fixtures`): {differ:?}"
+            "regenerated fixtures differ (run `cargo run -p easyrun-testkit --example make_fixtures`): {differ:?}"
         );
     });
     let _ = std::fs::remove_dir_all(&tmp);

@@ -1,5 +1,5 @@
 //! Surface from the map on the project's town fixtures (`tests/maps/`, written by
-//! `cargo run --example make_maps`): the XML and its osmium-made PBF twin read the same,
+//! `cargo run -p easyrun-testkit --example make_maps`): the XML and its osmium-made PBF twin read the same,
 //! the shares of each noisy GPX run match the truth of its legs, the matcher keeps to a
 //! sidewalk beside a road and to a dirt path beside another, and bad maps are typed
 //! errors that leave the run without a map surface.
@@ -10,26 +10,23 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use easyrun::clean;
 use easyrun::ingest;
 use easyrun::model::Activity;
-use easyrun::surface::{self, Map, MapErrorKind, NoMapSurface, Params, matcher, surface_from_maps};
-use easyrun::write::town::{self, ORIGIN, town_runs, ways};
+use easyrun::surface::{self, Map, MapErrorKind, NoMapSurface, Params, surface_from_maps};
+use easyrun_testkit::town::{self, ORIGIN, town_runs, ways};
+
+use common::temp_dir;
 
 /// Shares must match the truth of the legs within this, as a fraction of distance.
 const SHARE_TOLERANCE: f64 = 0.05;
 
 fn maps_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/maps")
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("easyrun-maps-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::repo().join("tests/maps")
 }
 
 fn open(path: &Path, cache_dir: Option<&Path>) -> Result<Map, surface::MapError> {
@@ -51,12 +48,12 @@ fn fixtures_are_what_the_generator_writes() {
     assert_eq!(
         std::fs::read_to_string(maps_dir().join("town.osm")).unwrap(),
         xml,
-        "tests/maps/town.osm is stale: cargo run --example make_maps"
+        "tests/maps/town.osm is stale: cargo run -p easyrun-testkit --example make_maps"
     );
     for run in town_runs() {
-        let bytes = easyrun::write::gpx::encode(
+        let bytes = easyrun_testkit::gpx::encode(
             &town::run_activity(ORIGIN, &run),
-            easyrun::write::gpx::GpxFlavour::Strava,
+            easyrun_testkit::gpx::GpxFlavour::Strava,
         );
         assert_eq!(
             std::fs::read(maps_dir().join("runs").join(run.name)).unwrap(),
@@ -191,7 +188,7 @@ fn the_loop_keeps_to_the_sidewalk_and_the_dirt_path() {
             .filter_map(|s| s.position.map(|p| (p.lat_deg, p.lon_deg)))
             .step_by(4)
             .collect();
-        let m = matcher::match_points(&map.index, &points, &Params::default());
+        let m = surface::match_points(&map.index, &points, &Params::default());
         // Points whose true position is mid-sidewalk (x 200–1000 on y = 8) and mid-dirt
         // path (y 150–850 at x = 1215): 6:00/km = 2.78 m/s, every 4th second.
         let true_xy = |i: usize| {
@@ -289,7 +286,7 @@ fn a_map_of_the_wrong_area_gives_nothing() {
 #[test]
 fn a_run_without_gps_gets_no_map_surface() {
     let start = easyrun::model::Timestamp::parse_rfc3339("2025-05-04T07:00:00Z").unwrap();
-    let raw = easyrun::write::synth::RunSpec::new(start, 1800)
+    let raw = easyrun_testkit::synth::RunSpec::new(start, 1800)
         .treadmill()
         .build();
     let map = open(&maps_dir().join("town.osm"), None).unwrap();

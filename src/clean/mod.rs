@@ -34,14 +34,7 @@ pub fn clean(raw: &RawActivity) -> Activity {
         altitude,
     };
     Activity {
-        source: raw.source.clone(),
-        format: raw.format,
-        manufacturer: raw.manufacturer.clone(),
-        product: raw.product.clone(),
-        sport: raw.sport.clone(),
-        sub_sport: raw.sub_sport.clone(),
-        name: raw.name.clone(),
-        start_time: raw.start_time,
+        header: raw.header(),
         t0: grid.t0,
         elapsed_s: raw.elapsed_s.unwrap_or_else(|| raw.record_span_s()),
         stated_distance_m: raw.distance_m,

@@ -1,12 +1,15 @@
 //! Opening the `--map` files for a command: each index from the cache or built (with a
 //! progress line on stderr while it builds), a bad map reported and left out — the
-//! runs are then judged without a map surface.
+//! runs are then judged without a map surface. Notes go through the CLI's one printer
+//! ([`super::say`]); only the progress line is drawn here.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use easyrun::surface::{self, Map, Progress};
+
+use super::say;
 
 /// The maps that open; each failure is one line on stderr.
 pub fn open_all(paths: &[PathBuf]) -> Vec<Map> {
@@ -28,7 +31,9 @@ pub fn open_all(paths: &[PathBuf]) -> Vec<Map> {
             if !announced {
                 announced = true;
                 if !tty {
-                    eprintln!("easyrun: building the map index of {name} (first use)");
+                    say(&format_args!(
+                        "building the map index of {name} (first use)"
+                    ));
                 }
             }
             if tty {
@@ -53,21 +58,21 @@ pub fn open_all(paths: &[PathBuf]) -> Vec<Map> {
         match opened {
             Ok(map) => {
                 if let Some(w) = &map.cache_warning {
-                    eprintln!("easyrun: map index kept in memory only: {w}");
+                    say(&format_args!("map index kept in memory only: {w}"));
                 }
                 if map.built {
                     let c = map.index.counts();
-                    eprintln!(
-                        "easyrun: indexed {name}: {} ways, {} nodes, {:.1} MB in {:.1} s",
+                    say(&format_args!(
+                        "indexed {name}: {} ways, {} nodes, {:.1} MB in {:.1} s",
                         c.ways,
                         c.nodes,
                         map.index.len_bytes() as f64 / 1e6,
                         started.elapsed().as_secs_f64()
-                    );
+                    ));
                 }
                 maps.push(map);
             }
-            Err(e) => eprintln!("easyrun: {e} (runs are judged without it)"),
+            Err(e) => say(&format_args!("{e} (runs are judged without it)")),
         }
     }
     maps

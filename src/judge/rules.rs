@@ -86,10 +86,11 @@ fn spans_text(spans: &[crate::model::Span], max: usize) -> String {
 
 /// `not_a_run`: only runs are judged as recovery runs.
 pub fn not_a_run(activity: &Activity) -> Option<Reason> {
-    if activity.sport == Some(Sport::Running) {
+    if activity.header.sport == Some(Sport::Running) {
         return None;
     }
     let what = activity
+        .header
         .sport
         .as_ref()
         .map_or("unknown sport", |s| s.as_str());

@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn median_is_bit_identical_to_statrs() {
-        use crate::write::synth::SplitMix64;
+        use easyrun_testkit::synth::SplitMix64;
         use statrs::statistics::{Data, OrderStatistics};
         let mut rng = SplitMix64::new(42);
         for case in 0..2000u32 {

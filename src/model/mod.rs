@@ -1,6 +1,7 @@
 //! The normalized activity model every reader produces and every later stage reads.
 
 pub mod activity;
+pub mod header;
 pub mod sport;
 pub mod time;
 pub mod track;
@@ -9,6 +10,7 @@ pub use activity::{
     Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent,
     TimerEventKind, WatchHrSettings,
 };
+pub use header::{ActivityHeader, device_name};
 pub use sport::{Sport, SubSport};
 pub use time::Timestamp;
 pub use track::{Activity, AltitudeTreatment, CleaningReport, HrFlag, Second, Span};

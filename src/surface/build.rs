@@ -395,7 +395,7 @@ mod tests {
     use super::super::index::{MapIndex, SourceStamp};
     use super::super::rtree::{self, Store as _};
     use super::*;
-    use crate::write::synth::SplitMix64;
+    use easyrun_testkit::synth::SplitMix64;
 
     const PAVED: WayClass = WayClass {
         kind: WayKind::Road,

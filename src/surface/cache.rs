@@ -19,7 +19,9 @@ use super::{osm_pbf, osm_xml};
 /// Where the bytes of an opened index live.
 #[derive(Debug)]
 pub enum Bytes {
+    /// The cached index file, memory-mapped.
     Mapped(memmap2::Mmap),
+    /// A buffer (no writable cache, or just built).
     Owned(Vec<u8>),
 }
 
@@ -37,6 +39,7 @@ impl AsRef<[u8]> for Bytes {
 pub struct Map {
     /// The map file as the caller named it.
     pub path: PathBuf,
+    /// The index of its ways that matter for running.
     pub index: MapIndex<Bytes>,
     /// Where the index lives (`None`: in memory only).
     pub cache_file: Option<PathBuf>,

@@ -53,18 +53,25 @@ pub enum WayKind {
     Pedestrian,
     /// A footway mapped as the sidewalk or crossing of a street.
     Sidewalk,
+    /// Any other footway.
     Footway,
+    /// A cycleway.
     Cycleway,
+    /// A path (shared or unspecified use).
     Path,
+    /// A bridleway.
     Bridleway,
+    /// A track (agricultural or forestry road).
     Track,
+    /// Steps.
     Steps,
     /// `highway=road` and other values of unknown kind.
     Other,
 }
 
 impl WayKind {
-    pub fn to_u8(self) -> u8 {
+    /// The byte stored in the index.
+    pub(crate) fn to_u8(self) -> u8 {
         match self {
             WayKind::Road => 0,
             WayKind::Pedestrian => 1,
@@ -79,7 +86,8 @@ impl WayKind {
         }
     }
 
-    pub fn from_u8(v: u8) -> WayKind {
+    /// The kind of an index byte (unknown bytes are [`WayKind::Other`]).
+    pub(crate) fn from_u8(v: u8) -> WayKind {
         match v {
             0 => WayKind::Road,
             1 => WayKind::Pedestrian,
@@ -96,7 +104,8 @@ impl WayKind {
 }
 
 impl SurfaceClass {
-    pub fn to_u8(self) -> u8 {
+    /// The byte stored in the index.
+    pub(crate) fn to_u8(self) -> u8 {
         match self {
             SurfaceClass::Paved => 0,
             SurfaceClass::Unpaved => 1,
@@ -104,7 +113,8 @@ impl SurfaceClass {
         }
     }
 
-    pub fn from_u8(v: u8) -> SurfaceClass {
+    /// The class of an index byte (unknown bytes are [`SurfaceClass::Unknown`]).
+    pub(crate) fn from_u8(v: u8) -> SurfaceClass {
         match v {
             0 => SurfaceClass::Paved,
             1 => SurfaceClass::Unpaved,
@@ -112,6 +122,7 @@ impl SurfaceClass {
         }
     }
 
+    /// `paved`, `unpaved` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             SurfaceClass::Paved => "paved",
@@ -122,7 +133,8 @@ impl SurfaceClass {
 }
 
 impl Evidence {
-    pub fn to_u8(self) -> u8 {
+    /// The byte stored in the index.
+    pub(crate) fn to_u8(self) -> u8 {
         match self {
             Evidence::SurfaceTag => 0,
             Evidence::Tracktype => 1,
@@ -132,7 +144,8 @@ impl Evidence {
         }
     }
 
-    pub fn from_u8(v: u8) -> Evidence {
+    /// The evidence of an index byte (unknown bytes are [`Evidence::None`]).
+    pub(crate) fn from_u8(v: u8) -> Evidence {
         match v {
             0 => Evidence::SurfaceTag,
             1 => Evidence::Tracktype,
@@ -146,8 +159,11 @@ impl Evidence {
 /// A way's kind and surface with its evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct WayClass {
+    /// What kind of way.
     pub kind: WayKind,
+    /// Paved, unpaved or unknown.
     pub surface: SurfaceClass,
+    /// Which tag (or inference) decided the surface.
     pub evidence: Evidence,
 }
 

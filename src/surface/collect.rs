@@ -23,13 +23,18 @@ use super::varint::{put_varint, unzigzag, zigzag};
 /// A rectangle in OSM fixed point (1e-7 degrees).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BoundsE7 {
+    /// Southern edge.
     pub min_lat: i32,
+    /// Western edge.
     pub min_lon: i32,
+    /// Northern edge.
     pub max_lat: i32,
+    /// Eastern edge.
     pub max_lon: i32,
 }
 
 impl BoundsE7 {
+    /// Whether the point (in 1e-7 degrees) lies inside, edges included.
     pub fn contains(&self, lat_e7: i32, lon_e7: i32) -> bool {
         (self.min_lat..=self.max_lat).contains(&lat_e7)
             && (self.min_lon..=self.max_lon).contains(&lon_e7)
@@ -201,10 +206,6 @@ impl Collector {
         Ok(())
     }
 
-    pub fn way_count(&self) -> u64 {
-        self.ways
-    }
-
     /// Ends phase one: the set of nodes phase two must find, and the index file
     /// (`out`) sized for their coordinates.
     pub fn into_nodes(mut self, mut out: Store) -> Result<NodeCollector, MapErrorKind> {
@@ -267,11 +268,6 @@ pub struct NodeCollector {
 }
 
 impl NodeCollector {
-    /// Nodes phase two is looking for.
-    pub fn wanted(&self) -> usize {
-        self.set.len()
-    }
-
     /// The wanted node ids (their ranks are what [`NodeCollector::add_ranked`] takes).
     pub fn set(&self) -> &IdSet {
         &self.set

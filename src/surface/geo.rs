@@ -94,6 +94,7 @@ pub fn project(p: Xy, a: Xy, b: Xy) -> (f64, f64) {
 }
 
 /// Great-circle distance between two positions in degrees, metres (haversine).
+#[cfg(test)]
 pub fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let dp = p2 - p1;

@@ -65,16 +65,14 @@ impl IdSet {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Bytes held.
+    #[cfg(test)]
     pub fn heap_bytes(&self) -> usize {
         self.firsts.capacity() * 8 + self.offsets.capacity() * 4 + self.bytes.capacity()
     }
 
     /// The ids in increasing order.
+    #[cfg(test)]
     pub fn iter(&self) -> IdIter<'_> {
         IdIter {
             set: self,
@@ -223,11 +221,13 @@ pub struct WalkState {
 }
 
 /// Iterator over an [`IdSet`].
+#[cfg(test)]
 pub struct IdIter<'a> {
     set: &'a IdSet,
     state: WalkState,
 }
 
+#[cfg(test)]
 impl Iterator for IdIter<'_> {
     type Item = i64;
 
@@ -438,7 +438,7 @@ mod tests {
         {
             assert_eq!(set.rank_near(probe, &mut hint), set.rank(probe), "{probe}");
         }
-        let mut rng = crate::write::synth::SplitMix64::new(3);
+        let mut rng = easyrun_testkit::synth::SplitMix64::new(3);
         for _ in 0..5000 {
             let probe = (rng.next_u64() % 26_000) as i64 - 10;
             assert_eq!(set.rank_near(probe, &mut hint), set.rank(probe), "{probe}");

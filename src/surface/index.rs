@@ -38,9 +38,13 @@ pub const ID_LEN: usize = 4;
 /// The counts that fix the layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
+    /// Ways kept (highways and the like).
     pub ways: usize,
+    /// Way vertices (node references, in way order).
     pub refs: usize,
+    /// Distinct nodes the ways use.
     pub nodes: usize,
+    /// Chunks of consecutive segments the R-tree indexes.
     pub chunks: usize,
 }
 
@@ -61,7 +65,8 @@ pub fn align8(v: usize) -> usize {
 }
 
 impl Counts {
-    pub fn layout(&self) -> Option<Layout> {
+    /// Where each section starts (`None` when the counts overflow).
+    pub(crate) fn layout(&self) -> Option<Layout> {
         let coords = HEADER_LEN;
         let refs = align8(coords.checked_add(self.nodes.checked_mul(COORD_LEN)?)?);
         let ways = align8(refs.checked_add(self.refs.checked_mul(REF_LEN)?)?);
@@ -218,8 +223,13 @@ pub struct MapIndex<B: AsRef<[u8]>> {
     bytes: B,
     counts: Counts,
     layout: Layout,
+    /// The map's declared bounds (XML `<bounds>`, PBF header), else the extent of the
+    /// nodes it keeps.
     pub bounds: Option<BoundsE7>,
-    pub stamp: SourceStamp,
+    /// The map file's identity the index was built from (its cache key).
+    pub(crate) stamp: SourceStamp,
+    /// Ways some of whose nodes the file lacks (a cut extract): they are split where
+    /// the nodes are missing.
     pub ways_missing_nodes: u64,
 }
 
@@ -237,7 +247,7 @@ fn le_u64(b: &[u8], at: usize) -> Option<u64> {
 
 impl<B: AsRef<[u8]>> MapIndex<B> {
     /// Checks and opens `bytes` as an index (`verify`: also the full checksum).
-    pub fn open(bytes: B, verify: bool) -> Result<Self, OpenError> {
+    pub(crate) fn open(bytes: B, verify: bool) -> Result<Self, OpenError> {
         let b = bytes.as_ref();
         let header = b.get(..HEADER_LEN).ok_or(OpenError::TooShort)?;
         if header.get(..8) != Some(MAGIC.as_slice()) {
@@ -310,6 +320,7 @@ impl<B: AsRef<[u8]>> MapIndex<B> {
         self.bytes.as_ref()
     }
 
+    /// How many ways, vertices, nodes and chunks it holds.
     pub fn counts(&self) -> Counts {
         self.counts
     }
@@ -366,7 +377,8 @@ impl<B: AsRef<[u8]>> MapIndex<B> {
         Some((n, lat, lon))
     }
 
-    pub fn chunk(&self, c: u32) -> Option<Chunk> {
+    /// Chunk `c`: its way and run of segments.
+    pub(crate) fn chunk(&self, c: u32) -> Option<Chunk> {
         if c as usize >= self.counts.chunks {
             return None;
         }
@@ -380,7 +392,7 @@ impl<B: AsRef<[u8]>> MapIndex<B> {
     }
 
     /// Chunks whose boxes meet `q` (`[min_lon, min_lat, max_lon, max_lat]`).
-    pub fn search(&self, q: Rect, out: &mut Vec<u32>) {
+    pub(crate) fn search(&self, q: Rect, out: &mut Vec<u32>) {
         rtree::search(self, self.counts.chunks, q, out);
     }
 }

@@ -90,6 +90,7 @@ impl PointMatch {
 /// The matched track.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matched {
+    /// One decision per input point, in order.
     pub points: Vec<PointMatch>,
     /// The GPS σ used, metres.
     pub sigma_m: f64,

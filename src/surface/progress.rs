@@ -13,6 +13,7 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// `ways`, `nodes` or `index`.
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Ways => "ways",
@@ -26,7 +27,10 @@ impl Phase {
 /// its part of the file; the index phase counts in fractions of the map's size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    /// The part of the build running.
     pub phase: Phase,
+    /// Bytes done in this phase.
     pub done_bytes: u64,
+    /// Bytes this phase reads in all.
     pub total_bytes: u64,
 }

@@ -27,6 +27,7 @@ pub fn tree_boxes(n: usize) -> usize {
 }
 
 /// A built tree: every level's boxes (leaves first) and the item id of each leaf.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packed {
     pub boxes: Vec<Rect>,
@@ -34,6 +35,7 @@ pub struct Packed {
 }
 
 /// Builds the tree over `items` (their ids are their positions).
+#[cfg(test)]
 pub fn build(items: &[Rect]) -> Packed {
     let n = items.len();
     if n == 0 {
@@ -149,6 +151,7 @@ pub trait Store {
     fn id(&self, i: usize) -> Option<u32>;
 }
 
+#[cfg(test)]
 impl Store for Packed {
     fn rect(&self, i: usize) -> Option<Rect> {
         self.boxes.get(i).copied()
@@ -228,7 +231,7 @@ pub fn hilbert(x: u32, y: u32) -> u32 {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::write::synth::SplitMix64;
+    use easyrun_testkit::synth::SplitMix64;
 
     #[test]
     fn hilbert_visits_neighbours() {

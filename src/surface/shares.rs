@@ -24,8 +24,11 @@ pub const MIN_COVERAGE: f64 = 0.2;
 /// Fractions of moving distance (they sum to 1).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 pub struct SurfaceShares {
+    /// On paved ways.
     pub paved: f64,
+    /// On unpaved ways.
     pub unpaved: f64,
+    /// On ways of unknown surface, or off the map.
     pub unknown: f64,
 }
 
@@ -34,6 +37,7 @@ pub struct SurfaceShares {
 pub struct MapSurface {
     /// The map file used.
     pub map: String,
+    /// Paved, unpaved and unknown shares of the moving distance.
     pub shares: SurfaceShares,
     /// Share of moving distance whose class comes from `surface`/`tracktype` tags.
     pub tagged_share: f64,
@@ -44,6 +48,7 @@ pub struct MapSurface {
     pub off_map_share: f64,
     /// Longest stretch of consecutive paved points, metres.
     pub longest_paved_m: f64,
+    /// The moving distance the shares divide, metres.
     pub moving_distance_m: f64,
     /// Distance-weighted mean posterior of the chosen surface class, 0–1.
     pub confidence: f64,

@@ -63,10 +63,6 @@ impl Store {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Makes the store `len` bytes long (new bytes read as zero).
     pub fn reserve_zeroed(&mut self, len: u64) -> io::Result<()> {
         if len <= self.len {

@@ -5,8 +5,8 @@
 
 pub mod crc;
 pub mod decoder;
-pub mod profile;
-pub mod record;
+pub(crate) mod profile;
+pub(crate) mod record;
 
 use crate::error::ReadError;
 use crate::model::{

@@ -1,0 +1,52 @@
+//! The compact facts of one activity that the history reads ([`RunFacts`]): what needs
+//! no thresholds, then what the metrics add once they are known.
+
+use crate::history::{LapFacts, RunFacts};
+use crate::metrics::Metrics;
+use crate::metrics::zones::sustained_max_hr_bpm;
+use crate::model::{Activity, RawActivity, Timestamp};
+
+/// Facts that need no thresholds.
+pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
+    let end_ms = (activity.elapsed_s * 1000.0).round() as i64;
+    RunFacts {
+        source: raw.source.clone(),
+        start_time: raw.start_time,
+        end_time: Timestamp(raw.start_time.0.saturating_add(end_ms)),
+        sport: raw.sport.clone(),
+        sub_sport: raw.sub_sport.clone(),
+        name: raw.name.clone(),
+        activity_type: None,
+        perceived_exertion: None,
+        moving_s: activity.moving_s(),
+        distance_m: activity.moving_distance_m(),
+        hr_moving_s: 0,
+        hard_s: None,
+        below_ceiling_s: None,
+        above_ceiling_s: None,
+        avg_hr_bpm: None,
+        sustained_max_hr_bpm: sustained_max_hr_bpm(activity),
+        laps: raw
+            .laps
+            .iter()
+            .map(|l| LapFacts {
+                intensity: l.intensity,
+                timer_s: l.timer_s,
+                distance_m: l.distance_m,
+                avg_hr_bpm: l.avg_hr_bpm,
+            })
+            .collect(),
+        surges: 0,
+    }
+}
+
+/// What the metrics add to the facts.
+pub(super) fn add_metrics(facts: &mut RunFacts, m: &Metrics) {
+    facts.hr_moving_s = m.hr_moving_s;
+    facts.avg_hr_bpm = m.avg_hr_bpm;
+    facts.surges = m.surges.len();
+    if let Some(c) = &m.ceiling {
+        facts.above_ceiling_s = Some(c.above_s);
+        facts.below_ceiling_s = Some(c.hr_moving_s.saturating_sub(c.above_s));
+    }
+}

@@ -1,0 +1,202 @@
+//! The per-file pipeline, assembled once ([`analyze_raw`]): one activity through
+//! clean → profile → metrics → judge, plus the compact facts the history reads. Total
+//! once the thresholds are known; the only failure is "no thresholds". The batch driver
+//! ([`crate::scan`]) maps it over files in parallel.
+
+mod facts;
+pub mod series;
+
+use serde::Serialize;
+
+use crate::clean;
+use crate::history::RunFacts;
+use crate::judge::{self, Assessment, ReasonCode, RuleSet, Surface, SurfaceSource};
+use crate::metrics::zones::seconds_at_or_above;
+use crate::metrics::{self, Metrics, terrain};
+use crate::model::{Activity, ActivityHeader, AltitudeTreatment, CleaningReport, RawActivity};
+use crate::profile::{
+    AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
+    require_zones, resolve,
+};
+use crate::surface::{self, MapSurface};
+use series::SeriesPoint;
+
+/// What the runner (or their config) told easyrun, shared by every activity of a batch.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The thresholds the caller gives explicitly (they outrank file and watch).
+    pub flags: ProfileFlags,
+    /// The profile file and the label (path) reports name it by.
+    pub profile_file: Option<(String, ProfileFile)>,
+    /// The rule's thresholds (durations, shares, terrain).
+    pub rules: RuleSet,
+    /// Keep each run's downsampled curves (for charts; costs a few KB per run).
+    pub keep_series: bool,
+    /// Opened OpenStreetMap files for the surface (none: the file's word only).
+    pub maps: std::sync::Arc<Vec<surface::Map>>,
+    /// The map matcher's parameters (candidate radius, GPS noise, switch costs).
+    pub map_params: surface::Params,
+}
+
+/// The compact result of one activity: all a report needs, none of the samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// Which file, device, sport, name and start.
+    #[serde(flatten)]
+    pub header: ActivityHeader,
+    /// Elapsed time, seconds: the file's statement, else the sample span.
+    pub elapsed_s: f64,
+    /// The ground the run was on (from the sport and sub-sport).
+    pub surface: Surface,
+    /// Where the surface judgement came from.
+    pub surface_source: SurfaceSource,
+    /// Paved/unpaved shares from the map, when one covered the run.
+    pub surface_map: Option<MapSurface>,
+    /// The thresholds used, each with its source.
+    pub profile: AthleteProfile,
+    /// The zones of the profile's effective model.
+    pub zones: HrZones,
+    /// The training phase in force (it sets the duration limit).
+    pub phase: Phase,
+    /// What cleaning did to the samples.
+    pub cleaning: CleaningReport,
+    /// Every metric of the run.
+    pub metrics: Metrics,
+    /// The verdict as a recovery run, with its reasons.
+    pub assessment: Assessment,
+    /// Downsampled curves for drawing, when asked for.
+    #[serde(skip)]
+    pub series: Option<Vec<SeriesPoint>>,
+}
+
+impl Settings {
+    /// The athlete profile for `raw` (flags > profile file > the watch's settings), with
+    /// `fallback_max_hr` — the history's estimate — standing in for a missing max HR.
+    pub(crate) fn profile_for(
+        &self,
+        raw: &RawActivity,
+        fallback_max_hr: Option<f64>,
+    ) -> AthleteProfile {
+        let (label, file) = match &self.profile_file {
+            Some((label, file)) => (label.as_str(), Some(file)),
+            None => ("", None),
+        };
+        let mut profile = resolve(
+            &self.flags,
+            file,
+            label,
+            raw.watch_hr.as_ref(),
+            raw.start_time,
+        );
+        if profile.max_hr_bpm.is_none()
+            && let Some(bpm) = fallback_max_hr
+        {
+            profile.max_hr_bpm = Some(Sourced::new(bpm, Source::HistoryEstimate));
+        }
+        profile
+    }
+
+    /// [`analyze_clean`] under these settings' rules, keeping the curves when asked.
+    pub(crate) fn analyze_cleaned(
+        &self,
+        activity: &Activity,
+        profile: AthleteProfile,
+        zones: HrZones,
+    ) -> Analysis {
+        let mut analysis = analyze_clean(activity, profile, zones, &self.rules);
+        if !self.maps.is_empty() {
+            let map = surface::surface_from_maps(activity, &self.maps, &self.map_params).ok();
+            apply_map_surface(&mut analysis, map);
+        }
+        if self.keep_series {
+            analysis.series = Some(series::downsample(activity));
+        }
+        analysis
+    }
+}
+
+/// What the per-file pipeline keeps of one activity.
+#[derive(Debug)]
+pub struct Analyzed {
+    /// What the history needs, known for every activity (thresholds or not).
+    pub facts: RunFacts,
+    /// The judged activity, or why it could not be judged (no thresholds).
+    pub analysis: Result<Analysis, ProfileError>,
+}
+
+/// The per-file pipeline: cleans `raw`, resolves its thresholds (`fallback_max_hr`, the
+/// history's estimate, standing in for a missing max HR), computes the metrics, judges
+/// it as a recovery run and sums up the facts the history reads.
+pub fn analyze_raw(
+    raw: &RawActivity,
+    settings: &Settings,
+    fallback_max_hr: Option<f64>,
+) -> Analyzed {
+    let activity = clean::clean(raw);
+    let mut facts = facts::base(raw, &activity);
+    let profile = settings.profile_for(raw, fallback_max_hr);
+    let analysis = require_zones(&profile).map(|zones| {
+        facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
+        let analysis = settings.analyze_cleaned(&activity, profile, zones);
+        facts::add_metrics(&mut facts, &analysis.metrics);
+        analysis
+    });
+    Analyzed { facts, analysis }
+}
+
+/// Analyses one raw activity under `settings`, on its own (no history).
+pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, ProfileError> {
+    analyze_raw(raw, settings, None).analysis
+}
+
+/// Analyses a cleaned activity with resolved thresholds.
+pub(crate) fn analyze_clean(
+    activity: &Activity,
+    profile: AthleteProfile,
+    zones: HrZones,
+    rules: &RuleSet,
+) -> Analysis {
+    let indoor = activity.cleaning.altitude == AltitudeTreatment::IgnoredIndoor
+        || clean::elevation::is_indoor(activity.header.sub_sport.as_ref());
+    let hysteresis_m = match activity.cleaning.altitude {
+        AltitudeTreatment::Gps => terrain::GPS_HYSTERESIS_M,
+        _ => terrain::DEVICE_HYSTERESIS_M,
+    };
+    let metrics = metrics::compute(activity, Some(&zones), &profile, hysteresis_m, indoor);
+    let phase = profile.phase.value;
+    let assessment = judge::judge(activity, &metrics, &zones, phase, rules);
+    Analysis {
+        header: activity.header.clone(),
+        elapsed_s: activity.elapsed_s,
+        surface: judge::surface::surface(activity),
+        surface_source: judge::surface::source(judge::surface::surface(activity), false),
+        surface_map: None,
+        profile,
+        zones,
+        phase,
+        cleaning: activity.cleaning.clone(),
+        metrics,
+        assessment,
+        series: None,
+    }
+}
+
+/// Puts the map's surface into `analysis` when it decides (not for treadmill or indoor
+/// runs): the file's `hard_surface` gives way to the map's, and the verdict is redone.
+fn apply_map_surface(analysis: &mut Analysis, map: Option<MapSurface>) {
+    let source = judge::surface::source(analysis.surface, map.is_some());
+    analysis.surface_source = source;
+    if source != SurfaceSource::Map {
+        return;
+    }
+    let Some(map) = map else {
+        return;
+    };
+    let mut reasons: Vec<_> = std::mem::take(&mut analysis.assessment.reasons)
+        .into_iter()
+        .filter(|r| r.code != ReasonCode::HardSurface)
+        .collect();
+    reasons.extend(judge::rules::hard_surface_from_map(&map));
+    analysis.assessment = Assessment::from_reasons(reasons);
+    analysis.surface_map = Some(map);
+}
