@@ -23,11 +23,22 @@ pub fn easyrun(args: &[&str]) -> Output {
 
 /// Runs the built `easyrun` with `args` in `dir`, with no user profile to find.
 pub fn easyrun_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
+    easyrun_env(dir, args, &[])
+}
+
+/// [`easyrun_in`] with more environment variables (say, `XDG_CACHE_HOME` for the map
+/// index cache, so a test run as root does not create `/nonexistent`).
+pub fn easyrun_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_easyrun"));
+    command
         .args(args)
         .current_dir(dir)
         .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("HOME", "/nonexistent")
+        .env("HOME", "/nonexistent");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
         .output()
         .unwrap_or_else(|e| panic!("cannot run easyrun: {e}"))
 }
