@@ -1,8 +1,9 @@
 //! Surface from the map on the project's town fixtures (`tests/maps/`, written by
-//! `cargo run -p easyrun-testkit --example make_maps`): the XML and its osmium-made PBF twin read the same,
-//! the shares of each noisy GPX run match the truth of its legs, the matcher keeps to a
-//! sidewalk beside a road and to a dirt path beside another, and bad maps are typed
-//! errors that leave the run without a map surface.
+//! `cargo run -p easyrun-testkit --example make_maps`): the XML and its osmium-made PBF
+//! twin read the same, the shares of each noisy GPX run match the truth of its legs, the
+//! matcher keeps to a sidewalk beside a road and to a dirt path beside another, and bad
+//! maps are typed errors that leave the run without a map surface. The command line's
+//! side is in tests/cli_maps.rs.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
