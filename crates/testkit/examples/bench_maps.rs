@@ -95,7 +95,9 @@ fn reopen(path: &Path, cache: &Path) {
 }
 
 fn matching() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/maps");
+    // The repository's tests/maps (this file lives in crates/testkit/examples).
+    let kit = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = kit.ancestors().nth(2).unwrap_or(kit).join("tests/maps");
     let map = match surface::open(&dir.join("town.osm.pbf"), None, &mut |_| {}) {
         Ok(m) => m,
         Err(e) => {
