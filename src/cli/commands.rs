@@ -13,7 +13,7 @@ use easyrun::scan::{self, Scope};
 use super::args::{
     CheckArgs, FLAGS, FailOn, InspectArgs, OutputFormat, ReportArgs, ScanArgs, ScanFormatArg,
 };
-use super::{CliError, Exit, config, history_config, output, scan_paths, settings};
+use super::{CliError, Exit, batch_history, config, output, scan_paths, settings};
 
 /// Exit 0 when every file was read, 2 when any failed.
 pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
@@ -73,7 +73,7 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 
 pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
-    let history = history_config(&args.batch.history);
+    let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let format = match args.format {
@@ -116,7 +116,7 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     let mut settings = settings(&args.profile)?;
     settings.keep_series = true;
-    let history = history_config(&args.batch.history);
+    let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let options = HtmlOptions {

@@ -13,6 +13,7 @@ use super::{Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, paral
 use crate::analyze::{Analyzed, analyze_raw};
 use crate::history::{self, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
+use crate::judge::{Assessment, ReasonCode};
 use crate::walk::Expanded;
 
 /// Pass-1 result of one activity.
@@ -108,6 +109,13 @@ fn scan_files(
     let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
     let placements = history::classify(&facts, &config.history);
     scan.weeks = history::weekly(&facts, &placements);
+    let mut kept = kept;
+    for (run, placement) in kept.iter_mut().zip(&placements) {
+        if placement.intent.is_some() {
+            // History knows it is a run (labelled or inferred) where the file did not say.
+            judge_as_run(&mut run.analysis.assessment);
+        }
+    }
     let verdicts: Vec<Option<VerdictSummary>> = kept
         .iter()
         .zip(&placements)
@@ -187,6 +195,22 @@ fn second_pass(
         }
     }
     Some(estimate)
+}
+
+/// A run history placed as a recovery run is judged as one even when its file named no
+/// sport: the `not_a_run` reason goes, and the verdict follows the other reasons.
+fn judge_as_run(assessment: &mut Assessment) {
+    if assessment
+        .reasons
+        .iter()
+        .any(|r| r.code == ReasonCode::NotARun)
+    {
+        let reasons = std::mem::take(&mut assessment.reasons)
+            .into_iter()
+            .filter(|r| r.code != ReasonCode::NotARun)
+            .collect();
+        *assessment = Assessment::from_reasons(reasons);
+    }
 }
 
 fn apply_label(a: &mut Analyzed, label: &Label) {
