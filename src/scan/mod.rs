@@ -59,8 +59,30 @@ pub trait Progress: Sync {
     fn start(&self, files: usize) {
         let _ = files;
     }
-    /// One more file has been read and analysed.
+    /// One more file has been read and analysed (in the first pass, then again in
+    /// [`BatchPhase::Rereading`]).
     fn file_done(&self) {}
+    /// The batch has moved on to `phase`.
+    fn phase(&self, phase: BatchPhase) {
+        let _ = phase;
+    }
+}
+
+/// What a history batch does after its first pass over the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchPhase {
+    /// Pass 2: `files` files read again for the activities that waited for the
+    /// history's max-HR estimate.
+    Rereading {
+        /// Files to read again.
+        files: usize,
+    },
+    /// The history: duplicates, classes, recovery-run placement, verdicts and weeks of
+    /// `activities` activities.
+    History {
+        /// Activities read.
+        activities: usize,
+    },
 }
 
 /// No progress display.
@@ -172,12 +194,19 @@ pub fn run_batch(paths: &[PathBuf], config: &ScanConfig, progress: &dyn Progress
 
 /// Reads every activity of `paths` as recorded, in input order (walk errors first), and
 /// maps each result with `per_result` in parallel on `jobs` threads (`inspect`).
-pub fn read_each<T, F>(paths: &[PathBuf], jobs: usize, per_result: F) -> Vec<T>
+/// `progress` hears how many files there are and when each is done.
+pub fn read_each<T, F>(
+    paths: &[PathBuf],
+    jobs: usize,
+    progress: &dyn Progress,
+    per_result: F,
+) -> Vec<T>
 where
     T: Send,
     F: Fn(IngestResult) -> T + Sync + Send,
 {
     let expanded = walk::expand(paths);
+    progress.start(expanded.files.len());
     let mut out: Vec<T> = expanded
         .errors
         .into_iter()
@@ -185,7 +214,7 @@ where
         .map(&per_result)
         .collect();
     out.extend(with_jobs(jobs, || {
-        parallel::map_files(&expanded.files, &(), |_, r| per_result(r))
+        parallel::map_files(&expanded.files, progress, |_, r| per_result(r))
     }));
     out
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use super::duplicates::{Run, drop_duplicates};
-use super::{Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel};
+use super::{BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel};
 use crate::analyze::{Analyzed, analyze_raw};
 use crate::history::{self, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
@@ -76,7 +76,10 @@ fn scan_files(
             },
         }
     }
-    scan.max_hr_estimate = second_pass(files, &mut digests, config);
+    scan.max_hr_estimate = second_pass(files, &mut digests, config, progress);
+    progress.phase(BatchPhase::History {
+        activities: digests.len(),
+    });
 
     // Still without thresholds: errors that say how to give them.
     let mut analysed: Vec<Run> = Vec::new();
@@ -154,6 +157,7 @@ fn second_pass(
     files: &[PathBuf],
     digests: &mut [Digest],
     config: &ScanConfig,
+    progress: &dyn Progress,
 ) -> Option<history::MaxHrEstimate> {
     let pending = |d: &&Digest| d.analyzed.analysis.is_err();
     if !digests.iter().any(|d| pending(&d)) {
@@ -176,7 +180,10 @@ fn second_pass(
         .filter_map(|&i| files.get(i).cloned())
         .collect();
     let settings = &config.settings;
-    let redone = parallel::map_files(&subset, &(), |_, r| match r {
+    progress.phase(BatchPhase::Rereading {
+        files: subset.len(),
+    });
+    let redone = parallel::map_files(&subset, progress, |_, r| match r {
         Ok(raw) if pending_sources.contains(raw.source.as_str()) => {
             Some(analyze_raw(&raw, settings, Some(estimate.bpm)))
         }
