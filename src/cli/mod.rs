@@ -202,7 +202,16 @@ fn config(settings: Settings, history: HistoryConfig, scope: Scope, jobs: usize)
         scope,
         jobs,
         setting_names: FLAGS,
+        clock: Some(now()),
     }
+}
+
+/// The machine's clock: starts more than a day after it are flagged.
+fn now() -> easyrun::Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    easyrun::Timestamp(ms)
 }
 
 /// Runs the batch of `paths` with `progress` showing its phases: the one way `check`,

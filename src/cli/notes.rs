@@ -16,6 +16,14 @@ pub fn error(message: &str, colors: Colors) {
     );
 }
 
+/// `easyrun: warning: MESSAGE`, "warning" in bold yellow when stderr is colored.
+pub fn warning(message: &str, colors: Colors) {
+    eprintln!(
+        "easyrun: {} {message}",
+        paint("warning:", "1;33", colors.stderr)
+    );
+}
+
 /// A batch's errors, one line each with its code.
 pub fn batch_errors(errors: &[ScanError], colors: Colors) {
     for e in errors {
@@ -23,7 +31,11 @@ pub fn batch_errors(errors: &[ScanError], colors: Colors) {
     }
 }
 
-/// Everything a batch has to say on stderr: its errors.
+/// Everything a batch has to say on stderr: its warnings (a start that cannot be
+/// true), then its errors.
 pub fn batch(scan: &Scan, colors: Colors) {
+    for w in &scan.warnings {
+        warning(&format!("{} [{}]", w.message, w.kind), colors);
+    }
     batch_errors(&scan.errors, colors);
 }

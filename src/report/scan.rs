@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::history::{ClassReason, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
-use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 
 use super::check::{duration, pace, paint, severity_color, verdict_word};
 use super::schema::EntryRecord;
@@ -44,6 +44,8 @@ pub struct SummaryRecord<'a> {
     pub skipped: usize,
     /// Files that could not be read, activities that could not be judged.
     pub errors: usize,
+    /// Activities read but doubted: a start that cannot be true.
+    pub warnings: usize,
     /// Recordings left out as the same run as another.
     pub duplicates: &'a [Duplicate],
     /// The max HR estimated from the history, when one was needed.
@@ -62,6 +64,7 @@ fn summary_record(scan: &Scan) -> SummaryRecord<'_> {
         activities: scan.entries.len(),
         skipped: scan.skipped.len(),
         errors: scan.errors.len(),
+        warnings: scan.warnings.len(),
         duplicates: &scan.duplicates,
         max_hr_estimate: scan.max_hr_estimate.as_ref(),
         history: &scan.summary,
@@ -96,6 +99,7 @@ struct JsonDocument<'a> {
     schema_version: u32,
     activities: &'a [EntryRecord<'a>],
     errors: Vec<ErrorLine<'a>>,
+    warnings: &'a [ScanWarning],
     skipped: &'a [Skipped],
     summary: SummaryRecord<'a>,
 }
@@ -122,6 +126,7 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
                 schema_version: super::schema::SCHEMA_VERSION,
                 activities: &entries,
                 errors: scan.errors.iter().map(error_line).collect(),
+                warnings: &scan.warnings,
                 skipped: &scan.skipped,
                 summary: summary_record(scan),
             };
@@ -207,6 +212,7 @@ pub const CSV_HEADER: &[&str] = &[
     "trimp",
     "class_reason",
     "sport_source",
+    "start_issue",
     "error_kind",
     "error_message",
 ];
@@ -252,6 +258,7 @@ fn write_csv(out: &mut dyn Write, entries: &[EntryRecord], errors: &[ScanError])
             opt(r.trimp),
             p.class_reason.as_str().to_string(),
             p.sport_source.as_str().to_string(),
+            opt(p.implausible_start.as_ref().map(|i| i.code.as_str())),
             String::new(),
             String::new(),
         ];
@@ -335,6 +342,9 @@ fn write_text(
                 f.class.as_str(),
                 f.hours_since_end
             ));
+        }
+        if let Some(i) = &e.placement.implausible_start {
+            tail.push_str(&format!(" · date set aside: {}", i.code.as_str()));
         }
         writeln!(
             out,
@@ -420,6 +430,17 @@ fn write_text(
             out,
             "\n{} files or members skipped (not activities: settings, monitoring, routes…)",
             scan.skipped.len()
+        )?;
+    }
+    if !scan.warnings.is_empty() {
+        writeln!(
+            out,
+            "\n{} with a start that cannot be true, in no week (listed on stderr)",
+            if scan.warnings.len() == 1 {
+                "1 activity".to_string()
+            } else {
+                format!("{} activities", scan.warnings.len())
+            }
         )?;
     }
     if !scan.errors.is_empty() {

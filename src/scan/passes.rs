@@ -8,8 +8,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use super::duplicates::{Run, drop_duplicates};
-use super::{BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel};
+use super::duplicates::Run;
+use super::{
+    BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel, undated,
+};
 use crate::analyze::{Analyzed, analyze_raw};
 use crate::history::{self, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
@@ -107,12 +109,13 @@ fn scan_files(
     analysed.sort_by(|a, b| {
         (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
     });
-    let (kept, duplicates) = drop_duplicates(analysed);
+    // Duplicates out, every activity classified; implausible starts apart (undated.rs).
+    let placed = undated::place(analysed, config);
+    let (mut kept, placements, duplicates) = (placed.runs, placed.placements, placed.duplicates);
+    scan.warnings = placed.warnings;
 
     let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
-    let placements = history::classify(&facts, &config.history);
     scan.weeks = history::weekly(&facts, &placements);
-    let mut kept = kept;
     for (run, placement) in kept.iter_mut().zip(&placements) {
         if placement.intent.is_some() {
             // History knows it is a run (labelled or inferred) where the file did not say.

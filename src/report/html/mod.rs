@@ -21,7 +21,7 @@ use std::io::{self, Write};
 use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
 use crate::report::schema::EntryRecord;
-use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 use crate::setting::{Setting, SettingNames};
 
 use crate::report::check::duration;
@@ -66,6 +66,7 @@ struct View<'a> {
     max_hr_estimate: Option<&'a MaxHrEstimate>,
     weeks: &'a [WeekSummary],
     errors: &'a [ScanError],
+    warnings: &'a [ScanWarning],
     duplicates: &'a [Duplicate],
     skipped: &'a [Skipped],
 }
@@ -79,6 +80,7 @@ impl<'a> View<'a> {
             max_hr_estimate: scan.max_hr_estimate.as_ref(),
             weeks: &scan.weeks,
             errors: &scan.errors,
+            warnings: &scan.warnings,
             duplicates: &scan.duplicates,
             skipped: &scan.skipped,
         }
@@ -102,7 +104,7 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
                 !e.judged
                     && e.placement
                         .as_ref()
-                        .is_some_and(|p| p.class != Class::Other)
+                        .is_some_and(|p| p.class != Class::Other && p.implausible_start.is_none())
             })
             .map(|(i, _)| i)
             .take(options.recent_runs),
@@ -211,7 +213,12 @@ fn rule_sentence(scan: &View, options: &HtmlOptions, shown: usize) -> String {
 
 fn header(scan: &View, title: &str, names: SettingNames) -> String {
     let mut h = format!("<header class=\"page-head\">\n<h1>{title}</h1>\n");
-    let span = match (scan.entries.first(), scan.entries.last()) {
+    // The span of the dates that can be true (a file dated 2037 stretches nothing).
+    let mut dated = scan
+        .entries
+        .iter()
+        .filter(|e| e.placement.implausible_start.is_none());
+    let span = match (dated.next(), dated.next_back()) {
         (Some(a), Some(b)) => format!(
             " · {} to {}",
             words::date(a.record.start_time),
@@ -451,6 +458,13 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
                 f.hours_since_end
             ));
         }
+        if let Some(issue) = &e.placement.implausible_start {
+            notes.push(format!(
+                "date set aside: <code title=\"{}\">{}</code>",
+                escape::attr(&issue.message),
+                issue.code.as_str()
+            ));
+        }
         let _ = writeln!(
             h,
             "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {}</td><td>{name}<br/><span class=\"src\">{}</span></td>\
@@ -477,12 +491,39 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
 }
 
 fn problems(scan: &View) -> String {
-    if scan.errors.is_empty() && scan.duplicates.is_empty() && scan.skipped.is_empty() {
+    if scan.errors.is_empty()
+        && scan.duplicates.is_empty()
+        && scan.skipped.is_empty()
+        && scan.warnings.is_empty()
+    {
         return String::new();
     }
-    let mut h = String::from(
-        "<section id=\"problems\" aria-labelledby=\"problems-h\">\n<h2 id=\"problems-h\">Files left out</h2>\n",
+    let mut h = format!(
+        "<section id=\"problems\" aria-labelledby=\"problems-h\">\n<h2 id=\"problems-h\">{}</h2>\n",
+        if scan.warnings.is_empty() {
+            "Files left out"
+        } else {
+            "Files left out, dates set aside"
+        }
     );
+    if !scan.warnings.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3>Dates that cannot be true ({})</h3>\n<p>These activities are in the table, \
+             classified on their own, but in no week and after no session.</p>\n<ul class=\"errors\">",
+            scan.warnings.len()
+        );
+        for w in scan.warnings {
+            let _ = writeln!(
+                h,
+                "<li><span class=\"src\">{}</span> <code>{}</code>: {}</li>",
+                escape::text(&w.source),
+                escape::text(w.kind),
+                escape::text(&w.message)
+            );
+        }
+        h.push_str("</ul>\n");
+    }
     if !scan.errors.is_empty() {
         let _ = writeln!(
             h,
