@@ -494,3 +494,59 @@ fn errors_go_to_stderr_in_every_format() {
         );
     }
 }
+
+#[test]
+fn rides_show_speed_runs_show_pace() {
+    let out = easyrun(&[
+        "check",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "fixtures/scenarios/bike_ride.fit",
+        "fixtures/paused_run.fit",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "cycling · 2025-05-16T06:30:00Z · 35:00 moving of 35:00 · 14.04 km · 24.1 km/h\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("4.34 km · 5:46 /km (GAP 5:45 /km)"), "{text}");
+    let scan = stdout(&easyrun(&[
+        "scan",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "fixtures/scenarios",
+    ]));
+    let ride = scan.lines().find(|l| l.contains("bike_ride.fit")).unwrap();
+    assert!(ride.contains(" 14.04 24.1 km/h "), "{ride}");
+    let run = scan.lines().find(|l| l.contains("road_run.fit")).unwrap();
+    assert!(!run.contains("km/h"), "{run}");
+    let cells: Vec<&str> = run.split_whitespace().collect();
+    assert!(cells[6].contains(':'), "a pace m:ss: {run}");
+    let dir = temp_dir("speed");
+    let page = dir.join("r.html");
+    let out = easyrun(&[
+        "report",
+        "-q",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "fixtures/scenarios",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let row = html
+        .lines()
+        .find(|l| l.contains("bike_ride.fit</span>"))
+        .unwrap();
+    assert!(row.contains("<td class=\"num\">24.1 km/h</td>"), "{row}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

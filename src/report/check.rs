@@ -8,6 +8,7 @@ use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
 use crate::scan::Scan;
 
+use super::rate::Rate;
 use super::schema::CheckRecord;
 
 /// One line of `check` output: a judged activity or a file/activity that failed.
@@ -216,10 +217,12 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool) -> io::Result<
         (Some(s), None) => s.as_str().to_string(),
         _ => "unknown sport".to_string(),
     };
-    let pace_text = match (r.pace_s_per_km, r.gap_s_per_km) {
-        (Some(p), Some(g)) => format!(" · {} /km (GAP {} /km)", pace(p), pace(g)),
-        (Some(p), None) => format!(" · {} /km", pace(p)),
-        _ => String::new(),
+    let pace_text = match (Rate::of(r.sport.as_ref(), r.pace_s_per_km), r.gap_s_per_km) {
+        (Some(Rate::Pace { s_per_km }), Some(g)) => {
+            format!(" · {} /km (GAP {} /km)", pace(s_per_km), pace(g))
+        }
+        (Some(rate), _) => format!(" · {}", rate.text()),
+        (None, _) => String::new(),
     };
     writeln!(
         out,

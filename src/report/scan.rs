@@ -11,6 +11,7 @@ use crate::judge::Verdict;
 use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 
 use super::check::{duration, pace, paint, severity_color, verdict_word};
+use super::rate::Rate;
 use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,6 +304,14 @@ fn share_cell(share: Option<f64>, color: bool) -> String {
     }
 }
 
+/// A pace without its unit (the column says `pace`), a speed with it.
+fn rate_cell(rate: Rate) -> String {
+    match rate {
+        Rate::Pace { s_per_km } => pace(s_per_km),
+        Rate::Speed { .. } => rate.text(),
+    }
+}
+
 /// The 80/20 rule: at least this share of running time easy.
 const EASY_SHARE: f64 = 0.8;
 
@@ -314,8 +323,8 @@ fn write_text(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
-        "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR"
+        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>9} {:>4}  source · reasons",
+        "start (UTC)", "class", "verdict", "moving", "km", "pace", "HR"
     )?;
     for e in entries {
         let r = &e.record;
@@ -348,13 +357,13 @@ fn write_text(
         }
         writeln!(
             out,
-            "{:<17} {:<9} {} {:>8} {:>7.2} {:>6} {:>4}  {}",
+            "{:<17} {:<9} {} {:>8} {:>7.2} {:>9} {:>4}  {}",
             start,
             e.placement.class.as_str(),
             verdict_cell(r.verdict, 8, color),
             duration(f64::from(r.moving_s)),
             r.distance_m / 1000.0,
-            r.pace_s_per_km.map(pace).unwrap_or_else(|| "-".into()),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km).map_or_else(|| "-".into(), rate_cell),
             r.hr.avg_bpm.map_or("-".to_string(), |h| format!("{h:.0}")),
             tail
         )?;

@@ -20,12 +20,13 @@ use std::io::{self, Write};
 
 use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
+use crate::report::rate::Rate;
 use crate::report::schema::EntryRecord;
 use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 use crate::setting::{Setting, SettingNames};
 
 use crate::report::check::duration;
-use words::{badge, display_name, pace_km, pct};
+use words::{badge, display_name, pct};
 
 /// The page's style sheet (screen and print), inlined into every report.
 const STYLE: &str = include_str!("style.css");
@@ -429,7 +430,7 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
          <th scope=\"col\">start (UTC)</th><th scope=\"col\">activity</th>\
          <th scope=\"col\">class</th><th scope=\"col\">verdict</th>\
          <th scope=\"col\" class=\"num\">moving</th><th scope=\"col\" class=\"num\">km</th>\
-         <th scope=\"col\" class=\"num\">pace</th><th scope=\"col\" class=\"num\">avg HR</th>\
+         <th scope=\"col\" class=\"num\">pace or speed</th><th scope=\"col\" class=\"num\">avg HR</th>\
          <th scope=\"col\" class=\"num\">above ceiling</th><th scope=\"col\">reasons · after</th>\
          </tr></thead>\n<tbody>\n",
     );
@@ -476,7 +477,7 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
             e.placement.class.as_str(),
             duration(f64::from(r.moving_s)),
             r.distance_m / 1000.0,
-            pace_km(r.pace_s_per_km).trim_end_matches(" /km"),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km).map_or_else(|| "–".to_string(), Rate::text),
             r.hr.avg_bpm.map_or("–".to_string(), |b| format!("{b:.0}")),
             if r.hr.avg_bpm.is_some() {
                 pct(r.ceiling.share)
