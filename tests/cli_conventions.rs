@@ -550,3 +550,44 @@ fn rides_show_speed_runs_show_pace() {
     assert!(row.contains("<td class=\"num\">24.1 km/h</td>"), "{row}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_batch_names_its_phases() {
+    use easyrun::scan::{BatchPhase, Progress};
+    use easyrun::{ScanConfig, run_batch};
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Heard(Mutex<Vec<String>>);
+    impl Heard {
+        fn push(&self, s: String) {
+            self.0.lock().unwrap().push(s);
+        }
+    }
+    impl Progress for Heard {
+        fn start(&self, files: usize) {
+            self.push(format!("start {files}"));
+        }
+        fn file_done(&self) {
+            self.push("done".into());
+        }
+        fn phase(&self, phase: BatchPhase) {
+            self.push(format!("{phase:?}"));
+        }
+    }
+    // No thresholds: the history estimates the max HR, so pass 2 re-reads every file.
+    let heard = Heard::default();
+    let scan = run_batch(
+        &[repo().join("fixtures/history_week")],
+        &ScanConfig::default(),
+        &heard,
+    );
+    assert!(scan.max_hr_estimate.is_some());
+    let got = heard.0.into_inner().unwrap();
+    let mut want = vec!["start 6".to_string()];
+    want.extend(std::iter::repeat_n("done".to_string(), 6));
+    want.push("Rereading { files: 6 }".into());
+    want.extend(std::iter::repeat_n("done".to_string(), 6));
+    want.push("History { activities: 6 }".into());
+    assert_eq!(got, want);
+}
