@@ -141,7 +141,9 @@ fn version_and_quiet_on_every_command() {
     }
     let dir = temp_dir("quiet");
     let page = dir.join("r.html");
-    let runs: [&[&str]; 5] = [
+    let runs: [&[&str]; 7] = [
+        &["completions", "-q", "bash"],
+        &["manpage", "-q"],
         &["inspect", "-q", "fixtures/paused_run.fit"],
         &[
             "check",

@@ -49,7 +49,7 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff, section 1) to stdout.
-    Manpage,
+    Manpage(ManpageArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -57,6 +57,16 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManpageArgs {
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// When `scan` exits non-zero.

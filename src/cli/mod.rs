@@ -137,7 +137,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Command::Regress(args) => regress::regress(args),
         Command::Report(args) => commands::report(args, colors),
         Command::Completions(args) => shell::completions(args),
-        Command::Manpage => shell::manpage(),
+        Command::Manpage(_) => shell::manpage(),
     };
     match result {
         Ok(exit) => exit.into(),
