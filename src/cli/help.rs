@@ -30,10 +30,16 @@ const fn ex(what: &'static str, command: &'static str) -> Example {
     Example { what, command }
 }
 
-/// The output could not be written: every command.
+/// The output could not be written: every command, in its own words.
 const OUTPUT: (u8, &str) = (
     4,
     "the output could not be written (stdout, -o FILE, --junit FILE)",
+);
+const STDOUT: (u8, &str) = (4, "stdout could not be written");
+const FILE: (u8, &str) = (4, "the output (stdout or -o FILE) could not be written");
+const REGRESS_OUTPUT: (u8, &str) = (
+    4,
+    "the output (stdout, --junit FILE, the re-pinned baseline) could not be written",
 );
 
 /// `easyrun` itself: where to start, and every status any command gives.
@@ -89,7 +95,7 @@ pub const COMMANDS: &[CommandHelp] = &[
         exits: &[
             (0, "every file was read"),
             (2, "a file could not be read"),
-            OUTPUT,
+            STDOUT,
         ],
     },
     CommandHelp {
@@ -116,7 +122,7 @@ pub const COMMANDS: &[CommandHelp] = &[
                 "a file could not be read, or no thresholds or wrong settings were given",
             ),
             (3, "a run could not be judged, and none failed"),
-            OUTPUT,
+            STDOUT,
         ],
     },
     CommandHelp {
@@ -150,7 +156,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             ),
             (2, "a file could not be read (unless --fail-on never)"),
             (3, "--fail-on warn: a recovery run could not be judged"),
-            OUTPUT,
+            FILE,
         ],
     },
     CommandHelp {
@@ -176,7 +182,7 @@ pub const COMMANDS: &[CommandHelp] = &[
                 2,
                 "the baseline or manifest is missing or broken, or the command line is wrong",
             ),
-            OUTPUT,
+            REGRESS_OUTPUT,
         ],
     },
     CommandHelp {
@@ -194,7 +200,7 @@ pub const COMMANDS: &[CommandHelp] = &[
         exits: &[
             (0, "the page was written"),
             (2, "a file could not be read (the page lists it)"),
-            OUTPUT,
+            FILE,
         ],
     },
     CommandHelp {
@@ -213,7 +219,7 @@ pub const COMMANDS: &[CommandHelp] = &[
                 "easyrun completions fish > ~/.config/fish/completions/easyrun.fish",
             ),
         ],
-        exits: &[(0, "the script was written"), OUTPUT],
+        exits: &[(0, "the script was written"), STDOUT],
     },
     CommandHelp {
         name: "manpage",
@@ -224,7 +230,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             ),
             ex("Read it without installing:", "easyrun manpage | man -l -"),
         ],
-        exits: &[(0, "the page was written"), OUTPUT],
+        exits: &[(0, "the page was written"), STDOUT],
     },
 ];
 
