@@ -1,7 +1,7 @@
 //! Opening the `--map` files for a command: each index from the cache or built (with a
 //! progress line on stderr while it builds), a bad map reported and left out — the
-//! runs are then judged without a map surface. Notes go through the CLI's one printer
-//! ([`super::say`]); only the progress line is drawn here.
+//! runs are then judged without a map surface. Warnings and notes go through
+//! [`super::notes`]; only the progress line is drawn here.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -9,10 +9,12 @@ use std::time::Instant;
 
 use easyrun::surface::{self, Map, Progress};
 
-use super::say;
+use super::color::Colors;
+use super::notes;
 
-/// The maps that open; each failure is one line on stderr.
-pub fn open_all(paths: &[PathBuf]) -> Vec<Map> {
+/// The maps that open; each failure is a warning on stderr (in `colors`), with the
+/// map error's code.
+pub fn open_all(paths: &[PathBuf], colors: Colors) -> Vec<Map> {
     let cache = surface::default_cache_dir();
     let mut seen = Vec::new();
     let mut maps = Vec::new();
@@ -31,9 +33,7 @@ pub fn open_all(paths: &[PathBuf]) -> Vec<Map> {
             if !announced {
                 announced = true;
                 if !tty {
-                    say(&format_args!(
-                        "building the map index of {name} (first use)"
-                    ));
+                    notes::note(&format!("building the map index of {name} (first use)"));
                 }
             }
             if tty {
@@ -58,11 +58,14 @@ pub fn open_all(paths: &[PathBuf]) -> Vec<Map> {
         match opened {
             Ok(map) => {
                 if let Some(w) = &map.cache_warning {
-                    say(&format_args!("map index kept in memory only: {w}"));
+                    notes::warning(
+                        &format!("map index kept in memory only: {w} [cache_write]"),
+                        colors,
+                    );
                 }
                 if map.built {
                     let c = map.index.counts();
-                    say(&format_args!(
+                    notes::note(&format!(
                         "indexed {name}: {} ways, {} nodes, {:.1} MB in {:.1} s",
                         c.ways,
                         c.nodes,
@@ -72,7 +75,10 @@ pub fn open_all(paths: &[PathBuf]) -> Vec<Map> {
                 }
                 maps.push(map);
             }
-            Err(e) => say(&format_args!("{e} (runs are judged without it)")),
+            Err(e) => notes::warning(
+                &format!("{e} (runs are judged without it) [{}]", e.kind.kind()),
+                colors,
+            ),
         }
     }
     maps
