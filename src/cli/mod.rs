@@ -132,11 +132,17 @@ fn settings(p: &ProfileArgs) -> Result<Settings, CliError> {
     let profile_file = discover_profile_file(p.profile.as_deref())
         .map_err(CliError::Settings)?
         .map(|(path, file)| (path.display().to_string(), file));
+    let timezone = p.timezone.clone().or_else(|| {
+        profile_file
+            .as_ref()
+            .and_then(|(_, file)| file.timezone.clone())
+    });
     Ok(Settings {
         flags,
         profile_file,
         rules: RuleSet::default(),
         keep_series: false,
+        timezone,
     })
 }
 

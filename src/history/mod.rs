@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Format, LapIntensity, PlannedWorkout, Sport, SubSport, Timestamp};
+use crate::model::{Format, LapIntensity, LocalTime, PlannedWorkout, Sport, SubSport, Timestamp};
 
 pub mod classify;
 pub mod config;
@@ -49,6 +49,9 @@ pub struct RunFacts {
     pub start_time: Timestamp,
     /// start + elapsed.
     pub end_time: Timestamp,
+    /// The local clock of the start: weeks and days are local (placement windows are
+    /// absolute time).
+    pub local: LocalTime,
     pub sport: Option<Sport>,
     pub sub_sport: Option<SubSport>,
     /// The activity's name (file's own, or a Strava export's "Activity Name").

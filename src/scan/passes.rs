@@ -14,6 +14,7 @@ use crate::analyze::{Analyzed, analyze_raw};
 use crate::history::{self, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
 use crate::judge::{Assessment, ReasonCode};
+use crate::local_time;
 use crate::walk::Expanded;
 
 /// Pass-1 result of one activity.
@@ -104,12 +105,12 @@ fn scan_files(
     analysed.sort_by(|a, b| {
         (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
     });
-    let (kept, duplicates) = drop_duplicates(analysed);
+    let (mut kept, duplicates) = drop_duplicates(analysed);
+    local_times_from_neighbours(&mut kept);
 
     let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
     let placements = history::classify(&facts, &config.history);
     scan.weeks = history::weekly(&facts, &placements);
-    let mut kept = kept;
     for (run, placement) in kept.iter_mut().zip(&placements) {
         if placement.intent.is_some() {
             // History knows it is a run (labelled or inferred) where the file did not say.
@@ -195,6 +196,24 @@ fn second_pass(
         }
     }
     Some(estimate)
+}
+
+/// Runs that do not say where they were (no file offset, no usable position) take the
+/// zone of their nearest runs in time that do ([`local_time::neighbours`]).
+fn local_times_from_neighbours(runs: &mut [Run]) {
+    let borrowed = {
+        let clocks: Vec<_> = runs
+            .iter()
+            .map(|r| (r.facts.start_time, &r.facts.local))
+            .collect();
+        local_time::neighbours::borrow(&clocks)
+    };
+    for (run, local) in runs.iter_mut().zip(borrowed) {
+        if let Some(local) = local {
+            run.analysis.header.local = local.clone();
+            run.facts.local = local;
+        }
+    }
 }
 
 /// A run history placed as a recovery run is judged as one even when its file named no
