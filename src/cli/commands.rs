@@ -33,6 +33,7 @@ pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
 
 pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
+    let units = settings.units(args.units.units);
     let config = config(
         settings,
         Default::default(),
@@ -43,6 +44,7 @@ pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
             color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            units,
         },
         OutputFormat::Json => CheckFormat::Json,
         OutputFormat::Jsonl => CheckFormat::Jsonl,
@@ -73,6 +75,7 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 
 pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
+    let units = settings.units(args.units.units);
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
@@ -83,7 +86,7 @@ pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
         ScanFormatArg::Csv => ScanFormat::Csv,
     };
     output::write_output(args.output.as_deref(), |out| {
-        scan_report::write(out, &result, format)
+        scan_report::write(out, &result, format, units)
     })?;
     Ok(scan_exit(&result, args.fail_on))
 }
@@ -116,6 +119,7 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     let mut settings = settings(&args.profile)?;
     settings.keep_series = true;
+    let units = settings.units(args.units.units);
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
@@ -125,6 +129,7 @@ pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
         max_recovery_runs: args.max_recovery_charts,
         generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
         setting_names: FLAGS,
+        units,
     };
     output::write_output(args.output.as_deref(), |out| {
         html::write(out, &result, &options)

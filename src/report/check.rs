@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
+use crate::profile::Units;
 use crate::scan::Scan;
 
 use super::schema::CheckRecord;
@@ -62,6 +63,8 @@ pub enum CheckFormat {
     Text {
         /// Whether to paint verdicts with ANSI colours.
         color: bool,
+        /// What distances, paces and elevations are shown in.
+        units: Units,
     },
     /// One JSON array of records.
     Json,
@@ -87,12 +90,12 @@ pub fn write(out: &mut impl Write, items: &[CheckItem], format: CheckFormat) -> 
             }
             out.write_all(b"\n]\n")
         }
-        CheckFormat::Text { color } => {
+        CheckFormat::Text { color, units } => {
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.write_all(b"\n")?;
                 }
-                write_text(out, item, color)?;
+                write_text(out, item, color, units)?;
             }
             Ok(())
         }
@@ -186,7 +189,7 @@ pub fn zone_bar(seconds: &[u32]) -> String {
     format!("[{cells}]")
 }
 
-fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result<()> {
+fn write_text(out: &mut impl Write, item: &CheckItem, color: bool, units: Units) -> io::Result<()> {
     let r = match item {
         CheckItem::Judged(r) => r,
         CheckItem::Failed {
@@ -211,17 +214,17 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         _ => "unknown sport".to_string(),
     };
     let pace_text = match (r.pace_s_per_km, r.gap_s_per_km) {
-        (Some(p), Some(g)) => format!(" · {} /km (GAP {} /km)", pace(p), pace(g)),
-        (Some(p), None) => format!(" · {} /km", pace(p)),
+        (Some(p), Some(g)) => format!(" · {} (GAP {})", units.pace_text(p), units.pace_text(g)),
+        (Some(p), None) => format!(" · {}", units.pace_text(p)),
         _ => String::new(),
     };
     writeln!(
         out,
-        "  {sport} · {} · {} moving of {} · {:.2} km{pace_text}",
-        r.start_time,
+        "  {sport} · {} · {} moving of {} · {}{pace_text}",
+        r.local.stamp(),
         duration(f64::from(r.moving_s)),
         duration(r.elapsed_s),
-        r.distance_m / 1000.0
+        units.distance_text(r.distance_m, 2)
     )?;
     for reason in &r.reasons {
         writeln!(
@@ -229,7 +232,7 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
             "  {:>4} {}: {}",
             severity_word(reason.severity),
             reason.code.as_str(),
-            reason.message
+            units.reason_message(reason, r.ascent_m, r.steep_share)
         )?;
     }
     if r.reasons.is_empty() {
@@ -272,9 +275,13 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         format!("decoupling {d:.1} %")
     });
     let terrain = match (r.ascent_m, r.ascent_per_km_m, r.terrain) {
-        (Some(a), Some(k), Some(t)) => {
-            format!("ascent {a:.0} m ({k:.0} m/km, {})", t.as_str())
-        }
+        (Some(a), Some(k), Some(t)) => format!(
+            "ascent {} ({:.0} {}, {})",
+            units.elevation_text(a),
+            units.climb_rate(k),
+            units.climb_rate_unit(),
+            t.as_str()
+        ),
         (_, _, Some(t)) => t.as_str().to_string(),
         _ => "terrain unknown".to_string(),
     };
@@ -301,7 +308,8 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         t.phase.value,
         t.phase.source.describe()
     ));
-    writeln!(out, "  thresholds: {}", used.join(", "))
+    writeln!(out, "  thresholds: {}", used.join(", "))?;
+    writeln!(out, "  local time: {}", r.local.describe())
 }
 
 #[cfg(test)]

@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::history::{ClassReason, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
+use crate::profile::Units;
 use crate::scan::{Duplicate, Scan, ScanError, Skipped};
 
-use super::check::{duration, pace};
+use super::check::duration;
 use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,8 +96,9 @@ struct JsonDocument<'a> {
     summary: SummaryRecord<'a>,
 }
 
-/// Writes `scan` in `format`.
-pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result<()> {
+/// Writes `scan` in `format`; text and CSV show distances, paces and elevations in
+/// `units` (JSON is SI whatever `units` says).
+pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat, units: Units) -> io::Result<()> {
     let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
     let entries: Vec<EntryRecord> = scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect();
     match format {
@@ -123,8 +125,8 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
-        ScanFormat::Csv => write_csv(out, &entries),
-        ScanFormat::Text => write_text(out, scan, &entries),
+        ScanFormat::Csv => write_csv(out, &entries, units),
+        ScanFormat::Text => write_text(out, scan, &entries, units),
     }
 }
 
@@ -194,10 +196,14 @@ const CSV_HEADER: &[&str] = &[
     "trimp",
     "class_reason",
     "sport_source",
+    "local_start_time",
+    "utc_offset_s",
+    "local_time_source",
 ];
 
-fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
-    writeln!(out, "{}", CSV_HEADER.join(","))?;
+fn write_csv(out: &mut dyn Write, entries: &[EntryRecord], units: Units) -> io::Result<()> {
+    let header: Vec<&str> = CSV_HEADER.iter().map(|c| units.csv_column(c)).collect();
+    writeln!(out, "{}", header.join(","))?;
     for e in entries {
         let r = &e.record;
         let p = &e.placement;
@@ -217,20 +223,23 @@ fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
                 .as_ref()
                 .map(|f| format!("{:.1}", f.hours_since_end))),
             r.moving_s.to_string(),
-            r.distance_m.to_string(),
-            opt(r.pace_s_per_km),
+            units.csv_distance(r.distance_m).to_string(),
+            opt(r.pace_s_per_km.map(|p| units.csv_pace(p))),
             opt(r.hr.avg_bpm),
             opt(r.hr.max_bpm),
             r.ceiling.bpm.to_string(),
             opt(r.ceiling.share),
             opt(r.decoupling_pct),
-            opt(r.ascent_m),
+            opt(r.ascent_m.map(|a| units.csv_elevation(a))),
             opt(r.terrain.map(|t| t.as_str())),
             r.surface.to_string(),
             r.surges.len().to_string(),
             opt(r.trimp),
             p.class_reason.as_str().to_string(),
             p.sport_source.as_str().to_string(),
+            r.local.local_start_time.to_string(),
+            r.local.utc_offset_s.to_string(),
+            r.local.local_time_source.as_str().to_string(),
         ];
         writeln!(out, "{}", row.join(","))?;
     }
@@ -247,16 +256,26 @@ fn verdict_text(v: Option<Verdict>) -> &'static str {
     }
 }
 
-fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::Result<()> {
+fn write_text(
+    out: &mut dyn Write,
+    scan: &Scan,
+    entries: &[EntryRecord],
+    units: Units,
+) -> io::Result<()> {
     writeln!(
         out,
-        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
-        "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR"
+        "{:<23} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
+        "start (local)",
+        "class",
+        "verdict",
+        "moving",
+        units.distance_unit(),
+        units.pace_unit(),
+        "HR"
     )?;
     for e in entries {
         let r = &e.record;
-        let start = r.start_time.to_string();
-        let start = start.get(..16).unwrap_or(&start).replace('T', " ");
+        let start = r.local.stamp();
         let mut tail = r.source.clone();
         if !r.reasons.is_empty() {
             let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
@@ -277,13 +296,15 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
         }
         writeln!(
             out,
-            "{:<17} {:<9} {:<8} {:>8} {:>7.2} {:>6} {:>4}  {}",
+            "{:<23} {:<9} {:<8} {:>8} {:>7.2} {:>6} {:>4}  {}",
             start,
             e.placement.class.as_str(),
             verdict_text(r.verdict),
             duration(f64::from(r.moving_s)),
-            r.distance_m / 1000.0,
-            r.pace_s_per_km.map(pace).unwrap_or_else(|| "-".into()),
+            units.distance(r.distance_m),
+            r.pace_s_per_km
+                .map(|p| units.pace_value(p))
+                .unwrap_or_else(|| "-".into()),
             r.hr.avg_bpm.map_or("-".to_string(), |h| format!("{h:.0}")),
             tail
         )?;
@@ -333,7 +354,8 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
     if !scan.weeks.is_empty() {
         writeln!(
             out,
-            "\nweek      runs  time     km     below ceiling (80/20)"
+            "\nweek      runs  time     {:<5}  below ceiling (80/20)",
+            units.distance_unit()
         )?;
         for w in &scan.weeks {
             writeln!(
@@ -343,7 +365,7 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
                 w.iso_week,
                 w.runs,
                 duration(w.moving_s as f64),
-                w.distance_m / 1000.0,
+                units.distance(w.distance_m),
                 w.below_share
                     .map_or("-".to_string(), |b| format!("{:.0} %", b * 100.0))
             )?;
