@@ -1,6 +1,7 @@
 //! The run's local time, from the best source there is, and which one it was
 //! (docs/local-time.md): the offset the FIT file states (`activity.local_timestamp`,
-//! else `device_settings`); else the time zone at the start position, looked up in
+//! else `device_settings`; a clock on UTC that the start position contradicts is a clock
+//! never set, and yields); else the time zone at the start position, looked up in
 //! embedded boundary data with daylight saving from the tz database; else the configured
 //! zone; else UTC, marked as such. In a batch, a run without a position (a treadmill)
 //! borrows the zone of its nearest runs in time ([`neighbours`]) before the configured
@@ -10,8 +11,8 @@ pub mod neighbours;
 pub mod zone;
 
 use crate::model::{
-    LocalTime, LocalTimeSource, OffsetField, Position, RawActivity, StatedOffset, Timestamp,
-    local::offset_text,
+    LocalTime, LocalTimeSource, OffsetField, Position, RawActivity, StatedOffset, SubSport,
+    Timestamp, local::offset_text,
 };
 
 pub use zone::{AtPosition, Zone};
@@ -46,8 +47,23 @@ fn field_name(field: OffsetField) -> &'static str {
     }
 }
 
-/// The first position of `raw` a receiver would report (not 0°/0°, on Earth).
+/// Whether `raw`'s positions are a game's map rather than where the athlete was: a
+/// virtual activity, or an indoor ride (Zwift and other trainer apps write the virtual
+/// course's coordinates — Watopia lies off the Solomon Islands — under both).
+pub fn positions_are_virtual(raw: &RawActivity) -> bool {
+    match &raw.sub_sport {
+        Some(SubSport::VirtualActivity) => true,
+        Some(SubSport::Other(name)) => name.contains("virtual") || name == "indoor_cycling",
+        _ => false,
+    }
+}
+
+/// The first position of `raw` a receiver would report (not 0°/0°, on Earth), unless
+/// the positions are virtual.
 pub fn start_position(raw: &RawActivity) -> Option<Position> {
+    if positions_are_virtual(raw) {
+        return None;
+    }
     raw.samples
         .iter()
         .filter_map(|s| s.position)
@@ -79,6 +95,18 @@ pub fn resolve(raw: &RawActivity, configured: Option<&Zone>) -> LocalTime {
             continue;
         }
         let utc_offset_s = i32::try_from(*utc_offset_s).unwrap_or(0);
+        // A clock on UTC where the start position's zone is not is a watch that was
+        // never told its zone (TomTom, COROS and older Edge files in the corpus write
+        // local = UTC anywhere): the position answers instead.
+        if let Some(z) = position_zone.filter(|z| utc_offset_s == 0 && z.offset_s_at(start) != 0) {
+            notes.push(format!(
+                "the file's {} says UTC, the start position {} ({}): the position is used",
+                field_name(*field),
+                z.name(),
+                offset_text(z.offset_s_at(start))
+            ));
+            continue;
+        }
         // The position's zone is named only when it agrees with the watch's clock (a
         // watch left on home time abroad keeps its own offset, without a zone).
         let zone = position_zone

@@ -159,3 +159,62 @@ fn a_position_outside_every_zone_falls_back() {
     let l = resolve(&raw("2024-07-01T13:00:00Z", Some((0.0, 0.0)), &[]), None);
     assert_eq!(l, LocalTime::utc());
 }
+
+#[cfg(feature = "timezones")]
+#[test]
+fn a_clock_on_utc_that_the_position_contradicts_yields_to_the_position() {
+    let unset = raw(
+        "2024-07-01T13:00:00Z",
+        Some(BOULDER),
+        &[(0, OffsetField::ActivityLocalTimestamp)],
+    );
+    let l = resolve(&unset, None);
+    assert_eq!(
+        (l.utc_offset_s, l.source, l.zone.as_deref()),
+        (
+            -6 * 3600,
+            LocalTimeSource::StartPosition,
+            Some("America/Denver")
+        )
+    );
+    assert_eq!(
+        l.note.as_deref(),
+        Some(
+            "the file's activity.local_timestamp says UTC, the start position America/Denver \
+             (-06:00): the position is used"
+        )
+    );
+    // In London in winter UTC is the local clock: the file's offset stands.
+    let london = raw(
+        "2024-01-10T08:00:00Z",
+        Some((51.5, -0.12)),
+        &[(0, OffsetField::ActivityLocalTimestamp)],
+    );
+    let l = resolve(&london, None);
+    assert_eq!(
+        (l.utc_offset_s, l.source, l.zone.as_deref()),
+        (
+            0,
+            LocalTimeSource::FileLocalTimestamp,
+            Some("Europe/London")
+        )
+    );
+}
+
+#[cfg(feature = "timezones")]
+#[test]
+fn virtual_positions_are_no_place() {
+    use crate::model::SubSport;
+    // Zwift's Watopia, off the Solomon Islands.
+    let mut zwift = raw("2024-07-01T18:00:00Z", Some((-11.64, 166.95)), &[]);
+    zwift.sub_sport = Some(SubSport::VirtualActivity);
+    assert_eq!(resolve(&zwift, None), LocalTime::utc());
+    zwift.sub_sport = Some(SubSport::Other("indoor_cycling".into()));
+    let l = resolve(&zwift, Zone::named("Europe/Madrid").as_ref());
+    assert_eq!(l.source, LocalTimeSource::Configured);
+    zwift.sub_sport = None;
+    assert_eq!(
+        resolve(&zwift, None).zone.as_deref(),
+        Some("Pacific/Guadalcanal")
+    );
+}
