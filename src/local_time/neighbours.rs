@@ -1,9 +1,11 @@
 //! A run that does not say where it was (a treadmill, a recording without positions)
 //! takes the zone of the runner's nearest runs in time that do: within a week, the
 //! runner is most likely where those runs were. This outranks the configured zone (the
-//! runner's usual one) and UTC.
+//! runner's usual one) and UTC. A file clock on UTC with no position to confirm it is
+//! weak evidence (watches that were never told their zone write local = UTC): it yields
+//! to neighbours whose clock is not on UTC at that instant, and lends nothing.
 
-use crate::model::{LocalTime, LocalTimeSource, Timestamp};
+use crate::model::{LocalTime, LocalTimeSource, Timestamp, local::offset_text};
 
 use super::Zone;
 
@@ -18,13 +20,13 @@ pub const NEIGHBOUR_WINDOW_S: i64 = 7 * 86_400;
 pub fn borrow(runs: &[(Timestamp, &LocalTime)]) -> Vec<Option<LocalTime>> {
     let mut own: Vec<(Timestamp, &LocalTime)> = runs
         .iter()
-        .filter(|(_, l)| l.source.is_own())
+        .filter(|(_, l)| l.source.is_own() && !weak(l))
         .copied()
         .collect();
     own.sort_by_key(|(t, _)| *t);
     runs.iter()
         .map(|(start, local)| {
-            if local.source.is_own() {
+            if local.source.is_own() && !weak(local) {
                 return None;
             }
             let lender = nearest(&own, *start)?;
@@ -32,14 +34,40 @@ pub fn borrow(runs: &[(Timestamp, &LocalTime)]) -> Vec<Option<LocalTime>> {
                 Some(z) => z.offset_s_at(*start),
                 None => lender.utc_offset_s,
             };
+            let mut note = local.note.clone();
+            if weak(local) {
+                if utc_offset_s == 0 {
+                    return None;
+                }
+                let said = format!(
+                    "the file's clock says UTC, the neighbouring runs {}: theirs is used",
+                    match &lender.zone {
+                        Some(z) => format!("{z} ({})", offset_text(utc_offset_s)),
+                        None => offset_text(utc_offset_s),
+                    }
+                );
+                note = Some(match note {
+                    Some(n) => format!("{n}; {said}"),
+                    None => said,
+                });
+            }
             Some(LocalTime {
                 utc_offset_s,
                 source: LocalTimeSource::NeighbouringRuns,
                 zone: lender.zone.clone(),
-                note: local.note.clone(),
+                note,
             })
         })
         .collect()
+}
+
+/// A file's clock on UTC that no position confirmed (no zone named).
+fn weak(l: &LocalTime) -> bool {
+    matches!(
+        l.source,
+        LocalTimeSource::FileLocalTimestamp | LocalTimeSource::FileDeviceSettings
+    ) && l.utc_offset_s == 0
+        && l.zone.is_none()
 }
 
 /// The run of `own` (sorted by start) nearest to `t` within the window; the earlier on
@@ -121,5 +149,42 @@ mod tests {
             Some((2 * 3600, NeighbouringRuns))
         );
         assert_eq!(got.get(2), Some(&None), "30 days away is no neighbour");
+    }
+
+    #[test]
+    fn a_file_clock_on_utc_without_a_position_yields_to_its_neighbours() {
+        use LocalTimeSource::*;
+        let berlin = local(StartPosition, 1, Some("Europe/Berlin"));
+        let unset = local(FileLocalTimestamp, 0, None);
+        let london = local(FileLocalTimestamp, 0, Some("Europe/London"));
+        let runs = [
+            (at("2024-01-10T07:00:00Z"), &berlin),
+            (at("2024-01-11T18:00:00Z"), &unset),
+        ];
+        let got = borrow(&runs);
+        let treadmill = got.get(1).cloned().flatten();
+        assert_eq!(
+            treadmill.as_ref().map(|l| (l.utc_offset_s, l.source)),
+            Some((3600, NeighbouringRuns))
+        );
+        assert_eq!(
+            treadmill.and_then(|l| l.note).as_deref(),
+            Some(
+                "the file's clock says UTC, the neighbouring runs Europe/Berlin (+01:00): \
+                 theirs is used"
+            )
+        );
+        // Neighbours on UTC too (London in winter): the file's clock stands; and a
+        // clock on UTC lends nothing.
+        let runs = [
+            (at("2024-01-10T07:00:00Z"), &london),
+            (at("2024-01-11T18:00:00Z"), &unset),
+        ];
+        assert_eq!(borrow(&runs), vec![None, None]);
+        let runs = [
+            (at("2024-01-10T07:00:00Z"), &unset),
+            (at("2024-01-11T18:00:00Z"), &LocalTime::utc()),
+        ];
+        assert_eq!(borrow(&runs), vec![None, None]);
     }
 }
