@@ -154,6 +154,19 @@ fn a_fit_states_its_local_offset() {
          hours: ignored"
     );
 
+    // inspect shows the offsets as stated, unchecked.
+    let stated = json_array(&easyrun_in(
+        &dir,
+        &["inspect", "--format", "json", "adelaide.fit"],
+    ));
+    assert_eq!(
+        stated[0]["stated_utc_offsets"],
+        serde_json::json!([
+            {"utc_offset_s": 11_220, "field": "activity_local_timestamp"},
+            {"utc_offset_s": 34_200, "field": "device_settings"}
+        ])
+    );
+
     let text = stdout(&easyrun_in(
         &dir,
         &[
