@@ -448,6 +448,16 @@ fn a_start_at_sea_falls_back_with_a_note() {
     );
     let r = &check_json(&dir, &["ship.gpx"])[0];
     assert_eq!(r["local_time_source"], "utc");
+    let text = stdout(&easyrun_in(
+        &dir,
+        &["scan", "--max-hr", "190", "--rest-hr", "50", "-q", "."],
+    ));
+    assert!(
+        text.contains("1 of 1 activities without a local time (")
+            && text.contains(": shown in UTC"),
+        "{text}"
+    );
+    assert!(text.contains("\n2024-06-01 12:00 UTC    "), "{text}");
     let note = r["local_time_note"].as_str().unwrap();
     assert!(
         note.starts_with("the start position 0.5")

@@ -351,6 +351,18 @@ fn write_text(
             est.bpm, est.from_source
         )?;
     }
+    let in_utc = entries
+        .iter()
+        .filter(|e| e.record.local.is_utc_fallback())
+        .count();
+    if in_utc > 0 {
+        writeln!(
+            out,
+            "{in_utc} of {} activities without a local time (no offset in the file, no position, \
+             no neighbouring run, no time zone configured): shown in UTC",
+            entries.len()
+        )?;
+    }
     if !scan.weeks.is_empty() {
         writeln!(
             out,
