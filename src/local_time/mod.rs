@@ -40,13 +40,6 @@ fn stated_text(offset_s: i64) -> String {
     }
 }
 
-fn field_name(field: OffsetField) -> &'static str {
-    match field {
-        OffsetField::ActivityLocalTimestamp => "activity.local_timestamp",
-        OffsetField::DeviceSettings => "device_settings",
-    }
-}
-
 /// Whether `raw`'s positions are a game's map rather than where the athlete was: a
 /// virtual activity, or an indoor ride (Zwift and other trainer apps write the virtual
 /// course's coordinates — Watopia lies off the Solomon Islands — under both).
@@ -89,7 +82,7 @@ pub fn resolve(raw: &RawActivity, configured: Option<&Zone>) -> LocalTime {
         if let Some(problem) = offset_problem(*utc_offset_s) {
             notes.push(format!(
                 "the file's {} offset {} is {problem}: ignored",
-                field_name(*field),
+                field.fit_name(),
                 stated_text(*utc_offset_s)
             ));
             continue;
@@ -101,7 +94,7 @@ pub fn resolve(raw: &RawActivity, configured: Option<&Zone>) -> LocalTime {
         if let Some(z) = position_zone.filter(|z| utc_offset_s == 0 && z.offset_s_at(start) != 0) {
             notes.push(format!(
                 "the file's {} says UTC, the start position {} ({}): the position is used",
-                field_name(*field),
+                field.fit_name(),
                 z.name(),
                 offset_text(z.offset_s_at(start))
             ));

@@ -19,6 +19,16 @@ pub enum OffsetField {
     DeviceSettings,
 }
 
+impl OffsetField {
+    /// The FIT message and field, as messages name it (`activity.local_timestamp`).
+    pub fn fit_name(self) -> &'static str {
+        match self {
+            OffsetField::ActivityLocalTimestamp => "activity.local_timestamp",
+            OffsetField::DeviceSettings => "device_settings",
+        }
+    }
+}
+
 /// An offset from UTC as a file states it, not yet checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StatedOffset {

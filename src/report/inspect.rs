@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use crate::ingest::IngestResult;
 use crate::model::{
-    OffsetField, RawActivity, Sport, StatedOffset, SubSport, Timestamp, WatchHrSettings,
-    device_name,
+    RawActivity, Sport, StatedOffset, SubSport, Timestamp, WatchHrSettings, device_name,
 };
 
 use super::round_to as round;
@@ -234,13 +233,7 @@ fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
         let offsets: Vec<String> = s
             .stated_utc_offsets
             .iter()
-            .map(|o| {
-                let field = match o.field {
-                    OffsetField::ActivityLocalTimestamp => "activity.local_timestamp",
-                    OffsetField::DeviceSettings => "device_settings",
-                };
-                format!("{field} {} s", o.utc_offset_s)
-            })
+            .map(|o| format!("{} {} s", o.field.fit_name(), o.utc_offset_s))
             .collect();
         writeln!(out, "  stated UTC offsets: {}", offsets.join(", "))?;
     }
