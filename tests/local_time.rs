@@ -265,21 +265,7 @@ fn a_run_across_the_change_to_summer_time_keeps_its_start_offset() {
         "next.gpx",
         &run("2024-04-01T05:00:00Z", 30, Some(BERLIN)),
     );
-    let out = easyrun_in(
-        &dir,
-        &[
-            "scan",
-            "--max-hr",
-            "190",
-            "--rest-hr",
-            "50",
-            "--format",
-            "json",
-            "-q",
-            ".",
-        ],
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = scan_json(&dir, &[]);
     let starts: Vec<(String, i64)> = doc["activities"]
         .as_array()
         .unwrap()
