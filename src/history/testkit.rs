@@ -24,6 +24,7 @@ pub(crate) fn run(source: &str, start: &str, moving_min: u32) -> RunFacts {
         start_time,
         end_time: Timestamp(start_time.unix_ms() + i64::from(moving_s) * 1000),
         local: LocalTime::utc(),
+        created: None,
         sport: Some(Sport::Running),
         sub_sport: None,
         name: None,

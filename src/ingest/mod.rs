@@ -20,6 +20,11 @@ pub mod sniff;
 pub mod tcx;
 pub(crate) mod xml;
 
+/// The gzip path on its own ([`container`] is internal): for the benches that measure it
+/// and the tests that unpack documents the way a read does.
+#[doc(hidden)]
+pub use container::gunzip;
+
 use std::path::Path;
 
 use crate::error::{IngestError, ReadError};

@@ -94,7 +94,7 @@ fn lookup(p: &Position) -> AtPosition {
     use std::sync::LazyLock;
     // The low-memory finder reads the embedded bytes in place: opening it costs a few
     // milliseconds (the polygon-expanding `DefaultFinder` costs ~200 ms and 35 MB), a
-    // query about a microsecond (docs/decisions.md §16).
+    // query about a microsecond (docs/decisions.md §19).
     static FINDER: LazyLock<tzf_rs::EmbeddedFinder> = LazyLock::new(tzf_rs::EmbeddedFinder::new);
     let name = FINDER.get_tz_name(p.lon_deg, p.lat_deg);
     match Zone::named(name) {

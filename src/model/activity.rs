@@ -240,6 +240,10 @@ pub struct RawActivity {
     /// `device_settings`), best first, not yet checked.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stated_offsets: Vec<super::local::StatedOffset>,
+    /// When the file says it was created (FIT `file_id.time_created`, when it is a
+    /// date and not seconds of device uptime): a recording cannot start long after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Timestamp>,
 }
 
 impl RawActivity {
@@ -265,6 +269,7 @@ impl RawActivity {
             watch_hr: None,
             workout: None,
             stated_offsets: Vec::new(),
+            created: None,
         }
     }
 

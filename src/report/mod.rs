@@ -5,6 +5,7 @@ pub mod clock;
 pub mod escape;
 pub mod html;
 pub mod inspect;
+pub mod rate;
 pub mod scan;
 pub mod schema;
 pub mod units;

@@ -1,14 +1,15 @@
 //! The runner's units in every human-facing output (text, CSV, HTML): distance in km or
 //! mi, pace per km or per mile, speed in km/h or mph, elevation and climbing in m or ft.
 //! The one place numbers are converted for showing; JSON stays SI (docs/output-schema.md).
-//! Renderers call these; the pace-or-speed choice per sport is theirs
-//! ([`Units::pace_or_speed`] formats either).
+//! Renderers call these; the pace-or-speed choice per sport is `report/rate.rs`'s
+//! ([`Units::rate_text`] formats its answer).
 
 use std::borrow::Cow;
 
 use crate::judge::{Reason, ReasonCode};
 use crate::profile::Units;
 
+use super::rate::Rate;
 use super::round_to;
 
 /// Metres in an international mile.
@@ -98,13 +99,21 @@ impl Units {
         format!("{:.1} {}", self.speed(mps), self.speed_unit())
     }
 
-    /// A pace (seconds per km) shown as a pace, or as the speed it is when `as_speed`
-    /// (rides): `5:46 /km` or `10.4 km/h`; `9:17 /mi` or `6.5 mph`.
-    pub fn pace_or_speed(self, s_per_km: f64, as_speed: bool) -> String {
-        if as_speed && s_per_km > 0.0 {
-            self.speed_text(1000.0 / s_per_km)
-        } else {
-            self.pace_text(s_per_km)
+    /// A [`Rate`] (pace or speed, chosen by sport in `report/rate.rs`) in these units:
+    /// `5:46 /km` or `9:17 /mi`; `24.1 km/h` or `15.0 mph`.
+    pub fn rate_text(self, rate: Rate) -> String {
+        match rate {
+            Rate::Pace { s_per_km } => self.pace_text(s_per_km),
+            Rate::Speed { km_h } => self.speed_text(km_h / 3.6),
+        }
+    }
+
+    /// A [`Rate`] for a table cell: a pace without its unit (`9:17`, the column says
+    /// `/mi`), a speed with it (`15.0 mph`).
+    pub fn rate_cell(self, rate: Rate) -> String {
+        match rate {
+            Rate::Pace { s_per_km } => self.pace_value(s_per_km),
+            Rate::Speed { .. } => self.rate_text(rate),
         }
     }
 
@@ -219,8 +228,11 @@ mod tests {
         // 10 m/s is 36 km/h, 22.37 mph.
         assert_eq!(m.speed_text(10.0), "36.0 km/h");
         assert_eq!(i.speed_text(10.0), "22.4 mph");
-        assert_eq!(i.pace_or_speed(120.0, true), "18.6 mph");
-        assert_eq!(i.pace_or_speed(346.0, false), "9:17 /mi");
+        let ride = Rate::Speed { km_h: 24.14 };
+        assert_eq!(m.rate_text(ride), "24.1 km/h");
+        assert_eq!(i.rate_text(ride), "15.0 mph");
+        assert_eq!(i.rate_cell(Rate::Pace { s_per_km: 346.0 }), "9:17");
+        assert_eq!(i.rate_cell(ride), "15.0 mph");
         assert_eq!(i.elevation_text(100.0), "328 ft");
         close(i.climb_rate(10.0), 52.8, 1e-9);
         close(m.climb_rate(10.0), 10.0, 1e-12);
