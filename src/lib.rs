@@ -62,6 +62,7 @@ pub mod history;
 pub mod ingest;
 #[allow(missing_docs)]
 pub mod judge;
+pub mod local_time;
 #[allow(missing_docs)]
 pub mod metrics;
 pub mod model;

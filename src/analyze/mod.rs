@@ -11,12 +11,15 @@ use serde::Serialize;
 use crate::clean;
 use crate::history::{Intensity, RunFacts, TraceFacts};
 use crate::judge::{self, Assessment, ReasonCode, RuleSet, Surface, SurfaceSource};
+use crate::local_time::{self, Zone};
 use crate::metrics::zones::seconds_at_or_above;
 use crate::metrics::{self, Metrics, terrain};
-use crate::model::{Activity, ActivityHeader, AltitudeTreatment, CleaningReport, RawActivity};
+use crate::model::{
+    Activity, ActivityHeader, AltitudeTreatment, CleaningReport, LocalTime, RawActivity,
+};
 use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
-    require_zones, resolve,
+    Units, require_zones, resolve,
 };
 use crate::surface::{self, MapSurface};
 use series::SeriesPoint;
@@ -36,6 +39,9 @@ pub struct Settings {
     pub maps: std::sync::Arc<Vec<surface::Map>>,
     /// The map matcher's parameters (candidate radius, GPS noise, switch costs).
     pub map_params: surface::Params,
+    /// The runner's usual time zone, for runs whose file and start position do not say
+    /// theirs (`--timezone`, else `timezone` in the profile file).
+    pub timezone: Option<Zone>,
 }
 
 /// The compact result of one activity: all a report needs, none of the samples.
@@ -72,28 +78,39 @@ pub struct Analysis {
 impl Settings {
     /// The athlete profile for `raw` (flags > profile file > the watch's settings), with
     /// `fallback_max_hr` — the history's estimate — standing in for a missing max HR.
+    /// The profile file's periods are read on `local`'s calendar day.
     pub(crate) fn profile_for(
         &self,
         raw: &RawActivity,
+        local: &LocalTime,
         fallback_max_hr: Option<f64>,
     ) -> AthleteProfile {
         let (label, file) = match &self.profile_file {
             Some((label, file)) => (label.as_str(), Some(file)),
             None => ("", None),
         };
-        let mut profile = resolve(
-            &self.flags,
-            file,
-            label,
-            raw.watch_hr.as_ref(),
-            raw.start_time,
-        );
+        // The profile file's periods hold local calendar days.
+        let day = local.wall_clock(raw.start_time);
+        let mut profile = resolve(&self.flags, file, label, raw.watch_hr.as_ref(), day);
         if profile.max_hr_bpm.is_none()
             && let Some(bpm) = fallback_max_hr
         {
             profile.max_hr_bpm = Some(Sourced::new(bpm, Source::HistoryEstimate));
         }
         profile
+    }
+
+    /// The units to show: `asked` (a command line's choice), else the profile file's
+    /// `units`, else metric.
+    pub fn units(&self, asked: Option<Units>) -> Units {
+        asked
+            .or_else(|| self.profile_file.as_ref().and_then(|(_, f)| f.units))
+            .unwrap_or_default()
+    }
+
+    /// The local clock of `raw`'s start (file, start position, configured zone, UTC).
+    pub fn local_time(&self, raw: &RawActivity) -> LocalTime {
+        local_time::resolve(raw, self.timezone.as_ref())
     }
 
     /// [`analyze_clean`] under these settings' rules, keeping the curves when asked.
@@ -132,9 +149,10 @@ pub fn analyze_raw(
     settings: &Settings,
     fallback_max_hr: Option<f64>,
 ) -> Analyzed {
-    let activity = clean::clean(raw);
+    let mut activity = clean::clean(raw);
+    activity.header.local = settings.local_time(raw);
     let mut facts = facts::base(raw, &activity);
-    let profile = settings.profile_for(raw, fallback_max_hr);
+    let profile = settings.profile_for(raw, &activity.header.local, fallback_max_hr);
     let analysis = require_zones(&profile).map(|zones| {
         facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
         facts.trace = TraceFacts::of(&activity, Some(&Intensity::of(&zones)));

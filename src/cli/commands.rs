@@ -38,6 +38,7 @@ pub fn inspect(args: &InspectArgs, colors: Colors) -> Result<Exit, CliError> {
 
 pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
     let settings = settings(&args.profile, colors)?;
+    let units = settings.units(args.units.units);
     let config = config(
         settings,
         Default::default(),
@@ -52,6 +53,7 @@ pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
             color: colors.stdout,
+            units,
         },
         OutputFormat::Json => CheckFormat::Json,
         OutputFormat::Jsonl => CheckFormat::Jsonl,
@@ -83,6 +85,7 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
     output::check_target(args.output.as_deref())?;
     let settings = settings(&args.profile, colors)?;
+    let units = settings.units(args.units.units);
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
     let progress = ProgressLine::new(args.batch.quiet);
@@ -98,7 +101,7 @@ pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
     };
     progress.writing(&output::target_name(args.output.as_deref()));
     let written = output::write_output(args.output.as_deref(), |out| {
-        scan_report::write(out, &result, format)
+        scan_report::write(out, &result, format, units)
     });
     drop(progress);
     notes::batch(&result, colors);
@@ -135,6 +138,7 @@ pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
     output::check_target(args.output.as_deref())?;
     let mut settings = settings(&args.profile, colors)?;
     settings.keep_series = true;
+    let units = settings.units(args.units.units);
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
     let progress = ProgressLine::new(args.batch.quiet);
@@ -145,6 +149,7 @@ pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
         max_recovery_runs: args.max_recovery_charts,
         generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
         setting_names: FLAGS,
+        units,
     };
     progress.writing(&output::target_name(args.output.as_deref()));
     let written = output::write_output(args.output.as_deref(), |out| {

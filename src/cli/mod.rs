@@ -171,6 +171,11 @@ fn settings(p: &ProfileArgs, colors: Colors) -> Result<Settings, CliError> {
     if let Some((_, file)) = &profile_file {
         map_paths.extend(file.maps.iter().cloned());
     }
+    let timezone = p.timezone.clone().or_else(|| {
+        profile_file
+            .as_ref()
+            .and_then(|(_, file)| file.timezone.clone())
+    });
     Ok(Settings {
         flags,
         profile_file,
@@ -178,6 +183,7 @@ fn settings(p: &ProfileArgs, colors: Colors) -> Result<Settings, CliError> {
         keep_series: false,
         maps: Arc::new(maps::open_all(&map_paths, colors)),
         map_params: Default::default(),
+        timezone,
     })
 }
 

@@ -13,6 +13,7 @@ use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
 use crate::scan::Entry;
 
+use super::clock::LocalTimeRecord;
 use super::round_to as round;
 
 /// Bumped on any incompatible change of the records below.
@@ -45,6 +46,9 @@ pub struct CheckRecord {
     pub device: Option<String>,
     /// The file's start, UTC.
     pub start_time: Timestamp,
+    /// The start on the local clock, its offset and where it came from.
+    #[serde(flatten)]
+    pub local: LocalTimeRecord,
     /// Elapsed time, seconds.
     pub elapsed_s: f64,
     /// Moving time, seconds.
@@ -242,6 +246,7 @@ impl CheckRecord {
             name: h.name.clone(),
             device: h.device(),
             start_time: h.start_time,
+            local: LocalTimeRecord::of(h),
             elapsed_s: round(a.elapsed_s, 1),
             moving_s: m.moving_s,
             distance_m: round(m.distance_m, 1),
