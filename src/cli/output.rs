@@ -64,3 +64,32 @@ pub fn write_output(
 ) -> Result<(), CliError> {
     destination(path, &Inputs::default())?.write(render)
 }
+
+/// How messages name an output: its path, or `stdout`.
+pub fn target_name(path: Option<&Path>) -> String {
+    path.map_or("stdout".to_string(), super::shown_path)
+}
+
+/// Why writing `target` failed, in words that name the folder when it is the folder's
+/// fault (a missing folder, one that cannot be written to).
+pub fn cause(target: &str, error: &io::Error) -> String {
+    let path = Path::new(target);
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => ".".to_string(),
+    };
+    let is_file = target != "stdout" && target != "stderr";
+    match error.kind() {
+        io::ErrorKind::NotFound if is_file && !Path::new(&folder).is_dir() => {
+            format!("the folder {folder} does not exist")
+        }
+        io::ErrorKind::IsADirectory if is_file => "it is a folder; name a file".to_string(),
+        io::ErrorKind::PermissionDenied if is_file => {
+            format!(
+                "permission denied (easyrun writes a temporary file in {folder}, then renames it)"
+            )
+        }
+        io::ErrorKind::StorageFull => "the disk is full".to_string(),
+        _ => error.to_string(),
+    }
+}

@@ -13,6 +13,8 @@ use easyrun::scan::Scope;
 use easyrun::setting::Setting;
 
 use super::args::{FLAGS, RegressArgs, RegressFormatArg};
+use super::color::Colors;
+use super::progress::ProgressLine;
 use super::{
     CliError, Exit, config, finish, history_config, output, run_inputs, scan_paths, settings,
 };
@@ -21,8 +23,8 @@ fn broken(error: RegressError) -> CliError {
     CliError::Regress { error, hint: None }
 }
 
-pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
-    let settings = settings(&args.profile)?;
+pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
+    let settings = settings(&args.profile, colors)?;
     // What it compares with is read first: a broken file fails before the scan.
     let baseline = match (&args.baseline, args.update) {
         (Some(path), false) => Some(Baseline::read(path).map_err(|error| CliError::Regress {
@@ -57,14 +59,13 @@ pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
     // What this run reads must not be overwritten by what it writes: the baseline is an
     // input unless it is being re-pinned.
     let read_baseline = args.baseline.as_deref().filter(|_| !args.update);
-    let inputs = run_inputs(
-        &args.paths,
-        &[
-            args.profile.profile.as_deref(),
-            read_baseline,
-            args.expect.as_deref(),
-        ],
-    );
+    let mut extra = vec![
+        args.profile.profile.as_deref(),
+        read_baseline,
+        args.expect.as_deref(),
+    ];
+    extra.extend(args.profile.maps.iter().map(|m| Some(m.as_path())));
+    let inputs = run_inputs(&args.paths, &extra);
     let baseline_out = match (&args.baseline, args.update) {
         (Some(path), true) => Some(output::destination(Some(path), &inputs)?),
         _ => None,
@@ -73,7 +74,9 @@ pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
         Some(path) => Some(output::destination(Some(path), &inputs)?),
         None => None,
     };
-    let scan = scan_paths(&args.paths, &config, true);
+    let progress = ProgressLine::new(args.quiet);
+    let scan = scan_paths(&args.paths, &config, &progress);
+    drop(progress);
 
     let mut report = Report::default();
     if let Some(path) = &args.baseline {

@@ -65,8 +65,12 @@ pub fn resolve(path: &Path, inputs: &Inputs) -> io::Result<Target> {
     let meta = match fs::metadata(&real) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            // A new file: its folder must exist (the error names the path anyway).
-            return Ok(Target::Atomic(real));
+            // A new file: its folder must exist, checked now rather than after a long
+            // batch (the message then names the missing folder).
+            return match real.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => Err(e),
+                _ => Ok(Target::Atomic(real)),
+            };
         }
         Err(e) => return Err(e),
     };
@@ -80,7 +84,7 @@ pub fn resolve(path: &Path, inputs: &Inputs) -> io::Result<Target> {
         return Ok(Target::Atomic(real));
     }
     if kind.is_dir() {
-        return Err(refuse("it is a folder".to_string()));
+        return Err(io::Error::from(io::ErrorKind::IsADirectory));
     }
     #[cfg(unix)]
     {
