@@ -437,6 +437,8 @@ fn walks_skip_and_count_special_files_and_side_files() {
     assert_eq!(summary["activities"], 1);
     assert_eq!(summary["errors"], 0, "{lines:?}");
     assert_eq!(summary["skipped"], 8, "6 side files, a FIFO, a device");
+    // Skipped quietly: no error or warning line on stderr.
+    assert!(!stderr(&out).contains("easyrun:"), "{}", stderr(&out));
     let out = run(
         &dir,
         &with_profile(&["scan", "-q", "runs", "--format", "json"]),
@@ -487,8 +489,13 @@ fn empty_input_is_its_own_error() {
     ] {
         let out = run(&dir, &args);
         assert_eq!(code(&out), 5, "{args:?}: {}", stderr(&out));
+        let folder = if args.contains(&"side") {
+            "side"
+        } else {
+            "nothing"
+        };
         assert!(
-            stderr(&out).contains("no activities found in "),
+            stderr(&out).contains(&format!("error: no activities found in {folder}")),
             "{}",
             stderr(&out)
         );
@@ -644,6 +651,77 @@ fn overlapping_and_duplicate_zip_entries_are_refused() {
     let lines = jsonl(&out);
     assert_eq!(lines[0]["source"], "one.zip/e0.fit");
     assert_eq!(lines[0]["error"]["kind"], "decompression_bomb", "{lines:?}");
+}
+
+#[test]
+fn the_file_and_run_totals_stop_decompression_at_their_configured_limits() {
+    // Ratio checks off (grace past every size): only the totals can stop these.
+    let limits = easyrun::ingest::Limits {
+        max_decompressed_bytes: 4 << 20,
+        max_archive_bytes: 5 << 20,
+        max_run_bytes: 5 << 20,
+        ratio_grace_bytes: u64::MAX,
+        ..easyrun::ingest::Limits::default()
+    };
+    let kind_and_message = |r: &easyrun::ingest::IngestResult| {
+        r.as_ref()
+            .err()
+            .map(|e| (e.error.kind().to_string(), e.to_string()))
+    };
+    // The run's total, shared by the files of one pass: the first 3 MiB file is read
+    // (and is no activity), the second goes past 5 MiB.
+    let dir = temp_dir("totals");
+    let three = gzip(&vec![0u8; 3 << 20]);
+    for name in ["a.fit.gz", "b.fit.gz"] {
+        std::fs::write(dir.join(name), &three).unwrap();
+    }
+    let run = easyrun::ingest::RunBudget::new(&limits);
+    let mut got = Vec::new();
+    for name in ["a.fit.gz", "b.fit.gz"] {
+        easyrun::ingest::read_path_each(&dir.join(name), limits, &run, &mut |r| {
+            got.push(kind_and_message(&r))
+        });
+    }
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_ne!(got[0].as_ref().unwrap().0, "too_large", "{got:?}");
+    let (kind, message) = got[1].clone().unwrap();
+    assert_eq!(kind, "too_large");
+    assert!(
+        message.contains("decompressed content of this run exceeds the limit of 5242880 bytes"),
+        "{message}"
+    );
+    // The file's total, over the members of one archive: 3 MiB members, each under
+    // the document cap, the second past the file's 5 MiB.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..3 {
+        zip.start_file(format!("m{i}.fit"), options).unwrap();
+        zip.write_all(&vec![0u8; 3 << 20]).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    let got: Vec<_> = easyrun::ingest::read_bytes_with("big.zip", &bytes, limits)
+        .iter()
+        .map(kind_and_message)
+        .collect();
+    let over: Vec<&(String, String)> = got
+        .iter()
+        .flatten()
+        .filter(|(kind, _)| kind == "too_large")
+        .collect();
+    assert!(!over.is_empty(), "{got:?}");
+    assert!(
+        over[0]
+            .1
+            .contains("decompressed content of one file exceeds the limit of 5242880 bytes"),
+        "{got:?}"
+    );
+    // A document over its own cap names that cap (4 MiB), not the bytes left.
+    let five = gzip(&vec![0u8; 5 << 20]);
+    let got = easyrun::ingest::read_bytes_with("five.gz", &five, limits);
+    let (kind, message) = kind_and_message(&got[0]).unwrap();
+    assert_eq!(kind, "too_large");
+    assert!(message.contains("limit of 4194304 bytes"), "{message}");
 }
 
 #[test]
