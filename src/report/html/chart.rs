@@ -124,10 +124,11 @@ pub const UNRELIABLE: &str = "pat-unreliable";
 pub const SURGE: &str = "pat-surge";
 pub const ABOVE: &str = "pat-above";
 pub const NO_HR: &str = "pat-nohr";
+pub const SURF_UNPAVED: &str = "pat-unpaved";
 
 /// One hidden SVG holding the fill patterns. Patterns carry meaning without colour:
 /// hatching for unreliable heart rate, dots for surges, cross-hatching for time above
-/// the ceiling. (Zero-sized rather than `display: none`: browsers do not paint patterns
+/// the ceiling, grains on tan for unpaved ground. (Zero-sized rather than `display: none`: browsers do not paint patterns
 /// from an undisplayed SVG.)
 pub fn pattern_defs() -> String {
     format!(
@@ -146,12 +147,17 @@ pub fn pattern_defs() -> String {
             "<pattern id=\"{n}\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\">",
             "<rect width=\"5\" height=\"5\" fill=\"#f4f4f4\"/>",
             "<circle cx=\"2.5\" cy=\"2.5\" r=\"0.9\" fill=\"#8a8a8a\"/></pattern>",
+            "<pattern id=\"{g}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">",
+            "<rect width=\"6\" height=\"6\" fill=\"#e6cf9f\"/>",
+            "<circle cx=\"1.5\" cy=\"1.5\" r=\"1.1\" fill=\"#7a4f12\"/>",
+            "<circle cx=\"4.5\" cy=\"4.5\" r=\"1.1\" fill=\"#7a4f12\"/></pattern>",
             "</defs></svg>\n"
         ),
         u = UNRELIABLE,
         s = SURGE,
         a = ABOVE,
         n = NO_HR,
+        g = SURF_UNPAVED,
     )
 }
 
