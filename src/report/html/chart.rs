@@ -119,6 +119,21 @@ pub fn mss(s: f64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// Pace marks on whole 10 s, 15 s, 30 s, 1, 2 or 5 minutes: at most four.
+pub fn pace_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let step = [10.0, 15.0, 30.0, 60.0, 120.0, 300.0]
+        .into_iter()
+        .find(|s| (hi - lo) / s <= 3.5)
+        .unwrap_or(600.0);
+    let mut v = (lo / step).ceil() * step;
+    let mut marks = Vec::new();
+    while v <= hi && marks.len() < 6 {
+        marks.push(v);
+        v += step;
+    }
+    marks
+}
+
 /// Pattern ids shared by every chart of the page (defined once, in [`pattern_defs`]).
 pub const UNRELIABLE: &str = "pat-unreliable";
 pub const SURGE: &str = "pat-surge";

@@ -510,7 +510,7 @@ fn pace_panel(
             .map(|(p, pace)| pace.map(|v| (mid(p), y.at(v)))),
     );
     let _ = write!(svg, "<path class=\"pace\" d=\"{d}\"/>");
-    let marks = pace_ticks(lo, hi);
+    let marks = chart::pace_ticks(lo, hi);
     y_ticks(svg, &y, &marks, chart::mss);
     let _ = write!(
         svg,
@@ -568,21 +568,6 @@ fn elevation_panel(
         num(PLOT_W),
         num(ELEV_H)
     );
-}
-
-/// Pace marks on whole 10 s, 15 s, 30 s, 1, 2 or 5 minutes: at most four.
-fn pace_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let step = [10.0, 15.0, 30.0, 60.0, 120.0, 300.0]
-        .into_iter()
-        .find(|s| (hi - lo) / s <= 3.5)
-        .unwrap_or(600.0);
-    let mut v = (lo / step).ceil() * step;
-    let mut marks = Vec::new();
-    while v <= hi && marks.len() < 6 {
-        marks.push(v);
-        v += step;
-    }
-    marks
 }
 
 #[cfg(test)]
