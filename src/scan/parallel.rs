@@ -77,15 +77,14 @@ where
     let slots: Vec<Mutex<Option<Vec<T>>>> = files.iter().map(|_| Mutex::new(None)).collect();
     // Every thread of the current pool takes the next most expensive file until none is
     // left (on a pool of one thread: all of them, in cost order).
+    let take = || {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        order
+            .get(k)
+            .and_then(|&index| files.get(index).map(|path| (index, path)))
+    };
     rayon::broadcast(|_| {
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some((&index, path)) = order
-                .get(k)
-                .and_then(|index| files.get(*index).map(|path| (index, path)))
-            else {
-                break;
-            };
+        while let Some((index, path)) = take() {
             let out: Vec<T> = ingest::read_path(path)
                 .into_iter()
                 .map(|r| per_result(index, r))
