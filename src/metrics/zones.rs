@@ -253,7 +253,7 @@ mod tests {
 
     /// The definitions, computed the slow way: every window's median from scratch.
     fn reference_maxima(activity: &Activity) -> (Option<f64>, Option<f64>) {
-        let points = hr_points(activity);
+        let points = MovingHr::of(activity).points;
         let window = |from: u32, to: u32| -> Vec<f64> {
             points
                 .iter()
