@@ -3,11 +3,12 @@
 
 use crate::history::{LapFacts, RunFacts, TraceFacts};
 use crate::metrics::Metrics;
-use crate::metrics::zones::sustained_max_hr_bpm;
+use crate::metrics::MovingHr;
+use crate::metrics::zones::sustained_max_hr_bpm_of;
 use crate::model::{Activity, RawActivity, Timestamp};
 
 /// Facts that need no thresholds.
-pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
+pub(super) fn base(raw: &RawActivity, activity: &Activity, hr: &MovingHr) -> RunFacts {
     let end_ms = (activity.elapsed_s * 1000.0).round() as i64;
     RunFacts {
         source: raw.source.clone(),
@@ -28,7 +29,7 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
         below_ceiling_s: None,
         above_ceiling_s: None,
         avg_hr_bpm: None,
-        sustained_max_hr_bpm: sustained_max_hr_bpm(activity),
+        sustained_max_hr_bpm: sustained_max_hr_bpm_of(hr),
         laps: raw
             .laps
             .iter()

@@ -12,8 +12,8 @@ use crate::clean;
 use crate::history::{Intensity, RunFacts, TraceFacts};
 use crate::judge::{self, Assessment, ReasonCode, RuleSet, Surface, SurfaceSource};
 use crate::local_time::{self, Zone};
-use crate::metrics::zones::seconds_at_or_above;
-use crate::metrics::{self, Metrics, terrain};
+use crate::metrics::zones::seconds_at_or_above_of;
+use crate::metrics::{self, Metrics, MovingHr, terrain};
 use crate::model::{
     Activity, ActivityHeader, AltitudeTreatment, CleaningReport, LocalTime, RawActivity,
 };
@@ -21,7 +21,7 @@ use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
     Units, require_zones, resolve,
 };
-use crate::surface::{self, MapSurface};
+use crate::surface::{self, MapSurface, SurfaceStretch};
 use series::SeriesPoint;
 
 /// What the runner (or their config) told easyrun, shared by every activity of a batch.
@@ -73,6 +73,10 @@ pub struct Analysis {
     /// Downsampled curves for drawing, when asked for.
     #[serde(skip)]
     pub series: Option<Vec<SeriesPoint>>,
+    /// The map's surface on the curves' buckets, for the strip along the chart: kept
+    /// with the curves, when a map gave the surface.
+    #[serde(skip)]
+    pub surface_strip: Option<Vec<SurfaceStretch>>,
 }
 
 impl Settings {
@@ -117,16 +121,24 @@ impl Settings {
     pub(crate) fn analyze_cleaned(
         &self,
         activity: &Activity,
+        hr: &MovingHr,
         profile: AthleteProfile,
         zones: HrZones,
     ) -> Analysis {
-        let mut analysis = analyze_clean(activity, profile, zones, &self.rules);
+        let mut analysis = analyze_clean(activity, hr, profile, zones, &self.rules);
         if !self.maps.is_empty() {
             let map = surface::surface_from_maps(activity, &self.maps, &self.map_params).ok();
             apply_map_surface(&mut analysis, map);
         }
+        // The exact stretches are only for the strip: never kept per run.
+        let stretches = analysis
+            .surface_map
+            .as_mut()
+            .map(|m| std::mem::take(&mut m.stretches));
         if self.keep_series {
             analysis.series = Some(series::downsample(activity));
+            analysis.surface_strip =
+                stretches.map(|s| series::surface_strip(&s, series::step_s(activity)));
         }
         analysis
     }
@@ -151,12 +163,14 @@ pub fn analyze_raw(
 ) -> Analyzed {
     let mut activity = clean::clean(raw);
     activity.header.local = settings.local_time(raw);
-    let mut facts = facts::base(raw, &activity);
+    // Usable moving HR, selected once for the facts and every metric that reads it.
+    let hr = MovingHr::of(&activity);
+    let mut facts = facts::base(raw, &activity, &hr);
     let profile = settings.profile_for(raw, &activity.header.local, fallback_max_hr);
     let analysis = require_zones(&profile).map(|zones| {
-        facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
+        facts.hard_s = Some(seconds_at_or_above_of(&hr, zones.hard_bpm()));
         facts.trace = TraceFacts::of(&activity, Some(&Intensity::of(&zones)));
-        let analysis = settings.analyze_cleaned(&activity, profile, zones);
+        let analysis = settings.analyze_cleaned(&activity, &hr, profile, zones);
         facts::add_metrics(&mut facts, &analysis.metrics);
         analysis
     });
@@ -171,6 +185,7 @@ pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, Profi
 /// Analyses a cleaned activity with resolved thresholds.
 pub(crate) fn analyze_clean(
     activity: &Activity,
+    hr: &MovingHr,
     profile: AthleteProfile,
     zones: HrZones,
     rules: &RuleSet,
@@ -181,7 +196,7 @@ pub(crate) fn analyze_clean(
         AltitudeTreatment::Gps => terrain::GPS_HYSTERESIS_M,
         _ => terrain::DEVICE_HYSTERESIS_M,
     };
-    let metrics = metrics::compute(activity, Some(&zones), &profile, hysteresis_m, indoor);
+    let metrics = metrics::compute_with(activity, hr, Some(&zones), &profile, hysteresis_m, indoor);
     let phase = profile.phase.value;
     let assessment = judge::judge(activity, &metrics, &zones, phase, rules);
     Analysis {
@@ -197,6 +212,7 @@ pub(crate) fn analyze_clean(
         metrics,
         assessment,
         series: None,
+        surface_strip: None,
     }
 }
 

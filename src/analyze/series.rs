@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::metrics::gap::gap_speed_mps;
 use crate::model::{Activity, HrFlag};
+use crate::surface::{SurfaceClass, SurfaceStretch};
 
 /// At most this many points per curve.
 pub const MAX_POINTS: usize = 600;
@@ -34,10 +35,14 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f32> {
     (n > 0).then(|| (s / f64::from(n)) as f32)
 }
 
-/// Buckets of `step_s` seconds (chosen so at most [`MAX_POINTS`] remain).
+/// The bucket width of `activity`'s curves, seconds: at most [`MAX_POINTS`] buckets.
+pub fn step_s(activity: &Activity) -> u32 {
+    activity.end_s().max(1).div_ceil(MAX_POINTS as u32).max(1)
+}
+
+/// Buckets of [`step_s`] seconds (so at most [`MAX_POINTS`] remain).
 pub fn downsample(activity: &Activity) -> Vec<SeriesPoint> {
-    let span = activity.end_s().max(1);
-    let step = span.div_ceil(MAX_POINTS as u32).max(1);
+    let step = step_s(activity);
     let mut out: Vec<SeriesPoint> = Vec::new();
     for chunk in activity
         .seconds
@@ -59,6 +64,60 @@ pub fn downsample(activity: &Activity) -> Vec<SeriesPoint> {
             gap_speed_mps: mean(chunk.iter().filter(|s| s.moving).filter_map(gap_speed_mps)),
             altitude_m: mean(chunk.iter().filter_map(|s| s.altitude_m.map(f64::from))),
         });
+    }
+    out
+}
+
+/// The map's surface per bucket of `step_s` seconds (the curves' buckets), for the strip
+/// along a run's chart: each bucket takes the class of most of its moving seconds (a tie
+/// is `Unknown`: the strip claims no more than the map says), buckets without a moving
+/// second are left out, and neighbouring buckets of one class are merged. At most
+/// [`MAX_POINTS`] stretches, whatever the run's length.
+pub fn surface_strip(stretches: &[SurfaceStretch], step_s: u32) -> Vec<SurfaceStretch> {
+    let step = step_s.max(1);
+    // Moving seconds per bucket: [paved, unpaved, unknown].
+    let mut buckets: Vec<[u32; 3]> = Vec::new();
+    for s in stretches {
+        let mut t = s.start_s;
+        while t < s.end_s {
+            let bucket = (t / step) as usize;
+            let bucket_end = (t / step).saturating_add(1).saturating_mul(step);
+            let end = bucket_end.min(s.end_s);
+            if buckets.len() <= bucket {
+                buckets.resize(bucket + 1, [0; 3]);
+            }
+            let slot = match s.class {
+                SurfaceClass::Paved => 0,
+                SurfaceClass::Unpaved => 1,
+                SurfaceClass::Unknown => 2,
+            };
+            if let Some(count) = buckets.get_mut(bucket).and_then(|b| b.get_mut(slot)) {
+                *count += end - t;
+            }
+            t = end;
+        }
+    }
+    let mut out: Vec<SurfaceStretch> = Vec::new();
+    for (i, [paved, unpaved, unknown]) in buckets.into_iter().enumerate() {
+        let class = if paved > unpaved && paved > unknown {
+            SurfaceClass::Paved
+        } else if unpaved > paved && unpaved > unknown {
+            SurfaceClass::Unpaved
+        } else if paved + unpaved + unknown > 0 {
+            SurfaceClass::Unknown
+        } else {
+            continue;
+        };
+        let start_s = (i as u32).saturating_mul(step);
+        let end_s = start_s.saturating_add(step);
+        match out.last_mut() {
+            Some(last) if last.class == class && last.end_s == start_s => last.end_s = end_s,
+            _ => out.push(SurfaceStretch {
+                start_s,
+                end_s,
+                class,
+            }),
+        }
     }
     out
 }
@@ -96,5 +155,44 @@ mod tests {
             s.iter()
                 .all(|p| p.hr_bpm == Some(140.0) && p.gap_speed_mps == Some(3.0))
         );
+    }
+
+    fn stretch(start_s: u32, end_s: u32, class: SurfaceClass) -> SurfaceStretch {
+        SurfaceStretch {
+            start_s,
+            end_s,
+            class,
+        }
+    }
+
+    #[test]
+    fn the_strip_takes_each_buckets_majority_and_merges_neighbours() {
+        use SurfaceClass::{Paved, Unknown, Unpaved};
+        let exact = [
+            stretch(0, 25, Paved),
+            stretch(25, 28, Unpaved),
+            stretch(28, 52, Paved),
+            stretch(52, 70, Unpaved),
+            // A pause 70..100: no bucket there.
+            stretch(100, 105, Paved),
+            stretch(105, 110, Unpaved),
+        ];
+        assert_eq!(
+            surface_strip(&exact, 10),
+            vec![
+                // 20..30 has 5 paved of 8 moving seconds; 50..60 has 2 paved, 8 unpaved.
+                stretch(0, 50, Paved),
+                stretch(50, 70, Unpaved),
+                // A 5/5 tie claims nothing.
+                stretch(100, 110, Unknown),
+            ]
+        );
+        assert!(surface_strip(&[], 10).is_empty());
+        // Never more buckets than the curves have, however the classes alternate.
+        let flicker: Vec<SurfaceStretch> = (0..18_000)
+            .map(|t| stretch(t, t + 1, if t % 3 == 0 { Paved } else { Unpaved }))
+            .collect();
+        let strip = surface_strip(&flicker, 30);
+        assert_eq!(strip, vec![stretch(0, 18_000, Unpaved)]);
     }
 }

@@ -45,6 +45,12 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
         error,
     })?;
     let flags = settings.flags.clone();
+    // The maps that opened (a broken one was left out with a warning and decides nothing).
+    let map_paths: Vec<String> = settings
+        .maps
+        .iter()
+        .map(|m| m.path.display().to_string())
+        .collect();
     let profile_file = settings
         .profile_file
         .as_ref()
@@ -86,7 +92,8 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
             profile_file.as_deref().map(|p| anchor.key(p)),
             args.history.recovery_window_h,
             words,
-        );
+        )
+        .with_maps(map_paths.iter().map(|p| anchor.key(p)).collect());
         let observed = observe(&scan, &anchor);
         let file = super::shown_path(path);
         let section = baseline.as_ref().map(|b| {
@@ -205,6 +212,9 @@ fn as_flags(s: &RunSettings) -> String {
             flag(Setting::RecoveryWindow),
             s.recovery_window_h
         ));
+    }
+    for map in &s.maps {
+        f.push(format!("--map {map}"));
     }
     if let Some(words) = &s.recovery_words {
         f.push(format!(

@@ -23,7 +23,7 @@
 
 use serde::Serialize;
 
-use super::series;
+use super::zones::MovingHr;
 use crate::model::Activity;
 use crate::profile::{AthleteProfile, Sex};
 
@@ -139,11 +139,21 @@ pub fn banister_trimp(
     max_bpm: f64,
     sex: Option<Sex>,
 ) -> Option<f64> {
+    banister_trimp_of(&MovingHr::of(activity), rest_bpm, max_bpm, sex)
+}
+
+/// [`banister_trimp`] from a selection of usable moving HR made once.
+pub fn banister_trimp_of(
+    hr: &MovingHr,
+    rest_bpm: f64,
+    max_bpm: f64,
+    sex: Option<Sex>,
+) -> Option<f64> {
     if !has_reserve(rest_bpm, max_bpm) {
         return None;
     }
     let weighting = Weighting::of(sex);
-    let points = series::moving_points(&activity.seconds, series::usable_hr);
+    let points = hr.points();
     // One `exp` per second was a tenth of all metrics; heart rate is mostly whole bpm,
     // so each whole value is computed once (same function, same bits).
     let mut whole_bpm: [Option<f64>; 256] = [None; 256];
@@ -159,6 +169,11 @@ pub fn banister_trimp(
 
 /// TRIMP and HRSS with the profile's thresholds.
 pub fn load(activity: &Activity, profile: &AthleteProfile) -> Load {
+    load_of(&MovingHr::of(activity), profile)
+}
+
+/// [`load`] from a selection of usable moving HR made once.
+pub fn load_of(hr: &MovingHr, profile: &AthleteProfile) -> Load {
     let Some(max_bpm) = profile.max_hr_bpm.as_ref().map(|s| s.value) else {
         return Load::NotApplicable(LoadGate::MissingMaxHr);
     };
@@ -169,7 +184,7 @@ pub fn load(activity: &Activity, profile: &AthleteProfile) -> Load {
         return Load::NotApplicable(LoadGate::NoHeartRateReserve);
     }
     let sex = profile.sex.as_ref().map(|s| s.value);
-    let Some(trimp) = banister_trimp(activity, rest_bpm, max_bpm, sex) else {
+    let Some(trimp) = banister_trimp_of(hr, rest_bpm, max_bpm, sex) else {
         return Load::NotApplicable(LoadGate::NoHr);
     };
     let (lthr_bpm, lthr_basis) = match &profile.lthr_bpm {
@@ -184,7 +199,7 @@ pub fn load(activity: &Activity, profile: &AthleteProfile) -> Load {
         weighting,
         lthr_bpm,
         lthr_basis,
-        hr_moving_s: series::moving_points(&activity.seconds, series::usable_hr).len() as u32,
+        hr_moving_s: hr.len_s(),
     })
 }
 

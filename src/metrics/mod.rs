@@ -22,10 +22,10 @@ mod testkit;
 pub use drift::{Decoupling, Drift, DriftGate, decoupling, decoupling_after};
 pub use gap::{grade_adjusted_speed, mean_gap_pace_s_per_km, minetti_cost_j_per_kg_m};
 pub use load::{Load, LoadGate, LthrBasis, Trimp, Weighting, banister_trimp, load};
-pub use summary::{Metrics, compute};
+pub use summary::{Metrics, compute, compute_with};
 pub use surges::{Surge, gap_speed_cv_pct, surges};
 pub use terrain::{Terrain, TerrainBasis, TerrainClass, classify, elevation_change, terrain};
 pub use zones::{
-    CeilingShare, ZoneTimes, above_ceiling, clean_average_hr_bpm, clean_max_hr_bpm, hr_moving_s,
-    time_in_zones,
+    CeilingShare, MovingHr, ZoneTimes, above_ceiling, clean_average_hr_bpm, clean_max_hr_bpm,
+    hr_moving_s, time_in_zones,
 };

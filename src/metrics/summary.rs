@@ -60,6 +60,20 @@ pub fn compute(
     hysteresis_m: f64,
     indoor: bool,
 ) -> Metrics {
+    let hr = zones::MovingHr::of(activity);
+    compute_with(activity, &hr, zones, profile, hysteresis_m, indoor)
+}
+
+/// [`compute`] with the usable moving HR of `activity` already selected (`hr`, shared
+/// by the metrics that read it and by the caller's own facts).
+pub fn compute_with(
+    activity: &Activity,
+    hr: &zones::MovingHr,
+    zones: Option<&HrZones>,
+    profile: &AthleteProfile,
+    hysteresis_m: f64,
+    indoor: bool,
+) -> Metrics {
     let moving_s = activity.moving_s();
     let distance_m = activity.moving_distance_m();
     let hr_moving_s = zones::hr_moving_s(activity);
@@ -70,15 +84,15 @@ pub fn compute(
         avg_gap_s_per_km: gap::mean_gap_pace_s_per_km(activity),
         hr_moving_s,
         hr_coverage: (moving_s > 0).then(|| f64::from(hr_moving_s) / f64::from(moving_s)),
-        avg_hr_bpm: zones::clean_average_hr_bpm(activity),
-        max_hr_bpm: zones::clean_max_hr_bpm(activity),
-        zones: zones.map(|z| zones::time_in_zones(activity, z)),
-        ceiling: zones.map(|z| zones::above_ceiling(activity, z.ceiling_bpm)),
+        avg_hr_bpm: zones::clean_average_hr_bpm_of(hr),
+        max_hr_bpm: zones::clean_max_hr_bpm_of(hr),
+        zones: zones.map(|z| zones::time_in_zones_of(hr, z)),
+        ceiling: zones.map(|z| zones::above_ceiling_of(hr, z.ceiling_bpm)),
         decoupling: drift::decoupling(activity),
         terrain: terrain::terrain(activity, hysteresis_m, indoor),
         surges: surges::surges(activity),
         gap_speed_cv_pct: surges::gap_speed_cv_pct(activity),
-        load: load::load(activity, profile),
+        load: load::load_of(hr, profile),
     }
 }
 

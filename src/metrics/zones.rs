@@ -59,8 +59,30 @@ pub struct CeilingShare {
     pub spans: Vec<Span>,
 }
 
-fn hr_points(activity: &Activity) -> Vec<Point> {
-    series::moving_points(&activity.seconds, series::usable_hr)
+/// The usable moving heart rate of one activity, selected once and shared by every
+/// metric that reads it (zones, ceiling, average, maximum, load): `metrics::compute`
+/// makes one selection instead of one per metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovingHr {
+    points: Vec<Point>,
+}
+
+impl MovingHr {
+    /// The moving seconds of `activity` with usable, finite HR, in time order.
+    pub fn of(activity: &Activity) -> MovingHr {
+        MovingHr {
+            points: series::moving_points(&activity.seconds, series::usable_hr),
+        }
+    }
+
+    /// How many seconds were selected.
+    pub fn len_s(&self) -> u32 {
+        self.points.len() as u32
+    }
+
+    pub(crate) fn points(&self) -> &[Point] {
+        &self.points
+    }
 }
 
 /// Moving seconds with usable HR.
@@ -74,9 +96,14 @@ pub fn hr_moving_s(activity: &Activity) -> u32 {
 
 /// Moving seconds with usable HR per zone of `zones`.
 pub fn time_in_zones(activity: &Activity, zones: &HrZones) -> ZoneTimes {
+    time_in_zones_of(&MovingHr::of(activity), zones)
+}
+
+/// [`time_in_zones`] from a selection made once.
+pub fn time_in_zones_of(hr: &MovingHr, zones: &HrZones) -> ZoneTimes {
     let mut seconds = vec![0u32; zones.lower_bpm.len().max(1)];
-    let points = hr_points(activity);
-    for p in &points {
+    let points = hr.points();
+    for p in points {
         if let Some(slot) = seconds.get_mut(zones.zone_of(p.value)) {
             *slot += 1;
         }
@@ -90,7 +117,12 @@ pub fn time_in_zones(activity: &Activity, zones: &HrZones) -> ZoneTimes {
 
 /// Moving time with usable HR at or above `ceiling_bpm`, and the spans that breached it.
 pub fn above_ceiling(activity: &Activity, ceiling_bpm: f64) -> CeilingShare {
-    let points = hr_points(activity);
+    above_ceiling_of(&MovingHr::of(activity), ceiling_bpm)
+}
+
+/// [`above_ceiling`] from a selection made once.
+pub fn above_ceiling_of(hr: &MovingHr, ceiling_bpm: f64) -> CeilingShare {
+    let points = hr.points();
     let hr_moving_s = points.len() as u32;
     let above_s = points.iter().filter(|p| p.value >= ceiling_bpm).count() as u32;
     let flags = points.iter().map(|p| (p.t_s, p.value >= ceiling_bpm));
@@ -109,14 +141,24 @@ pub fn above_ceiling(activity: &Activity, ceiling_bpm: f64) -> CeilingShare {
 
 /// Mean of usable moving HR, bpm.
 pub fn clean_average_hr_bpm(activity: &Activity) -> Option<f64> {
-    series::mean(hr_points(activity).iter().map(|p| p.value))
+    clean_average_hr_bpm_of(&MovingHr::of(activity))
+}
+
+/// [`clean_average_hr_bpm`] from a selection made once.
+pub fn clean_average_hr_bpm_of(hr: &MovingHr) -> Option<f64> {
+    series::mean(hr.points().iter().map(|p| p.value))
 }
 
 /// Maximum of the centered 5-s rolling median of usable moving HR, bpm.
 pub fn clean_max_hr_bpm(activity: &Activity) -> Option<f64> {
+    clean_max_hr_bpm_of(&MovingHr::of(activity))
+}
+
+/// [`clean_max_hr_bpm`] from a selection made once.
+pub fn clean_max_hr_bpm_of(hr: &MovingHr) -> Option<f64> {
     const WIDTH: usize = 2 * MAX_HR_MEDIAN_HALF_S as usize + 1;
     let mut best: Option<f64> = None;
-    series::for_each_window(&hr_points(activity), MAX_HR_MEDIAN_HALF_S, |window| {
+    series::for_each_window(hr.points(), MAX_HR_MEDIAN_HALF_S, |window| {
         let n = window.len();
         if n < MAX_HR_MIN_VALUES {
             return;
@@ -148,7 +190,12 @@ pub const SUSTAINED_STEP_S: u32 = 10;
 /// every 10 s and need at least 45 values): the history's max-HR evidence (DOMAIN §2:
 /// the highest 30–60 s rolling median after artifact removal, never the 1 Hz max).
 pub fn sustained_max_hr_bpm(activity: &Activity) -> Option<f64> {
-    let points = hr_points(activity);
+    sustained_max_hr_bpm_of(&MovingHr::of(activity))
+}
+
+/// [`sustained_max_hr_bpm`] from a selection made once.
+pub fn sustained_max_hr_bpm_of(hr: &MovingHr) -> Option<f64> {
+    let points = hr.points();
     let mut best: Option<f64> = None;
     let mut lo = 0usize;
     let mut start = points.first()?.t_s;
@@ -184,10 +231,12 @@ pub fn sustained_max_hr_bpm(activity: &Activity) -> Option<f64> {
 
 /// Moving seconds with usable HR at or above `bpm`.
 pub fn seconds_at_or_above(activity: &Activity, bpm: f64) -> u32 {
-    hr_points(activity)
-        .iter()
-        .filter(|p| p.value >= bpm)
-        .count() as u32
+    seconds_at_or_above_of(&MovingHr::of(activity), bpm)
+}
+
+/// [`seconds_at_or_above`] from a selection made once.
+pub fn seconds_at_or_above_of(hr: &MovingHr, bpm: f64) -> u32 {
+    hr.points().iter().filter(|p| p.value >= bpm).count() as u32
 }
 
 #[cfg(test)]
@@ -204,7 +253,7 @@ mod tests {
 
     /// The definitions, computed the slow way: every window's median from scratch.
     fn reference_maxima(activity: &Activity) -> (Option<f64>, Option<f64>) {
-        let points = hr_points(activity);
+        let points = MovingHr::of(activity).points;
         let window = |from: u32, to: u32| -> Vec<f64> {
             points
                 .iter()

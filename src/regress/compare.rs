@@ -191,6 +191,20 @@ pub fn settings_differences(
             words(&got.recovery_words),
         ));
     }
+    if expected.maps != got.maps {
+        let maps = |m: &[String]| {
+            if m.is_empty() {
+                Value::Null
+            } else {
+                Value::from(m.join(","))
+            }
+        };
+        d.push(Difference::new(
+            "settings.maps",
+            maps(&expected.maps),
+            maps(&got.maps),
+        ));
+    }
     d
 }
 
@@ -510,6 +524,12 @@ mod tests {
         assert_eq!(c.differences(), 1);
         let c = compare(&baseline, &pinned, &now);
         assert_eq!(c.cases[0].status, Status::Changed);
+        // A map decides surfaces (and hard_surface): a run with one is another setting.
+        let mapped = pinned.clone().with_maps(vec!["maps/town.osm".into()]);
+        let c = compare(&baseline, &mapped, &now);
+        assert_eq!(c.settings.len(), 1);
+        assert_eq!(c.settings[0].field, "settings.maps");
+        assert_eq!(c.cases[0].status, Status::NotCompared);
     }
 
     #[test]

@@ -242,6 +242,10 @@ pub struct RunSettings {
     pub recovery_window_h: f64,
     /// The recovery words, when given (else the built-in list).
     pub recovery_words: Option<Vec<String>>,
+    /// The map files that gave surfaces (`--map`, the profile file's `maps`), keys
+    /// relative to the baseline; empty, and left out of the file, without a map.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maps: Vec<String>,
 }
 
 impl RunSettings {
@@ -263,6 +267,13 @@ impl RunSettings {
             profile_file,
             recovery_window_h,
             recovery_words,
+            maps: Vec::new(),
         }
+    }
+
+    /// These settings with the map files `maps` (keys relative to the baseline).
+    pub fn with_maps(mut self, maps: Vec<String>) -> RunSettings {
+        self.maps = maps;
+        self
     }
 }

@@ -12,6 +12,7 @@ use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
 use crate::scan::Entry;
+use crate::surface::SurfaceStretch;
 
 use super::clock::LocalTimeRecord;
 use super::round_to as round;
@@ -354,6 +355,10 @@ pub struct EntryRecord<'a> {
     /// the wire format.
     #[serde(skip)]
     pub series: Option<&'a [SeriesPoint]>,
+    /// The map's surface on the curves' buckets (the strip along the chart), when a map
+    /// gave the surface and the scan kept the curves; not part of the wire format.
+    #[serde(skip)]
+    pub surface_strip: Option<&'a [SurfaceStretch]>,
 }
 
 impl<'a> EntryRecord<'a> {
@@ -371,6 +376,7 @@ impl<'a> EntryRecord<'a> {
             placement,
             judged: entry.judged,
             series: entry.analysis.series.as_deref(),
+            surface_strip: entry.analysis.surface_strip.as_deref(),
         }
     }
 }

@@ -37,4 +37,4 @@ pub use error::{MapError, MapErrorKind};
 pub use index::{Counts, MapIndex};
 pub use matcher::{Matched, Params, PointMatch, match_points};
 pub use progress::{Phase, Progress};
-pub use shares::{MapSurface, NoMapSurface, SurfaceShares, surface_from_maps};
+pub use shares::{MapSurface, NoMapSurface, SurfaceShares, SurfaceStretch, surface_from_maps};

@@ -5,7 +5,8 @@
 //! The moving track is thinned to points at least [`SPACING_M`] apart (N&K thin to 2σ:
 //! denser fixes add correlated noise, not information). Every moving second's distance
 //! belongs to the kept point nearest it along the track; seconds without a position are
-//! unknown.
+//! unknown. The same per-second classes, merged into [`SurfaceStretch`]es, say where on
+//! the run's clock each surface was (the report's strip along its charts).
 
 use serde::Serialize;
 
@@ -54,6 +55,38 @@ pub struct MapSurface {
     pub confidence: f64,
     /// GPS σ the matcher used, metres.
     pub gps_sigma_m: f64,
+    /// The moving seconds' classes in time order, consecutive seconds of one class
+    /// merged (a pause or a hole in the grid ends a stretch). Not part of the wire
+    /// format: the report draws a downsampled copy (`analyze::series::surface_strip`).
+    #[serde(skip)]
+    pub stretches: Vec<SurfaceStretch>,
+}
+
+/// Consecutive moving seconds `start_s..end_s` (seconds from the first sample, end
+/// exclusive) on one surface class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SurfaceStretch {
+    /// First second, from the first sample.
+    pub start_s: u32,
+    /// One past the last second.
+    pub end_s: u32,
+    /// The surface class of every second of it.
+    pub class: SurfaceClass,
+}
+
+/// Adds second `t_s` of `class` to `stretches`, extending the last one when it is the
+/// same class and ends where this second starts.
+fn push_second(stretches: &mut Vec<SurfaceStretch>, t_s: u32, class: SurfaceClass) {
+    match stretches.last_mut() {
+        Some(last) if last.class == class && last.end_s == t_s => {
+            last.end_s = t_s.saturating_add(1)
+        }
+        _ => stretches.push(SurfaceStretch {
+            start_s: t_s,
+            end_s: t_s.saturating_add(1),
+            class,
+        }),
+    }
 }
 
 /// Why no map surface came out.
@@ -70,6 +103,7 @@ pub enum NoMapSurface {
 
 /// A moving second: its distance step and position.
 struct Moving {
+    t_s: u32,
     step_m: f64,
     pos: Option<(f64, f64)>,
 }
@@ -86,6 +120,7 @@ fn moving_seconds(activity: &Activity) -> Vec<Moving> {
                 _ => 0.0,
             };
             out.push(Moving {
+                t_s: s.t_s,
                 step_m,
                 pos: s.position.map(|p| (p.lat_deg, p.lon_deg)),
             });
@@ -148,6 +183,7 @@ pub fn surface_from_maps(
 
     // Owner of each moving second: the kept point nearest along the track.
     let mut totals = Totals::default();
+    let mut stretches: Vec<SurfaceStretch> = Vec::new();
     let mut k = 0usize;
     let mut run_paved = 0.0f64;
     let mut along = 0.0f64;
@@ -178,6 +214,7 @@ pub fn surface_from_maps(
         let Some(pm) = (m.pos.is_some()).then(|| matched.points.get(k)).flatten() else {
             totals.unknown_m += d;
             run_paved = 0.0;
+            push_second(&mut stretches, m.t_s, SurfaceClass::Unknown);
             continue;
         };
         let outside = positions
@@ -188,6 +225,7 @@ pub fn surface_from_maps(
         } else {
             pm.surface()
         };
+        push_second(&mut stretches, m.t_s, class);
         match class {
             SurfaceClass::Paved => totals.paved_m += d,
             SurfaceClass::Unpaved => totals.unpaved_m += d,
@@ -228,6 +266,7 @@ pub fn surface_from_maps(
         moving_distance_m: totals.moving_m,
         confidence: totals.confidence_m / totals.positioned_m.max(1e-9),
         gps_sigma_m: matched.sigma_m,
+        stretches,
     })
 }
 

@@ -119,15 +119,31 @@ pub fn mss(s: f64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// Pace marks on whole 10 s, 15 s, 30 s, 1, 2 or 5 minutes: at most four.
+pub fn pace_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let step = [10.0, 15.0, 30.0, 60.0, 120.0, 300.0]
+        .into_iter()
+        .find(|s| (hi - lo) / s <= 3.5)
+        .unwrap_or(600.0);
+    let mut v = (lo / step).ceil() * step;
+    let mut marks = Vec::new();
+    while v <= hi && marks.len() < 6 {
+        marks.push(v);
+        v += step;
+    }
+    marks
+}
+
 /// Pattern ids shared by every chart of the page (defined once, in [`pattern_defs`]).
 pub const UNRELIABLE: &str = "pat-unreliable";
 pub const SURGE: &str = "pat-surge";
 pub const ABOVE: &str = "pat-above";
 pub const NO_HR: &str = "pat-nohr";
+pub const SURF_UNPAVED: &str = "pat-unpaved";
 
 /// One hidden SVG holding the fill patterns. Patterns carry meaning without colour:
 /// hatching for unreliable heart rate, dots for surges, cross-hatching for time above
-/// the ceiling. (Zero-sized rather than `display: none`: browsers do not paint patterns
+/// the ceiling, grains on tan for unpaved ground. (Zero-sized rather than `display: none`: browsers do not paint patterns
 /// from an undisplayed SVG.)
 pub fn pattern_defs() -> String {
     format!(
@@ -146,12 +162,17 @@ pub fn pattern_defs() -> String {
             "<pattern id=\"{n}\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\">",
             "<rect width=\"5\" height=\"5\" fill=\"#f4f4f4\"/>",
             "<circle cx=\"2.5\" cy=\"2.5\" r=\"0.9\" fill=\"#8a8a8a\"/></pattern>",
+            "<pattern id=\"{g}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">",
+            "<rect width=\"6\" height=\"6\" fill=\"#e6cf9f\"/>",
+            "<circle cx=\"1.5\" cy=\"1.5\" r=\"1.1\" fill=\"#7a4f12\"/>",
+            "<circle cx=\"4.5\" cy=\"4.5\" r=\"1.1\" fill=\"#7a4f12\"/></pattern>",
             "</defs></svg>\n"
         ),
         u = UNRELIABLE,
         s = SURGE,
         a = ABOVE,
         n = NO_HR,
+        g = SURF_UNPAVED,
     )
 }
 

@@ -12,6 +12,7 @@ mod run;
 mod run_chart;
 mod run_chart_text;
 mod run_spans;
+mod run_surface;
 mod weeks;
 mod words;
 

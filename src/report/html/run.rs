@@ -10,10 +10,12 @@ use crate::report::schema::EntryRecord;
 use crate::report::schema::{CheckRecord, SourcedValue};
 
 use super::run_chart::{Drawn, run_chart, zone_colour};
+use super::run_surface;
 use super::words::{self, badge, bpm, display_name, pct};
 use crate::profile::Units;
 use crate::report::check::duration;
 use crate::report::escape;
+use crate::surface::SurfaceStretch;
 
 /// Where a link to entry `i` should point: its run section when it has one, else its
 /// row in the table of activities.
@@ -73,11 +75,14 @@ pub(super) fn section(
         );
     }
 
-    match e.series.and_then(|s| run_chart(&id, &name, r, s, units)) {
+    match e
+        .series
+        .and_then(|s| run_chart(&id, &name, r, (s, e.surface_strip), units))
+    {
         Some((svg, drawn)) => {
             h.push_str("<figure class=\"chart-box\">");
             h.push_str(&svg);
-            h.push_str(&legend(r, drawn));
+            h.push_str(&legend(r, drawn, e.surface_strip));
             h.push_str("</figure>\n");
         }
         None => h.push_str("<p class=\"note\">No curves to draw for this activity.</p>\n"),
@@ -123,7 +128,7 @@ fn reasons(r: &CheckRecord, units: Units) -> String {
 }
 
 /// The chart's key, in words and with the same swatches.
-fn legend(r: &CheckRecord, drawn: Drawn) -> String {
+fn legend(r: &CheckRecord, drawn: Drawn, strip: Option<&[SurfaceStretch]>) -> String {
     let mut items = vec![
         "<li><span class=\"key key-hr\"></span>heart rate</li>".to_string(),
         format!(
@@ -148,6 +153,11 @@ fn legend(r: &CheckRecord, drawn: Drawn) -> String {
     }
     if drawn.paused {
         items.push("<li><span class=\"key key-paused\"></span>paused</li>".to_string());
+    }
+    if drawn.surface
+        && let Some(strip) = strip
+    {
+        items.extend(run_surface::legend_items(strip));
     }
     format!(
         "<figcaption><ul class=\"legend\">{}</ul></figcaption>",
@@ -279,7 +289,7 @@ fn numbers(r: &CheckRecord, units: Units) -> String {
                     .map_or(String::new(), |t| format!(" · {}", t.as_str()))
             ),
         ),
-        ("Surface", escape::text(r.surface).into_owned()),
+        ("Surface", surface(r, units)),
         ("Local time", escape::text(&r.local.describe()).into_owned()),
         ("Surges", r.surges.len().to_string()),
     ];
@@ -298,6 +308,21 @@ fn numbers(r: &CheckRecord, units: Units) -> String {
     }
     h.push_str("</dl></div>\n");
     h
+}
+
+/// The surface: the file's word, and the map's shares when a map gave them.
+fn surface(r: &CheckRecord, units: Units) -> String {
+    let word = escape::text(r.surface).into_owned();
+    match (&r.surface_shares, &r.surface_map) {
+        (Some(sh), Some(m)) => format!(
+            "{word} · from the map: {:.0} % paved, {:.0} % unpaved, {:.0} % unknown · longest paved {}",
+            sh.paved * 100.0,
+            sh.unpaved * 100.0,
+            sh.unknown * 100.0,
+            units.distance_text(m.longest_paved_m, 1)
+        ),
+        _ => word,
+    }
 }
 
 /// The share of moving time without usable HR, and why, naming only the causes there were.

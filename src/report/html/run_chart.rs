@@ -12,10 +12,12 @@ use crate::analyze::series::SeriesPoint;
 use crate::model::Span;
 use crate::profile::Units;
 use crate::report::schema::CheckRecord;
+use crate::surface::SurfaceStretch;
 
 use super::chart::{self, Scale, num, polyline};
 use super::run_chart_text::describe;
 use super::run_spans::{Unreliable, paused_spans, unreliable_spans};
+use super::run_surface::{self, STRIP_GAP, STRIP_H};
 use crate::report::escape;
 
 const W: f64 = 960.0;
@@ -76,17 +78,21 @@ pub struct Drawn {
     pub unreliable: bool,
     pub surges: bool,
     pub above: bool,
+    /// The surface strip (a map gave the surface).
+    pub surface: bool,
 }
 
 /// The chart of one run, or `None` when there is nothing to draw. `id` prefixes the
-/// SVG's title/description ids; `name` is the escaped display name.
+/// SVG's title/description ids; `name` is the escaped display name; `strip`, the map's
+/// surface on the curves' buckets, adds the surface strip under the panels.
 pub fn run_chart(
     id: &str,
     name: &str,
     r: &CheckRecord,
-    series: &[SeriesPoint],
+    (series, strip): (&[SeriesPoint], Option<&[SurfaceStretch]>),
     units: Units,
 ) -> Option<(String, Drawn)> {
+    let strip = strip.filter(|s| !s.is_empty());
     let last = series.last()?;
     let step = match series {
         [a, b, ..] => b.t_s.saturating_sub(a.t_s).max(1),
@@ -127,28 +133,38 @@ pub fn run_chart(
         hr_bottom
     };
     let elev_top = pace_bottom + GAP_BETWEEN;
-    let bottom = if alt_range.is_some() {
+    let elev_bottom = if alt_range.is_some() {
         elev_top + ELEV_H
     } else {
         pace_bottom
     };
+    let strip_top = elev_bottom + STRIP_GAP;
+    let bottom = if strip.is_some() {
+        strip_top + STRIP_H
+    } else {
+        elev_bottom
+    };
     let height = bottom + 40.0;
 
     let mut svg = String::with_capacity(24_000);
+    let mut desc = describe(r, series, pace_range.is_some(), alt_range.is_some(), units);
+    if let Some(strip) = strip {
+        desc.push(' ');
+        desc.push_str(&run_surface::describe(r, strip));
+    }
     let _ = write!(
         svg,
         "<svg class=\"chart run-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
-         role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">Heart rate, pace and \
-         elevation of {name}</title><desc id=\"{id}-d\">{desc}</desc>",
+         role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{what} of {name}</title>\
+         <desc id=\"{id}-d\">{desc}</desc>",
+        what = if strip.is_some() {
+            "Heart rate, pace, elevation and surface"
+        } else {
+            "Heart rate, pace and elevation"
+        },
         w = num(W),
         h = num(height),
-        desc = escape::text(&describe(
-            r,
-            series,
-            pace_range.is_some(),
-            alt_range.is_some(),
-            units
-        )),
+        desc = escape::text(&desc),
     );
 
     let paused = paused_spans(series, step);
@@ -159,6 +175,7 @@ pub fn run_chart(
         unreliable: !unreliable.is_empty(),
         surges: !r.surges.is_empty(),
         above: !r.ceiling.spans.is_empty(),
+        surface: strip.is_some(),
     };
     // Back to front: zone bands, paused time across every panel, the time grid.
     panel_title(&mut svg, 14.0, "Heart rate, bpm");
@@ -221,6 +238,9 @@ pub fn run_chart(
     }
     if let Some(range) = alt_range {
         elevation_panel(&mut svg, series, range, elev_top, units, &mid);
+    }
+    if let Some(strip) = strip {
+        run_surface::strip(&mut svg, &x, strip, strip_top, LEFT);
     }
 
     // The shared time axis.
@@ -490,7 +510,7 @@ fn pace_panel(
             .map(|(p, pace)| pace.map(|v| (mid(p), y.at(v)))),
     );
     let _ = write!(svg, "<path class=\"pace\" d=\"{d}\"/>");
-    let marks = pace_ticks(lo, hi);
+    let marks = chart::pace_ticks(lo, hi);
     y_ticks(svg, &y, &marks, chart::mss);
     let _ = write!(
         svg,
@@ -548,21 +568,6 @@ fn elevation_panel(
         num(PLOT_W),
         num(ELEV_H)
     );
-}
-
-/// Pace marks on whole 10 s, 15 s, 30 s, 1, 2 or 5 minutes: at most four.
-fn pace_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let step = [10.0, 15.0, 30.0, 60.0, 120.0, 300.0]
-        .into_iter()
-        .find(|s| (hi - lo) / s <= 3.5)
-        .unwrap_or(600.0);
-    let mut v = (lo / step).ceil() * step;
-    let mut marks = Vec::new();
-    while v <= hi && marks.len() < 6 {
-        marks.push(v);
-        v += step;
-    }
-    marks
 }
 
 #[cfg(test)]
