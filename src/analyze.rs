@@ -73,6 +73,22 @@ impl Settings {
         profile
     }
 
+    /// The max HR cleaning may reject values above: one the runner or their watch
+    /// stated, never an estimate (the history's is made from the same heart rates; an age
+    /// formula is ±10 bpm).
+    pub fn known_max_hr_bpm(&self, profile: &AthleteProfile) -> Option<f64> {
+        profile
+            .max_hr_bpm
+            .as_ref()
+            .filter(|m| {
+                matches!(
+                    m.source,
+                    Source::Flag | Source::ProfileFile(_) | Source::Watch
+                )
+            })
+            .map(|m| m.value)
+    }
+
     /// [`analyze_clean`] under these settings' rules, keeping the curves when asked.
     pub fn analyze_cleaned(
         &self,
@@ -92,7 +108,7 @@ impl Settings {
 pub fn analyze(raw: &RawActivity, settings: &Settings) -> Result<Analysis, ProfileError> {
     let profile = settings.profile_for(raw, None);
     let zones = require_zones(&profile)?;
-    let activity = clean::clean(raw);
+    let activity = clean::clean_with(raw, settings.known_max_hr_bpm(&profile));
     Ok(settings.analyze_cleaned(&activity, profile, zones))
 }
 

@@ -165,9 +165,9 @@ fn digest(
     settings: &Settings,
     fallback_max_hr: Option<f64>,
 ) -> Digest {
-    let activity = clean::clean(raw);
-    let mut facts = base_facts(raw, &activity);
     let profile = settings.profile_for(raw, fallback_max_hr);
+    let activity = clean::clean_with(raw, settings.known_max_hr_bpm(&profile));
+    let mut facts = base_facts(raw, &activity);
     match require_zones(&profile) {
         Ok(zones) => {
             facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));

@@ -4,18 +4,25 @@
 //! and counted in its [`CleaningReport`].
 
 pub mod elevation;
+pub mod hr_artifacts;
 pub mod hr_quality;
 pub mod pauses;
 pub mod resample;
 
 use crate::model::{Activity, CleaningReport, RawActivity};
 
-/// Cleans one activity.
+/// Cleans one activity without knowing the athlete's max HR.
 pub fn clean(raw: &RawActivity) -> Activity {
+    clean_with(raw, None)
+}
+
+/// Cleans one activity; `known_max_hr_bpm` (the athlete's max HR from a flag, profile
+/// or the watch) lets heart rate above it plus a margin be rejected.
+pub fn clean_with(raw: &RawActivity, known_max_hr_bpm: Option<f64>) -> Activity {
     let grid = resample::to_grid(&raw.samples);
     let mut seconds = grid.seconds;
     let excluded = pauses::mark_moving(&mut seconds, grid.t0, &raw.timer_events);
-    let hr = hr_quality::assess(&mut seconds);
+    let hr = hr_quality::assess(&mut seconds, known_max_hr_bpm.map(|v| v as f32));
     let indoor = elevation::is_indoor(raw.sub_sport.as_ref());
     let altitude = elevation::process(&mut seconds, raw.format, indoor);
     let span_s = seconds.last().map_or(0, |s| s.t_s + 1);
@@ -29,6 +36,11 @@ pub fn clean(raw: &RawActivity) -> Activity {
         hr_missing_s: hr.missing_s,
         hr_implausible_s: hr.implausible_s,
         hr_spike_s: hr.spike_s,
+        hr_above_max_s: hr.above_max_s,
+        hr_swing_s: hr.swing_s,
+        hr_erratic_s: hr.erratic_s,
+        hr_bridged_s: hr.bridged_s,
+        hr_artifact_spans: hr.artifact_spans,
         hr_cadence_lock_s: hr.cadence_lock_s,
         cadence_lock_spans: hr.cadence_lock_spans,
         altitude,

@@ -136,9 +136,20 @@ pub fn hr_quality(activity: &Activity, m: &Metrics, rules: &RuleSet) -> Vec<Reas
                 spans_text(&c.cadence_lock_spans, 3)
             ));
         }
-        let artifacts = c.hr_missing_s + c.hr_implausible_s + c.hr_spike_s;
+        if c.hr_erratic_s > 0 {
+            d.push(format!(
+                "the trace changes faster than a heart can throughout ({} s untrusted)",
+                c.hr_erratic_s
+            ));
+        }
+        let artifacts = c.hr_implausible_s + c.hr_above_max_s + c.hr_spike_s + c.hr_swing_s;
         if artifacts > 0 {
-            d.push(format!("{} s of dropouts or artifacts", artifacts));
+            d.push(format!(
+                "{artifacts} s of artifacts removed (spikes, swings, values above max)"
+            ));
+        }
+        if c.hr_missing_s > 0 {
+            d.push(format!("{} s of dropouts", c.hr_missing_s));
         }
         d.join("; ")
     };

@@ -24,8 +24,18 @@ pub enum HrFlag {
     Missing,
     /// Outside what a human heart does (below 30, above 230, the 255 placeholder).
     Implausible,
-    /// A spike: faster change than a heart can make, or far off its neighbourhood.
+    /// Above the athlete's known max HR plus a margin.
+    AboveMax,
+    /// A spike (up to ~15 s): faster change than a heart can make, or far off its
+    /// neighbourhood.
     Spike,
+    /// A swing and return: a jump faster than a heart can make, a plateau, and a jump
+    /// back to where it started (strap contact, optical sensor).
+    Swing,
+    /// The whole trace changes faster than a heart can, too often to clean: untrusted.
+    Erratic,
+    /// An artifact (spike, swing, value above max) replaced by interpolation; used.
+    Bridged,
     /// Optical sensor locked onto the step rate.
     CadenceLock,
 }
@@ -33,7 +43,12 @@ pub enum HrFlag {
 impl HrFlag {
     /// Whether the second's HR may feed intensity metrics.
     pub fn usable(self) -> bool {
-        matches!(self, HrFlag::Ok | HrFlag::Interpolated)
+        matches!(self, HrFlag::Ok | HrFlag::Interpolated | HrFlag::Bridged)
+    }
+
+    /// Whether the recorded value was rejected as an artifact (bridged or not).
+    pub fn is_artifact(self) -> bool {
+        !matches!(self, HrFlag::Ok | HrFlag::Interpolated | HrFlag::Missing)
     }
 }
 
@@ -90,11 +105,33 @@ pub struct CleaningReport {
     pub hr_missing_s: u32,
     pub hr_implausible_s: u32,
     pub hr_spike_s: u32,
+    /// Seconds above the athlete's known max HR plus a margin (not bridged).
+    pub hr_above_max_s: u32,
+    /// Seconds in swing-and-return artifacts (not bridged).
+    pub hr_swing_s: u32,
+    /// Seconds of a trace too erratic to trust at all.
+    pub hr_erratic_s: u32,
+    /// Artifact seconds (spike, swing, above max) replaced by interpolation.
+    pub hr_bridged_s: u32,
+    /// Spans of rejected heart rate (spikes, swings, above max), merged.
+    pub hr_artifact_spans: Vec<Span>,
     pub hr_cadence_lock_s: u32,
     /// Cadence-locked spans.
     pub cadence_lock_spans: Vec<Span>,
     /// How altitude was treated.
     pub altitude: AltitudeTreatment,
+}
+
+impl CleaningReport {
+    /// Seconds whose recorded HR was rejected and not bridged (every artifact kind).
+    pub fn hr_artifact_removed_s(&self) -> u32 {
+        self.hr_implausible_s
+            + self.hr_above_max_s
+            + self.hr_spike_s
+            + self.hr_swing_s
+            + self.hr_erratic_s
+            + self.hr_cadence_lock_s
+    }
 }
 
 /// How altitude was treated.

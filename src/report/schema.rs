@@ -75,7 +75,16 @@ pub struct HrRecord {
     pub cadence_lock_s: u32,
     pub cadence_lock_spans: Vec<Span>,
     pub dropout_s: u32,
+    /// Every second whose recorded HR is not trusted as recorded: artifacts (impossible
+    /// values, above max, spikes, swings, an erratic trace, cadence lock), bridged or not.
     pub artifact_s: u32,
+    /// Of those, seconds left without HR.
+    pub artifact_removed_s: u32,
+    /// Of those, seconds replaced by interpolation (still used).
+    pub artifact_bridged_s: u32,
+    /// Spans of rejected values (spikes, swings, above max).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifact_spans: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -162,7 +171,10 @@ impl CheckRecord {
                 cadence_lock_s: c.hr_cadence_lock_s,
                 cadence_lock_spans: c.cadence_lock_spans.clone(),
                 dropout_s: c.hr_missing_s,
-                artifact_s: c.hr_implausible_s + c.hr_spike_s,
+                artifact_s: c.hr_artifact_removed_s() + c.hr_bridged_s,
+                artifact_removed_s: c.hr_artifact_removed_s(),
+                artifact_bridged_s: c.hr_bridged_s,
+                artifact_spans: c.hr_artifact_spans.clone(),
             },
             zones: ZonesRecord {
                 model: a.zones.model.as_str(),
