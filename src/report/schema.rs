@@ -109,7 +109,10 @@ pub struct CeilingRecord {
 pub struct SurgeRecord {
     pub start_s: u32,
     pub end_s: u32,
+    /// Mean GAP speed over the span / the local baseline around it.
     pub mean_speed_ratio: f64,
+    /// Heart-rate rise that confirmed the surge, bpm; `null` when HR was not usable.
+    pub hr_rise_bpm: Option<f64>,
 }
 
 /// A threshold with where it came from.
@@ -208,6 +211,7 @@ impl CheckRecord {
                     start_s: s.span.start_s,
                     end_s: s.span.end_s,
                     mean_speed_ratio: round(s.mean_speed_ratio, 3),
+                    hr_rise_bpm: r1(s.hr_rise_bpm),
                 })
                 .collect(),
             pace_variability_pct: r1(m.gap_speed_cv_pct),
