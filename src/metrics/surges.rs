@@ -152,7 +152,8 @@ fn points(activity: &Activity) -> Vec<Pt> {
         let walking = speed < WALK_MAX_SPEED_MPS
             || (has_cadence
                 && speed < WALK_CADENCE_SPEED_MPS
-                && s.cadence_spm.is_some_and(|c| c > 0.0 && c < WALK_MAX_CADENCE_SPM));
+                && s.cadence_spm
+                    .is_some_and(|c| c > 0.0 && c < WALK_MAX_CADENCE_SPM));
         let running = !walking;
         if running_since.is_none() {
             running_since = Some(s.t_s);
@@ -248,12 +249,7 @@ fn hr_rise_bpm(activity: &Activity, span: Span) -> Option<f64> {
         .seconds
         .iter()
         .filter(|s| s.t_s >= before_from && s.t_s < after_to)
-        .filter_map(|s| {
-            series::usable_hr(s).map(|value| Point {
-                t_s: s.t_s,
-                value,
-            })
-        })
+        .filter_map(|s| series::usable_hr(s).map(|value| Point { t_s: s.t_s, value }))
         .collect();
     let expected = f64::from(after_to - before_from);
     if (hr.len() as f64) < HR_MIN_COVERAGE * expected {

@@ -73,8 +73,7 @@ fn a_single_three_minute_effort_is_one_surge() {
 
 #[test]
 fn fartlek_one_on_one_off_is_found() {
-    let pickups: Vec<(usize, usize, f32)> =
-        (0..8).map(|k| (600 + 120 * k, 60, 3.6f32)).collect();
+    let pickups: Vec<(usize, usize, f32)> = (0..8).map(|k| (600 + 120 * k, 60, 3.6f32)).collect();
     let found = surges(&with_pickups(&pickups, true).build());
     assert!(found.len() >= 6, "{:?}", spans(&found));
 }
@@ -97,7 +96,10 @@ fn a_pickup_the_heart_does_not_answer_is_not_a_surge() {
 #[test]
 fn short_pickups_are_not_surges_and_close_ones_merge() {
     let activity = with_pickups(&[(1000, 20, 3.9)], true).build();
-    assert!(surges(&activity).is_empty(), "20 s is a stride, not a surge");
+    assert!(
+        surges(&activity).is_empty(),
+        "20 s is a stride, not a surge"
+    );
     let activity = with_pickups(&[(1000, 25, 3.9), (1030, 25, 3.9)], true).build();
     assert_spans(&surges(&activity), &[(1000, 1055)], 4);
 }
@@ -113,7 +115,11 @@ fn a_faster_second_half_is_not_a_surge_of_the_whole_half() {
     // 20 min at 6:30 /km, then 20 min at 5:30 /km: a progression, not a pickup.
     let mut c = with_pickups(&[], true);
     for (i, v) in c.speed_mps.iter_mut().enumerate() {
-        *v = Some(if i < 1200 { 1000.0 / 390.0 } else { 1000.0 / 330.0 });
+        *v = Some(if i < 1200 {
+            1000.0 / 390.0
+        } else {
+            1000.0 / 330.0
+        });
     }
     let found = surges(&c.build());
     let total: u32 = found.iter().map(|s| s.span.len_s()).sum();
