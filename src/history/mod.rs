@@ -18,7 +18,7 @@ pub mod weekly;
 mod testkit;
 
 pub use classify::{HistoryConfig, IntervalsRule, RaceRule, classify, is_running, usual_run_s};
-pub use max_hr::{MaxHrEstimate, estimate_max_hr};
+pub use max_hr::{MaxHrConfidence, MaxHrEstimate, SetAside, estimate_max_hr};
 pub use summary::{HistorySummary, RecoveryCounts, VerdictSummary, summarize};
 pub use weekly::{WeekSummary, iso_week, weekly};
 

@@ -301,7 +301,8 @@ fn write_text(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
         writeln!(
             out,
             "max HR not configured: estimated {:.0} bpm from the history (highest sustained HR, {})",
-            est.bpm, est.from_source
+            est.bpm,
+            crate::history::max_hr::describe(est)
         )?;
     }
     if !scan.weeks.is_empty() {

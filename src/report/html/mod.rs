@@ -204,7 +204,7 @@ fn header(scan: &Scan, title: &str) -> String {
             "<p class=\"note\">No max HR was given: {:.0} bpm is estimated from the history (the \
              highest sustained heart rate, in {}). Give <code>--max-hr</code> for zones you trust.</p>",
             est.bpm,
-            escape::text(&est.from_source)
+            escape::text(&crate::history::max_hr::describe(est))
         );
     }
     h.push_str("</header>\n");
