@@ -11,6 +11,19 @@ pub mod resample;
 
 use crate::model::{Activity, CleaningReport, RawActivity};
 
+/// Elapsed time: the file's statement, else the sample span — never less than the moving
+/// seconds on the grid (a Suunto session without its final lap states 67 min for 82 min
+/// of records): then the grid's own span.
+fn elapsed_s(raw: &RawActivity, seconds: &[crate::model::Second]) -> f64 {
+    let stated = raw.elapsed_s.unwrap_or_else(|| raw.record_span_s());
+    let moving = seconds.iter().filter(|s| s.moving).count() as f64;
+    if stated >= moving {
+        return stated;
+    }
+    let span = seconds.last().map_or(0.0, |s| f64::from(s.t_s));
+    span.max(moving)
+}
+
 /// Cleans one activity without knowing the athlete's max HR.
 pub fn clean(raw: &RawActivity) -> Activity {
     clean_with(raw, None)
@@ -29,6 +42,8 @@ pub fn clean_with(raw: &RawActivity, known_max_hr_bpm: Option<f64>) -> Activity 
     let recorded_s = seconds.len() as u32;
     let cleaning = CleaningReport {
         non_monotonic_samples: grid.non_monotonic_samples,
+        backwards_samples: grid.backwards_samples,
+        backwards_dropped_s: grid.backwards_dropped_s,
         recorded_s,
         paused_s: excluded.timer_paused_s + span_s.saturating_sub(recorded_s),
         stopped_s: excluded.stopped_s,
@@ -55,7 +70,7 @@ pub fn clean_with(raw: &RawActivity, known_max_hr_bpm: Option<f64>) -> Activity 
         name: raw.name.clone(),
         start_time: raw.start_time,
         t0: grid.t0,
-        elapsed_s: raw.elapsed_s.unwrap_or_else(|| raw.record_span_s()),
+        elapsed_s: elapsed_s(raw, &seconds),
         stated_distance_m: raw.distance_m,
         has_gps: raw.samples.iter().any(|s| s.position.is_some()),
         seconds,

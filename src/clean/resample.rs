@@ -17,6 +17,11 @@ pub struct Grid {
     pub t0: Timestamp,
     pub seconds: Vec<Second>,
     pub non_monotonic_samples: usize,
+    /// Of those, samples strictly earlier than the last kept one (the clock ran back).
+    pub backwards_samples: usize,
+    /// Recording time the backwards samples covered, seconds (per run of consecutive
+    /// dropped samples: last minus first time, plus one).
+    pub backwards_dropped_s: u32,
 }
 
 /// Great-circle distance between two positions, metres (haversine).
@@ -50,11 +55,31 @@ fn second_of(s: &Sample, t_s: u32) -> Second {
 pub fn to_grid(samples: &[Sample]) -> Grid {
     let mut kept: Vec<&Sample> = Vec::with_capacity(samples.len());
     let mut non_monotonic = 0;
+    let mut backwards = 0;
+    let mut backwards_ms: i64 = 0;
+    let mut run: Option<(i64, i64)> = None;
     for s in samples {
         match kept.last() {
-            Some(last) if s.time <= last.time => non_monotonic += 1,
-            _ => kept.push(s),
+            Some(last) if s.time <= last.time => {
+                non_monotonic += 1;
+                if s.time < last.time {
+                    backwards += 1;
+                    run = Some(match run {
+                        Some((lo, hi)) => (lo.min(s.time.0), hi.max(s.time.0)),
+                        None => (s.time.0, s.time.0),
+                    });
+                }
+            }
+            _ => {
+                if let Some((lo, hi)) = run.take() {
+                    backwards_ms += hi - lo + 1000;
+                }
+                kept.push(s);
+            }
         }
+    }
+    if let Some((lo, hi)) = run {
+        backwards_ms += hi - lo + 1000;
     }
     let t0 = kept.first().map(|s| s.time).unwrap_or_default();
     let mut seconds: Vec<Second> = Vec::with_capacity(kept.len());
@@ -110,6 +135,8 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
         t0,
         seconds,
         non_monotonic_samples: non_monotonic,
+        backwards_samples: backwards,
+        backwards_dropped_s: u32::try_from(backwards_ms / 1000).unwrap_or(u32::MAX),
     }
 }
 

@@ -363,6 +363,66 @@ pub fn hilly(m: &Metrics) -> Option<Reason> {
     ))
 }
 
+/// Fewest moving seconds a run needs to be judged at all.
+pub const MIN_MOVING_S: u32 = 60;
+
+/// `no_moving_time`: under a minute of usable moving time (a clock that ran backwards,
+/// a speed stream stuck at 0 with no distance, a file of a few seconds).
+pub fn no_moving_time(m: &Metrics) -> Option<Reason> {
+    (m.moving_s < MIN_MOVING_S).then(|| {
+        reason(
+            ReasonCode::NoMovingTime,
+            Severity::Unknown,
+            format!(
+                "{} s of usable moving time: too little to judge",
+                m.moving_s
+            ),
+            Some(f64::from(m.moving_s)),
+            Some(f64::from(MIN_MOVING_S)),
+            "s",
+        )
+    })
+}
+
+/// `time_repaired`: records dropped because timestamps ran backwards (information).
+pub fn time_repaired(activity: &Activity) -> Option<Reason> {
+    let c = &activity.cleaning;
+    (c.backwards_samples > 0).then(|| {
+        let span = if c.backwards_dropped_s >= 60 {
+            format!("{} min", c.backwards_dropped_s / 60)
+        } else {
+            format!("{} s", c.backwards_dropped_s)
+        };
+        reason(
+            ReasonCode::TimeRepaired,
+            Severity::Info,
+            format!(
+                "{span} of records dropped ({} records): timestamps ran backwards",
+                c.backwards_samples
+            ),
+            Some(f64::from(c.backwards_dropped_s)),
+            None,
+            "s",
+        )
+    })
+}
+
+/// `surface_unknown`: the soft-ground clause could not be checked (information).
+pub fn surface_unknown(surface: Surface) -> Option<Reason> {
+    (surface == Surface::Unknown).then(|| {
+        reason(
+            ReasonCode::SurfaceUnknown,
+            Severity::Info,
+            "surface unknown: the file does not say road or trail, so the soft-ground clause \
+             was not checked"
+                .to_string(),
+            None,
+            None,
+            "",
+        )
+    })
+}
+
 /// `hard_surface`: a run the file says was on the road.
 pub fn hard_surface(surface: Surface) -> Option<Reason> {
     (surface == Surface::Road).then(|| {

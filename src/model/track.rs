@@ -95,6 +95,10 @@ impl Span {
 pub struct CleaningReport {
     /// Samples dropped because their time went backwards.
     pub non_monotonic_samples: usize,
+    /// Of those, samples earlier than the last kept one: the clock ran backwards.
+    pub backwards_samples: usize,
+    /// Recording time the backwards samples covered, seconds.
+    pub backwards_dropped_s: u32,
     /// Seconds on the grid (recorded or bridged).
     pub recorded_s: u32,
     /// Seconds with the timer stopped (FIT timer events) or in gaps too long to bridge.

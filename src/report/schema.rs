@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::analyze::Analysis;
-use crate::judge::{Reason, Verdict};
+use crate::judge::{Clause, Reason, Verdict};
 use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
@@ -60,6 +60,9 @@ pub struct CheckRecord {
     /// `null` only in `scan` output, for runs that are not judged as recovery runs.
     pub verdict: Option<Verdict>,
     pub reasons: Vec<Reason>,
+    /// Every clause of the rule: checked, broken or not checkable (empty in `scan`
+    /// output for runs that are not judged).
+    pub clauses: Vec<Clause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -236,6 +239,7 @@ impl CheckRecord {
             },
             verdict: Some(a.assessment.verdict),
             reasons: a.assessment.reasons.clone(),
+            clauses: a.assessment.clauses.clone(),
         }
     }
 }

@@ -1,0 +1,116 @@
+//! Every clause of the coaching rule accounted for: checked (and kept), broken, or not
+//! checkable — with the reason why not. A verdict that passes a run whose surface nobody
+//! knew must say that the soft-ground clause was never checked.
+
+use crate::metrics::Metrics;
+use crate::model::Activity;
+
+use super::surface::Surface;
+use super::verdict::{Clause, ClauseName, ClauseStatus, Reason, ReasonCode, Severity};
+
+fn clause(name: ClauseName, status: ClauseStatus, why: Option<String>) -> Clause {
+    Clause {
+        clause: name,
+        status,
+        why,
+    }
+}
+
+/// Checked or broken, by whether a warn/fail reason of one of `codes` is present.
+fn judged(name: ClauseName, reasons: &[Reason], codes: &[ReasonCode]) -> Clause {
+    let broken = reasons
+        .iter()
+        .any(|r| codes.contains(&r.code) && matches!(r.severity, Severity::Warn | Severity::Fail));
+    let status = if broken {
+        ClauseStatus::Broken
+    } else {
+        ClauseStatus::Checked
+    };
+    clause(name, status, None)
+}
+
+fn not_checkable(name: ClauseName, why: &str) -> Clause {
+    clause(name, ClauseStatus::NotCheckable, Some(why.to_string()))
+}
+
+/// Timing needs the history: `check` sees one file.
+fn timing() -> Clause {
+    not_checkable(
+        ClauseName::Timing,
+        "needs the history: scan places a run after the long or hard session it follows",
+    )
+}
+
+/// Every clause not checkable, for one reason.
+pub fn all_not_checkable(why: &str) -> Vec<Clause> {
+    [
+        ClauseName::Intensity,
+        ClauseName::Duration,
+        ClauseName::Steadiness,
+        ClauseName::Sustainability,
+        ClauseName::Terrain,
+        ClauseName::Surface,
+    ]
+    .into_iter()
+    .map(|n| not_checkable(n, why))
+    .chain(std::iter::once(timing()))
+    .collect()
+}
+
+/// The clauses of one judged run.
+pub fn clauses(
+    activity: &Activity,
+    m: &Metrics,
+    reasons: &[Reason],
+    intensity_judgeable: bool,
+    surface: Surface,
+) -> Vec<Clause> {
+    let has = |code: ReasonCode| reasons.iter().any(|r| r.code == code);
+    let intensity = if has(ReasonCode::NoHr) {
+        not_checkable(ClauseName::Intensity, "no heart rate recorded")
+    } else if !intensity_judgeable {
+        not_checkable(ClauseName::Intensity, "heart rate unreliable")
+    } else if m.ceiling.as_ref().and_then(|c| c.share).is_none() {
+        not_checkable(ClauseName::Intensity, "no usable moving heart rate")
+    } else {
+        judged(ClauseName::Intensity, reasons, &[ReasonCode::TooHard])
+    };
+    let has_speed = activity
+        .seconds
+        .iter()
+        .any(|s| s.moving && s.speed_mps.is_some());
+    let steadiness = if has_speed {
+        judged(ClauseName::Steadiness, reasons, &[ReasonCode::Surges])
+    } else {
+        not_checkable(ClauseName::Steadiness, "no speed or distance recorded")
+    };
+    let sustainability = if !intensity_judgeable || has(ReasonCode::NoHr) {
+        not_checkable(ClauseName::Sustainability, "heart rate not usable")
+    } else if let Some(gate) = m.decoupling.gate() {
+        not_checkable(ClauseName::Sustainability, gate)
+    } else {
+        judged(ClauseName::Sustainability, reasons, &[ReasonCode::HrDrift])
+    };
+    let terrain = if m.terrain.class.is_some() {
+        judged(ClauseName::Terrain, reasons, &[ReasonCode::Hilly])
+    } else {
+        not_checkable(ClauseName::Terrain, "no altitude recorded")
+    };
+    let surface = if surface == Surface::Unknown {
+        not_checkable(
+            ClauseName::Surface,
+            "surface unknown: the file does not say road or trail",
+        )
+    } else {
+        judged(ClauseName::Surface, reasons, &[ReasonCode::HardSurface])
+    };
+    vec![
+        intensity,
+        judged(ClauseName::Duration, reasons, &[ReasonCode::TooLong]),
+        steadiness,
+        sustainability,
+        terrain,
+        surface,
+        timing(),
+    ]
+}
