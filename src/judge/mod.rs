@@ -47,7 +47,7 @@ pub fn judge(
     reasons.extend(rules::hilly(metrics));
     let surface = surface::surface(activity);
     reasons.extend(rules::hard_surface(surface));
-    reasons.extend(rules::surface_unknown(surface));
+    reasons.extend(rules::surface_unknown(activity, surface));
     let mut a = Assessment::from_reasons(reasons);
     a.clauses = clauses::clauses(activity, metrics, &a.reasons, intensity_judgeable, surface);
     a

@@ -408,8 +408,8 @@ pub fn time_repaired(activity: &Activity) -> Option<Reason> {
 }
 
 /// `surface_unknown`: the soft-ground clause could not be checked (information).
-pub fn surface_unknown(surface: Surface) -> Option<Reason> {
-    (surface == Surface::Unknown).then(|| {
+pub fn surface_unknown(activity: &Activity, surface: Surface) -> Option<Reason> {
+    (surface == Surface::Unknown && activity.sport == Some(Sport::Running)).then(|| {
         reason(
             ReasonCode::SurfaceUnknown,
             Severity::Info,

@@ -55,10 +55,10 @@ pub enum HillPacing {
     /// (lagged) grade: a runner who pushes the climbs. The original behaviour.
     #[default]
     Linear,
-    /// Even metabolic effort: speed × Cr(0)/Cr(grade) with Minetti's (2002) energy cost
-    /// of running Cr (clamped to 0.3–2), heart rate unaffected by grade. Grade-adjusted
-    /// speed (Minetti) stays at the flat pace, so the hills show in ascent only — not
-    /// as surges, drift or intensity.
+    /// Even effort: speed ÷ the equal-heart-rate GAP factor of the grade (Strava's 2017
+    /// model, `metrics::gap`; clamped to 0.3–2), heart rate unaffected by grade.
+    /// Grade-adjusted speed stays at the flat pace, so the hills show in ascent only —
+    /// not as surges, drift or intensity.
     EvenEffort,
 }
 
