@@ -19,6 +19,9 @@ pub const PLAUSIBLE_MAX_HR_BPM: RangeInclusive<f64> = 120.0..=230.0;
 /// a strap or sensor artifact does not repeat at the same value in another file.
 pub const CORROBORATION_BPM: f64 = 4.0;
 
+/// Lone values at most this far above the highest corroborated one are set aside, bpm.
+pub const SET_ASIDE_MAX_BPM: f64 = 20.0;
+
 /// How sure the estimate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,9 +60,11 @@ pub struct MaxHrEstimate {
 /// The max-HR estimate from the runs' `sustained_max_hr_bpm` (60-s rolling median
 /// maxima after artifact removal). A value sets the zones only when **corroborated**: a
 /// second activity reached within [`CORROBORATION_BPM`] of it. The highest corroborated
-/// value wins; any higher, uncorroborated values are set aside and named (a swinging
-/// strap in one file of a hundred read 211 bpm and moved every zone of every run).
-/// When no value is corroborated at all, the highest stands, marked `uncorroborated`.
+/// value wins; any higher, uncorroborated values up to [`SET_ASIDE_MAX_BPM`] above it
+/// are set aside and named (a swinging strap in one file of a hundred read 211 bpm and
+/// moved every zone of every run). When no value is corroborated, or the lone highest
+/// stands more than that above every corroborated one (the one hard session of a
+/// history of easy runs), the highest stands, marked `uncorroborated`.
 /// Non-running activities are left out (a cycling max is lower than the running max).
 /// `None` without any run carrying a plausible value.
 ///
@@ -88,9 +93,16 @@ pub fn estimate_max_hr(facts: &[RunFacts]) -> Option<MaxHrEstimate> {
             .next()
     };
     let chosen = (0..values.len()).find_map(|i| corroboration(i).map(|by| (i, by)));
+    let top = values.first().map_or(0.0, |v| v.0);
     let (index, corroborated_by, confidence) = match chosen {
-        Some((i, by)) => (i, Some(by.to_string()), MaxHrConfidence::Corroborated),
-        None => (0, None, MaxHrConfidence::Uncorroborated),
+        // Lone values a little above a corroborated maximum are set aside: that is the
+        // size of a strap artifact. One far above every corroborated value is a hard
+        // session in a history of easy runs (intervals at 170 among runs at 135): kept,
+        // but marked uncorroborated.
+        Some((i, by)) if top - values.get(i).map_or(top, |v| v.0) <= SET_ASIDE_MAX_BPM => {
+            (i, Some(by.to_string()), MaxHrConfidence::Corroborated)
+        }
+        _ => (0, None, MaxHrConfidence::Uncorroborated),
     };
     let (bpm, source) = *values.get(index)?;
     Some(MaxHrEstimate {
@@ -156,7 +168,7 @@ mod tests {
         let e = estimate_max_hr(&[
             with_max("a.fit", 1, Some(181.0)),
             with_max("race.fit", 2, Some(187.0)),
-            with_max("swinging_strap.tcx", 3, Some(211.0)),
+            with_max("swinging_strap.tcx", 3, Some(203.0)),
             with_max("b.fit", 4, Some(176.0)),
             with_max("tempo.fit", 5, Some(184.0)),
         ])
@@ -168,7 +180,7 @@ mod tests {
         assert_eq!(
             e.set_aside,
             vec![SetAside {
-                bpm: 211.0,
+                bpm: 203.0,
                 source: "swinging_strap.tcx".into()
             }]
         );
@@ -184,6 +196,20 @@ mod tests {
         assert_eq!(
             e.map(|e| (e.bpm, e.from_source, e.confidence)),
             Some((189.0, "race.fit".into(), MaxHrConfidence::Corroborated))
+        );
+    }
+
+    #[test]
+    fn a_lone_hard_session_far_above_easy_runs_stands_uncorroborated() {
+        let e = estimate_max_hr(&[
+            with_max("easy1.fit", 1, Some(135.0)),
+            with_max("easy2.fit", 2, Some(137.0)),
+            with_max("intervals.fit", 3, Some(170.0)),
+        ])
+        .unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            (e.bpm, e.confidence),
+            (170.0, MaxHrConfidence::Uncorroborated)
         );
     }
 
