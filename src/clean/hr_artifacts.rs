@@ -231,7 +231,9 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
         }
         if high - low < SPIKE_EDGE_BPM {
             // Value and median both lie in [low, high]: nothing to flag, no sort.
-            deviation[i] = Some(0.0);
+            if let Some(d) = deviation.get_mut(i) {
+                *d = Some(0.0);
+            }
             continue;
         }
         let window = buffer.get_mut(..len).unwrap_or_default();
