@@ -7,7 +7,8 @@ use crate::clean;
 use crate::judge::{self, Assessment, RuleSet, Surface};
 use crate::metrics::{self, Metrics, terrain};
 use crate::model::{
-    Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, Timestamp,
+    Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, TimeBase,
+    Timestamp,
 };
 use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
@@ -37,6 +38,8 @@ pub struct Analysis {
     pub sub_sport: Option<SubSport>,
     pub name: Option<String>,
     pub start_time: Timestamp,
+    /// Where the instants come from (the start is unknown with device uptime).
+    pub time_base: TimeBase,
     pub elapsed_s: f64,
     pub surface: Surface,
     pub profile: AthleteProfile,
@@ -137,6 +140,7 @@ pub fn analyze_clean(
         sub_sport: activity.sub_sport.clone(),
         name: activity.name.clone(),
         start_time: activity.start_time,
+        time_base: activity.time_base,
         elapsed_s: activity.elapsed_s,
         surface: judge::surface::surface(activity),
         profile,

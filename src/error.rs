@@ -30,6 +30,10 @@ pub enum ReadError {
     NotAnActivity { what: String },
     #[error("no samples: {what}")]
     NoSamples { what: String },
+    /// Samples whose times cannot place them: no timestamp at all, or one instant for
+    /// the whole recording.
+    #[error("no usable time base: {what}")]
+    NoTimeBase { what: String },
     #[error("corrupt archive: {message}")]
     CorruptArchive { message: String },
     #[error("too large: {what} exceeds the limit of {limit_bytes} bytes")]
@@ -54,6 +58,7 @@ impl ReadError {
             ReadError::Malformed { .. } => "malformed",
             ReadError::NotAnActivity { .. } => "not_an_activity",
             ReadError::NoSamples { .. } => "no_samples",
+            ReadError::NoTimeBase { .. } => "no_time_base",
             ReadError::CorruptArchive { .. } => "corrupt_archive",
             ReadError::TooLarge { .. } => "too_large",
             ReadError::Io { .. } => "io",

@@ -393,7 +393,7 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
     many.entries = (0..1000)
         .map(|i| {
             let mut e = template.clone();
-            e.record.start_time.0 += i64::from(i) * 86_400_000;
+            e.record.start_time.at.0 += i64::from(i) * 86_400_000;
             e.record.name = Some(format!("Run {i}"));
             // Every third run is a recovery run.
             e.judged = i % 3 == 0;

@@ -5,6 +5,8 @@
 
 use crate::model::{Position, Sample, Second, Timestamp};
 
+use super::distance::{self, DistanceRepair};
+
 /// Longest gap, in seconds, bridged by interpolation. Garmin "smart recording" writes a
 /// sample every 1–8 s while moving steadily; longer gaps are pauses or dropouts.
 pub const MAX_FILL_S: u32 = 10;
@@ -22,6 +24,8 @@ pub struct Grid {
     /// Recording time the backwards samples covered, seconds (per run of consecutive
     /// dropped samples: last minus first time, plus one).
     pub backwards_dropped_s: u32,
+    /// What the device distance stream needed (clean::distance).
+    pub distance: DistanceRepair,
 }
 
 /// Great-circle distance between two positions, metres (haversine).
@@ -129,6 +133,12 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
         prev = Some((s, t));
     }
     fill_sparse(&mut seconds);
+    let mut repair = DistanceRepair::default();
+    if seconds.iter().any(|s| s.distance_m.is_some()) {
+        repair = distance::monotone(&mut seconds);
+        repair.from_speed = distance::rebuild_from_speed(&mut seconds, &repair);
+        repair.speed_from_distance_s = distance::unstick_speed(&mut seconds);
+    }
     derive_distance(&mut seconds);
     derive_speed(&mut seconds);
     Grid {
@@ -137,6 +147,7 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
         non_monotonic_samples: non_monotonic,
         backwards_samples: backwards,
         backwards_dropped_s: u32::try_from(backwards_ms / 1000).unwrap_or(u32::MAX),
+        distance: repair,
     }
 }
 

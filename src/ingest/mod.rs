@@ -119,7 +119,11 @@ fn read_nested(source: &str, bytes: &[u8], limits: Limits, depth: u8, out: &mut 
             }
             Err(e) => out.push(fail(e)),
         },
-        Kind::Fit => out.push(fit::read(bytes, source).map_err(|e| IngestError::new(source, e))),
+        Kind::Fit => out.push(
+            fit::read(bytes, source)
+                .and_then(with_time_base)
+                .map_err(|e| IngestError::new(source, e)),
+        ),
         Kind::Gpx => push_all(source, gpx::read(bytes, source), out),
         Kind::Tcx => push_all(source, tcx::read(bytes, source), out),
         Kind::Unknown(detail) => out.push(fail(ReadError::UnknownFormat { detail })),
@@ -132,7 +136,31 @@ fn push_all(
     out: &mut Vec<IngestResult>,
 ) {
     match result {
-        Ok(activities) => out.extend(activities.into_iter().map(Ok)),
+        Ok(activities) => out.extend(activities.into_iter().map(|a| {
+            let name = a.source.clone();
+            with_time_base(a).map_err(|e| IngestError::new(name, e))
+        })),
         Err(e) => out.push(Err(IngestError::new(source, e))),
     }
+}
+
+/// Fewer samples than this may share one instant (a waypoint, a two-point stub).
+const MIN_SAMPLES_FOR_TIME_BASE: usize = 10;
+
+/// An activity whose samples all carry one instant has no time base: no duration, pace
+/// or curve can come from it. Anything else passes unchanged.
+fn with_time_base(a: RawActivity) -> Result<RawActivity, ReadError> {
+    let first = a.samples.first().map(|s| s.time);
+    if a.samples.len() >= MIN_SAMPLES_FOR_TIME_BASE
+        && a.samples.iter().all(|s| Some(s.time) == first)
+    {
+        return Err(ReadError::NoTimeBase {
+            what: format!(
+                "all {} samples carry the same time ({})",
+                a.samples.len(),
+                first.unwrap_or_default()
+            ),
+        });
+    }
+    Ok(a)
 }

@@ -33,8 +33,15 @@ fn not_checkable(name: ClauseName, why: &str) -> Clause {
     clause(name, ClauseStatus::NotCheckable, Some(why.to_string()))
 }
 
-/// Timing needs the history: `check` sees one file.
-fn timing() -> Clause {
+/// Timing needs the history: `check` sees one file (`scan` rewrites the clause when it
+/// places the run). A run whose start is unknown cannot be placed at all.
+fn timing(activity: &Activity) -> Clause {
+    if !activity.time_base.start_known() {
+        return not_checkable(
+            ClauseName::Timing,
+            "start unknown: the file's clock counts from the device's power-on",
+        );
+    }
     not_checkable(
         ClauseName::Timing,
         "needs the history: scan places a run after the long or hard session it follows",
@@ -42,7 +49,7 @@ fn timing() -> Clause {
 }
 
 /// Every clause not checkable, for one reason.
-pub fn all_not_checkable(why: &str) -> Vec<Clause> {
+pub fn all_not_checkable(activity: &Activity, why: &str) -> Vec<Clause> {
     [
         ClauseName::Intensity,
         ClauseName::Duration,
@@ -53,7 +60,7 @@ pub fn all_not_checkable(why: &str) -> Vec<Clause> {
     ]
     .into_iter()
     .map(|n| not_checkable(n, why))
-    .chain(std::iter::once(timing()))
+    .chain(std::iter::once(timing(activity)))
     .collect()
 }
 
@@ -111,6 +118,6 @@ pub fn clauses(
         sustainability,
         terrain,
         surface,
-        timing(),
+        timing(activity),
     ]
 }

@@ -28,11 +28,12 @@ pub fn judge(
     let mut reasons = Vec::new();
     reasons.extend(rules::not_a_run(activity));
     reasons.extend(rules::time_repaired(activity));
+    reasons.extend(rules::start_unknown(activity));
     if let Some(r) = rules::no_moving_time(metrics) {
         // Nothing moved: no clause can be checked, and it must not pass.
         reasons.push(r);
         let mut a = Assessment::from_reasons(reasons);
-        a.clauses = clauses::all_not_checkable("no usable moving time");
+        a.clauses = clauses::all_not_checkable(activity, "no usable moving time");
         return a;
     }
     let hr = rules::hr_quality(activity, metrics, rules);

@@ -384,27 +384,77 @@ pub fn no_moving_time(m: &Metrics) -> Option<Reason> {
     })
 }
 
-/// `time_repaired`: records dropped because timestamps ran backwards (information).
+/// `time_repaired`: what was done to the file's clock (information) — forward jumps taken
+/// out, backward steps re-timed (clean::clock), records dropped because their time ran
+/// backwards (the grid).
 pub fn time_repaired(activity: &Activity) -> Option<Reason> {
     let c = &activity.cleaning;
-    (c.backwards_samples > 0).then(|| {
-        let span = if c.backwards_dropped_s >= 60 {
-            format!("{} min", c.backwards_dropped_s / 60)
+    let mut said = Vec::new();
+    let mut fixed_s: i64 = 0;
+    for j in &c.clock_jumps {
+        fixed_s += j.by_s;
+        said.push(if j.forward {
+            format!(
+                "the clock jumped {} forward at {} with no pause recorded: the jump is not counted",
+                duration_words(j.by_s),
+                clock(j.at_s)
+            )
         } else {
-            format!("{} s", c.backwards_dropped_s)
-        };
+            format!(
+                "the clock was set back {} at {}: the records after it were kept and re-timed",
+                duration_words(j.by_s),
+                clock(j.at_s)
+            )
+        });
+    }
+    if c.backwards_samples > 0 {
+        said.push(format!(
+            "{} of records dropped ({} records): timestamps ran backwards",
+            duration_words(i64::from(c.backwards_dropped_s)),
+            c.backwards_samples
+        ));
+    }
+    (!said.is_empty()).then(|| {
         reason(
             ReasonCode::TimeRepaired,
             Severity::Info,
-            format!(
-                "{span} of records dropped ({} records): timestamps ran backwards",
-                c.backwards_samples
-            ),
-            Some(f64::from(c.backwards_dropped_s)),
+            said.join("; "),
+            Some((fixed_s + i64::from(c.backwards_dropped_s)) as f64),
             None,
             "s",
         )
     })
+}
+
+/// `start_unknown`: the file's clock counts from device power-on and nothing in it dates
+/// the run (information: per-run rules are unaffected; history cannot place it).
+pub fn start_unknown(activity: &Activity) -> Option<Reason> {
+    (!activity.time_base.start_known()).then(|| {
+        reason(
+            ReasonCode::StartUnknown,
+            Severity::Info,
+            "start unknown: the file's timestamps count from the device's power-on and \
+             nothing in it gives the date"
+                .to_string(),
+            None,
+            None,
+            "",
+        )
+    })
+}
+
+/// "20 d 5 h", "3 h 12 min", "14 min", "40 s": a clock repair in words.
+fn duration_words(s: i64) -> String {
+    let s = s.max(0);
+    if s >= 86_400 {
+        format!("{} d {} h", s / 86_400, (s % 86_400) / 3600)
+    } else if s >= 3600 {
+        format!("{} h {} min", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
 }
 
 /// `surface_unknown`: the soft-ground clause could not be checked (information).

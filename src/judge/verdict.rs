@@ -54,9 +54,11 @@ pub enum ReasonCode {
     NoMovingTime,
     /// The surface is not known: the soft-ground clause was not checked (information).
     SurfaceUnknown,
-    /// Records were dropped because the file's clock ran backwards or jumped
-    /// (information, with how much).
+    /// The file's clock jumped or ran backwards and was repaired, or records were
+    /// dropped (information, with how much).
     TimeRepaired,
+    /// The file's timestamps are device uptime with nothing to date them (information).
+    StartUnknown,
 }
 
 impl ReasonCode {
@@ -75,6 +77,7 @@ impl ReasonCode {
             ReasonCode::NoMovingTime => "no_moving_time",
             ReasonCode::SurfaceUnknown => "surface_unknown",
             ReasonCode::TimeRepaired => "time_repaired",
+            ReasonCode::StartUnknown => "start_unknown",
         }
     }
 }

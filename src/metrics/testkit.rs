@@ -72,6 +72,7 @@ impl Columns {
             name: None,
             start_time: Timestamp::default(),
             t0: Timestamp::default(),
+            time_base: crate::model::TimeBase::Utc,
             elapsed_s: self.moving.len() as f64,
             stated_distance_m: None,
             seconds,

@@ -6,9 +6,9 @@ pub mod time;
 pub mod track;
 
 pub use activity::{
-    Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent,
-    TimerEventKind, WatchHrSettings,
+    Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimeBase,
+    TimerEvent, TimerEventKind, WatchHrSettings,
 };
 pub use sport::{Sport, SubSport};
 pub use time::Timestamp;
-pub use track::{Activity, AltitudeTreatment, CleaningReport, HrFlag, Second, Span};
+pub use track::{Activity, AltitudeTreatment, CleaningReport, ClockJump, HrFlag, Second, Span};

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::activity::{Format, Lap, Position, WatchHrSettings};
+use super::activity::{Format, Lap, Position, TimeBase, WatchHrSettings};
 use super::sport::{Sport, SubSport};
 use super::time::Timestamp;
 
@@ -90,6 +90,18 @@ impl Span {
     }
 }
 
+/// A repair of the file's clock (clean::clock): a forward jump taken out, or a backward
+/// step after which the records were re-timed to follow on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClockJump {
+    /// Where, seconds since the first sample (after the repair).
+    pub at_s: u32,
+    /// How far the clock jumped, seconds.
+    pub by_s: i64,
+    /// Forward (a gap taken out) or backward (records moved on).
+    pub forward: bool,
+}
+
 /// What cleaning found and excluded, in seconds of moving time unless stated.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CleaningReport {
@@ -99,6 +111,16 @@ pub struct CleaningReport {
     pub backwards_samples: usize,
     /// Recording time the backwards samples covered, seconds.
     pub backwards_dropped_s: u32,
+    /// Clock jumps repaired before the grid (taken out or re-timed, nothing dropped).
+    pub clock_jumps: Vec<ClockJump>,
+    /// Grid seconds whose device distance stepped back (or spiked) and was held.
+    pub distance_held_s: u32,
+    /// Device odometer resets continued from the running total.
+    pub distance_resets: u32,
+    /// Seconds whose device speed read 0 while its distance advanced (speed replaced).
+    pub speed_from_distance_s: u32,
+    /// The device odometer was beyond repair: distance rebuilt from the speed.
+    pub distance_from_speed: bool,
     /// Seconds on the grid (recorded or bridged).
     pub recorded_s: u32,
     /// Seconds with the timer stopped (FIT timer events) or in gaps too long to bridge.
@@ -167,6 +189,8 @@ pub struct Activity {
     pub start_time: Timestamp,
     /// Time of the first sample: `t_s` counts from here.
     pub t0: Timestamp,
+    /// Where the instants come from; with [`TimeBase::Uptime`] the start is unknown.
+    pub time_base: TimeBase,
     /// Elapsed time, seconds: the file's statement, else the sample span.
     pub elapsed_s: f64,
     /// Distance the file states, metres.

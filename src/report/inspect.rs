@@ -5,7 +5,11 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::ingest::IngestResult;
-use crate::model::{RawActivity, Sport, SubSport, Timestamp, WatchHrSettings};
+use crate::model::{RawActivity, Sport, SubSport, TimeBase, Timestamp, WatchHrSettings};
+
+fn is_utc(t: &TimeBase) -> bool {
+    *t == TimeBase::Utc
+}
 
 use super::round_to as round;
 
@@ -29,6 +33,11 @@ pub struct InspectSummary {
     pub sub_sport: Option<SubSport>,
     pub name: Option<String>,
     pub start_time: Timestamp,
+    /// Where the instants come from, when not the file's own UTC clock (FIT device
+    /// uptime: `correlated`, `later_timestamp`, `file_created`, or `uptime` when the
+    /// start is unknown and `start_time` is only the device's clock).
+    #[serde(skip_serializing_if = "is_utc")]
+    pub time_base: TimeBase,
     pub elapsed_s: Option<f64>,
     pub timer_s: Option<f64>,
     pub distance_m: Option<f64>,
@@ -59,6 +68,7 @@ impl InspectSummary {
             sub_sport: a.sub_sport.clone(),
             name: a.name.clone(),
             start_time: a.start_time,
+            time_base: a.time_base,
             elapsed_s: a.elapsed_s.map(|v| round(v, 3)),
             timer_s: a.timer_s.map(|v| round(v, 3)),
             distance_m: a.distance_m.map(|v| round(v, 2)),
@@ -152,10 +162,19 @@ fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
         _ => "unknown sport".to_string(),
     };
     writeln!(out, "{}", s.source)?;
+    let start = match s.time_base {
+        TimeBase::Utc => s.start_time.to_string(),
+        TimeBase::Uptime => "unknown (device uptime clock)".to_string(),
+        placed => format!(
+            "{} (device uptime placed by {})",
+            s.start_time,
+            placed.as_str()
+        ),
+    };
     writeln!(
         out,
-        "  {} {} · {} · {} · start {}",
-        s.format, s.file_type, sport, device, s.start_time
+        "  {} {} · {} · {} · start {start}",
+        s.format, s.file_type, sport, device
     )?;
     let distance = s
         .distance_m

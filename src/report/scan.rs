@@ -186,7 +186,11 @@ fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
         let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
         let row = [
             csv_field(&r.source),
-            r.start_time.to_string(),
+            if r.start_time.known {
+                r.start_time.at.to_string()
+            } else {
+                String::new()
+            },
             opt(r.sport.as_ref().map(|s| s.as_str().to_string())),
             csv_field(r.name.as_deref().unwrap_or("")),
             p.class.as_str().to_string(),

@@ -23,6 +23,36 @@ fn r3(v: Option<f64>) -> Option<f64> {
     v.map(|v| round(v, 3))
 }
 
+/// When an activity started: a UTC instant, or unknown (FIT device-uptime timestamps with
+/// nothing in the file to date them). JSON: the RFC 3339 instant or `null`; text: the
+/// instant or "start unknown". `at` is still the instant on the device's own clock, for
+/// ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Start {
+    pub at: Timestamp,
+    pub known: bool,
+}
+
+impl Serialize for Start {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.known {
+            self.at.serialize(s)
+        } else {
+            s.serialize_none()
+        }
+    }
+}
+
+impl std::fmt::Display for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.known {
+            write!(f, "{}", self.at)
+        } else {
+            f.write_str("start unknown")
+        }
+    }
+}
+
 /// One judged activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckRecord {
@@ -33,7 +63,7 @@ pub struct CheckRecord {
     pub sub_sport: Option<SubSport>,
     pub name: Option<String>,
     pub device: Option<String>,
-    pub start_time: Timestamp,
+    pub start_time: Start,
     pub elapsed_s: f64,
     pub moving_s: u32,
     pub distance_m: f64,
@@ -163,7 +193,10 @@ impl CheckRecord {
                 (Some(x), None) | (None, Some(x)) => Some(x.clone()),
                 (None, None) => None,
             },
-            start_time: a.start_time,
+            start_time: Start {
+                at: a.start_time,
+                known: a.time_base.start_known(),
+            },
             elapsed_s: round(a.elapsed_s, 1),
             moving_s: m.moving_s,
             distance_m: round(m.distance_m, 1),

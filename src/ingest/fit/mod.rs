@@ -7,6 +7,7 @@ pub mod crc;
 pub mod decoder;
 pub mod profile;
 pub mod record;
+pub mod timebase;
 
 use crate::error::ReadError;
 use crate::model::{
@@ -17,6 +18,9 @@ use crate::model::{
 use decoder::{Definition, Visitor};
 use profile::{mesg, summary as sf};
 use record::RecordPlan;
+
+/// How far a session's stated start may lie from the first record, ms (one day).
+const START_AGREEMENT_MS: i64 = 86_400_000;
 
 /// Reads a FIT file (or a chain of FIT files) as one activity.
 pub fn read(bytes: &[u8], source: &str) -> Result<RawActivity, ReadError> {
@@ -30,6 +34,7 @@ struct FileId {
     file_type: Option<u64>,
     manufacturer: Option<u64>,
     product: Option<u64>,
+    time_created: Option<Timestamp>,
 }
 
 #[derive(Default)]
@@ -44,6 +49,8 @@ struct Collector {
     sport: Option<(Option<u64>, Option<u64>, Option<String>)>,
     watch: WatchHrSettings,
     hr_zones: Vec<(u64, u16)>,
+    /// `timestamp_correlation`: (UTC, uptime) of one instant, for uptime timestamps.
+    correlation: Option<(Timestamp, Timestamp)>,
     accumulated_distance_16: u64,
     last_time: Timestamp,
     /// Whether any message so far carried a time (records before it get none).
@@ -109,7 +116,11 @@ impl Visitor for Collector {
                 file_type: get(def, msg, 0),
                 manufacturer: get(def, msg, 1),
                 product: get(def, msg, 2),
+                time_created: get_time(def, msg, 4),
             }),
+            mesg::TIMESTAMP_CORRELATION if self.correlation.is_none() => {
+                self.correlation = correlation(def, msg, timestamp);
+            }
             // device_index 0 is the creator (the watch itself).
             mesg::DEVICE_INFO if get(def, msg, 0) == Some(0) && self.creator.is_none() => {
                 self.creator = Some((get(def, msg, 2), get(def, msg, 4)));
@@ -193,6 +204,26 @@ impl Visitor for Collector {
     }
 }
 
+/// `timestamp_correlation` (162): the UTC instant (field 253 + `timestamp_ms` 4, else
+/// `fractional_timestamp` 0 in 1/32768 s) and the same instant in device uptime
+/// (`system_timestamp` 1 + `system_timestamp_ms` 5, else `fractional_system_timestamp` 2).
+fn correlation(
+    def: &Definition,
+    msg: &[u8],
+    timestamp: Option<u32>,
+) -> Option<(Timestamp, Timestamp)> {
+    let ms = |whole: u32, ms_field: u8, frac_field: u8| {
+        let sub_ms = get(def, msg, ms_field)
+            .map(|v| v as i64)
+            .or_else(|| get(def, msg, frac_field).map(|v| (v as i64 * 1000) / 32_768))
+            .unwrap_or(0);
+        Timestamp(Timestamp::from_fit(whole).0 + sub_ms)
+    };
+    let utc = ms(timestamp?, 4, 0);
+    let system = ms(u32::try_from(get(def, msg, 1)?).ok()?, 5, 2);
+    Some((utc, system))
+}
+
 /// Elapsed time, timer time (s) and distance (m): the totals `session` and `lap` share.
 fn totals(def: &Definition, msg: &[u8]) -> (Option<f64>, Option<f64>, Option<f64>) {
     (
@@ -247,12 +278,24 @@ impl Collector {
                 what: "FIT activity without record messages".to_string(),
             });
         }
+        let mut a = RawActivity::new(source, Format::Fit);
         if !self.has_time {
-            return Err(ReadError::NotAnActivity {
+            return Err(ReadError::NoTimeBase {
                 what: "FIT records without any timestamp".to_string(),
             });
         }
-        let mut a = RawActivity::new(source, Format::Fit);
+        a.time_base = timebase::place(
+            timebase::Instants {
+                samples: &mut self.samples,
+                timer_events: &mut self.timer_events,
+                sessions: &mut self.sessions,
+                laps: &mut self.laps,
+            },
+            timebase::Anchors {
+                time_created: file_id.time_created,
+                correlation: self.correlation,
+            },
+        );
         a.file_type = profile::file_type_name(profile::FILE_TYPE_ACTIVITY);
         let (manufacturer, product) = match (file_id.manufacturer, self.creator) {
             (Some(m), _) => (Some(m), file_id.product),
@@ -271,8 +314,12 @@ impl Collector {
             .or_else(|| sub_msg.map(|v| SubSport::from_fit_name(&profile::sub_sport_name(v))));
         a.name = name;
         let first_sample_time = self.samples.first().map(|s| s.time).unwrap_or_default();
+        // A session start more than a day away from the records (a Wahoo example file
+        // states 2037 for records of 2017) is not the records' start: they are what is
+        // analysed, so they give it.
         a.start_time = first
             .and_then(|s| s.start_time)
+            .filter(|t| (t.0 - first_sample_time.0).abs() <= START_AGREEMENT_MS)
             .unwrap_or(first_sample_time);
         a.elapsed_s = sum(self.sessions.iter().map(|s| s.elapsed_s));
         a.timer_s = sum(self.sessions.iter().map(|s| s.timer_s));

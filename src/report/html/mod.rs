@@ -174,8 +174,8 @@ fn header(scan: &Scan, title: &str) -> String {
     let span = match (scan.entries.first(), scan.entries.last()) {
         (Some(a), Some(b)) => format!(
             " · {} to {}",
-            words::date(a.record.start_time),
-            words::date(b.record.start_time)
+            words::date(a.record.start_time.at),
+            words::date(b.record.start_time.at)
         ),
         _ => String::new(),
     };
@@ -329,7 +329,7 @@ fn recovery(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
             badge(r.verdict),
             run::anchor(i, has_section),
             display_name(r),
-            words::day_time(r.start_time)
+            words::day_time(r.start_time.at)
         );
     }
     h.push_str("</ol>\n</section>\n");
@@ -415,8 +415,8 @@ fn activities(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
             "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {}</td><td>{name}<br/><span class=\"src\">{}</span></td>\
              <td>{}</td><td>{verdict}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            words::date(r.start_time),
-            words::time(r.start_time),
+            words::date(r.start_time.at),
+            words::time(r.start_time.at),
             escape::text(&r.source),
             e.placement.class.as_str(),
             duration(f64::from(r.moving_s)),

@@ -35,7 +35,7 @@ pub fn section(scan: &Scan, i: usize, e: &Entry, has_section: &dyn Fn(usize) -> 
          <h3 id=\"{id}-h\">{} <span class=\"run-name\">{name}</span></h3>\n<p class=\"meta\">{} UTC · {} · \
          <span class=\"src\">{}</span>{}</p></header>\n",
         badge(r.verdict),
-        words::day_time(r.start_time),
+        words::day_time(r.start_time.at),
         intent_phrase(e),
         escape::text(&r.source),
         r.device
@@ -59,7 +59,7 @@ pub fn section(scan: &Scan, i: usize, e: &Entry, has_section: &dyn Fn(usize) -> 
             ),
             other.map_or(String::new(), |o| format!(
                 " on {}",
-                words::day_time(o.record.start_time)
+                words::day_time(o.record.start_time.at)
             )),
             from.hours_since_end
         );
