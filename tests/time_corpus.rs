@@ -42,7 +42,7 @@ fn one(root: &Path, rel: &str) -> Analysis {
     all.remove(0)
 }
 
-fn reason<'a>(a: &'a Analysis, code: ReasonCode) -> Option<&'a easyrun::judge::Reason> {
+fn reason(a: &Analysis, code: ReasonCode) -> Option<&easyrun::judge::Reason> {
     a.assessment.reasons.iter().find(|r| r.code == code)
 }
 
