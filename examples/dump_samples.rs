@@ -10,6 +10,7 @@ fn main() -> std::io::Result<()> {
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
+    let deg = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.7}"));
     for arg in std::env::args().skip(1) {
         for result in easyrun::ingest::read_path(Path::new(&arg)) {
             let raw = match result {
@@ -46,8 +47,8 @@ fn main() -> std::io::Result<()> {
                     opt(s.speed_mps),
                     opt(s.distance_m),
                     opt(s.altitude_m),
-                    opt(s.position.map(|p| p.lat_deg)),
-                    opt(s.position.map(|p| p.lon_deg)),
+                    deg(s.position.map(|p| p.lat_deg)),
+                    deg(s.position.map(|p| p.lon_deg)),
                 )?;
             }
         }

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod distance;
 pub mod elevation;
+pub mod gps_distance;
 pub mod hr_artifacts;
 pub mod hr_quality;
 pub mod pauses;
@@ -61,6 +62,7 @@ pub fn clean_with(raw: &RawActivity, known_max_hr_bpm: Option<f64>) -> Activity 
         distance_resets: grid.distance.resets,
         speed_from_distance_s: grid.distance.speed_from_distance_s,
         distance_from_speed: grid.distance.from_speed,
+        gps_smoothing_s: grid.gps.map(|g| g.half_window_s),
         recorded_s,
         paused_s: excluded.timer_paused_s + span_s.saturating_sub(recorded_s),
         stopped_s: excluded.stopped_s,

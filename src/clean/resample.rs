@@ -6,6 +6,7 @@
 use crate::model::{Position, Sample, Second, Timestamp};
 
 use super::distance::{self, DistanceRepair};
+use super::gps_distance::{self, GpsSmoothing};
 
 /// Longest gap, in seconds, bridged by interpolation. Garmin "smart recording" writes a
 /// sample every 1–8 s while moving steadily; longer gaps are pauses or dropouts.
@@ -26,6 +27,8 @@ pub struct Grid {
     pub backwards_dropped_s: u32,
     /// What the device distance stream needed (clean::distance).
     pub distance: DistanceRepair,
+    /// How distance was derived from positions, when the device gave none.
+    pub gps: Option<GpsSmoothing>,
 }
 
 /// Great-circle distance between two positions, metres (haversine).
@@ -139,7 +142,7 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
         repair.from_speed = distance::rebuild_from_speed(&mut seconds, &repair);
         repair.speed_from_distance_s = distance::unstick_speed(&mut seconds);
     }
-    derive_distance(&mut seconds);
+    let gps = derive_distance(&mut seconds);
     derive_speed(&mut seconds);
     Grid {
         t0,
@@ -148,6 +151,7 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
         backwards_samples: backwards,
         backwards_dropped_s: u32::try_from(backwards_ms / 1000).unwrap_or(u32::MAX),
         distance: repair,
+        gps,
     }
 }
 
@@ -206,28 +210,16 @@ fn fill_field<T: Copy>(
     }
 }
 
-/// When no second carries a device distance, sums great-circle steps between
-/// consecutive positions (a hole does not add distance).
-fn derive_distance(seconds: &mut [Second]) {
+/// When no second carries a device distance, derives it from the positions
+/// ([`super::gps_distance`]: smoothed as the track's noise needs).
+fn derive_distance(seconds: &mut [Second]) -> Option<GpsSmoothing> {
     if seconds.iter().any(|s| s.distance_m.is_some()) {
-        return;
+        return None;
     }
     if !seconds.iter().any(|s| s.position.is_some()) {
-        return;
+        return None;
     }
-    let mut total = 0.0;
-    let mut last: Option<(u32, Position)> = None;
-    for s in seconds.iter_mut() {
-        if let Some(p) = s.position {
-            if let Some((lt, lp)) = last
-                && s.t_s - lt <= MAX_FILL_S
-            {
-                total += haversine_m(lp, p);
-            }
-            last = Some((s.t_s, p));
-        }
-        s.distance_m = Some(total);
-    }
+    Some(gps_distance::derive(seconds))
 }
 
 /// Fills missing speed from the distance change over ±2 s (a 5 s central difference,

@@ -121,6 +121,9 @@ pub struct CleaningReport {
     pub speed_from_distance_s: u32,
     /// The device odometer was beyond repair: distance rebuilt from the speed.
     pub distance_from_speed: bool,
+    /// Distance from positions (no device distance): the smoothing half-window the
+    /// track's noise needed, seconds (0 = raw fixes; clean::gps_distance).
+    pub gps_smoothing_s: Option<u32>,
     /// Seconds on the grid (recorded or bridged).
     pub recorded_s: u32,
     /// Seconds with the timer stopped (FIT timer events) or in gaps too long to bridge.
