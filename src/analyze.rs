@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::clean;
 use crate::judge::{self, Assessment, RuleSet, Surface};
-use crate::metrics::{self, Metrics, terrain};
+use crate::metrics::{self, Metrics};
 use crate::model::{
     Activity, AltitudeTreatment, CleaningReport, Format, RawActivity, Sport, SubSport, TimeBase,
     Timestamp,
@@ -124,10 +124,7 @@ pub fn analyze_clean(
 ) -> Analysis {
     let indoor = activity.cleaning.altitude == AltitudeTreatment::IgnoredIndoor
         || clean::elevation::is_indoor(activity.sub_sport.as_ref());
-    let hysteresis_m = match activity.cleaning.altitude {
-        AltitudeTreatment::Gps => terrain::GPS_HYSTERESIS_M,
-        _ => terrain::DEVICE_HYSTERESIS_M,
-    };
+    let hysteresis_m = activity.cleaning.altitude_hysteresis_m;
     let metrics = metrics::compute(activity, Some(&zones), &profile, hysteresis_m, indoor);
     let phase = profile.phase.value;
     let assessment = judge::judge(activity, &metrics, &zones, phase, rules);

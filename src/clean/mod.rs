@@ -50,7 +50,9 @@ pub fn clean_with(raw: &RawActivity, known_max_hr_bpm: Option<f64>) -> Activity 
     let excluded = pauses::mark_moving(&mut seconds, grid.t0, &repaired.timer_events);
     let hr = hr_quality::assess(&mut seconds, known_max_hr_bpm.map(|v| v as f32));
     let indoor = elevation::is_indoor(raw.sub_sport.as_ref());
-    let altitude = elevation::process(&mut seconds, raw.format, indoor);
+    let noise = elevation::noise_m(&repaired.samples);
+    let gps_device = elevation::phone_recorded(raw.manufacturer.as_deref(), raw.product.as_deref());
+    let altitude = elevation::process(&mut seconds, raw.format, noise, gps_device, indoor);
     let span_s = seconds.last().map_or(0, |s| s.t_s + 1);
     let recorded_s = seconds.len() as u32;
     let cleaning = CleaningReport {
@@ -77,7 +79,9 @@ pub fn clean_with(raw: &RawActivity, known_max_hr_bpm: Option<f64>) -> Activity 
         hr_artifact_spans: hr.artifact_spans,
         hr_cadence_lock_s: hr.cadence_lock_s,
         cadence_lock_spans: hr.cadence_lock_spans,
-        altitude,
+        altitude: altitude.treatment,
+        altitude_noise_m: altitude.noise_m,
+        altitude_hysteresis_m: altitude.hysteresis_m,
     };
     Activity {
         source: raw.source.clone(),

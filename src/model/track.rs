@@ -149,6 +149,10 @@ pub struct CleaningReport {
     pub cadence_lock_spans: Vec<Span>,
     /// How altitude was treated.
     pub altitude: AltitudeTreatment,
+    /// The altitude's noise signature, metres (clean::elevation::noise_m).
+    pub altitude_noise_m: Option<f64>,
+    /// Hysteresis for ascent and descent chosen for this altitude, metres.
+    pub altitude_hysteresis_m: f64,
 }
 
 impl CleaningReport {
@@ -172,9 +176,11 @@ pub enum AltitudeTreatment {
     None,
     /// Indoor or treadmill: altitude ignored, flat by definition.
     IgnoredIndoor,
-    /// FIT device altitude (usually barometric): light smoothing, 3 m hysteresis.
-    Device,
-    /// GPS-derived or unknown altitude (GPX/TCX): heavier smoothing, 5 m hysteresis.
+    /// Barometric-grade altitude (a barometric altimeter, or a watch's filtered GPS
+    /// altitude): decimetres of noise; light smoothing, 2 m hysteresis.
+    Barometric,
+    /// Raw GPS or phone altitude: metres of noise; heavier smoothing, a hysteresis and
+    /// grade window that grow with the noise (clean::elevation).
     Gps,
 }
 
