@@ -303,6 +303,9 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
     let mut entries = Vec::with_capacity(kept.len());
     for ((_, mut analysis), placement) in kept.into_iter().zip(placements) {
         let judged = placement.intent.is_some();
+        if judged {
+            place_timing(&mut analysis, &placement, config.history.recovery_window_h);
+        }
         let mut record = CheckRecord::of(&analysis);
         if judged {
             verdicts.push(Some(VerdictSummary {
@@ -340,6 +343,30 @@ pub fn scan(files: &[PathBuf], labels: &Labels, config: &ScanConfig, done: &Atom
         weeks,
         summary,
         files: files.len(),
+    }
+}
+
+/// The timing clause of a judged run from its place in the history (check cannot see it).
+fn place_timing(analysis: &mut Analysis, placement: &Placement, window_h: f64) {
+    let placed = crate::judge::clauses::Placed {
+        after: placement
+            .recovers_from
+            .as_ref()
+            .map(|f| (f.source.as_str(), f.hours_since_end)),
+        window_h,
+    };
+    let (clause, reason) =
+        crate::judge::clauses::timing_placed(analysis.time_base.start_known(), placed);
+    let a = &mut analysis.assessment;
+    if let Some(c) = a.clauses.iter_mut().find(|c| c.clause == clause.clause) {
+        *c = clause;
+    }
+    if let Some(r) = reason {
+        let mut reasons = std::mem::take(&mut a.reasons);
+        reasons.push(r);
+        let clauses = std::mem::take(&mut a.clauses);
+        *a = crate::judge::Assessment::from_reasons(reasons);
+        a.clauses = clauses;
     }
 }
 

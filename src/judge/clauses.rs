@@ -48,6 +48,55 @@ fn timing(activity: &Activity) -> Clause {
     )
 }
 
+/// The session a judged run follows, as the history placed it (`scan`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placed<'a> {
+    /// The long or hard session ending within the window before the run, and the hours
+    /// from its end to the run's start; `None` when there is none.
+    pub after: Option<(&'a str, f64)>,
+    /// The window, hours (24: DOMAIN §1).
+    pub window_h: f64,
+}
+
+/// The timing clause of a run `scan` judged, from its place in the history: kept when a
+/// long or hard session ended within the window before it; broken (with the information
+/// reason `not_after_hard_session`) when the run was judged for its name but followed no
+/// such session — the rule asks for a recovery run *ideally* within 24 h after one, so
+/// it is said, not faulted. A run whose start is unknown stays not checkable.
+pub fn timing_placed(activity_start_known: bool, placed: Placed<'_>) -> (Clause, Option<Reason>) {
+    if !activity_start_known {
+        return (
+            not_checkable(
+                ClauseName::Timing,
+                "start unknown: the file's clock counts from the device's power-on",
+            ),
+            None,
+        );
+    }
+    match placed.after {
+        Some(_) => (
+            clause(ClauseName::Timing, ClauseStatus::Checked, None),
+            None,
+        ),
+        None => (
+            clause(ClauseName::Timing, ClauseStatus::Broken, None),
+            Some(Reason {
+                code: ReasonCode::NotAfterHardSession,
+                severity: Severity::Info,
+                message: format!(
+                    "no long or hard session ended in the {:.0} h before this run: a recovery \
+                     run belongs after one",
+                    placed.window_h
+                ),
+                value: None,
+                threshold: Some(placed.window_h),
+                unit: "h",
+                spans: Vec::new(),
+            }),
+        ),
+    }
+}
+
 /// Every clause not checkable, for one reason.
 pub fn all_not_checkable(activity: &Activity, why: &str) -> Vec<Clause> {
     [
@@ -120,4 +169,25 @@ pub fn clauses(
         surface,
         timing(activity),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timing_from_the_history() {
+        let placed = |after| Placed {
+            after,
+            window_h: 24.0,
+        };
+        let (c, r) = timing_placed(true, placed(Some(("long.fit", 11.5))));
+        assert_eq!((c.status, r), (ClauseStatus::Checked, None));
+        let (c, r) = timing_placed(true, placed(None));
+        assert_eq!(c.status, ClauseStatus::Broken);
+        let r = r.map(|r| (r.code, r.severity));
+        assert_eq!(r, Some((ReasonCode::NotAfterHardSession, Severity::Info)));
+        let (c, r) = timing_placed(false, placed(Some(("long.fit", 2.0))));
+        assert_eq!((c.status, r), (ClauseStatus::NotCheckable, None));
+    }
 }

@@ -59,6 +59,9 @@ pub enum ReasonCode {
     TimeRepaired,
     /// The file's timestamps are device uptime with nothing to date them (information).
     StartUnknown,
+    /// Judged for its name, but no long or hard session ended in the window before it
+    /// (information: the timing clause, from the history).
+    NotAfterHardSession,
 }
 
 impl ReasonCode {
@@ -78,6 +81,7 @@ impl ReasonCode {
             ReasonCode::SurfaceUnknown => "surface_unknown",
             ReasonCode::TimeRepaired => "time_repaired",
             ReasonCode::StartUnknown => "start_unknown",
+            ReasonCode::NotAfterHardSession => "not_after_hard_session",
         }
     }
 }
