@@ -12,12 +12,11 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use easyrun::analyze::{Settings, analyze, analyze_clean};
+use easyrun::analyze::{Analyzed, Settings, analyze, analyze_raw};
 use easyrun::clean;
-use easyrun::metrics::zones::{seconds_at_or_above, sustained_max_hr_bpm};
 use easyrun::model::Timestamp;
-use easyrun::profile::{ProfileFlags, require_zones, resolve};
-use easyrun::write::{fit, synth::RunSpec};
+use easyrun::profile::ProfileFlags;
+use easyrun_testkit::{fit, synth::RunSpec};
 
 fn one_hour_run() -> easyrun::RawActivity {
     // 2025-06-01T07:00:00Z, 60 min at 5:40 /km.
@@ -42,22 +41,11 @@ fn settings() -> Settings {
     }
 }
 
-/// What `scan` does with one FIT file's bytes (pass 1, thresholds known).
-fn per_file(bytes: &[u8], settings: &Settings) -> Option<(Option<f64>, u32, f64)> {
+/// What a batch does with one FIT file's bytes (pass 1, thresholds known): decode, then
+/// the per-file pipeline.
+fn per_file(bytes: &[u8], settings: &Settings) -> Option<Analyzed> {
     let raw = easyrun::ingest::fit::read(bytes, "bench.fit").ok()?;
-    let activity = clean::clean(&raw);
-    let sustained = sustained_max_hr_bpm(&activity);
-    let profile = resolve(
-        &settings.flags,
-        None,
-        "",
-        raw.watch_hr.as_ref(),
-        raw.start_time,
-    );
-    let zones = require_zones(&profile).ok()?;
-    let hard_s = seconds_at_or_above(&activity, zones.hard_bpm());
-    let analysis = analyze_clean(&activity, profile, zones, &settings.rules);
-    Some((sustained, hard_s, analysis.metrics.distance_m))
+    Some(analyze_raw(&raw, settings, None))
 }
 
 fn bench_pipeline(c: &mut Criterion) {

@@ -22,7 +22,7 @@ fn main() -> std::io::Result<()> {
                 writeln!(
                     out,
                     "{},{},{},{},{},{:?},{},{},{},{},{}",
-                    activity.source,
+                    activity.header.source,
                     s.t_s,
                     u8::from(s.moving),
                     opt(s.hr_raw_bpm.map(f64::from)),

@@ -7,6 +7,8 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::PathBuf;
 
 use easyrun::analyze::{Settings, analyze};
@@ -16,8 +18,7 @@ use easyrun::profile::ProfileFlags;
 
 #[test]
 fn every_corpus_run_gets_a_reasoned_verdict() {
-    let Some(root) = std::env::var_os("EASYRUN_CORPUS") else {
-        eprintln!("EASYRUN_CORPUS not set: skipped");
+    let Some(root) = common::corpus() else {
         return;
     };
     let settings = Settings {
@@ -84,8 +85,7 @@ fn every_corpus_run_gets_a_reasoned_verdict() {
 /// Known corpus runs whose verdict is clear from the reference facts (README table A/C).
 #[test]
 fn corpus_runs_known_to_be_easy_or_hard() {
-    let Some(root) = std::env::var_os("EASYRUN_CORPUS") else {
-        eprintln!("EASYRUN_CORPUS not set: skipped");
+    let Some(root) = common::corpus() else {
         return;
     };
     let settings = Settings {

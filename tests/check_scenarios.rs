@@ -14,7 +14,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use easyrun::write::scenarios::{self, MOVING_TOLERANCE_S, Scenario, ScenarioManifest};
+use easyrun::judge::Verdict;
+use easyrun_testkit::scenarios::{self, MOVING_TOLERANCE_S, Scenario, ScenarioManifest};
 use serde_json::Value;
 
 fn scenarios_dir() -> PathBuf {
@@ -100,7 +101,12 @@ fn judge(exe: &str, dir: &Path, s: &Scenario) -> Vec<String> {
         .output()
         .unwrap_or_else(|e| panic!("cannot run {exe}: {e}"));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let expected_status = easyrun::write::scenarios::exit_code(s.verdict);
+    // The documented contract (README, manifest notes): 0 pass/warn, 1 fail, 3 unknown.
+    let expected_status = match s.verdict {
+        Verdict::Pass | Verdict::Warn => 0,
+        Verdict::Fail => 1,
+        Verdict::Unknown => 3,
+    };
     if output.status.code() != Some(expected_status) {
         bad.push(format!(
             "exit status {:?}, expected {expected_status}; stderr: {}",
@@ -208,7 +214,7 @@ fn regenerating_scenarios_gives_identical_bytes() {
         assert_eq!(
             fresh,
             load_manifest(&committed),
-            "manifest.json differs (run `cargo run --example make_scenarios`)"
+            "manifest.json differs (run `cargo run -p easyrun-testkit --example make_scenarios`)"
         );
         assert_eq!(files_in(&tmp), files_in(&committed), "file sets differ");
         let mut differ = Vec::new();
@@ -224,7 +230,7 @@ fn regenerating_scenarios_gives_identical_bytes() {
         }
         assert!(
             differ.is_empty(),
-            "regenerated scenarios differ (run `cargo run --example make_scenarios`): {differ:?}"
+            "regenerated scenarios differ (run `cargo run -p easyrun-testkit --example make_scenarios`): {differ:?}"
         );
     });
     let _ = std::fs::remove_dir_all(&tmp);

@@ -7,14 +7,15 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::PathBuf;
 
 use easyrun::clean;
 
 #[test]
 fn corpus_activities_clean_sanely() {
-    let Some(root) = std::env::var_os("EASYRUN_CORPUS") else {
-        eprintln!("EASYRUN_CORPUS not set: skipped");
+    let Some(root) = common::corpus() else {
         return;
     };
     let mut cleaned = 0;

@@ -7,25 +7,9 @@
     clippy::panic
 )]
 
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
-
-fn easyrun(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        // No user profile from the machine running the tests.
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("HOME", "/nonexistent")
-        .output()
-        .unwrap()
-}
-
-fn records(out: &Output) -> Vec<Value> {
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v.as_array().unwrap().clone()
-}
+use common::{easyrun, json_array as records, temp_dir};
 
 #[test]
 fn watch_settings_are_used_and_named_when_no_flags() {
@@ -142,8 +126,7 @@ fn missing_thresholds_say_how_to_give_them() {
 
 #[test]
 fn profile_file_periods_and_errors() {
-    let dir = std::env::temp_dir().join(format!("easyrun-cli-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("profile");
     let good = dir.join("easyrun.toml");
     std::fs::write(
         &good,

@@ -7,26 +7,13 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{easyrun, jsonl};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn easyrun(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn jsonl(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 #[test]
 fn jsonl_summary_has_the_promised_keys_and_values() {

@@ -7,38 +7,16 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{easyrun, jsonl, temp_dir};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn easyrun(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("HOME", "/nonexistent")
-        .output()
-        .unwrap()
-}
-
-fn jsonl(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn activities(lines: &[Value]) -> Vec<&Value> {
     lines.iter().filter(|l| l.get("class").is_some()).collect()
-}
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("easyrun-scan-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 #[test]
@@ -286,7 +264,7 @@ fn max_hr_is_estimated_from_the_history_when_not_given() {
 #[test]
 fn a_fit_and_its_gpx_twin_count_once() {
     use easyrun::model::Timestamp;
-    use easyrun::write::{fit, gpx, synth::RunSpec};
+    use easyrun_testkit::{fit, gpx, synth::RunSpec};
     let dir = temp_dir("twins");
     let run = RunSpec::new(
         Timestamp::parse_rfc3339("2025-06-01T07:00:00Z").unwrap(),
@@ -362,10 +340,33 @@ fn csv_and_output_file() {
 }
 
 #[test]
+fn an_output_that_cannot_be_written_is_no_input_error() {
+    let dir = temp_dir("unwritable");
+    let target = dir.join("no-such-folder").join("runs.csv");
+    let out = easyrun(&[
+        "scan",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "-o",
+        target.to_str().unwrap(),
+        "fixtures/history_week",
+    ]);
+    assert_eq!(out.status.code(), Some(4), "output failed, input fine");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("easyrun: cannot write {}: ", target.display())),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn fail_on_chooses_what_makes_the_exit_status() {
     // A 70-min run the morning after the Saturday long run: a failed recovery run.
     use easyrun::model::Timestamp;
-    use easyrun::write::{fit, synth::RunSpec};
+    use easyrun_testkit::{fit, synth::RunSpec};
     let dir = temp_dir("failon");
     let t = |s: &str| Timestamp::parse_rfc3339(s).unwrap();
     let long = RunSpec::new(t("2025-05-03T07:00:00Z"), 110 * 60)
@@ -407,7 +408,7 @@ fn fail_on_chooses_what_makes_the_exit_status() {
 #[test]
 fn regenerating_the_history_week_gives_identical_bytes() {
     let dir = temp_dir("week-regen");
-    let expected = easyrun::write::week::generate(&dir).unwrap();
+    let expected = easyrun_testkit::week::generate(&dir).unwrap();
     for e in &expected {
         let fresh = std::fs::read(dir.join(e.file)).unwrap();
         let committed = std::fs::read(Path::new("fixtures/history_week").join(e.file)).unwrap();

@@ -24,6 +24,8 @@
 //! - `timer_s` (TCX only, sum of lap TotalTimeSeconds): within 0.01 s;
 //! - `distance_m` where the reference states one: within 1 %.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -295,11 +297,9 @@ fn describe(results: &[Result<RawActivity, easyrun::IngestError>]) -> String {
 
 #[test]
 fn corpus_matches_reference() {
-    let Some(root) = std::env::var_os("EASYRUN_CORPUS") else {
-        eprintln!("EASYRUN_CORPUS is not set: corpus test skipped");
+    let Some(root) = common::corpus() else {
         return;
     };
-    let root = PathBuf::from(root);
     let formats = formats_wanted();
     let reference = load_reference(&root.join("reference.jsonl"));
     let format_of = |rel: &str| -> String {

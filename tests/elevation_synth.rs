@@ -5,9 +5,9 @@
 
 use easyrun::metrics::{TerrainClass, terrain};
 use easyrun::model::{AltitudeTreatment, Position, RawActivity, Timestamp};
-use easyrun::write::fit::{FitOptions, encode as fit_encode};
-use easyrun::write::gpx::{GpxFlavour, encode as gpx_encode};
-use easyrun::write::synth::RunSpec;
+use easyrun_testkit::fit::{FitOptions, encode as fit_encode};
+use easyrun_testkit::gpx::{GpxFlavour, encode as gpx_encode};
+use easyrun_testkit::synth::RunSpec;
 
 const VIENNA: Position = Position {
     lat_deg: 48.2,

@@ -12,9 +12,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use easyrun::ReadError;
-use easyrun::batch;
-use easyrun::ingest::export::{Label, Labels};
+use easyrun::ingest::labels::{Label, Labels};
 use easyrun::ingest::read_path;
+use easyrun::walk;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -95,7 +95,7 @@ fn zip_strava_folder(zip_path: &Path, prefix: &str) {
 
 /// Every activity read from `paths` (as a scan expands them) has the expected label.
 fn assert_every_activity_labelled(paths: &[PathBuf], labels: &Labels) -> usize {
-    let expanded = batch::expand(paths);
+    let expanded = walk::expand(paths);
     let mut labelled = 0;
     for file in &expanded.files {
         for result in read_path(file) {
@@ -155,7 +155,7 @@ fn labels_are_found_from_a_parent_folder_and_from_the_csv_itself() {
 #[test]
 fn routes_beside_activities_csv_are_skipped_in_folder_walks() {
     let dir = strava_dir();
-    let expanded = batch::expand(std::slice::from_ref(&dir));
+    let expanded = walk::expand(std::slice::from_ref(&dir));
     let route = dir.join(ROUTE);
     assert!(expanded.skipped.contains(&route), "{:?}", expanded.skipped);
     assert!(expanded.skipped.contains(&dir.join("activities.csv")));
@@ -166,7 +166,7 @@ fn routes_beside_activities_csv_are_skipped_in_folder_walks() {
     let tmp = TempDir::new("plain-routes");
     std::fs::create_dir_all(tmp.0.join("routes")).unwrap();
     std::fs::copy(&route, tmp.0.join(ROUTE)).unwrap();
-    let expanded = batch::expand(std::slice::from_ref(&tmp.0));
+    let expanded = walk::expand(std::slice::from_ref(&tmp.0));
     assert_eq!(expanded.files, vec![tmp.0.join(ROUTE)]);
     assert!(expanded.skipped.is_empty());
 }
@@ -290,7 +290,7 @@ fn a_broken_csv_is_a_typed_error_naming_it_and_the_scan_goes_on() {
     );
     assert!(errors[0].to_string().contains("activities.csv"));
     // The activity beside it still reads.
-    let expanded = batch::expand(std::slice::from_ref(&tmp.0));
+    let expanded = walk::expand(std::slice::from_ref(&tmp.0));
     assert_eq!(expanded.files, vec![tmp.0.join("activities/1.gpx")]);
     assert!(read_path(&expanded.files[0]).iter().all(Result::is_ok));
 

@@ -9,6 +9,8 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -291,8 +293,7 @@ fn fixtures_agree_with_fitparser() {
 
 #[test]
 fn corpus_agrees_with_fitparser() {
-    let Some(root) = std::env::var_os("EASYRUN_CORPUS") else {
-        eprintln!("EASYRUN_CORPUS not set: corpus differential test skipped");
+    let Some(root) = common::corpus() else {
         return;
     };
     let (compared, problems) = check_dir(&Path::new(&root).join("fit"));

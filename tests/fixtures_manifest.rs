@@ -12,9 +12,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use easyrun::RawActivity;
-use easyrun::batch;
 use easyrun::ingest::read_path;
-use easyrun::write::fixtures::{
+use easyrun::walk;
+use easyrun_testkit::fixtures::{
     self, AVG_HR_TOLERANCE_BPM, DISTANCE_TOLERANCE_M, ExpectedActivity, Manifest,
 };
 
@@ -29,17 +29,18 @@ fn load_manifest() -> Manifest {
 }
 
 /// Every file under `dir` as a `/`-separated relative path, `manifest.json` excluded,
-/// and `scenarios/` and `history_week/` too: they have their own expectations and tests
-/// (tests/check_scenarios.rs, tests/cli_scan.rs); so are the regress baseline and
+/// and `scenarios/`, `history_week/` and `session_truth/` too: they have their own
+/// expectations and tests (tests/check_scenarios.rs, tests/cli_scan.rs,
+/// tests/session_truth.rs); so are the regress baseline and
 /// expectations (tests/regress.rs).
 fn files_under(dir: &Path) -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if dir == root
-                && path
-                    .file_name()
-                    .is_some_and(|n| n == "scenarios" || n == "history_week")
+                && path.file_name().is_some_and(|n| {
+                    n == "scenarios" || n == "history_week" || n == "session_truth"
+                })
             {
                 continue;
             }
@@ -221,7 +222,7 @@ fn relative(dir: &Path, paths: &[PathBuf]) -> BTreeSet<String> {
 fn every_fixture_reads_as_the_manifest_says() {
     let manifest = load_manifest();
     let dir = fixtures_dir();
-    let walk = batch::expand(std::slice::from_ref(&dir));
+    let walk = walk::expand(std::slice::from_ref(&dir));
     let (walked, passed_over) = (relative(&dir, &walk.files), relative(&dir, &walk.skipped));
     let mut failures = Vec::new();
     let mut checked = 0usize;
@@ -326,7 +327,7 @@ fn regenerating_fixtures_gives_identical_bytes() {
         }
         assert!(
             differ.is_empty(),
-            "regenerated fixtures differ (run `cargo run --example make_fixtures`): {differ:?}"
+            "regenerated fixtures differ (run `cargo run -p easyrun-testkit --example make_fixtures`): {differ:?}"
         );
     });
     let _ = std::fs::remove_dir_all(&tmp);

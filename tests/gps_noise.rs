@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use easyrun::model::{Position, Timestamp};
-use easyrun::write::gpx::{GpxFlavour, encode};
-use easyrun::write::synth::RunSpec;
+use easyrun_testkit::gpx::{GpxFlavour, encode};
+use easyrun_testkit::synth::RunSpec;
 
 /// (true distance, distance read from the GPX, raw great-circle sum of the fixes).
 fn measure(noise_m: f64, seed: u64) -> (f64, f64, f64) {

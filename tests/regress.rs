@@ -10,8 +10,12 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{code, easyrun_in, repo, stderr, stdout, temp_dir};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
@@ -20,37 +24,9 @@ use serde_json::Value;
 
 const FLAGS: [&str; 4] = ["--max-hr", "190", "--rest-hr", "50"];
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs easyrun in `dir` with no profile file to find.
-fn easyrun_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("HOME", "/nonexistent")
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap()
-}
-
 /// A folder `runs/` with three scenario runs and a truncated file, in a fresh temp dir.
 fn setup(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("easyrun-regress-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+    let d = temp_dir(tag);
     std::fs::create_dir_all(d.join("runs/bad")).unwrap();
     for name in ["too_hard.fit", "easy_trail.fit", "road_run.fit"] {
         let from = repo().join("fixtures/scenarios").join(name);

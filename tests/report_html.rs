@@ -9,36 +9,20 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{assert_snapshot, easyrun, temp_dir};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::AtomicUsize;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn easyrun(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        // No user profile from the machine running the tests.
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("HOME", "/nonexistent")
-        .output()
-        .unwrap()
-}
-
-/// A fresh folder under the test target dir.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report_html-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Writes `easyrun report ARGS -o FILE` and returns the page.
 fn report(dir: &Path, args: &[&str], expect_status: i32) -> String {
@@ -214,20 +198,20 @@ fn fixtures_report_is_well_formed_self_contained_and_accessible() {
         1
     );
 
-    // The documented size rule: the 4 judged recovery runs plus the 10 most recent other
-    // runs get charts; every one of the 43 activities has a table row.
+    // The documented size rule: the 5 judged recovery runs plus the 10 most recent other
+    // runs get charts; every one of the 65 activities has a table row.
     assert_eq!(
         page.charts
             .iter()
             .filter(|c| c.class.contains("run-chart"))
             .count(),
-        14
+        15
     );
-    assert_eq!(count(&html, "<section class=\"run\""), 14);
-    assert_eq!(count(&html, "<tr id=\"row-"), 43);
+    assert_eq!(count(&html, "<section class=\"run\""), 15);
+    assert_eq!(count(&html, "<tr id=\"row-"), 65);
 
     // Verdicts in words, not colour alone; the recovery counts; the print stylesheet.
-    assert!(html.contains("<li class=\"count v-pass\"><span class=\"n\">3</span>"));
+    assert!(html.contains("<li class=\"count v-pass\"><span class=\"n\">4</span>"));
     assert!(html.contains("<li class=\"count v-warn\"><span class=\"n\">1</span>"));
     assert!(html.contains("</span> WARN</span>"));
     assert!(html.contains("@media print"));
@@ -309,27 +293,8 @@ fn small_report_matches_the_snapshot_at_any_thread_count() {
     assert_eq!(html, normalized(&report(&dir, &four, 0)), "thread count");
     parse(&html);
 
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/report_history_week.html");
-    if std::env::var_os("EASYRUN_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, &html).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if html != expected {
-        let line = html
-            .lines()
-            .zip(expected.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(html.lines().count().min(expected.lines().count()));
-        panic!(
-            "report differs from {} from line {}: review the page and rerun with \
-             EASYRUN_UPDATE_SNAPSHOTS=1\n got: {:?}\nwant: {:?}",
-            path.display(),
-            line + 1,
-            html.lines().nth(line),
-            expected.lines().nth(line)
-        );
-    }
+    // The same bytes as the library renders into a buffer (tests/snapshots.rs).
+    assert_snapshot("report_history_week.html", html.as_bytes());
 }
 
 #[test]
@@ -363,7 +328,7 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
     use easyrun::analyze::Settings;
     use easyrun::history::Intent;
     use easyrun::report::html::{self, HtmlOptions};
-    use easyrun::scan::{ScanConfig, scan};
+    use easyrun::scan::{ScanConfig, run_batch};
 
     let flags = easyrun::profile::ProfileFlags {
         max_hr: Some(190.0),
@@ -380,24 +345,24 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
     };
     let files =
         vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/surges.fit")];
-    let one = scan(
-        &files,
-        &easyrun::ingest::export::Labels::default(),
-        &config,
-        &AtomicUsize::new(0),
-    );
+    let one = run_batch(&files, &config, &());
     let template = one.entries.first().unwrap().clone();
-    assert!(template.series.is_some(), "the scan kept the curves");
+    assert!(
+        template.analysis.series.is_some(),
+        "the scan kept the curves"
+    );
 
     let mut many = one.clone();
     many.entries = (0..1000)
         .map(|i| {
             let mut e = template.clone();
-            e.record.start_time.at.0 += i64::from(i) * 86_400_000;
-            e.record.name = Some(format!("Run {i}"));
+            e.analysis.header.start_time.0 += i64::from(i) * 86_400_000;
+            e.analysis.header.name = Some(format!("Run {i}"));
             // Every third run is a recovery run.
             e.judged = i % 3 == 0;
-            e.placement.intent = e.judged.then_some(Intent::Name);
+            if let Some(p) = e.placement.as_mut() {
+                p.intent = e.judged.then_some(Intent::Name);
+            }
             e
         })
         .collect();

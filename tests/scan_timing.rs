@@ -5,18 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicUsize;
 
 use easyrun::analyze::Settings;
-use easyrun::history::HistoryConfig;
-use easyrun::ingest::export::Labels;
 use easyrun::judge::{ClauseName, ClauseStatus, ReasonCode};
 use easyrun::model::Timestamp;
 use easyrun::profile::ProfileFlags;
-use easyrun::scan::{ScanConfig, scan};
-use easyrun::write::fit::{FitOptions, encode};
-use easyrun::write::gpx::{GpxFlavour, encode as gpx_encode};
-use easyrun::write::synth::RunSpec;
+use easyrun::scan::{ScanConfig, run_batch};
+use easyrun_testkit::fit::{FitOptions, encode};
+use easyrun_testkit::gpx::{GpxFlavour, encode as gpx_encode};
+use easyrun_testkit::synth::RunSpec;
 
 fn write(dir: &std::path::Path, name: &str, start: &str, minutes: u32, run_name: &str) -> PathBuf {
     let run = RunSpec::new(Timestamp::parse_rfc3339(start).unwrap(), minutes * 60)
@@ -68,17 +65,17 @@ fn scan_checks_the_timing_clause_from_the_history() {
             },
             ..Settings::default()
         },
-        history: HistoryConfig::default(),
+        ..ScanConfig::default()
     };
-    let result = scan(&files, &Labels::default(), &config, &AtomicUsize::new(0));
+    let result = run_batch(&files, &config, &());
     let timing = |stem: &str| {
         let e = result
             .entries
             .iter()
-            .find(|e| e.record.source.contains(stem))
+            .find(|e| e.analysis.header.source.contains(stem))
             .unwrap();
-        let c = e
-            .record
+        let a = &e.analysis.assessment;
+        let c = a
             .clauses
             .iter()
             .find(|c| c.clause == ClauseName::Timing)
@@ -87,8 +84,8 @@ fn scan_checks_the_timing_clause_from_the_history() {
         (
             e.judged,
             c.status,
-            e.record.reasons.iter().map(|r| r.code).collect::<Vec<_>>(),
-            e.record.verdict,
+            a.reasons.iter().map(|r| r.code).collect::<Vec<_>>(),
+            a.verdict,
         )
     };
     let (judged, status, codes, _) = timing("b_next_morning");
@@ -102,10 +99,6 @@ fn scan_checks_the_timing_clause_from_the_history() {
         codes.contains(&ReasonCode::NotAfterHardSession),
         "{codes:?}"
     );
-    assert_eq!(
-        verdict,
-        Some(easyrun::judge::Verdict::Pass),
-        "information only"
-    );
+    assert_eq!(verdict, easyrun::judge::Verdict::Pass, "information only");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -39,7 +39,10 @@ fn analyse(root: &Path, rel: &str) -> Vec<(String, Analysis)> {
         .flatten()
         .map(|raw| {
             let a = analyze(&raw, &settings).unwrap();
-            let name = a.source.replacen(&format!("{}/", root.display()), "", 1);
+            let name = a
+                .header
+                .source
+                .replacen(&format!("{}/", root.display()), "", 1);
             (name, a)
         })
         .collect()
@@ -87,7 +90,7 @@ fn flagged_surges_are_mostly_real_pickups_and_clear_pickups_are_found() {
     let mut report = Vec::new();
     for rel in &files {
         for (name, a) in analyse(&root, rel) {
-            if a.sport != Some(Sport::Running) {
+            if a.header.sport != Some(Sport::Running) {
                 continue;
             }
             let mine = labels.get(&name).map(Vec::as_slice).unwrap_or_default();

@@ -74,7 +74,7 @@ fn a_twenty_day_clock_jump_is_taken_out_and_said() {
         "{}",
         a.metrics.distance_m
     );
-    assert_eq!(a.start_time.to_rfc3339(), "2017-02-22T09:04:45Z");
+    assert_eq!(a.header.start_time.to_rfc3339(), "2017-02-22T09:04:45Z");
 }
 
 #[test]
@@ -96,15 +96,15 @@ fn device_uptime_timestamps_are_placed_or_the_start_is_unknown() {
     // VIRB Ultra 30: uptime records, a timestamp_correlation (UTC 02:34:13 = uptime
     // 69.109 s) and file_id.time_created 02:33:04 that agrees with it.
     let a = one(&root, "fit/gpsbabel-gpsbabel__garmin-virb-ultra-30.fit");
-    assert_eq!(a.time_base, TimeBase::Correlated);
-    assert_eq!(a.start_time.to_rfc3339(), "2017-06-28T02:33:05.891Z");
+    assert_eq!(a.header.time_base, TimeBase::Correlated);
+    assert_eq!(a.header.start_time.to_rfc3339(), "2017-06-28T02:33:05.891Z");
     // Forerunner 70 files: uptime everywhere, time_created too — nothing dates them.
     for rel in [
         "fit/dtcooper-python-fitparse__antfs-dump.63.fit",
         "fit/dtcooper-python-fitparse__compressed-speed-distance.fit",
     ] {
         let a = one(&root, rel);
-        assert_eq!(a.time_base, TimeBase::Uptime, "{rel}");
+        assert_eq!(a.header.time_base, TimeBase::Uptime, "{rel}");
         assert!(reason(&a, ReasonCode::StartUnknown).is_some(), "{rel}");
         let timing = a
             .assessment
@@ -156,7 +156,7 @@ fn odometers_that_run_back_and_forth_are_not_summed() {
         "{}",
         a.metrics.distance_m
     );
-    assert_eq!(a.start_time.to_rfc3339(), "2017-08-01T16:14:32Z");
+    assert_eq!(a.header.start_time.to_rfc3339(), "2017-08-01T16:14:32Z");
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn moving_never_exceeds_elapsed_and_check_and_scan_agree_on_distance() {
             assert!(
                 f64::from(a.metrics.moving_s) <= a.elapsed_s + 1.0,
                 "{}: moving {} of elapsed {}",
-                a.source,
+                a.header.source,
                 a.metrics.moving_s,
                 a.elapsed_s
             );
@@ -194,7 +194,11 @@ fn moving_never_exceeds_elapsed_and_check_and_scan_agree_on_distance() {
             let activity = easyrun::clean::clean_with(&raw, Some(190.0));
             assert!((activity.moving_distance_m() - a.metrics.distance_m).abs() < 1e-6);
             if a.metrics.moving_s >= 60 && a.assessment.verdict == easyrun::judge::Verdict::Pass {
-                assert!(a.metrics.hr_coverage.unwrap_or(0.0) > 0.5, "{}", a.source);
+                assert!(
+                    a.metrics.hr_coverage.unwrap_or(0.0) > 0.5,
+                    "{}",
+                    a.header.source
+                );
             }
             checked += 1;
         }

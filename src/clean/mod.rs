@@ -84,16 +84,8 @@ pub fn clean_with(raw: &RawActivity, known_max_hr_bpm: Option<f64>) -> Activity 
         altitude_hysteresis_m: altitude.hysteresis_m,
     };
     Activity {
-        source: raw.source.clone(),
-        format: raw.format,
-        manufacturer: raw.manufacturer.clone(),
-        product: raw.product.clone(),
-        sport: raw.sport.clone(),
-        sub_sport: raw.sub_sport.clone(),
-        name: raw.name.clone(),
-        start_time: raw.start_time,
+        header: raw.header(),
         t0: grid.t0,
-        time_base: raw.time_base,
         elapsed_s: elapsed_s(raw, &repaired, &seconds),
         stated_distance_m: raw.distance_m,
         has_gps: raw.samples.iter().any(|s| s.position.is_some()),

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
-use easyrun::profile::{Phase, Sex, ZoneModel};
+use easyrun::profile::{Choice, Phase, Sex, ZoneModel};
+use easyrun::setting::{Setting, SettingNames};
 
 /// easyrun: tells runners the truth about their recovery runs.
 #[derive(Debug, Parser)]
@@ -63,20 +65,8 @@ pub struct ScanArgs {
     /// What makes the exit status non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Hours after the end of a long or hard session in which a run counts as a
-    /// recovery run.
-    #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
-    pub recovery_window_h: f64,
-    /// Words in an activity's name or type that mark it as a recovery run
-    /// (comma-separated; replaces the default list).
-    #[arg(long, value_name = "WORDS", value_delimiter = ',')]
-    pub recovery_words: Option<Vec<String>>,
-    /// No progress display.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Worker threads (0 = one per core). Output is the same for any value.
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -98,20 +88,8 @@ pub struct ReportArgs {
     /// Draw charts for at most this many recovery runs (the most recent).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_recovery_charts: usize,
-    /// Hours after the end of a long or hard session in which a run counts as a
-    /// recovery run.
-    #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
-    pub recovery_window_h: f64,
-    /// Words in an activity's name or type that mark it as a recovery run
-    /// (comma-separated; replaces the default list).
-    #[arg(long, value_name = "WORDS", value_delimiter = ',')]
-    pub recovery_words: Option<Vec<String>>,
-    /// No progress display.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Worker threads (0 = one per core). Output is the same for any value.
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,6 +98,76 @@ pub enum ScanFormatArg {
     Json,
     Jsonl,
     Csv,
+}
+
+/// How `scan` and `report` run their batch: the history settings, the named workouts,
+/// the progress line, worker threads.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub history: HistoryArgs,
+    /// Names of planned workouts, which keep their class after a long run:
+    /// KIND=WORDS with KIND tempo, intervals or long, words comma-separated (replaces
+    /// that kind's default list; repeatable).
+    #[arg(long, value_name = "KIND=WORDS")]
+    pub workout_words: Vec<easyrun::history::WorkoutWordsSpec>,
+    /// No progress display.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+}
+
+/// How a batch places runs in their history, shared by `scan`, `report` and `regress`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HistoryArgs {
+    /// Hours after the end of a long or hard session in which a run counts as a
+    /// recovery run.
+    #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
+    pub recovery_window_h: f64,
+    /// Words in an activity's name or type that mark it as a recovery run
+    /// (comma-separated; replaces the default list).
+    #[arg(long, value_name = "WORDS", value_delimiter = ',')]
+    pub recovery_words: Option<Vec<String>>,
+}
+
+/// Worker threads, shared by every command.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct JobsArgs {
+    /// Worker threads (0 = one per core). Output is the same for any value.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub jobs: usize,
+}
+
+/// The command line's names of the library's settings, for messages ("give --max-hr").
+pub const FLAGS: SettingNames = SettingNames(flag);
+
+fn flag(setting: Setting) -> &'static str {
+    match setting {
+        Setting::MaxHr => "--max-hr",
+        Setting::RestHr => "--rest-hr",
+        Setting::Lthr => "--lthr",
+        Setting::Age => "--age",
+        Setting::Sex => "--sex",
+        Setting::Zones => "--zones",
+        Setting::Phase => "--phase",
+        Setting::ProfileFile => "--profile",
+        Setting::RecoveryWindow => "--recovery-window-h",
+        Setting::RecoveryWords => "--recovery-words",
+    }
+}
+
+/// The words of one of the library's choices (`--zones lthr`), with their meanings in
+/// `--help`: the list is the library's, never a copy.
+fn choice<T: Choice + Clone + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    let values = T::ALL.iter().map(|v| {
+        let value = PossibleValue::new(v.as_str());
+        match v.describe() {
+            Some(help) => value.help(help),
+            None => value,
+        }
+    });
+    PossibleValuesParser::new(values).try_map(|word| T::from_word(&word).ok_or("not a choice"))
 }
 
 /// The athlete profile, shared by `check` and the batch commands.
@@ -138,13 +186,13 @@ pub struct ProfileArgs {
     #[arg(long, value_name = "YEARS")]
     pub age: Option<f64>,
     /// Sex, for the TRIMP weighting.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<Sex>())]
     pub sex: Option<Sex>,
     /// Zone model (default: the most specific the known thresholds allow).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<ZoneModel>())]
     pub zones: Option<ZoneModel>,
     /// Training phase: base allows 45 min recovery runs, build and peak 75.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<Phase>())]
     pub phase: Option<Phase>,
     /// Profile file (default: ./easyrun.toml, then the user's config directory).
     #[arg(long, value_name = "PATH")]
@@ -164,9 +212,8 @@ pub struct CheckArgs {
     /// Treat `warn` as a failure (exit 1).
     #[arg(long)]
     pub strict: bool,
-    /// Worker threads (0 = one per core). Output is the same for any value.
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -177,9 +224,8 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
-    /// Worker threads (0 = one per core). Output is the same for any value.
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -208,26 +254,75 @@ pub struct RegressArgs {
     pub expect: Option<PathBuf>,
     #[command(flatten)]
     pub profile: ProfileArgs,
-    /// Hours after the end of a long or hard session in which a run counts as a
-    /// recovery run (as for `scan`).
-    #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
-    pub recovery_window_h: f64,
-    /// Words marking a recovery run by name (comma-separated; as for `scan`).
-    #[arg(long, value_name = "WORDS", value_delimiter = ',')]
-    pub recovery_words: Option<Vec<String>>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = RegressFormatArg::Text)]
     pub format: RegressFormatArg,
     /// Also write JUnit XML to FILE (one test case per file), atomically.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Worker threads (0 = one per core). Output is the same for any value.
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RegressFormatArg {
     Text,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn every_setting_is_named_by_a_real_flag() {
+        let command = Cli::command();
+        let longs: Vec<String> = command
+            .get_subcommands()
+            .flat_map(|c| c.get_arguments())
+            .filter_map(|a| a.get_long())
+            .map(|l| format!("--{l}"))
+            .collect();
+        for setting in [
+            Setting::MaxHr,
+            Setting::RestHr,
+            Setting::Lthr,
+            Setting::Age,
+            Setting::Sex,
+            Setting::Zones,
+            Setting::Phase,
+            Setting::ProfileFile,
+            Setting::RecoveryWindow,
+            Setting::RecoveryWords,
+        ] {
+            let name = FLAGS.of(setting);
+            assert!(longs.iter().any(|l| l == name), "{setting:?}: {name}");
+        }
+    }
+
+    #[test]
+    fn choices_are_the_library_words() {
+        let zones = Cli::command()
+            .find_subcommand("check")
+            .and_then(|c| c.get_arguments().find(|a| a.get_long() == Some("zones")))
+            .map(|a| a.get_possible_values())
+            .unwrap_or_default();
+        let words: Vec<&str> = zones.iter().map(|v| v.get_name()).collect();
+        assert_eq!(words, ["hrmax", "hrr", "lthr", "seiler", "maf"]);
+        let parsed = Cli::try_parse_from(["easyrun", "check", "--zones", "lthr", "x.fit"]);
+        assert!(matches!(
+            parsed.map(|c| c.command),
+            Ok(Command::Check(CheckArgs {
+                profile: ProfileArgs {
+                    zones: Some(ZoneModel::Lthr),
+                    ..
+                },
+                ..
+            }))
+        ));
+    }
 }

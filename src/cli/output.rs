@@ -6,8 +6,19 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `render`'s output to `path` atomically, or to stdout when `path` is `None`.
+use super::CliError;
+
+/// Writes `render`'s output to `path` atomically, or to stdout when `path` is `None`. A
+/// failure is an output error naming where it went.
 pub fn write_output(
+    path: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    let target = path.map_or("stdout".to_string(), |p| p.display().to_string());
+    write_to(path, render).map_err(|error| CliError::Output { target, error })
+}
+
+fn write_to(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {

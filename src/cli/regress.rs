@@ -9,64 +9,50 @@ use easyrun::regress::{
     Anchor, Baseline, Manifest, RegressError, Report, ReportFormat, RunSettings, Section,
     check_expectations, compare, junit, observe,
 };
-use easyrun::scan::ScanConfig;
+use easyrun::scan::Scope;
+use easyrun::setting::Setting;
 
-use super::args::{RegressArgs, RegressFormatArg};
-use super::{Exit, history_config, output, scan_paths, settings};
+use super::args::{FLAGS, RegressArgs, RegressFormatArg};
+use super::{CliError, Exit, config, history_config, output, scan_paths, settings};
 
-fn broken(e: &RegressError) -> io::Result<Exit> {
-    eprintln!("easyrun: {e}");
-    Ok(Exit::Unreadable)
+fn broken(error: RegressError) -> CliError {
+    CliError::Regress { error, hint: None }
 }
 
-pub fn regress(args: &RegressArgs) -> io::Result<Exit> {
-    let settings = match settings(&args.profile) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("easyrun: {e}");
-            return Ok(Exit::Unreadable);
-        }
-    };
+pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
+    let settings = settings(&args.profile)?;
     // What it compares with is read first: a broken file fails before the scan.
     let baseline = match (&args.baseline, args.update) {
-        (Some(path), false) => match Baseline::read(path) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                let exit = broken(&e);
-                if !path.exists() {
-                    eprintln!("easyrun: no baseline yet: create it with --update");
-                }
-                return exit;
-            }
-        },
+        (Some(path), false) => Some(Baseline::read(path).map_err(|error| CliError::Regress {
+            error,
+            hint: (!path.exists()).then_some("no baseline yet: create it with --update"),
+        })?),
         // Re-pinning keeps the old file's tolerances, so it must still parse.
-        (Some(path), true) => match Baseline::read_if_exists(path) {
-            Ok(b) => b,
-            Err(e) => return broken(&e),
-        },
+        (Some(path), true) => Baseline::read_if_exists(path).map_err(broken)?,
         (None, _) => None,
     };
     let manifest = match &args.expect {
-        Some(path) => match Manifest::read(path) {
-            Ok(m) => Some(m),
-            Err(e) => return broken(&e),
-        },
+        Some(path) => Some(Manifest::read(path).map_err(broken)?),
         None => None,
     };
 
-    let cwd = std::env::current_dir()?;
+    let cwd = std::env::current_dir().map_err(|error| CliError::Environment {
+        what: "the current folder",
+        error,
+    })?;
     let flags = settings.flags.clone();
     let profile_file = settings
         .profile_file
         .as_ref()
         .map(|(label, _)| label.clone());
-    let history = history_config(args.recovery_window_h, args.recovery_words.as_deref());
+    let history = history_config(&args.history);
     let words = args
+        .history
         .recovery_words
         .as_ref()
         .map(|_| history.recovery_words.clone());
-    let config = ScanConfig { settings, history };
-    let scan = scan_paths(&args.paths, &config, args.jobs, true);
+    let config = config(settings, history, Scope::History, args.jobs.jobs);
+    let scan = scan_paths(&args.paths, &config, true);
 
     let mut report = Report::default();
     if let Some(path) = &args.baseline {
@@ -74,7 +60,7 @@ pub fn regress(args: &RegressArgs) -> io::Result<Exit> {
         let run = RunSettings::new(
             &flags,
             profile_file.as_deref().map(|p| anchor.key(p)),
-            args.recovery_window_h,
+            args.history.recovery_window_h,
             words,
         );
         let observed = observe(&scan, &anchor);
@@ -85,8 +71,8 @@ pub fn regress(args: &RegressArgs) -> io::Result<Exit> {
                 format!(
                     "the baseline was made with {}; this run has {}: pass the baseline's \
                      settings, or re-pin with --update",
-                    b.settings.as_flags(),
-                    run.as_flags()
+                    as_flags(&b.settings),
+                    as_flags(&run)
                 )
             });
             Section {
@@ -112,9 +98,13 @@ pub fn regress(args: &RegressArgs) -> io::Result<Exit> {
                     baseline: Some(section),
                     expectations: None,
                 };
+                let stderr = |error| CliError::Output {
+                    target: "stderr".to_string(),
+                    error,
+                };
                 let mut err = io::stderr().lock();
-                writeln!(err, "changes from the previous baseline:")?;
-                before.write(&mut err, ReportFormat::Text)?;
+                writeln!(err, "changes from the previous baseline:").map_err(stderr)?;
+                before.write(&mut err, ReportFormat::Text).map_err(stderr)?;
             }
             eprintln!(
                 "easyrun: wrote {file}: {activities} activities, {unreadable} unreadable, \
@@ -150,4 +140,51 @@ pub fn regress(args: &RegressArgs) -> io::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// A run's settings as the flags that give them, for the note on changed settings.
+fn as_flags(s: &RunSettings) -> String {
+    let flag = |setting| FLAGS.of(setting);
+    let mut f: Vec<String> = Vec::new();
+    for (setting, v) in [
+        (Setting::MaxHr, s.max_hr_bpm),
+        (Setting::RestHr, s.rest_hr_bpm),
+        (Setting::Lthr, s.lthr_bpm),
+        (Setting::Age, s.age_years),
+    ] {
+        if let Some(v) = v {
+            f.push(format!("{} {v}", flag(setting)));
+        }
+    }
+    for (setting, v) in [
+        (Setting::Sex, &s.sex),
+        (Setting::Zones, &s.zones),
+        (Setting::Phase, &s.phase),
+    ] {
+        if let Some(v) = v {
+            f.push(format!("{} {v}", flag(setting)));
+        }
+    }
+    if let Some(file) = &s.profile_file {
+        f.push(format!("profile file {file}"));
+    }
+    if s.recovery_window_h != 24.0 {
+        f.push(format!(
+            "{} {}",
+            flag(Setting::RecoveryWindow),
+            s.recovery_window_h
+        ));
+    }
+    if let Some(words) = &s.recovery_words {
+        f.push(format!(
+            "{} {}",
+            flag(Setting::RecoveryWords),
+            words.join(",")
+        ));
+    }
+    if f.is_empty() {
+        "no profile flags".to_string()
+    } else {
+        f.join(" ")
+    }
 }

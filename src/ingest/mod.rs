@@ -1,19 +1,35 @@
 //! Ingest: bytes on disk → [`RawActivity`]. Sniffs the format by content, opens gzip and
 //! zip containers (recursively, with size caps), and dispatches to the FIT, GPX and TCX
-//! readers. The only stage that can fail on a file.
+//! readers; [`labels`] reads the labels an export keeps beside its activities. The only
+//! stage that can fail on a file. Which files are read is decided before, by
+//! [`crate::walk`].
 
-pub mod container;
-pub mod export;
+// The readers' own items are documented with the branches that are reworking them;
+// until those land they are exempt from `missing_docs` (docs/decisions.md).
+#[allow(missing_docs)]
+pub(crate) mod container;
+mod csv;
+#[allow(missing_docs)]
 pub mod fit;
+#[allow(missing_docs)]
 pub mod gpx;
+pub mod labels;
+#[allow(missing_docs)]
 pub mod sniff;
+#[allow(missing_docs)]
 pub mod tcx;
-pub mod xml;
+pub(crate) mod xml;
+
+/// The gzip path on its own ([`container`] is internal): for the benches that measure it
+/// and the tests that unpack documents the way a read does.
+#[doc(hidden)]
+pub use container::gunzip;
 
 use std::path::Path;
 
 use crate::error::{IngestError, ReadError};
 use crate::model::RawActivity;
+use crate::walk::layout::ZipLayout;
 use sniff::Kind;
 
 /// One activity read, or one file/member that could not be read.
@@ -103,8 +119,8 @@ fn read_nested(source: &str, bytes: &[u8], limits: Limits, depth: u8, out: &mut 
         },
         Kind::Zip => match container::zip_members(bytes, limits.max_decompressed_bytes) {
             Ok(members) => {
-                // Strava exports: the metadata and routes/ are no activities (export.rs).
-                let layout = export::ZipLayout::of(members.iter().map(|m| m.name.as_str()));
+                // Side files, a Strava export's metadata and routes/ are no activities.
+                let layout = ZipLayout::of(members.iter().map(|m| m.name.as_str()));
                 for member in members {
                     let name = format!("{source}/{}", member.name);
                     if let Some(not_activity) = layout.not_an_activity(&member.name) {
@@ -119,10 +135,10 @@ fn read_nested(source: &str, bytes: &[u8], limits: Limits, depth: u8, out: &mut 
             }
             Err(e) => out.push(fail(e)),
         },
-        Kind::Fit => out.push(
-            fit::read(bytes, source)
-                .and_then(with_time_base)
-                .map_err(|e| IngestError::new(source, e)),
+        Kind::Fit => push_all(
+            source,
+            fit::read(bytes, source).map(fit::split_sessions),
+            out,
         ),
         Kind::Gpx => push_all(source, gpx::read(bytes, source), out),
         Kind::Tcx => push_all(source, tcx::read(bytes, source), out),

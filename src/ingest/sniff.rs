@@ -14,21 +14,6 @@ pub enum Kind {
     Unknown(String),
 }
 
-/// Extensions of files that sit beside activities in exports (Strava's
-/// `activities.csv`, Garmin's JSON, manifests, photos) and are never activities.
-const SIDE_FILE_EXTENSIONS: &[&str] = &[
-    "csv", "json", "jsonl", "txt", "md", "html", "htm", "jpg", "jpeg", "png", "gif", "heic", "mp4",
-    "mov", "pdf", "toml", "yaml", "yml",
-];
-
-/// Whether a file or archive member named `name` is a side file of an export, by its
-/// extension: folder walks and archive reading pass over these instead of reporting each
-/// as an unknown format.
-pub fn is_side_file_name(name: &str) -> bool {
-    name.rsplit_once('.')
-        .is_some_and(|(_, ext)| SIDE_FILE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
-}
-
 /// How far into an XML document to look for the root element.
 const XML_SNIFF_BYTES: usize = 64 * 1024;
 

@@ -36,7 +36,7 @@ fn not_checkable(name: ClauseName, why: &str) -> Clause {
 /// Timing needs the history: `check` sees one file (`scan` rewrites the clause when it
 /// places the run). A run whose start is unknown cannot be placed at all.
 fn timing(activity: &Activity) -> Clause {
-    if !activity.time_base.start_known() {
+    if !activity.header.time_base.start_known() {
         return not_checkable(
             ClauseName::Timing,
             "start unknown: the file's clock counts from the device's power-on",

@@ -86,10 +86,11 @@ fn spans_text(spans: &[crate::model::Span], max: usize) -> String {
 
 /// `not_a_run`: only runs are judged as recovery runs.
 pub fn not_a_run(activity: &Activity) -> Option<Reason> {
-    if activity.sport == Some(Sport::Running) {
+    if activity.header.sport == Some(Sport::Running) {
         return None;
     }
     let what = activity
+        .header
         .sport
         .as_ref()
         .map_or("unknown sport", |s| s.as_str());
@@ -429,7 +430,7 @@ pub fn time_repaired(activity: &Activity) -> Option<Reason> {
 /// `start_unknown`: the file's clock counts from device power-on and nothing in it dates
 /// the run (information: per-run rules are unaffected; history cannot place it).
 pub fn start_unknown(activity: &Activity) -> Option<Reason> {
-    (!activity.time_base.start_known()).then(|| {
+    (!activity.header.time_base.start_known()).then(|| {
         reason(
             ReasonCode::StartUnknown,
             Severity::Info,
@@ -459,7 +460,7 @@ fn duration_words(s: i64) -> String {
 
 /// `surface_unknown`: the soft-ground clause could not be checked (information).
 pub fn surface_unknown(activity: &Activity, surface: Surface) -> Option<Reason> {
-    (surface == Surface::Unknown && activity.sport == Some(Sport::Running)).then(|| {
+    (surface == Surface::Unknown && activity.header.sport == Some(Sport::Running)).then(|| {
         reason(
             ReasonCode::SurfaceUnknown,
             Severity::Info,

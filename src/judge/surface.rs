@@ -33,7 +33,7 @@ impl Surface {
 
 /// Classifies the surface of `activity`.
 pub fn surface(activity: &Activity) -> Surface {
-    match activity.sub_sport.as_ref() {
+    match activity.header.sub_sport.as_ref() {
         Some(SubSport::Treadmill) => Surface::Treadmill,
         Some(SubSport::IndoorRunning | SubSport::VirtualActivity) => Surface::Indoor,
         Some(SubSport::Track) => Surface::Track,

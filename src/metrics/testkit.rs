@@ -2,7 +2,7 @@
 //! can state their input second by second and assert known answers.
 
 use crate::model::{
-    Activity, AltitudeTreatment, CleaningReport, Format, HrFlag, Second, Timestamp,
+    Activity, ActivityHeader, AltitudeTreatment, CleaningReport, Format, HrFlag, Second, Timestamp,
 };
 
 /// Per-second columns. Column `i` describes grid second `t_s[i]` (default: `i`); a
@@ -63,16 +63,8 @@ impl Columns {
             })
             .collect();
         Activity {
-            source: "synthetic".to_string(),
-            format: Format::Fit,
-            manufacturer: None,
-            product: None,
-            sport: None,
-            sub_sport: None,
-            name: None,
-            start_time: Timestamp::default(),
+            header: ActivityHeader::new("synthetic", Format::Fit),
             t0: Timestamp::default(),
-            time_base: crate::model::TimeBase::Utc,
             elapsed_s: self.moving.len() as f64,
             stated_distance_m: None,
             seconds,

@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn maxima_match_their_definitions_on_noisy_runs_with_holes() {
-        use crate::write::synth::SplitMix64;
+        use easyrun_testkit::synth::SplitMix64;
         let mut rng = SplitMix64::new(7);
         for case in 0..40 {
             let n = 200 + 37 * case;

@@ -9,12 +9,16 @@ use super::time::Timestamp;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
+    /// The FIT protocol (Garmin, COROS, Polar, Suunto…).
     Fit,
+    /// GPX 1.0/1.1 tracks.
     Gpx,
+    /// Garmin Training Center XML.
     Tcx,
 }
 
 impl Format {
+    /// `fit`, `gpx` or `tcx`.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Fit => "fit",
@@ -27,7 +31,9 @@ impl Format {
 /// A position in degrees (WGS 84).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Position {
+    /// Latitude, degrees (WGS 84).
     pub lat_deg: f64,
+    /// Longitude, degrees (WGS 84).
     pub lon_deg: f64,
 }
 
@@ -36,6 +42,7 @@ pub struct Position {
 pub struct Sample {
     /// When the sample was taken (UTC).
     pub time: Timestamp,
+    /// Where the sample was recorded.
     pub position: Option<Position>,
     /// Altitude above sea level, metres (FIT: enhanced_altitude when present).
     pub altitude_m: Option<f64>,
@@ -57,54 +64,84 @@ pub struct Sample {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LapIntensity {
+    /// Active running (the lap's work).
     Active,
+    /// Standing or walking rest.
     Rest,
+    /// Warm-up.
     Warmup,
+    /// Cool-down.
     Cooldown,
+    /// Recovery between intervals.
     Recovery,
+    /// A work interval.
     Interval,
+    /// Anything else the file states.
     Other,
 }
 
 /// A lap as the file states it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lap {
+    /// Start of the lap.
     pub start_time: Option<Timestamp>,
+    /// Elapsed time the file states, seconds.
     pub elapsed_s: Option<f64>,
+    /// Timer time the file states, seconds.
     pub timer_s: Option<f64>,
+    /// Distance the file states, metres.
     pub distance_m: Option<f64>,
+    /// Mean heart rate the file states, bpm.
     pub avg_hr_bpm: Option<u16>,
+    /// Maximum heart rate the file states, bpm.
     pub max_hr_bpm: Option<u16>,
+    /// What the lap was for (FIT `intensity`, TCX `Intensity`).
     pub intensity: Option<LapIntensity>,
 }
 
 /// A session summary as a FIT file states it (several in multisport files).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
+    /// The session's sport.
     pub sport: Option<Sport>,
+    /// The session's sub-sport.
     pub sub_sport: Option<SubSport>,
+    /// Start of the session.
     pub start_time: Option<Timestamp>,
+    /// Elapsed time the file states, seconds.
     pub elapsed_s: Option<f64>,
+    /// Timer time the file states, seconds.
     pub timer_s: Option<f64>,
+    /// Distance the file states, metres.
     pub distance_m: Option<f64>,
+    /// Mean heart rate the file states, bpm.
     pub avg_hr_bpm: Option<u16>,
+    /// Maximum heart rate the file states, bpm.
     pub max_hr_bpm: Option<u16>,
+    /// Ascent the file states, metres.
     pub ascent_m: Option<f64>,
+    /// Descent the file states, metres.
     pub descent_m: Option<f64>,
 }
 
 /// A timer event: the watch's start/stop button (FIT `event` timer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TimerEvent {
+    /// When the timer changed.
     pub time: Timestamp,
+    /// How it changed.
     pub kind: TimerEventKind,
 }
 
+/// A change of the watch's timer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimerEventKind {
+    /// The timer started (or restarted).
     Start,
+    /// The timer stopped.
     Stop,
+    /// The timer stopped, and with it every timer (FIT `stop_all`).
     StopAll,
 }
 
@@ -112,9 +149,13 @@ pub enum TimerEventKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HrCalcType {
+    /// Custom zones.
     Custom,
+    /// Zones in % of max HR.
     PercentMaxHr,
+    /// Zones in % of heart-rate reserve.
     PercentHrr,
+    /// Zones in % of lactate-threshold HR.
     PercentLthr,
 }
 
@@ -123,17 +164,22 @@ pub enum HrCalcType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WatchHrSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maximum heart rate the watch holds, bpm.
     pub max_hr_bpm: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Threshold heart rate the watch holds, bpm.
     pub threshold_hr_bpm: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Resting heart rate the watch holds, bpm.
     pub resting_hr_bpm: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How the watch computes zones.
     pub hr_calc_type: Option<HrCalcType>,
     /// user_profile default_max_running_heart_rate / default_max_heart_rate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_max_hr_bpm: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Age the user profile states, years.
     pub age_years: Option<u8>,
     /// Upper bounds of the watch's HR zones (`hr_zone.high_bpm`), in message order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -141,6 +187,7 @@ pub struct WatchHrSettings {
 }
 
 impl WatchHrSettings {
+    /// Whether the file stated no HR setting at all.
     pub fn is_empty(&self) -> bool {
         *self == WatchHrSettings::default()
     }
@@ -175,6 +222,7 @@ impl TimeBase {
         self != TimeBase::Uptime
     }
 
+    /// Snake-case name, as in JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
             TimeBase::Utc => "utc",
@@ -192,12 +240,17 @@ pub struct RawActivity {
     /// File path, or `archive.zip/member` for archive members; with `#N` when a file
     /// holds several activities (TCX).
     pub source: String,
+    /// The format the file was read as (by content).
     pub format: Format,
     /// FIT file_id.type name (`activity`); `activity` for GPX tracks and TCX activities.
     pub file_type: String,
+    /// The device's maker, as the file names it.
     pub manufacturer: Option<String>,
+    /// The device, as the file names it.
     pub product: Option<String>,
+    /// The sport the file states.
     pub sport: Option<Sport>,
+    /// The sub-sport the file states.
     pub sub_sport: Option<SubSport>,
     /// Name the file gives (GPX `<name>`, FIT sport.name).
     pub name: Option<String>,
@@ -213,11 +266,19 @@ pub struct RawActivity {
     /// Distance the file states (FIT sessions, TCX laps, else the last sample distance
     /// or the GPX track length), metres.
     pub distance_m: Option<f64>,
+    /// The samples, in time order as recorded.
     pub samples: Vec<Sample>,
+    /// Laps as the file states them.
     pub laps: Vec<Lap>,
+    /// Sessions as the file states them (FIT).
     pub sessions: Vec<Session>,
+    /// Timer starts and stops.
     pub timer_events: Vec<TimerEvent>,
+    /// The heart-rate settings the watch stored in the file (FIT).
     pub watch_hr: Option<WatchHrSettings>,
+    /// The planned workout the watch followed (FIT `workout`/`workout_step`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workout: Option<super::workout::PlannedWorkout>,
 }
 
 impl RawActivity {
@@ -242,6 +303,7 @@ impl RawActivity {
             sessions: Vec::new(),
             timer_events: Vec::new(),
             watch_hr: None,
+            workout: None,
         }
     }
 

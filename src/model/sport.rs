@@ -6,13 +6,21 @@ use serde::Serialize;
 /// values easyrun has no use for keep their FIT/text name in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sport {
+    /// Running (road, trail, treadmill: see [`SubSport`]).
     Running,
+    /// Cycling.
     Cycling,
+    /// Walking.
     Walking,
+    /// Hiking.
     Hiking,
+    /// Swimming.
     Swimming,
+    /// Gym and strength training.
     Training,
+    /// No particular sport.
     Generic,
+    /// Any other sport, by the file's own name.
     Other(String),
 }
 
@@ -88,13 +96,21 @@ impl Serialize for Sport {
 /// Sub-sport: where the surface rules get their facts (FIT `sub_sport`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubSport {
+    /// No particular sub-sport.
     Generic,
+    /// On a treadmill.
     Treadmill,
+    /// On the street (road).
     Street,
+    /// On trails.
     Trail,
+    /// On a running track.
     Track,
+    /// Indoors, not on a treadmill.
     IndoorRunning,
+    /// A virtual activity (Zwift and the like).
     VirtualActivity,
+    /// Any other sub-sport, by the file's own name.
     Other(String),
 }
 

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use super::activity::{Format, Lap, Position, TimeBase, WatchHrSettings};
-use super::sport::{Sport, SubSport};
+use super::activity::{Lap, Position, WatchHrSettings};
+use super::header::ActivityHeader;
 use super::time::Timestamp;
 
 /// Why a second's heart rate is or is not used.
@@ -63,6 +63,7 @@ pub struct Second {
     pub hr_raw_bpm: Option<f32>,
     /// Heart rate fit for metrics: `Some` only when `hr_flag.usable()`.
     pub hr_bpm: Option<f32>,
+    /// Whether the heart rate is usable, and why not.
     pub hr_flag: HrFlag,
     /// Speed, m/s: the device's, else derived from distance or positions.
     pub speed_mps: Option<f32>,
@@ -74,17 +75,21 @@ pub struct Second {
     pub grade: Option<f32>,
     /// Steps per minute.
     pub cadence_spm: Option<f32>,
+    /// Position, when the file has one.
     pub position: Option<Position>,
 }
 
 /// A span of seconds `[start_s, end_s)` relative to the activity's first sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Span {
+    /// First second, seconds since the first sample.
     pub start_s: u32,
+    /// One past the last second.
     pub end_s: u32,
 }
 
 impl Span {
+    /// Its length, seconds.
     pub fn len_s(&self) -> u32 {
         self.end_s.saturating_sub(self.start_s)
     }
@@ -130,9 +135,13 @@ pub struct CleaningReport {
     pub paused_s: u32,
     /// Seconds standing still while the watch kept recording.
     pub stopped_s: u32,
+    /// Seconds of HR bridged over short gaps.
     pub hr_interpolated_s: u32,
+    /// Seconds without HR (dropouts too long to bridge).
     pub hr_missing_s: u32,
+    /// Seconds of implausible HR (below 30, above 230, placeholders).
     pub hr_implausible_s: u32,
+    /// Seconds of HR spikes removed.
     pub hr_spike_s: u32,
     /// Seconds above the athlete's known max HR plus a margin (not bridged).
     pub hr_above_max_s: u32,
@@ -144,6 +153,7 @@ pub struct CleaningReport {
     pub hr_bridged_s: u32,
     /// Spans of rejected heart rate (spikes, swings, above max), merged.
     pub hr_artifact_spans: Vec<Span>,
+    /// Seconds of HR excluded for optical cadence lock.
     pub hr_cadence_lock_s: u32,
     /// Cadence-locked spans.
     pub cadence_lock_spans: Vec<Span>,
@@ -187,28 +197,24 @@ pub enum AltitudeTreatment {
 /// A cleaned activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Activity {
-    pub source: String,
-    pub format: Format,
-    pub manufacturer: Option<String>,
-    pub product: Option<String>,
-    pub sport: Option<Sport>,
-    pub sub_sport: Option<SubSport>,
-    pub name: Option<String>,
-    /// The file's start time (see [`super::RawActivity::start_time`]).
-    pub start_time: Timestamp,
+    /// Which file, device, sport, name and start.
+    #[serde(flatten)]
+    pub header: ActivityHeader,
     /// Time of the first sample: `t_s` counts from here.
     pub t0: Timestamp,
-    /// Where the instants come from; with [`TimeBase::Uptime`] the start is unknown.
-    pub time_base: TimeBase,
     /// Elapsed time, seconds: the file's statement, else the sample span.
     pub elapsed_s: f64,
     /// Distance the file states, metres.
     pub stated_distance_m: Option<f64>,
+    /// The 1 Hz grid (with holes where nothing was recorded).
     pub seconds: Vec<Second>,
+    /// Laps as the file states them.
     pub laps: Vec<Lap>,
+    /// The heart-rate settings the watch stored in the file.
     pub watch_hr: Option<WatchHrSettings>,
     /// Whether the file holds GPS positions.
     pub has_gps: bool,
+    /// What cleaning did.
     pub cleaning: CleaningReport,
 }
 

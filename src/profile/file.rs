@@ -11,12 +11,11 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{FileProblem, ProfileError};
-use super::{Phase, Sex, ZoneModel};
+use super::{Choice, Phase, Sex, ZoneModel};
 use crate::model::Timestamp;
 
 /// Plausible maximum heart rate, bpm.
@@ -87,12 +86,19 @@ impl fmt::Display for Date {
 /// Profile values from one source, each present only when that source sets it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartialProfile {
+    /// Maximum heart rate, bpm.
     pub max_hr_bpm: Option<f64>,
+    /// Resting heart rate, bpm.
     pub rest_hr_bpm: Option<f64>,
+    /// Lactate-threshold heart rate, bpm.
     pub lthr_bpm: Option<f64>,
+    /// Age, years.
     pub age_years: Option<f64>,
+    /// Sex.
     pub sex: Option<Sex>,
+    /// Zone model.
     pub zone_model: Option<ZoneModel>,
+    /// Training phase.
     pub phase: Option<Phase>,
 }
 
@@ -134,14 +140,18 @@ impl PartialProfile {
 /// bound is open.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Period {
+    /// First day of the period (open when absent).
     pub from: Option<Date>,
+    /// Last day of the period (open when absent).
     pub until: Option<Date>,
+    /// The values in force during the period.
     pub values: PartialProfile,
     /// Line of the period in the file (1-based), for messages.
     pub line: usize,
 }
 
 impl Period {
+    /// Whether `date` falls in the period.
     pub fn contains(&self, date: Date) -> bool {
         self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date <= u)
     }
@@ -162,6 +172,7 @@ impl Period {
 /// A parsed profile file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileFile {
+    /// The file, as its messages name it.
     pub path: PathBuf,
     /// Top-level values: in force unless a period overrides them.
     pub base: PartialProfile,
@@ -371,8 +382,8 @@ impl Cx<'_> {
         }
     }
 
-    /// A word matched the way the command line matches it (`--zones lthr`).
-    fn choice<T: ValueEnum>(
+    /// A word of `T`'s list, matched exactly.
+    fn choice<T: Choice>(
         &self,
         value: &Spanned<DeValue>,
         key: &'static str,
@@ -381,7 +392,7 @@ impl Cx<'_> {
         let DeValue::String(word) = value.get_ref() else {
             return Err(self.wrong_type(key, value, "a quoted word"));
         };
-        T::from_str(word, false).map_err(|_| {
+        T::from_word(word).ok_or_else(|| {
             self.error(
                 value.span().start,
                 FileProblem::BadChoice {

@@ -48,18 +48,41 @@ impl Source {
 /// A value with its source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sourced<T> {
+    /// The value.
     pub value: T,
+    /// Where it came from.
     pub source: Source,
 }
 
 impl<T> Sourced<T> {
+    /// `value` from `source`.
     pub fn new(value: T, source: Source) -> Self {
         Sourced { value, source }
     }
 }
 
+/// A setting whose value is one word of a fixed list: the words the profile file (and
+/// a command line) accept.
+pub trait Choice: Copy + Sized + 'static {
+    /// Every value, in the order the words are listed.
+    const ALL: &'static [Self];
+
+    /// The word for the value.
+    fn as_str(self) -> &'static str;
+
+    /// What the value means, in a few words, when that is not obvious from the word.
+    fn describe(self) -> Option<&'static str> {
+        None
+    }
+
+    /// The value `word` names, exactly as listed.
+    fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == word)
+    }
+}
+
 /// Heart-rate zone models (shared/DOMAIN.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ZoneModel {
     /// 5 zones at 50/60/70/80/90 % of HRmax (Garmin/Polar default).
@@ -75,6 +98,7 @@ pub enum ZoneModel {
 }
 
 impl ZoneModel {
+    /// The word for the model (`hrmax`, `lthr`…).
     pub fn as_str(self) -> &'static str {
         match self {
             ZoneModel::Hrmax => "hrmax",
@@ -86,16 +110,44 @@ impl ZoneModel {
     }
 }
 
+impl Choice for ZoneModel {
+    const ALL: &'static [Self] = &[
+        ZoneModel::Hrmax,
+        ZoneModel::Hrr,
+        ZoneModel::Lthr,
+        ZoneModel::Seiler,
+        ZoneModel::Maf,
+    ];
+
+    fn as_str(self) -> &'static str {
+        ZoneModel::as_str(self)
+    }
+
+    fn describe(self) -> Option<&'static str> {
+        Some(match self {
+            ZoneModel::Hrmax => "5 zones at 50/60/70/80/90 % of HRmax (Garmin/Polar default)",
+            ZoneModel::Hrr => "Karvonen: percentages of heart-rate reserve",
+            ZoneModel::Lthr => "Friel running zones, % of lactate-threshold HR",
+            ZoneModel::Seiler => "Seiler 3 zones: < 82 % / 82–87 % / ≥ 88 % HRmax",
+            ZoneModel::Maf => "Maffetone: 180 − age",
+        })
+    }
+}
+
 /// Training phase: sets the recovery run's duration limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Base: recovery runs up to 45 min.
     Base,
+    /// Build: recovery runs up to 75 min.
     Build,
+    /// Peak: recovery runs up to 75 min.
     Peak,
 }
 
 impl Phase {
+    /// The word for the phase.
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Base => "base",
@@ -105,24 +157,58 @@ impl Phase {
     }
 }
 
+impl Choice for Phase {
+    const ALL: &'static [Self] = &[Phase::Base, Phase::Build, Phase::Peak];
+
+    fn as_str(self) -> &'static str {
+        Phase::as_str(self)
+    }
+}
+
 /// Sex, for the Banister TRIMP weighting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
+    /// Male.
     Male,
+    /// Female.
     Female,
+}
+
+impl Sex {
+    /// The word for the sex.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+}
+
+impl Choice for Sex {
+    const ALL: &'static [Self] = &[Sex::Male, Sex::Female];
+
+    fn as_str(self) -> &'static str {
+        Sex::as_str(self)
+    }
 }
 
 /// The thresholds and choices every judgement of one activity uses.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AthleteProfile {
+    /// Maximum heart rate, bpm.
     pub max_hr_bpm: Option<Sourced<f64>>,
+    /// Resting heart rate, bpm.
     pub rest_hr_bpm: Option<Sourced<f64>>,
+    /// Lactate-threshold heart rate, bpm.
     pub lthr_bpm: Option<Sourced<f64>>,
+    /// Age, years.
     pub age_years: Option<Sourced<f64>>,
+    /// Sex, for the TRIMP weighting.
     pub sex: Option<Sourced<Sex>>,
     /// `None`: pick from what is known (see [`AthleteProfile::effective_zone_model`]).
     pub zone_model: Option<Sourced<ZoneModel>>,
+    /// Training phase (sets the duration limit).
     pub phase: Sourced<Phase>,
 }
 

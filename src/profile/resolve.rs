@@ -25,23 +25,28 @@ use super::zones::{HrZones, ZonesError};
 use super::{AthleteProfile, Phase, Sex, Source, Sourced, ZoneModel};
 use crate::model::Timestamp;
 use crate::model::activity::{HrCalcType, WatchHrSettings};
+use crate::setting::Setting;
 
 /// The profile file's name, in the current directory or the user's config directory.
 pub const PROFILE_FILE_NAME: &str = "easyrun.toml";
 
-/// Profile values given on the command line (plain data; the CLI fills it).
+/// Profile values the caller gives explicitly (a command line's flags, an API's
+/// arguments): they outrank the profile file and the watch ([`Source::Flag`]).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfileFlags {
-    /// `--max-hr`, bpm.
+    /// Maximum heart rate, bpm.
     pub max_hr: Option<f64>,
-    /// `--rest-hr`, bpm.
+    /// Resting heart rate, bpm.
     pub rest_hr: Option<f64>,
-    /// `--lthr`, bpm.
+    /// Lactate-threshold heart rate, bpm.
     pub lthr: Option<f64>,
-    /// `--age`, years.
+    /// Age, years.
     pub age: Option<f64>,
+    /// Sex, for the TRIMP weighting.
     pub sex: Option<Sex>,
+    /// The zone model (else the most specific the thresholds allow).
     pub zones: Option<ZoneModel>,
+    /// The training phase.
     pub phase: Option<Phase>,
 }
 
@@ -49,17 +54,17 @@ impl ProfileFlags {
     /// Checks each number against the same plausible range the profile file uses.
     pub fn validate(&self) -> Result<(), ProfileError> {
         let checks = [
-            ("--max-hr", self.max_hr, MAX_HR_BPM_RANGE),
-            ("--rest-hr", self.rest_hr, REST_HR_BPM_RANGE),
-            ("--lthr", self.lthr, LTHR_BPM_RANGE),
-            ("--age", self.age, AGE_YEARS_RANGE),
+            (Setting::MaxHr, self.max_hr, MAX_HR_BPM_RANGE),
+            (Setting::RestHr, self.rest_hr, REST_HR_BPM_RANGE),
+            (Setting::Lthr, self.lthr, LTHR_BPM_RANGE),
+            (Setting::Age, self.age, AGE_YEARS_RANGE),
         ];
-        for (flag, value, range) in checks {
+        for (setting, value, range) in checks {
             if let Some(v) = value
                 && !range.contains(&v)
             {
-                return Err(ProfileError::FlagOutOfRange {
-                    flag,
+                return Err(ProfileError::OutOfRange {
+                    setting,
                     value: v,
                     min: *range.start(),
                     max: *range.end(),
@@ -234,7 +239,7 @@ pub fn user_config_dir(
     })
 }
 
-/// Finds and parses the profile file: `explicit` (`--profile PATH`, which must exist),
+/// Finds and parses the profile file: `explicit` (a path the caller names, which must exist),
 /// else `easyrun.toml` in the current directory, else `easyrun/easyrun.toml` in the
 /// user's config directory (see [`user_config_dir`]). `Ok(None)` when there is none.
 /// The first file found is used alone (files are not merged).

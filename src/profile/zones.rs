@@ -5,13 +5,17 @@
 use serde::Serialize;
 
 use super::{AthleteProfile, Sourced, ZoneModel};
+use crate::setting::Setting;
 
 /// Zones resolved to bpm. Zone `i` is `[lower_bpm[i], lower_bpm[i+1])`; the first zone
 /// starts at 0 (time below the model's first bound counts there) and the last is open.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HrZones {
+    /// The model the zones come from.
     pub model: ZoneModel,
+    /// The zones' names.
     pub names: Vec<&'static str>,
+    /// Lower bound of each zone, bpm (the first starts at 0).
     pub lower_bpm: Vec<f64>,
     /// Heart rate at or above which a recovery run is no longer conversational.
     pub ceiling_bpm: f64,
@@ -20,8 +24,8 @@ pub struct HrZones {
 /// Why zones could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ZonesError {
-    /// The model needs a threshold the profile lacks (its name).
-    Missing(&'static str),
+    /// The model needs a threshold the profile lacks.
+    Missing(Setting),
 }
 
 /// Recovery ceiling per model, as a fraction of that model's reference:
@@ -30,8 +34,11 @@ pub enum ZonesError {
 /// Friel: 85 % LTHR (top of running Z1, the recovery zone); Seiler: 82 % HRmax (VT1);
 /// MAF: 180 − age.
 pub const CEILING_HRMAX_FRACTION: f64 = 0.75;
+/// Karvonen ceiling, share of heart-rate reserve above rest.
 pub const CEILING_HRR_FRACTION: f64 = 0.65;
+/// Friel ceiling, share of LTHR.
 pub const CEILING_LTHR_FRACTION: f64 = 0.85;
+/// Seiler ceiling (VT1), share of HRmax.
 pub const CEILING_SEILER_FRACTION: f64 = 0.82;
 
 impl HrZones {
@@ -44,7 +51,7 @@ impl HrZones {
         let age = v(&profile.age_years);
         match model {
             ZoneModel::Hrmax => {
-                let max = max.ok_or(ZonesError::Missing("max_hr"))?;
+                let max = max.ok_or(ZonesError::Missing(Setting::MaxHr))?;
                 Ok(HrZones {
                     model,
                     names: vec!["z1", "z2", "z3", "z4", "z5"],
@@ -53,8 +60,8 @@ impl HrZones {
                 })
             }
             ZoneModel::Hrr => {
-                let max = max.ok_or(ZonesError::Missing("max_hr"))?;
-                let rest = rest.ok_or(ZonesError::Missing("rest_hr"))?;
+                let max = max.ok_or(ZonesError::Missing(Setting::MaxHr))?;
+                let rest = rest.ok_or(ZonesError::Missing(Setting::RestHr))?;
                 let at = |p: f64| rest + p * (max - rest);
                 Ok(HrZones {
                     model,
@@ -64,7 +71,7 @@ impl HrZones {
                 })
             }
             ZoneModel::Lthr => {
-                let l = lthr.ok_or(ZonesError::Missing("lthr"))?;
+                let l = lthr.ok_or(ZonesError::Missing(Setting::Lthr))?;
                 Ok(HrZones {
                     model,
                     names: vec!["z1", "z2", "z3", "z4", "z5a", "z5b", "z5c"],
@@ -76,7 +83,7 @@ impl HrZones {
                 })
             }
             ZoneModel::Seiler => {
-                let max = max.ok_or(ZonesError::Missing("max_hr"))?;
+                let max = max.ok_or(ZonesError::Missing(Setting::MaxHr))?;
                 Ok(HrZones {
                     model,
                     names: vec!["z1", "z2", "z3"],
@@ -85,7 +92,7 @@ impl HrZones {
                 })
             }
             ZoneModel::Maf => {
-                let age = age.ok_or(ZonesError::Missing("age"))?;
+                let age = age.ok_or(ZonesError::Missing(Setting::Age))?;
                 let maf = 180.0 - age;
                 Ok(HrZones {
                     model,
@@ -168,11 +175,11 @@ mod tests {
         let p = profile(None, None, None, None);
         assert_eq!(
             HrZones::build(ZoneModel::Hrr, &p),
-            Err(ZonesError::Missing("max_hr"))
+            Err(ZonesError::Missing(Setting::MaxHr))
         );
         assert_eq!(
             HrZones::build(ZoneModel::Maf, &p),
-            Err(ZonesError::Missing("age"))
+            Err(ZonesError::Missing(Setting::Age))
         );
     }
 

@@ -35,6 +35,7 @@ pub struct Baseline {
     /// [`BASELINE_FORMAT`].
     pub easyrun_baseline: u32,
     #[serde(default)]
+    /// For people reading the file: how it was written and how it is compared.
     pub about: Vec<String>,
     /// The easyrun that wrote it (information only, not compared).
     #[serde(default)]
@@ -42,9 +43,12 @@ pub struct Baseline {
     /// `schema_version` of the check records the numbers come from.
     pub schema_version: u32,
     #[serde(default)]
+    /// How far numbers may move before they count as changed.
     pub tolerances: Tolerances,
+    /// The settings the baseline was made with.
     pub settings: RunSettings,
     #[serde(deserialize_with = "unique_keys")]
+    /// Every activity's outcome, by key.
     pub activities: BTreeMap<String, ActivityFacts>,
     /// Unreadable files and members, with their error kind: expected errors.
     #[serde(default, deserialize_with = "unique_keys")]

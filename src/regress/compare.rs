@@ -19,7 +19,9 @@ use crate::report::schema::SCHEMA_VERSION;
 pub struct Difference {
     /// The field (`verdict`, `avg_hr_bpm`, `thresholds.max_hr_bpm`, `file`, …).
     pub field: String,
+    /// The baseline's (or manifest's) value.
     pub expected: Value,
+    /// This run's value.
     pub got: Value,
     /// The largest allowed |got − expected|, for numbers compared within a tolerance.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,6 +65,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The word for the status.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Same => "same",
@@ -88,8 +91,10 @@ impl Status {
 pub struct Case {
     /// The key: path relative to the baseline (or manifest).
     pub source: String,
+    /// How it compares.
     pub status: Status,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// What differs, when anything does.
     pub differences: Vec<Difference>,
 }
 
@@ -99,6 +104,7 @@ pub struct Comparison {
     /// Differences of the run's settings (profile flags and file, history settings,
     /// schema version). Non-empty: no activity was compared.
     pub settings: Vec<Difference>,
+    /// Every source, by key.
     pub cases: Vec<Case>,
 }
 

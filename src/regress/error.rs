@@ -3,24 +3,39 @@
 
 use thiserror::Error;
 
+/// Why a baseline or manifest cannot be used.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum RegressError {
+    /// The file cannot be read.
     #[error("{path}: cannot read: {message}")]
-    Io { path: String, message: String },
+    Io {
+        /// The file.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
     /// A baseline that is not valid JSON, or not a valid baseline.
     #[error("{path}:{line}:{column}: broken baseline: {message}")]
     Baseline {
+        /// The file.
         path: String,
+        /// 1-based line of the problem.
         line: usize,
+        /// 1-based column of the problem.
         column: usize,
+        /// What is wrong.
         message: String,
     },
     /// A manifest that is not valid TOML, or not a valid manifest.
     #[error("{path}:{line}:{column}: broken manifest: {message}")]
     Manifest {
+        /// The file.
         path: String,
+        /// 1-based line of the problem.
         line: usize,
+        /// 1-based column of the problem.
         column: usize,
+        /// What is wrong.
         message: String,
     },
 }

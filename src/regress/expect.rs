@@ -40,10 +40,13 @@ struct Fields {
 /// One expectation: a bare verdict string, or a table.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Expectation {
+    /// The verdict the rule must give.
     pub verdict: Option<Verdict>,
     /// Codes that must all be among the run's reasons (others may be there too).
     pub reasons: Option<Vec<ReasonCode>>,
+    /// The class the history must give it.
     pub class: Option<Class>,
+    /// Whether `scan` must judge it as a recovery run.
     pub judged: Option<bool>,
     /// The file must be unreadable with this error kind.
     pub error: Option<String>,
@@ -101,6 +104,7 @@ impl<'de> Deserialize<'de> for Expectation {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// The expectations, by file key (relative to the manifest).
     pub expect: BTreeMap<String, Expectation>,
 }
 

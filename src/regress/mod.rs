@@ -3,9 +3,9 @@
 //! with a fresh scan of the same folder, so that any change of a judgement — a new
 //! release, a tuned threshold, a new device's file — shows up as a readable difference.
 //!
-//! The pieces, in pipeline order: [`observe`] turns a [`crate::scan::Scan`] into
+//! The pieces, in pipeline order: [`observe()`] turns a [`crate::scan::Scan`] into
 //! [`Observed`] outcomes keyed by path relative to the baseline or manifest
-//! ([`paths`]); [`baseline`] reads and writes the pinned file; [`compare`] and
+//! ([`paths`]); [`baseline`] reads and writes the pinned file; [`compare()`] and
 //! [`expect`] produce [`Case`]s with [`Difference`]s, within the [`tolerance`]s the
 //! baseline states; [`report`] and [`junit`] render them to any `io::Write`.
 //! Formats and semantics: docs/ci.md.

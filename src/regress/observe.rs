@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::paths::Anchor;
-use crate::history::Class;
+use crate::history::{Class, Placement};
 use crate::judge::{ReasonCode, Verdict};
-use crate::profile::{ProfileFlags, Sex};
+use crate::profile::ProfileFlags;
+use crate::report::schema::CheckRecord;
 use crate::scan::{Entry, Scan};
 
 /// One activity's judgement and key numbers.
@@ -25,13 +26,19 @@ pub struct ActivityFacts {
     pub verdict: Verdict,
     /// Reason codes, most severe first.
     pub reasons: Vec<ReasonCode>,
+    /// Moving time, seconds.
     pub moving_s: u32,
+    /// Distance covered while moving, metres.
     pub distance_m: f64,
+    /// Mean usable moving HR, bpm.
     pub avg_hr_bpm: Option<f64>,
+    /// Max of the 5-s rolling median of usable HR, bpm.
     pub max_hr_bpm: Option<f64>,
     /// Share of moving time with usable HR above the conversational ceiling.
     pub above_ceiling_share: Option<f64>,
+    /// Pa:HR decoupling, %.
     pub decoupling_pct: Option<f64>,
+    /// Ascent, metres.
     pub ascent_m: Option<f64>,
     /// The thresholds the activity was judged with.
     pub thresholds: Thresholds,
@@ -41,25 +48,33 @@ pub struct ActivityFacts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
+    /// The zone model.
     pub zone_model: Option<String>,
+    /// Maximum heart rate, bpm.
     pub max_hr_bpm: Option<f64>,
+    /// Resting heart rate, bpm.
     pub rest_hr_bpm: Option<f64>,
+    /// Lactate-threshold heart rate, bpm.
     pub lthr_bpm: Option<f64>,
+    /// Age, years.
     pub age_years: Option<f64>,
+    /// Training phase.
     pub phase: String,
     /// The conversational ceiling these give, bpm.
     pub ceiling_bpm: f64,
 }
 
 impl ActivityFacts {
-    pub fn of(entry: &Entry) -> ActivityFacts {
-        let r = &entry.record;
+    /// The facts of `entry`, its numbers rounded as in `check` and `scan` output.
+    pub fn of(entry: &Entry, placement: &Placement) -> ActivityFacts {
+        let assessment = &entry.analysis.assessment;
+        let r = &CheckRecord::of(&entry.analysis);
         let t = &r.thresholds;
         ActivityFacts {
-            class: entry.placement.class,
+            class: placement.class,
             judged: entry.judged,
-            verdict: entry.assessment.verdict,
-            reasons: entry.assessment.reasons.iter().map(|r| r.code).collect(),
+            verdict: assessment.verdict,
+            reasons: assessment.reasons.iter().map(|r| r.code).collect(),
             moving_s: r.moving_s,
             distance_m: r.distance_m,
             avg_hr_bpm: r.hr.avg_bpm,
@@ -93,6 +108,7 @@ impl ActivityFacts {
 /// What one source came to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome<'a> {
+    /// A judged activity.
     Activity(&'a ActivityFacts),
     /// Unreadable, with its error kind (`truncated`, `no_thresholds`, …).
     Unreadable(&'a str),
@@ -114,8 +130,11 @@ impl Outcome<'_> {
 /// Every source of a scan, by key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Observed {
+    /// Activities, by key.
     pub activities: BTreeMap<String, ActivityFacts>,
+    /// Unreadable files and members, by key, with their error kind.
     pub unreadable: BTreeMap<String, String>,
+    /// Duplicates left out, by key, with the key of the run kept.
     pub duplicates: BTreeMap<String, String>,
 }
 
@@ -144,10 +163,12 @@ impl Observed {
         keys.into_iter()
     }
 
+    /// How many sources.
     pub fn len(&self) -> usize {
         self.activities.len() + self.unreadable.len() + self.duplicates.len()
     }
 
+    /// Whether the scan saw nothing.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -167,15 +188,15 @@ fn insert_unique<V>(map: &mut BTreeMap<String, V>, key: String, value: V) {
     map.insert(free, value);
 }
 
-/// The outcomes of `scan`, keyed relative to `anchor`. Skipped side files are not
-/// outcomes: they hold no activity.
+/// The outcomes of `scan` (a history: [`crate::scan::Scope::History`]), keyed relative
+/// to `anchor`. Skipped side files are not outcomes: they hold no activity.
 pub fn observe(scan: &Scan, anchor: &Anchor) -> Observed {
     let mut out = Observed::default();
-    for e in &scan.entries {
+    for (e, placement) in scan.placed() {
         insert_unique(
             &mut out.activities,
-            anchor.key(&e.record.source),
-            ActivityFacts::of(e),
+            anchor.key(&e.analysis.header.source),
+            ActivityFacts::of(e, placement),
         );
     }
     for e in &scan.errors {
@@ -201,21 +222,30 @@ pub fn observe(scan: &Scan, anchor: &Anchor) -> Observed {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSettings {
+    /// Maximum heart rate given, bpm.
     pub max_hr_bpm: Option<f64>,
+    /// Resting heart rate given, bpm.
     pub rest_hr_bpm: Option<f64>,
+    /// Lactate-threshold heart rate given, bpm.
     pub lthr_bpm: Option<f64>,
+    /// Age given, years.
     pub age_years: Option<f64>,
+    /// Sex given.
     pub sex: Option<String>,
+    /// Zone model given.
     pub zones: Option<String>,
+    /// Training phase given.
     pub phase: Option<String>,
     /// The profile file read (key relative to the baseline), if any.
     pub profile_file: Option<String>,
+    /// Hours after a long or hard session in which a run counts as a recovery run.
     pub recovery_window_h: f64,
-    /// `--recovery-words`, when given (else the built-in list).
+    /// The recovery words, when given (else the built-in list).
     pub recovery_words: Option<Vec<String>>,
 }
 
 impl RunSettings {
+    /// The settings of a run with `flags`, `profile_file` (a key) and the history settings.
     pub fn new(
         flags: &ProfileFlags,
         profile_file: Option<String>,
@@ -227,55 +257,12 @@ impl RunSettings {
             rest_hr_bpm: flags.rest_hr,
             lthr_bpm: flags.lthr,
             age_years: flags.age,
-            sex: flags.sex.map(|s| {
-                match s {
-                    Sex::Male => "male",
-                    Sex::Female => "female",
-                }
-                .to_string()
-            }),
+            sex: flags.sex.map(|s| s.as_str().to_string()),
             zones: flags.zones.map(|z| z.as_str().to_string()),
             phase: flags.phase.map(|p| p.as_str().to_string()),
             profile_file,
             recovery_window_h,
             recovery_words,
-        }
-    }
-
-    /// The settings as command-line flags, for messages.
-    pub fn as_flags(&self) -> String {
-        let mut f: Vec<String> = Vec::new();
-        let mut num = |flag: &str, v: Option<f64>| {
-            if let Some(v) = v {
-                f.push(format!("{flag} {v}"));
-            }
-        };
-        num("--max-hr", self.max_hr_bpm);
-        num("--rest-hr", self.rest_hr_bpm);
-        num("--lthr", self.lthr_bpm);
-        num("--age", self.age_years);
-        for (flag, v) in [
-            ("--sex", &self.sex),
-            ("--zones", &self.zones),
-            ("--phase", &self.phase),
-        ] {
-            if let Some(v) = v {
-                f.push(format!("{flag} {v}"));
-            }
-        }
-        if let Some(file) = &self.profile_file {
-            f.push(format!("profile file {file}"));
-        }
-        if self.recovery_window_h != 24.0 {
-            f.push(format!("--recovery-window-h {}", self.recovery_window_h));
-        }
-        if let Some(words) = &self.recovery_words {
-            f.push(format!("--recovery-words {}", words.join(",")));
-        }
-        if f.is_empty() {
-            "no profile flags".to_string()
-        } else {
-            f.join(" ")
         }
     }
 }

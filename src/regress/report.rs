@@ -11,8 +11,11 @@ use super::compare::{Case, Difference, Status};
 use crate::report::schema::SCHEMA_VERSION;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output format of a regress report.
 pub enum ReportFormat {
+    /// A readable diff per file, then a summary line.
     Text,
+    /// One JSON document.
     Json,
 }
 
@@ -27,6 +30,7 @@ pub struct Section {
     /// What to do about a settings difference, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Every source compared, by key.
     pub cases: Vec<Case>,
 }
 
@@ -79,15 +83,19 @@ impl Section {
 /// Everything one `regress` run found.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Report {
+    /// Against the baseline, when one was compared.
     pub baseline: Option<Section>,
+    /// Against the manifest, when one was checked.
     pub expectations: Option<Section>,
 }
 
 impl Report {
+    /// How many cases differ, in all sections.
     pub fn differences(&self) -> usize {
         self.sections().map(Section::differences).sum()
     }
 
+    /// The sections present, baseline first.
     pub fn sections(&self) -> impl Iterator<Item = &Section> {
         self.baseline.iter().chain(self.expectations.iter())
     }
@@ -114,6 +122,7 @@ impl Report {
         }
     }
 
+    /// Writes the report in `format`.
     pub fn write(&self, out: &mut dyn Write, format: ReportFormat) -> io::Result<()> {
         match format {
             ReportFormat::Text => self.write_text(out),

@@ -30,6 +30,9 @@ pub struct Tolerance {
 }
 
 impl Tolerance {
+    /// `abs` + `rel` ×
+    /// expected
+    /// .
     pub const fn new(abs: f64, rel: f64) -> Tolerance {
         Tolerance { abs, rel }
     }
@@ -63,12 +66,19 @@ fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Tolerances {
+    /// Moving time, seconds.
     pub moving_s: Tolerance,
+    /// Distance, metres.
     pub distance_m: Tolerance,
+    /// Mean HR, bpm.
     pub avg_hr_bpm: Tolerance,
+    /// Max HR, bpm.
     pub max_hr_bpm: Tolerance,
+    /// Share of moving time above the ceiling.
     pub above_ceiling_share: Tolerance,
+    /// Pa:HR decoupling, %.
     pub decoupling_pct: Tolerance,
+    /// Ascent, metres.
     pub ascent_m: Tolerance,
 }
 

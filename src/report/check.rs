@@ -6,21 +6,47 @@ use std::io::{self, Write};
 
 use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
+use crate::scan::Scan;
 
 use super::schema::CheckRecord;
 
 /// One line of `check` output: a judged activity or a file/activity that failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckItem {
+    /// An activity judged as a recovery run.
     Judged(Box<CheckRecord>),
+    /// A file that could not be read, or an activity that could not be judged.
     Failed {
+        /// The file, member or activity.
         source: String,
+        /// A stable snake_case code.
         kind: &'static str,
+        /// The message, naming the source.
         message: String,
     },
 }
 
 impl CheckItem {
+    /// Every activity and error of `scan` in input order, as `check` prints them.
+    pub fn all(scan: &Scan) -> Vec<CheckItem> {
+        let judged = scan.entries.iter().map(|e| {
+            let item = CheckItem::Judged(Box::new(CheckRecord::of(&e.analysis)));
+            (e.input_index, item)
+        });
+        let failed = scan.errors.iter().map(|e| {
+            let item = CheckItem::Failed {
+                source: e.source.clone(),
+                kind: e.kind,
+                message: e.message.clone(),
+            };
+            (e.input_index, item)
+        });
+        let mut items: Vec<(usize, CheckItem)> = judged.chain(failed).collect();
+        items.sort_by_key(|(i, _)| *i);
+        items.into_iter().map(|(_, item)| item).collect()
+    }
+
+    /// The verdict, for a judged activity.
     pub fn verdict(&self) -> Option<Verdict> {
         match self {
             CheckItem::Judged(r) => r.verdict,
@@ -30,9 +56,16 @@ impl CheckItem {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output format of `check`.
 pub enum CheckFormat {
-    Text { color: bool },
+    /// The human report; `color` paints verdicts with ANSI colours.
+    Text {
+        /// Whether to paint verdicts with ANSI colours.
+        color: bool,
+    },
+    /// One JSON array of records.
     Json,
+    /// One JSON record per line.
     Jsonl,
 }
 

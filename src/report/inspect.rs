@@ -5,7 +5,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::ingest::IngestResult;
-use crate::model::{RawActivity, Sport, SubSport, TimeBase, Timestamp, WatchHrSettings};
+use crate::model::{
+    RawActivity, Sport, SubSport, TimeBase, Timestamp, WatchHrSettings, device_name,
+};
 
 fn is_utc(t: &TimeBase) -> bool {
     *t == TimeBase::Utc
@@ -16,44 +18,69 @@ use super::round_to as round;
 /// Heart-rate facts as recorded (zeros included: cleaning decides what they mean).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HrSummary {
+    /// Samples with a heart rate.
     pub samples: usize,
+    /// Their mean, bpm.
     pub avg_bpm: Option<f64>,
+    /// Their maximum, bpm.
     pub max_bpm: Option<u16>,
 }
 
 /// The wire form of one inspected activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InspectSummary {
+    /// The file, or `archive.zip/member`.
     pub source: String,
+    /// `fit`, `gpx` or `tcx`.
     pub format: &'static str,
+    /// FIT `file_id.type` (`activity`; `activity` for GPX and TCX).
     pub file_type: String,
+    /// The device's maker, as the file names it.
     pub manufacturer: Option<String>,
+    /// The device, as the file names it.
     pub product: Option<String>,
+    /// The sport the file states.
     pub sport: Option<Sport>,
+    /// The sub-sport the file states.
     pub sub_sport: Option<SubSport>,
+    /// The name the file gives.
     pub name: Option<String>,
+    /// The start the file states, UTC.
     pub start_time: Timestamp,
     /// Where the instants come from, when not the file's own UTC clock (FIT device
     /// uptime: `correlated`, `later_timestamp`, `file_created`, or `uptime` when the
     /// start is unknown and `start_time` is only the device's clock).
     #[serde(skip_serializing_if = "is_utc")]
     pub time_base: TimeBase,
+    /// Elapsed time the file states, seconds.
     pub elapsed_s: Option<f64>,
+    /// Timer time the file states, seconds.
     pub timer_s: Option<f64>,
+    /// Distance the file states, metres.
     pub distance_m: Option<f64>,
+    /// Samples (records, trackpoints) read.
     pub records: usize,
+    /// Heart rate as recorded.
     pub hr: HrSummary,
+    /// Whether any sample has a position.
     pub has_gps: bool,
+    /// Whether any sample has an altitude.
     pub has_altitude: bool,
+    /// Whether any sample has a cadence.
     pub has_cadence: bool,
+    /// Laps the file states.
     pub laps: usize,
+    /// Sessions the file states (FIT).
     pub sessions: usize,
+    /// Timer stops (pauses) the file records.
     pub timer_stops: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The heart-rate settings the watch stored in the file (FIT).
     pub watch_hr_settings: Option<WatchHrSettings>,
 }
 
 impl InspectSummary {
+    /// The summary of `a`, values as recorded.
     pub fn of(a: &RawActivity) -> Self {
         let hr: Vec<u16> = a.samples.iter().filter_map(|s| s.hr_bpm).collect();
         let avg = (!hr.is_empty())
@@ -104,8 +131,11 @@ pub fn summarize(result: IngestResult) -> InspectItem {
 /// Output format of `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InspectFormat {
+    /// A few lines per activity.
     Text,
+    /// One JSON array.
     Json,
+    /// One JSON object per line.
     Jsonl,
 }
 
@@ -150,12 +180,8 @@ fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
     };
     let minutes =
         |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{:.1} min", v / 60.0));
-    let device = match (&s.manufacturer, &s.product) {
-        (Some(m), Some(p)) => format!("{m}/{p}"),
-        (Some(m), None) => m.clone(),
-        (None, Some(p)) => p.clone(),
-        (None, None) => "unknown device".to_string(),
-    };
+    let device = device_name(s.manufacturer.as_deref(), s.product.as_deref())
+        .unwrap_or_else(|| "unknown device".to_string());
     let sport = match (&s.sport, &s.sub_sport) {
         (Some(sp), Some(sub)) => format!("{}/{}", sp.as_str(), sub.as_str()),
         (Some(sp), None) => sp.as_str().to_string(),

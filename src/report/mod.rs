@@ -6,7 +6,6 @@ pub mod html;
 pub mod inspect;
 pub mod scan;
 pub mod schema;
-pub mod series;
 
 /// Rounds `v` to `decimals` places, so output is stable and readable.
 pub fn round_to(v: f64, decimals: i32) -> f64 {

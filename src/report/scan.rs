@@ -6,32 +6,47 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::history::{HistorySummary, MaxHrEstimate, WeekSummary};
+use crate::history::{ClassReason, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
-use crate::scan::{Duplicate, Entry, Scan, ScanError, Skipped};
+use crate::scan::{Duplicate, Scan, ScanError, Skipped};
 
 use super::check::{duration, pace};
+use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output format of `scan`.
 pub enum ScanFormat {
+    /// A table of runs, the history summary and the weeks.
     Text,
+    /// One JSON document.
     Json,
+    /// One JSON object per activity, then the errors, then a summary object.
     Jsonl,
+    /// One CSV row per activity, for spreadsheets.
     Csv,
 }
 
 /// The closing object of JSONL output and the `summary` of JSON output.
 #[derive(Debug, Serialize)]
 pub struct SummaryRecord<'a> {
+    /// [`super::schema::SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// Files read.
     pub files: usize,
+    /// Activities in the history (duplicates excluded).
     pub activities: usize,
+    /// Files and members that held no activity.
     pub skipped: usize,
+    /// Files that could not be read, activities that could not be judged.
     pub errors: usize,
+    /// Recordings left out as the same run as another.
     pub duplicates: &'a [Duplicate],
+    /// The max HR estimated from the history, when one was needed.
     pub max_hr_estimate: Option<&'a MaxHrEstimate>,
     #[serde(flatten)]
+    /// Classes and recovery-run counts.
     pub history: &'a HistorySummary,
+    /// Week-by-week totals.
     pub weeks: &'a [WeekSummary],
 }
 
@@ -74,7 +89,7 @@ fn error_line(e: &ScanError) -> ErrorLine<'_> {
 #[derive(Serialize)]
 struct JsonDocument<'a> {
     schema_version: u32,
-    activities: &'a [Entry],
+    activities: &'a [EntryRecord<'a>],
     errors: Vec<ErrorLine<'a>>,
     skipped: &'a [Skipped],
     summary: SummaryRecord<'a>,
@@ -83,9 +98,10 @@ struct JsonDocument<'a> {
 /// Writes `scan` in `format`.
 pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result<()> {
     let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
+    let entries: Vec<EntryRecord> = scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect();
     match format {
         ScanFormat::Jsonl => {
-            for e in &scan.entries {
+            for e in &entries {
                 json(out, e)?;
                 out.write_all(b"\n")?;
             }
@@ -99,7 +115,7 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
         ScanFormat::Json => {
             let doc = JsonDocument {
                 schema_version: super::schema::SCHEMA_VERSION,
-                activities: &scan.entries,
+                activities: &entries,
                 errors: scan.errors.iter().map(error_line).collect(),
                 skipped: &scan.skipped,
                 summary: summary_record(scan),
@@ -107,8 +123,8 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
-        ScanFormat::Csv => write_csv(out, scan),
-        ScanFormat::Text => write_text(out, scan),
+        ScanFormat::Csv => write_csv(out, &entries),
+        ScanFormat::Text => write_text(out, scan, &entries),
     }
 }
 
@@ -176,11 +192,13 @@ const CSV_HEADER: &[&str] = &[
     "surface",
     "surges",
     "trimp",
+    "class_reason",
+    "sport_source",
 ];
 
-fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
+fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
     writeln!(out, "{}", CSV_HEADER.join(","))?;
-    for e in &scan.entries {
+    for e in entries {
         let r = &e.record;
         let p = &e.placement;
         let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
@@ -215,6 +233,8 @@ fn write_csv(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
             r.surface.to_string(),
             r.surges.len().to_string(),
             opt(r.trimp),
+            p.class_reason.as_str().to_string(),
+            p.sport_source.as_str().to_string(),
         ];
         writeln!(out, "{}", row.join(","))?;
     }
@@ -231,13 +251,13 @@ fn verdict_text(v: Option<Verdict>) -> &'static str {
     }
 }
 
-fn write_text(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
+fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::Result<()> {
     writeln!(
         out,
         "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
         "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR"
     )?;
-    for e in &scan.entries {
+    for e in entries {
         let r = &e.record;
         let start = r.start_time.to_string();
         let start = start.get(..16).unwrap_or(&start).replace('T', " ");
@@ -245,6 +265,12 @@ fn write_text(out: &mut dyn Write, scan: &Scan) -> io::Result<()> {
         if !r.reasons.is_empty() {
             let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
             tail.push_str(&format!(" · {}", codes.join(", ")));
+        }
+        if !matches!(
+            e.placement.class_reason,
+            ClassReason::Easy | ClassReason::NotRunning
+        ) {
+            tail.push_str(&format!(" · {}", e.placement.class_reason.as_str()));
         }
         if let Some(f) = &e.placement.recovers_from {
             tail.push_str(&format!(

@@ -5,10 +5,13 @@
 use serde::Serialize;
 
 use crate::analyze::Analysis;
+use crate::analyze::series::SeriesPoint;
+use crate::history::Placement;
 use crate::judge::{Clause, Reason, Verdict};
 use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
+use crate::scan::Entry;
 
 use super::round_to as round;
 
@@ -29,7 +32,9 @@ fn r3(v: Option<f64>) -> Option<f64> {
 /// ordering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Start {
+    /// The instant (on the device's own clock when not known).
     pub at: Timestamp,
+    /// Whether `at` is a real UTC instant.
     pub known: bool,
 }
 
@@ -56,39 +61,69 @@ impl std::fmt::Display for Start {
 /// One judged activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckRecord {
+    /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The file, or `archive.zip/member`.
     pub source: String,
+    /// `fit`, `gpx` or `tcx`.
     pub format: &'static str,
+    /// The sport the file states.
     pub sport: Option<Sport>,
+    /// The sub-sport the file states.
     pub sub_sport: Option<SubSport>,
+    /// The activity's name (the file's, or an export's label).
     pub name: Option<String>,
+    /// `manufacturer/product`, or whichever is known.
     pub device: Option<String>,
+    /// The file's start, UTC; `null` when unknown (FIT device-uptime clock).
     pub start_time: Start,
+    /// Elapsed time, seconds.
     pub elapsed_s: f64,
+    /// Moving time, seconds.
     pub moving_s: u32,
+    /// Distance covered while moving, metres.
     pub distance_m: f64,
+    /// Mean moving pace, seconds per km.
     pub pace_s_per_km: Option<f64>,
+    /// Mean grade-adjusted pace, seconds per km.
     pub gap_s_per_km: Option<f64>,
+    /// Heart rate and its quality.
     pub hr: HrRecord,
+    /// The zone model, its bounds and the time in each zone.
     pub zones: ZonesRecord,
+    /// The conversational ceiling and the time above it.
     pub ceiling: CeilingRecord,
     /// Pa:HR decoupling, % (null when not applicable: see `drift`).
     pub decoupling_pct: Option<f64>,
+    /// Heart-rate drift between the halves, % (null when not applicable).
     pub cardiac_drift_pct: Option<f64>,
+    /// Pa:HR decoupling with its quality gate: the numbers, or why there are none.
     pub drift: Decoupling,
+    /// Ascent, metres.
     pub ascent_m: Option<f64>,
+    /// Descent, metres.
     pub descent_m: Option<f64>,
+    /// Ascent per km, metres.
     pub ascent_per_km_m: Option<f64>,
+    /// Share of distance at a grade steeper than 4 %.
     pub steep_share: Option<f64>,
+    /// `flat`, `rolling` or `hilly`.
     pub terrain: Option<TerrainClass>,
+    /// `treadmill`, `indoor`, `track`, `trail`, `road` or `unknown`.
     pub surface: &'static str,
+    /// Pace surges, seconds from the first sample.
     pub surges: Vec<SurgeRecord>,
+    /// Coefficient of variation of 30-s grade-adjusted speed, %.
     pub pace_variability_pct: Option<f64>,
+    /// Banister TRIMP.
     pub trimp: Option<f64>,
+    /// Heart-rate stress score (TRIMP relative to an hour at LTHR).
     pub hrss: Option<f64>,
+    /// The thresholds used, each with its source.
     pub thresholds: ThresholdsRecord,
     /// `null` only in `scan` output, for runs that are not judged as recovery runs.
     pub verdict: Option<Verdict>,
+    /// The reasons behind the verdict, most severe first.
     pub reasons: Vec<Reason>,
     /// Every clause of the rule: checked, broken or not checkable (empty in `scan`
     /// output for runs that are not judged).
@@ -96,6 +131,7 @@ pub struct CheckRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// Heart rate of a judged activity and its quality.
 pub struct HrRecord {
     /// Mean usable moving HR, bpm.
     pub avg_bpm: Option<f64>,
@@ -105,8 +141,11 @@ pub struct HrRecord {
     pub coverage: Option<f64>,
     /// Share of moving time whose HR was excluded (dropouts, artifacts, cadence lock).
     pub unreliable_share: Option<f64>,
+    /// Seconds of optical cadence lock (HR excluded).
     pub cadence_lock_s: u32,
+    /// Where the cadence lock was, seconds from the first sample.
     pub cadence_lock_spans: Vec<Span>,
+    /// Seconds of missing HR.
     pub dropout_s: u32,
     /// Every second whose recorded HR is not trusted as recorded: artifacts (impossible
     /// values, above max, spikes, swings, an erratic trace, cadence lock), bridged or not.
@@ -121,8 +160,11 @@ pub struct HrRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// The zones of a judged activity.
 pub struct ZonesRecord {
+    /// `hrmax`, `hrr`, `lthr`, `seiler` or `maf`.
     pub model: &'static str,
+    /// The zones' names.
     pub names: Vec<&'static str>,
     /// Lower bound of each zone, bpm (the first zone starts at 0).
     pub lower_bpm: Vec<f64>,
@@ -131,16 +173,24 @@ pub struct ZonesRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// The conversational ceiling of a judged activity.
 pub struct CeilingRecord {
+    /// The ceiling, bpm.
     pub bpm: f64,
+    /// Moving seconds with usable HR above it.
     pub above_s: u32,
+    /// Their share of moving time with usable HR.
     pub share: Option<f64>,
+    /// Where, seconds from the first sample.
     pub spans: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// One pace surge.
 pub struct SurgeRecord {
+    /// Start, seconds from the first sample.
     pub start_s: u32,
+    /// End, seconds from the first sample.
     pub end_s: u32,
     /// Mean GAP speed over the span / the local baseline around it.
     pub mean_speed_ratio: f64,
@@ -151,7 +201,9 @@ pub struct SurgeRecord {
 /// A threshold with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourcedValue<T> {
+    /// The value.
     pub value: T,
+    /// Where it came from.
     pub source: Source,
 }
 
@@ -163,16 +215,24 @@ fn sourced<T: Clone, U>(s: &Option<Sourced<T>>, f: impl Fn(T) -> U) -> Option<So
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// The thresholds a judged activity used, each with its source.
 pub struct ThresholdsRecord {
+    /// The zone model.
     pub zone_model: Option<SourcedValue<&'static str>>,
+    /// Maximum heart rate, bpm.
     pub max_hr_bpm: Option<SourcedValue<f64>>,
+    /// Resting heart rate, bpm.
     pub rest_hr_bpm: Option<SourcedValue<f64>>,
+    /// Lactate-threshold heart rate, bpm.
     pub lthr_bpm: Option<SourcedValue<f64>>,
+    /// Age, years.
     pub age_years: Option<SourcedValue<f64>>,
+    /// Training phase.
     pub phase: SourcedValue<&'static str>,
 }
 
 impl CheckRecord {
+    /// The record of analysis `a`, rounded for output.
     pub fn of(a: &Analysis) -> CheckRecord {
         let m = &a.metrics;
         let c = &a.cleaning;
@@ -181,21 +241,18 @@ impl CheckRecord {
         let drift = m.decoupling.drift();
         let ceiling = m.ceiling.as_ref();
         let p = &a.profile;
+        let h = &a.header;
         CheckRecord {
             schema_version: SCHEMA_VERSION,
-            source: a.source.clone(),
-            format: a.format.as_str(),
-            sport: a.sport.clone(),
-            sub_sport: a.sub_sport.clone(),
-            name: a.name.clone(),
-            device: match (&a.manufacturer, &a.product) {
-                (Some(m), Some(p)) => Some(format!("{m}/{p}")),
-                (Some(x), None) | (None, Some(x)) => Some(x.clone()),
-                (None, None) => None,
-            },
+            source: h.source.clone(),
+            format: h.format.as_str(),
+            sport: h.sport.clone(),
+            sub_sport: h.sub_sport.clone(),
+            name: h.name.clone(),
+            device: h.device(),
             start_time: Start {
-                at: a.start_time,
-                known: a.time_base.start_known(),
+                at: h.start_time,
+                known: h.time_base.start_known(),
             },
             elapsed_s: round(a.elapsed_s, 1),
             moving_s: m.moving_s,
@@ -273,6 +330,44 @@ impl CheckRecord {
             verdict: Some(a.assessment.verdict),
             reasons: a.assessment.reasons.clone(),
             clauses: a.assessment.clauses.clone(),
+        }
+    }
+}
+
+/// One activity of `scan` output: everything `check` reports (`verdict` null and
+/// `reasons` empty when the run is not judged as a recovery run), its place in the
+/// history and whether it was judged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryRecord<'a> {
+    #[serde(flatten)]
+    /// What `check` reports about the activity.
+    pub record: CheckRecord,
+    #[serde(flatten)]
+    /// Its class and, for a recovery run, why and from what.
+    pub placement: &'a Placement,
+    /// Whether it was judged as a recovery run.
+    pub judged: bool,
+    /// The run's downsampled curves, when the scan kept them, for charts; not part of
+    /// the wire format.
+    #[serde(skip)]
+    pub series: Option<&'a [SeriesPoint]>,
+}
+
+impl<'a> EntryRecord<'a> {
+    /// The record of `entry`, placed in its history at `placement` ([`crate::scan::Scan::placed`]).
+    pub fn of(entry: &'a Entry, placement: &'a Placement) -> EntryRecord<'a> {
+        let mut record = CheckRecord::of(&entry.analysis);
+        // The sport history took (recorded, labelled or inferred).
+        record.sport.clone_from(&placement.sport);
+        if !entry.judged {
+            record.verdict = None;
+            record.reasons.clear();
+        }
+        EntryRecord {
+            record,
+            placement,
+            judged: entry.judged,
+            series: entry.analysis.series.as_deref(),
         }
     }
 }

@@ -224,41 +224,19 @@ fn wrong_types_and_bad_words_are_reported() {
 }
 
 #[test]
-fn the_word_lists_match_the_command_line() {
-    let words = |v: Vec<Option<clap::builder::PossibleValue>>| {
-        v.into_iter()
-            .flatten()
-            .map(|p| p.get_name().to_string())
+fn the_word_lists_are_the_choices() {
+    fn words<T: Choice>() -> String {
+        T::ALL
+            .iter()
+            .map(|v| v.as_str())
             .collect::<Vec<_>>()
             .join(", ")
-    };
-    assert_eq!(
-        words(
-            Sex::value_variants()
-                .iter()
-                .map(|v| v.to_possible_value())
-                .collect()
-        ),
-        SEX_CHOICES
-    );
-    assert_eq!(
-        words(
-            ZoneModel::value_variants()
-                .iter()
-                .map(|v| v.to_possible_value())
-                .collect()
-        ),
-        ZONES_CHOICES
-    );
-    assert_eq!(
-        words(
-            Phase::value_variants()
-                .iter()
-                .map(|v| v.to_possible_value())
-                .collect()
-        ),
-        PHASE_CHOICES
-    );
+    }
+    assert_eq!(words::<Sex>(), SEX_CHOICES);
+    assert_eq!(words::<ZoneModel>(), ZONES_CHOICES);
+    assert_eq!(words::<Phase>(), PHASE_CHOICES);
+    assert_eq!(ZoneModel::from_word("lthr"), Some(ZoneModel::Lthr));
+    assert_eq!(ZoneModel::from_word("LTHR"), None, "matched exactly");
 }
 
 #[test]

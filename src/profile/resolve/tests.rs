@@ -2,6 +2,7 @@
 //! discovery order.
 
 use super::*;
+use crate::setting::SettingNames;
 
 const LABEL: &str = "/home/r/easyrun.toml";
 
@@ -253,12 +254,31 @@ fn tanaka_only_when_the_model_needs_max_hr_and_only_age_is_known() {
     assert_eq!(p.max_hr_bpm, None, "LTHR zones do not use max HR");
 }
 
+/// A command line's names for the settings, as messages may be asked to use them.
+const FLAGS: SettingNames = SettingNames(|s| match s {
+    Setting::MaxHr => "--max-hr",
+    Setting::RestHr => "--rest-hr",
+    Setting::Lthr => "--lthr",
+    Setting::Age => "--age",
+    Setting::Zones => "--zones",
+    _ => "--other",
+});
+
 #[test]
 fn no_thresholds_says_how_to_give_them() {
     let p = resolve(&ProfileFlags::default(), None, LABEL, None, Timestamp(0));
     let e = require_zones(&p).err();
     assert_eq!(
         e.as_ref().map(|e| e.to_string()).as_deref(),
+        Some(
+            "no heart-rate thresholds: give max_hr (and rest_hr), or lthr, or age, or put \
+             them in easyrun.toml (see docs/profile.md); the activity file carries no \
+             usable watch HR settings"
+        ),
+        "the library names the settings by their keys"
+    );
+    assert_eq!(
+        e.as_ref().map(|e| e.describe(FLAGS)).as_deref(),
         Some(
             "no heart-rate thresholds: give --max-hr (and --rest-hr), or --lthr, or \
              --age, or put them in easyrun.toml (see docs/profile.md); the activity file \
@@ -277,7 +297,10 @@ fn a_chosen_model_names_the_threshold_it_lacks() {
     };
     let p = resolve(&flags, Some(&f), LABEL, None, Timestamp(0));
     assert_eq!(
-        require_zones(&p).err().map(|e| e.to_string()).as_deref(),
+        require_zones(&p)
+            .err()
+            .map(|e| e.describe(FLAGS))
+            .as_deref(),
         Some(
             "zone model lthr (from profile /home/r/easyrun.toml) needs lthr: give --lthr, \
              or put lthr in easyrun.toml (see docs/profile.md), or choose another model \
@@ -293,7 +316,7 @@ fn a_chosen_model_names_the_threshold_it_lacks() {
     assert!(matches!(
         require_zones(&p),
         Err(ProfileError::ModelNeeds {
-            missing: "rest_hr",
+            missing: Setting::RestHr,
             ..
         })
     ));
@@ -302,7 +325,7 @@ fn a_chosen_model_names_the_threshold_it_lacks() {
         ..ProfileFlags::default()
     };
     let p = resolve(&flags, None, LABEL, None, Timestamp(0));
-    let m = require_zones(&p).err().map(|e| e.to_string());
+    let m = require_zones(&p).err().map(|e| e.describe(FLAGS));
     assert!(
         m.as_deref()
             .is_some_and(|m| m.contains("give --max-hr (or --age")),
@@ -343,8 +366,12 @@ fn flags_are_range_checked() {
         ..ProfileFlags::default()
     };
     assert_eq!(
-        bad.validate().err().map(|e| e.to_string()).as_deref(),
+        bad.validate().err().map(|e| e.describe(FLAGS)).as_deref(),
         Some("--rest-hr 12: out of range 25..=120")
+    );
+    assert_eq!(
+        bad.validate().err().map(|e| e.to_string()).as_deref(),
+        Some("rest_hr 12: out of range 25..=120")
     );
     let nan = ProfileFlags {
         age: Some(f64::NAN),

@@ -1,7 +1,7 @@
 //! HTML report, SVG building blocks: linear scales, compact numbers, broken polylines,
 //! axis ticks and the shared fill patterns, so the chart modules only say what to draw.
 //!
-//! Charts draw from the downsampled curves (≤ 600 points, `report::series`) and write
+//! Charts draw from the downsampled curves (≤ 600 points, `analyze::series`) and write
 //! coordinates with one decimal: a run's chart stays a few tens of kilobytes.
 
 use std::fmt::Write as _;

@@ -11,15 +11,18 @@ mod chart;
 mod run;
 mod run_chart;
 mod run_chart_text;
+mod run_spans;
 mod weeks;
 mod words;
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::history::Class;
+use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
-use crate::scan::{Entry, Scan};
+use crate::report::schema::EntryRecord;
+use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::setting::{Setting, SettingNames};
 
 use crate::report::check::duration;
 use words::{badge, display_name, pace_km, pct};
@@ -28,7 +31,7 @@ use words::{badge, display_name, pace_km, pct};
 const STYLE: &str = include_str!("style.css");
 
 /// What the page shows beyond the scan itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HtmlOptions {
     /// The page title and heading.
     pub title: String,
@@ -38,6 +41,8 @@ pub struct HtmlOptions {
     pub max_recovery_runs: usize,
     /// Named in the footer ("easyrun 0.1.0"), when given.
     pub generator: Option<String>,
+    /// How the page names the settings it suggests (a command line: its flags).
+    pub setting_names: SettingNames,
 }
 
 impl Default for HtmlOptions {
@@ -47,6 +52,35 @@ impl Default for HtmlOptions {
             recent_runs: 10,
             max_recovery_runs: 100,
             generator: None,
+            setting_names: SettingNames::KEYS,
+        }
+    }
+}
+
+/// The scan as the page reads it: each activity's wire record (rounded as in `scan`
+/// output) beside the rest of the scan.
+struct View<'a> {
+    entries: Vec<EntryRecord<'a>>,
+    files: usize,
+    summary: &'a HistorySummary,
+    max_hr_estimate: Option<&'a MaxHrEstimate>,
+    weeks: &'a [WeekSummary],
+    errors: &'a [ScanError],
+    duplicates: &'a [Duplicate],
+    skipped: &'a [Skipped],
+}
+
+impl<'a> View<'a> {
+    fn of(scan: &'a Scan) -> View<'a> {
+        View {
+            entries: scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect(),
+            files: scan.files,
+            summary: &scan.summary,
+            max_hr_estimate: scan.max_hr_estimate.as_ref(),
+            weeks: &scan.weeks,
+            errors: &scan.errors,
+            duplicates: &scan.duplicates,
+            skipped: &scan.skipped,
         }
     }
 }
@@ -64,7 +98,12 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
         .collect();
     picked.extend(
         newest_first()
-            .filter(|(_, e)| !e.judged && e.placement.class != Class::Other)
+            .filter(|(_, e)| {
+                !e.judged
+                    && e.placement
+                        .as_ref()
+                        .is_some_and(|p| p.class != Class::Other)
+            })
             .map(|(i, _)| i)
             .take(options.recent_runs),
     );
@@ -75,6 +114,7 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
 /// Writes the report of `scan` to `out`.
 pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Result<()> {
     let sections = charted(scan, options);
+    let scan = &View::of(scan);
     let mut is_charted = vec![false; scan.entries.len()];
     for i in &sections {
         if let Some(flag) = is_charted.get_mut(*i) {
@@ -91,7 +131,7 @@ pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Res
          <title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{}",
         chart::pattern_defs()
     )?;
-    out.write_all(header(scan, &title).as_bytes())?;
+    out.write_all(header(scan, &title, options.setting_names).as_bytes())?;
     out.write_all(nav(scan, &sections).as_bytes())?;
     out.write_all(b"<main>\n")?;
     out.write_all(recovery(scan, &has_section).as_bytes())?;
@@ -152,7 +192,7 @@ pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Res
     Ok(())
 }
 
-fn rule_sentence(scan: &Scan, options: &HtmlOptions, shown: usize) -> String {
+fn rule_sentence(scan: &View, options: &HtmlOptions, shown: usize) -> String {
     let judged = scan.entries.iter().filter(|e| e.judged).count();
     format!(
         "Charts for {shown} of {}: every judged recovery run (up to the {} most recent; \
@@ -169,7 +209,7 @@ fn rule_sentence(scan: &Scan, options: &HtmlOptions, shown: usize) -> String {
     )
 }
 
-fn header(scan: &Scan, title: &str) -> String {
+fn header(scan: &View, title: &str, names: SettingNames) -> String {
     let mut h = format!("<header class=\"page-head\">\n<h1>{title}</h1>\n");
     let span = match (scan.entries.first(), scan.entries.last()) {
         (Some(a), Some(b)) => format!(
@@ -202,16 +242,17 @@ fn header(scan: &Scan, title: &str) -> String {
         let _ = writeln!(
             h,
             "<p class=\"note\">No max HR was given: {:.0} bpm is estimated from the history (the \
-             highest sustained heart rate, in {}). Give <code>--max-hr</code> for zones you trust.</p>",
+             highest sustained heart rate, in {}). Give <code>{}</code> for zones you trust.</p>",
             est.bpm,
-            escape::text(&crate::history::max_hr::describe(est))
+            escape::text(&crate::history::max_hr::describe(est)),
+            escape::text(names.of(Setting::MaxHr))
         );
     }
     h.push_str("</header>\n");
     h
 }
 
-fn nav(scan: &Scan, sections: &[usize]) -> String {
+fn nav(scan: &View, sections: &[usize]) -> String {
     let mut links = vec![("recovery", "Recovery runs"), ("weeks", "Week by week")];
     let judged = |i: &usize| scan.entries.get(*i).is_some_and(|e| e.judged);
     if sections.iter().any(judged) {
@@ -236,14 +277,14 @@ fn nav(scan: &Scan, sections: &[usize]) -> String {
 
 /// Recovery runs worst first: verdict (fail, warn, unknown, pass), then the number of
 /// reasons that count, then the share above the ceiling, then newest first.
-fn worst_first(scan: &Scan) -> Vec<(usize, &Entry)> {
-    let mut judged: Vec<(usize, &Entry)> = scan
+fn worst_first<'a>(scan: &'a View<'a>) -> Vec<(usize, &'a EntryRecord<'a>)> {
+    let mut judged: Vec<(usize, &EntryRecord)> = scan
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.judged)
         .collect();
-    let weight = |e: &Entry| {
+    let weight = |e: &EntryRecord| {
         e.record
             .reasons
             .iter()
@@ -255,7 +296,7 @@ fn worst_first(scan: &Scan) -> Vec<(usize, &Entry)> {
             .cmp(&words::verdict_rank(b.record.verdict))
             .then_with(|| weight(b).cmp(&weight(a)))
             .then_with(|| {
-                let share = |e: &Entry| e.record.ceiling.share.unwrap_or(0.0);
+                let share = |e: &EntryRecord| e.record.ceiling.share.unwrap_or(0.0);
                 share(b).total_cmp(&share(a))
             })
             .then_with(|| ib.cmp(ia))
@@ -263,7 +304,7 @@ fn worst_first(scan: &Scan) -> Vec<(usize, &Entry)> {
     judged
 }
 
-fn recovery(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
+fn recovery(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
     let c = &scan.summary.recovery;
     let mut h = String::from(
         "<section id=\"recovery\" aria-labelledby=\"recovery-h\">\n<h2 id=\"recovery-h\">Recovery runs</h2>\n",
@@ -336,11 +377,11 @@ fn recovery(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
     h
 }
 
-fn weeks_section(scan: &Scan) -> String {
+fn weeks_section(scan: &View) -> String {
     let mut h = String::from(
         "<section id=\"weeks\" aria-labelledby=\"weeks-h\">\n<h2 id=\"weeks-h\">Week by week</h2>\n",
     );
-    match weeks::chart(&scan.weeks) {
+    match weeks::chart(scan.weeks) {
         Some(svg) => {
             let _ = write!(
                 h,
@@ -363,7 +404,7 @@ fn weeks_section(scan: &Scan) -> String {
                     String::new()
                 }
             );
-            h.push_str(&weeks::table(&scan.weeks));
+            h.push_str(&weeks::table(scan.weeks));
         }
         None => h.push_str("<p>No running activities.</p>\n"),
     }
@@ -371,7 +412,7 @@ fn weeks_section(scan: &Scan) -> String {
     h
 }
 
-fn activities(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
+fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
     let mut h = String::with_capacity(2_000 + scan.entries.len() * 700);
     h.push_str(
         "<section id=\"activities\" aria-labelledby=\"activities-h\">\n\
@@ -435,7 +476,7 @@ fn activities(scan: &Scan, has_section: &dyn Fn(usize) -> bool) -> String {
     h
 }
 
-fn problems(scan: &Scan) -> String {
+fn problems(scan: &View) -> String {
     if scan.errors.is_empty() && scan.duplicates.is_empty() && scan.skipped.is_empty() {
         return String::new();
     }
@@ -448,7 +489,7 @@ fn problems(scan: &Scan) -> String {
             "<h3>Not read ({})</h3>\n<ul class=\"errors\">",
             scan.errors.len()
         );
-        for e in &scan.errors {
+        for e in scan.errors {
             let _ = writeln!(
                 h,
                 "<li><span class=\"src\">{}</span> <code>{}</code>: {}</li>",
@@ -465,7 +506,7 @@ fn problems(scan: &Scan) -> String {
             "<h3>Duplicates ({})</h3>\n<ul class=\"dups\">",
             scan.duplicates.len()
         );
-        for d in &scan.duplicates {
+        for d in scan.duplicates {
             let _ = writeln!(
                 h,
                 "<li><span class=\"src\">{}</span>: the same run as <span class=\"src\">{}</span></li>",

@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
+use super::View;
 use crate::judge::Verdict;
+use crate::report::schema::EntryRecord;
 use crate::report::schema::{CheckRecord, SourcedValue};
-use crate::scan::{Entry, Scan};
 
 use super::run_chart::{Drawn, run_chart, zone_colour};
 use super::words::{self, badge, bpm, display_name, pace_km, pct};
@@ -24,7 +25,12 @@ pub fn anchor(i: usize, has_section: &dyn Fn(usize) -> bool) -> String {
 }
 
 /// The section of entry `i` of `scan`.
-pub fn section(scan: &Scan, i: usize, e: &Entry, has_section: &dyn Fn(usize) -> bool) -> String {
+pub(super) fn section(
+    scan: &View,
+    i: usize,
+    e: &EntryRecord,
+    has_section: &dyn Fn(usize) -> bool,
+) -> String {
     let r = &e.record;
     let id = format!("run-{i}");
     let name = display_name(r);
@@ -65,11 +71,7 @@ pub fn section(scan: &Scan, i: usize, e: &Entry, has_section: &dyn Fn(usize) -> 
         );
     }
 
-    match e
-        .series
-        .as_deref()
-        .and_then(|s| run_chart(&id, &name, r, s))
-    {
+    match e.series.and_then(|s| run_chart(&id, &name, r, s)) {
         Some((svg, drawn)) => {
             h.push_str("<figure class=\"chart-box\">");
             h.push_str(&svg);
@@ -87,7 +89,7 @@ pub fn section(scan: &Scan, i: usize, e: &Entry, has_section: &dyn Fn(usize) -> 
     h
 }
 
-fn intent_phrase(e: &Entry) -> String {
+fn intent_phrase(e: &EntryRecord) -> String {
     use crate::history::Intent;
     let class = words::class_phrase(e.placement.class);
     match e.placement.intent {

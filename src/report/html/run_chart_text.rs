@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
+use crate::analyze::series::SeriesPoint;
 use crate::judge::verdict::clock;
 use crate::model::Span;
 use crate::report::schema::CheckRecord;
-use crate::report::series::SeriesPoint;
 
 /// The chart in words, for screen readers and anyone who cannot see the colours.
 pub(super) fn describe(

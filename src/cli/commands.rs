@@ -1,0 +1,133 @@
+//! `inspect`, `check`, `scan` and `report`: each runs the library's batch and renders
+//! it, and says with which exit status the command ends.
+
+use std::io::IsTerminal;
+
+use easyrun::judge::Verdict;
+use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
+use easyrun::report::html::{self, HtmlOptions};
+use easyrun::report::inspect::{self, InspectFormat};
+use easyrun::report::scan::{self as scan_report, ScanFormat};
+use easyrun::scan::{self, Scope};
+
+use super::args::{
+    CheckArgs, FLAGS, FailOn, InspectArgs, OutputFormat, ReportArgs, ScanArgs, ScanFormatArg,
+};
+use super::{CliError, Exit, batch_history, config, output, scan_paths, settings};
+
+/// Exit 0 when every file was read, 2 when any failed.
+pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
+    let items = scan::read_each(&args.paths, args.jobs.jobs, inspect::summarize);
+    let format = match args.format {
+        OutputFormat::Text => InspectFormat::Text,
+        OutputFormat::Json => InspectFormat::Json,
+        OutputFormat::Jsonl => InspectFormat::Jsonl,
+    };
+    output::write_output(None, |mut out| inspect::write(&mut out, &items, format))?;
+    Ok(if items.iter().any(Result::is_err) {
+        Exit::Unreadable
+    } else {
+        Exit::Ok
+    })
+}
+
+pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
+    let settings = settings(&args.profile)?;
+    let config = config(
+        settings,
+        Default::default(),
+        Scope::EachActivity,
+        args.jobs.jobs,
+    );
+    let items = CheckItem::all(&scan::run_batch(&args.paths, &config, &()));
+    let format = match args.format {
+        OutputFormat::Text => CheckFormat::Text {
+            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        },
+        OutputFormat::Json => CheckFormat::Json,
+        OutputFormat::Jsonl => CheckFormat::Jsonl,
+    };
+    output::write_output(None, |mut out| {
+        check_report::write(&mut out, &items, format)
+    })?;
+    Ok(check_exit(&items, args.strict))
+}
+
+/// 2 any unreadable (precedence), 1 any fail (or warn when strict), 3 any unknown, else 0.
+fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
+    let verdicts: Vec<Option<Verdict>> = items.iter().map(CheckItem::verdict).collect();
+    if items.iter().any(|i| matches!(i, CheckItem::Failed { .. })) {
+        Exit::Unreadable
+    } else if verdicts
+        .iter()
+        .flatten()
+        .any(|v| *v == Verdict::Fail || (strict && *v == Verdict::Warn))
+    {
+        Exit::Fail
+    } else if verdicts.iter().flatten().any(|v| *v == Verdict::Unknown) {
+        Exit::Unknown
+    } else {
+        Exit::Ok
+    }
+}
+
+pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
+    let settings = settings(&args.profile)?;
+    let history = batch_history(&args.batch);
+    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let result = scan_paths(&args.paths, &config, args.batch.quiet);
+    let format = match args.format {
+        ScanFormatArg::Text => ScanFormat::Text,
+        ScanFormatArg::Json => ScanFormat::Json,
+        ScanFormatArg::Jsonl => ScanFormat::Jsonl,
+        ScanFormatArg::Csv => ScanFormat::Csv,
+    };
+    output::write_output(args.output.as_deref(), |out| {
+        scan_report::write(out, &result, format)
+    })?;
+    Ok(scan_exit(&result, args.fail_on))
+}
+
+/// The exit status `check` would give, counted only from the `--fail-on` level up:
+/// `error` → 2 for unreadable files only; `fail` → also 1 for a failed recovery run;
+/// `warn` → also 1 for a warning and 3 for an unjudgeable one; `never` → 0.
+fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
+    let judged: Vec<Verdict> = scan
+        .placed()
+        .map(|(e, _)| e)
+        .filter(|e| e.judged)
+        .map(|e| e.analysis.assessment.verdict)
+        .collect();
+    let any = |v: Verdict| judged.contains(&v);
+    match fail_on {
+        FailOn::Never => Exit::Ok,
+        _ if !scan.errors.is_empty() => Exit::Unreadable,
+        FailOn::Error => Exit::Ok,
+        FailOn::Fail if any(Verdict::Fail) => Exit::Fail,
+        FailOn::Fail => Exit::Ok,
+        FailOn::Warn if any(Verdict::Fail) || any(Verdict::Warn) => Exit::Fail,
+        FailOn::Warn if any(Verdict::Unknown) => Exit::Unknown,
+        FailOn::Warn => Exit::Ok,
+    }
+}
+
+/// The HTML report: the scan with each run's curves kept. Exit 2 when a file could not
+/// be read (the page lists it), else 0: verdicts are the page's business.
+pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
+    let mut settings = settings(&args.profile)?;
+    settings.keep_series = true;
+    let history = batch_history(&args.batch);
+    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let result = scan_paths(&args.paths, &config, args.batch.quiet);
+    let options = HtmlOptions {
+        title: args.title.clone(),
+        recent_runs: args.recent,
+        max_recovery_runs: args.max_recovery_charts,
+        generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
+        setting_names: FLAGS,
+    };
+    output::write_output(args.output.as_deref(), |out| {
+        html::write(out, &result, &options)
+    })?;
+    Ok(scan_exit(&result, FailOn::Error))
+}

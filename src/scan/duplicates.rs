@@ -1,0 +1,26 @@
+//! Duplicates: the same run recorded twice (a `.fit` and its `.gpx` twin, or watch and
+//! phone) is kept once, the richer copy (`history::duplicates`, docs/history.md).
+
+use super::Duplicate;
+use crate::analyze::Analysis;
+use crate::history::{self, RunFacts};
+
+/// One analysed activity on its way to the history.
+pub(super) struct Run {
+    pub(super) facts: RunFacts,
+    pub(super) analysis: Analysis,
+    pub(super) input_index: usize,
+}
+
+/// Keeps the richer copy of each run recorded twice (`history::duplicates`).
+pub(super) fn drop_duplicates(sorted: Vec<Run>) -> (Vec<Run>, Vec<Duplicate>) {
+    let (kept, dropped) = history::duplicates::dedup(sorted, |r| &r.facts);
+    let duplicates = dropped
+        .into_iter()
+        .map(|(source, duplicate_of)| Duplicate {
+            source,
+            duplicate_of,
+        })
+        .collect();
+    (kept, duplicates)
+}

@@ -1,0 +1,257 @@
+//! The batch driver, and the library's one entry for a whole batch: [`run_batch`]
+//! walks the paths, reads and analyses every file in parallel (the per-file pipeline of
+//! [`analyze`](mod@crate::analyze)) and returns the complete result: every activity,
+//! the files that could not be read, the side files passed over and, in a history
+//! scan, the classes, the recovery runs' placement, duplicates, the max-HR estimate and
+//! the weeks. `check`, `scan`, `report` and `regress` all call it; output does not
+//! depend on thread count or file-system order.
+
+mod duplicates;
+mod parallel;
+mod passes;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::analyze::{Analysis, Analyzed, Settings, analyze_raw};
+use crate::error::{IngestError, ReadError};
+use crate::history::{HistoryConfig, HistorySummary, MaxHrEstimate, Placement, WeekSummary};
+use crate::ingest::IngestResult;
+use crate::setting::SettingNames;
+use crate::walk;
+
+use parallel::with_jobs;
+
+/// How the activities of a batch are judged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// In their history (`scan`, `report`, `regress`): an export's labels, the max-HR
+    /// estimate for activities without thresholds, duplicates left out, every activity
+    /// classified, the intended recovery runs judged, weeks summed. Files and members
+    /// that hold no activity are skipped.
+    #[default]
+    History,
+    /// Each activity on its own (`check`): every one judged as a recovery run, in input
+    /// order; no labels, estimate, duplicates or classes, and a file that holds no
+    /// activity is an error.
+    EachActivity,
+}
+
+/// What a batch is told.
+#[derive(Debug, Clone, Default)]
+pub struct ScanConfig {
+    /// What the runner told easyrun: thresholds, profile file, rules, curves kept.
+    pub settings: Settings,
+    /// How runs are placed in their history.
+    pub history: HistoryConfig,
+    /// Whether activities are judged in their history or each on its own.
+    pub scope: Scope,
+    /// Worker threads (0 = one per core). The result is the same for any value.
+    pub jobs: usize,
+    /// How error messages name the settings to give (a command line: its flags).
+    pub setting_names: SettingNames,
+}
+
+/// What a long batch tells its caller while it runs (the library never prints).
+pub trait Progress: Sync {
+    /// `files` files are about to be read.
+    fn start(&self, files: usize) {
+        let _ = files;
+    }
+    /// One more file has been read and analysed.
+    fn file_done(&self) {}
+}
+
+/// No progress display.
+impl Progress for () {}
+
+/// A file or member that holds no activity (Garmin monitoring/sleep/settings files,
+/// Strava routes, side files of an export): counted, not an error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Skipped {
+    /// The file, or `archive.zip/member`.
+    pub source: String,
+    /// What it is instead of an activity.
+    pub reason: String,
+}
+
+/// A file that could not be read, or an activity that could not be analysed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanError {
+    /// The file, or `archive.zip/member`, or the activity.
+    pub source: String,
+    /// A stable snake_case code ([`crate::ReadError::kind`], [`crate::profile::ProfileError::kind`]).
+    pub kind: &'static str,
+    /// The message, naming the source.
+    pub message: String,
+    /// This outcome's place in input order (see [`Entry::input_index`]).
+    #[serde(skip)]
+    pub input_index: usize,
+}
+
+/// The same run recorded twice (a `.fit` and its `.gpx` twin, or watch and phone).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Duplicate {
+    /// The recording left out.
+    pub source: String,
+    /// The recording kept for the same run.
+    pub duplicate_of: String,
+}
+
+/// One activity of the batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The activity judged as a recovery run (for every activity: `regress` pins the
+    /// verdict even of runs `scan` does not judge), with its curves when the scan kept
+    /// them (`Settings::keep_series`).
+    pub analysis: Analysis,
+    /// Its place in the history ([`Scope::History`] only).
+    pub placement: Option<Placement>,
+    /// Whether the run is judged as a recovery run (reports show its verdict only then):
+    /// the intended recovery runs of a history, every run of [`Scope::EachActivity`].
+    pub judged: bool,
+    /// This outcome's place in input order: walk errors first, then each file's results
+    /// in sorted-path order and the file's own order (activities and errors share the
+    /// count, so `check` can print them as they came).
+    pub input_index: usize,
+}
+
+/// The complete result of a batch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scan {
+    /// Activities: in time order, duplicates excluded ([`Scope::History`]); in input
+    /// order ([`Scope::EachActivity`]).
+    pub entries: Vec<Entry>,
+    /// Recordings left out as the same run as another, by source.
+    pub duplicates: Vec<Duplicate>,
+    /// Sorted by source.
+    pub skipped: Vec<Skipped>,
+    /// Sorted by source ([`Scope::History`]); in input order ([`Scope::EachActivity`]).
+    pub errors: Vec<ScanError>,
+    /// The max HR estimated from the history, when some activity needed it.
+    pub max_hr_estimate: Option<MaxHrEstimate>,
+    /// Week-by-week totals (ISO weeks).
+    pub weeks: Vec<WeekSummary>,
+    /// Classes and recovery-run counts of the whole history.
+    pub summary: HistorySummary,
+    /// Files read.
+    pub files: usize,
+}
+
+impl ScanError {
+    fn of_ingest(e: &IngestError, input_index: usize) -> ScanError {
+        ScanError {
+            source: e.source_name.clone(),
+            kind: e.error.kind(),
+            message: e.to_string(),
+            input_index,
+        }
+    }
+}
+
+/// Runs a batch end to end: walks `paths` (files, folders, archives, exports), reads
+/// and analyses every activity under `config`, and returns the complete result.
+/// `progress` hears how many files there are and when each is done.
+pub fn run_batch(paths: &[PathBuf], config: &ScanConfig, progress: &dyn Progress) -> Scan {
+    let expanded = walk::expand(paths);
+    progress.start(expanded.files.len());
+    let mut scan = match config.scope {
+        Scope::History => passes::history(&expanded, config, progress),
+        Scope::EachActivity => each_activity(&expanded, config, progress),
+    };
+    for path in &expanded.skipped {
+        scan.skipped.push(Skipped {
+            source: path.display().to_string(),
+            reason: "side file of an export".to_string(),
+        });
+    }
+    scan.skipped.sort_by(|a, b| a.source.cmp(&b.source));
+    scan
+}
+
+/// Reads every activity of `paths` as recorded, in input order (walk errors first), and
+/// maps each result with `per_result` in parallel on `jobs` threads (`inspect`).
+pub fn read_each<T, F>(paths: &[PathBuf], jobs: usize, per_result: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(IngestResult) -> T + Sync + Send,
+{
+    let expanded = walk::expand(paths);
+    let mut out: Vec<T> = expanded
+        .errors
+        .into_iter()
+        .map(Err)
+        .map(&per_result)
+        .collect();
+    out.extend(with_jobs(jobs, || {
+        parallel::map_files(&expanded.files, &(), |_, r| per_result(r))
+    }));
+    out
+}
+
+/// [`Scope::EachActivity`]: every result judged on its own, in input order.
+fn each_activity(expanded: &walk::Expanded, config: &ScanConfig, progress: &dyn Progress) -> Scan {
+    let mut scan = Scan {
+        files: expanded.files.len(),
+        ..Scan::default()
+    };
+    let walk_errors = expanded.errors.len();
+    for (i, e) in expanded.errors.iter().enumerate() {
+        scan.errors.push(ScanError::of_ingest(e, i));
+    }
+    let settings = &config.settings;
+    let outcomes = with_jobs(config.jobs, || {
+        parallel::map_files(&expanded.files, progress, |_, r| match r {
+            Err(e) => Err(e),
+            Ok(raw) => Ok(analyze_raw(&raw, settings, None)),
+        })
+    });
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        let input_index = walk_errors + i;
+        match outcome {
+            Err(e) => scan.errors.push(ScanError::of_ingest(&e, input_index)),
+            Ok(Analyzed {
+                analysis: Ok(analysis),
+                ..
+            }) => scan.entries.push(Entry {
+                analysis,
+                placement: None,
+                judged: true,
+                input_index,
+            }),
+            Ok(Analyzed {
+                facts,
+                analysis: Err(e),
+            }) => scan.errors.push(ScanError {
+                kind: e.kind(),
+                message: format!("{}: {}", facts.source, e.describe(config.setting_names)),
+                source: facts.source,
+                input_index,
+            }),
+        }
+    }
+    scan
+}
+
+impl Scan {
+    /// The entries with their place in the history: every entry of a
+    /// [`Scope::History`] scan, none of a [`Scope::EachActivity`] one. The renderers of a
+    /// history (scan output, the HTML page, regress) read these.
+    pub fn placed(&self) -> impl Iterator<Item = (&Entry, &Placement)> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.placement.as_ref().map(|p| (e, p)))
+    }
+}
+
+/// Why an ingest error is no error for a history: the member holds no activity.
+fn not_an_activity(e: &IngestError) -> Option<Skipped> {
+    match &e.error {
+        ReadError::NotAnActivity { what } => Some(Skipped {
+            source: e.source_name.clone(),
+            reason: what.clone(),
+        }),
+        _ => None,
+    }
+}
