@@ -15,7 +15,8 @@
 //! - **Backward steps**: the clock steps back by [`BACKWARD_MIN_S`] or more while the
 //!   distance (or position) goes on from where it was and the records after the step
 //!   keep counting forward (a Sigma TCX steps back 65 s mid-run). The later records
-//!   move forward to follow on. Anything else that runs backwards — a replayed lap, a
+//!   move forward to follow on, and so do timer events stamped after the old clock's
+//!   last instant (the final stop). Anything else that runs backwards — a replayed lap, a
 //!   second track over the same time, a record or two out of order — is left to the
 //!   grid, which drops it and counts what it covered.
 //!
@@ -70,7 +71,7 @@ pub fn repair(raw: &RawActivity) -> Repaired<'_> {
     };
     let pauses = timer_pauses(&raw.timer_events);
     let mut jumps = Vec::new();
-    // (raw time from which it applies, ms added) for every forward jump, for the events.
+    // (raw time from which it applies, ms added) for every repair, for the timer events.
     let mut event_shifts: Vec<(Timestamp, i64)> = Vec::new();
     let mut out: Option<Vec<Sample>> = None;
     let mut shift_ms: i64 = 0;
@@ -105,6 +106,11 @@ pub fn repair(raw: &RawActivity) -> Repaired<'_> {
             && counts_on(samples, i)
         {
             applied = -gap_ms + step_ms;
+            // Events after the last instant of the old clock were stamped by the new one
+            // (the final stop, a later pause); those inside the overlap stay as read.
+            if let Some(p) = prev {
+                event_shifts.push((Timestamp(p.time.0 + 1), applied));
+            }
         }
         if applied != 0 {
             shift_ms += applied;
@@ -342,6 +348,14 @@ mod tests {
         assert_eq!(r.jumps[0].by_s, 70);
         let t: Vec<i64> = r.samples.iter().map(|s| (s.time.0 - T0) / 1000).collect();
         assert_eq!(t, (0..240).map(|k| k * 5).collect::<Vec<_>>());
+        // The final stop, stamped by the new clock, follows the records.
+        let mut raw = raw;
+        raw.timer_events = vec![TimerEvent {
+            time: Timestamp(T0 + (239 * 5 - 70) * 1000),
+            kind: TimerEventKind::StopAll,
+        }];
+        let r = repair(&raw);
+        assert_eq!(r.timer_events[0].time, Timestamp(T0 + 239 * 5 * 1000));
     }
 
     #[test]
