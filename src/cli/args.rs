@@ -4,15 +4,28 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
-use easyrun::profile::{Choice, Phase, Sex, ZoneModel};
+use easyrun::local_time::Zone;
+use easyrun::profile::{Choice, Phase, Sex, Units, ZoneModel};
 use easyrun::setting::{Setting, SettingNames};
 
 /// easyrun: tells runners the truth about their recovery runs.
 #[derive(Debug, Parser)]
-#[command(name = "easyrun", version, about, long_about = None)]
+#[command(name = "easyrun", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// When to color the output: auto (on a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE forces it), always, never. Words say everything colors do.
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,6 +47,27 @@ pub enum Command {
     /// scan: recovery runs worst first, the weeks' 80/20 picture, every activity, and
     /// charts per run.
     Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, section 1) to stdout.
+    Manpage(ManpageArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManpageArgs {
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// When `scan` exits non-zero.
@@ -66,6 +100,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     #[command(flatten)]
+    pub units: UnitsArgs,
+    #[command(flatten)]
     pub batch: BatchArgs,
 }
 
@@ -89,6 +125,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_recovery_charts: usize,
     #[command(flatten)]
+    pub units: UnitsArgs,
+    #[command(flatten)]
     pub batch: BatchArgs,
 }
 
@@ -111,7 +149,7 @@ pub struct BatchArgs {
     /// that kind's default list; repeatable).
     #[arg(long, value_name = "KIND=WORDS")]
     pub workout_words: Vec<easyrun::history::WorkoutWordsSpec>,
-    /// No progress display.
+    /// No progress display (errors and warnings still go to stderr).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     #[command(flatten)]
@@ -197,6 +235,31 @@ pub struct ProfileArgs {
     /// Profile file (default: ./easyrun.toml, then the user's config directory).
     #[arg(long, value_name = "PATH")]
     pub profile: Option<PathBuf>,
+    /// OpenStreetMap file (.osm or .osm.pbf) to judge the surface from; repeatable.
+    /// Its index is built once into the user's cache (~/.cache/easyrun/maps).
+    #[arg(long = "map", value_name = "FILE")]
+    pub maps: Vec<PathBuf>,
+    /// Your usual time zone (tz database name, e.g. America/Denver), for runs whose file
+    /// and start position do not say theirs (default: `timezone` in the profile file).
+    #[arg(long, value_name = "ZONE", value_parser = time_zone)]
+    pub timezone: Option<Zone>,
+}
+
+/// A zone of the tz database, named case-insensitively.
+fn time_zone(name: &str) -> Result<Zone, String> {
+    Zone::named(name).ok_or_else(|| {
+        "not a time zone of the tz database (like America/Denver or Europe/Berlin)".to_string()
+    })
+}
+
+/// What distances, paces, speeds and elevations are shown in, shared by `check`,
+/// `scan` and `report` (JSON stays SI).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct UnitsArgs {
+    /// Units of distance, pace, speed and elevation in text, CSV and HTML (default:
+    /// `units` in the profile file, else metric); JSON is always SI.
+    #[arg(long, value_parser = choice::<Units>())]
+    pub units: Option<Units>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -212,6 +275,11 @@ pub struct CheckArgs {
     /// Treat `warn` as a failure (exit 1).
     #[arg(long)]
     pub strict: bool,
+    /// No progress display (errors and warnings still go to stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub units: UnitsArgs,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }
@@ -224,6 +292,9 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    /// No progress display (errors still go to stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }
@@ -262,6 +333,9 @@ pub struct RegressArgs {
     /// Also write JUnit XML to FILE (one test case per file), atomically.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// No progress display (errors still go to stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }

@@ -1,8 +1,6 @@
 //! `inspect`, `check`, `scan` and `report`: each runs the library's batch and renders
 //! it, and says with which exit status the command ends.
 
-use std::io::IsTerminal;
-
 use easyrun::judge::Verdict;
 use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
 use easyrun::report::html::{self, HtmlOptions};
@@ -13,11 +11,18 @@ use easyrun::scan::{self, Scope};
 use super::args::{
     CheckArgs, FLAGS, FailOn, InspectArgs, OutputFormat, ReportArgs, ScanArgs, ScanFormatArg,
 };
-use super::{CliError, Exit, batch_history, config, output, scan_paths, settings};
+use super::color::Colors;
+use super::progress::ProgressLine;
+use super::{CliError, Exit, batch_history, config, notes, output, scan_paths, settings};
 
 /// Exit 0 when every file was read, 2 when any failed.
-pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
-    let items = scan::read_each(&args.paths, args.jobs.jobs, inspect::summarize);
+pub fn inspect(args: &InspectArgs, colors: Colors) -> Result<Exit, CliError> {
+    let progress = ProgressLine::new(args.quiet);
+    let items = scan::read_each(&args.paths, args.jobs.jobs, &progress, inspect::summarize);
+    drop(progress);
+    for e in items.iter().filter_map(|i| i.as_ref().err()) {
+        notes::error(&format!("{e} [{}]", e.error.kind()), colors);
+    }
     let format = match args.format {
         OutputFormat::Text => InspectFormat::Text,
         OutputFormat::Json => InspectFormat::Json,
@@ -31,18 +36,24 @@ pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
     })
 }
 
-pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
-    let settings = settings(&args.profile)?;
+pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
+    let settings = settings(&args.profile, colors)?;
+    let units = settings.units(args.units.units);
     let config = config(
         settings,
         Default::default(),
         Scope::EachActivity,
         args.jobs.jobs,
     );
-    let items = CheckItem::all(&scan::run_batch(&args.paths, &config, &()));
+    let progress = ProgressLine::new(args.quiet);
+    let result = scan_paths(&args.paths, &config, &progress);
+    drop(progress);
+    notes::batch(&result, colors);
+    let items = CheckItem::all(&result);
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
-            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            color: colors.stdout,
+            units,
         },
         OutputFormat::Json => CheckFormat::Json,
         OutputFormat::Jsonl => CheckFormat::Jsonl,
@@ -71,20 +82,30 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
     }
 }
 
-pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
-    let settings = settings(&args.profile)?;
+pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
+    output::check_target(args.output.as_deref())?;
+    let settings = settings(&args.profile, colors)?;
+    let units = settings.units(args.units.units);
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
-    let result = scan_paths(&args.paths, &config, args.batch.quiet);
+    let progress = ProgressLine::new(args.batch.quiet);
+    let result = scan_paths(&args.paths, &config, &progress);
     let format = match args.format {
-        ScanFormatArg::Text => ScanFormat::Text,
+        // Color only on the terminal itself: never into a file.
+        ScanFormatArg::Text => ScanFormat::Text {
+            color: colors.stdout && args.output.is_none(),
+        },
         ScanFormatArg::Json => ScanFormat::Json,
         ScanFormatArg::Jsonl => ScanFormat::Jsonl,
         ScanFormatArg::Csv => ScanFormat::Csv,
     };
-    output::write_output(args.output.as_deref(), |out| {
-        scan_report::write(out, &result, format)
-    })?;
+    progress.writing(&output::target_name(args.output.as_deref()));
+    let written = output::write_output(args.output.as_deref(), |out| {
+        scan_report::write(out, &result, format, units)
+    });
+    drop(progress);
+    notes::batch(&result, colors);
+    written?;
     Ok(scan_exit(&result, args.fail_on))
 }
 
@@ -113,21 +134,29 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 
 /// The HTML report: the scan with each run's curves kept. Exit 2 when a file could not
 /// be read (the page lists it), else 0: verdicts are the page's business.
-pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
-    let mut settings = settings(&args.profile)?;
+pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
+    output::check_target(args.output.as_deref())?;
+    let mut settings = settings(&args.profile, colors)?;
     settings.keep_series = true;
+    let units = settings.units(args.units.units);
     let history = batch_history(&args.batch);
     let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
-    let result = scan_paths(&args.paths, &config, args.batch.quiet);
+    let progress = ProgressLine::new(args.batch.quiet);
+    let result = scan_paths(&args.paths, &config, &progress);
     let options = HtmlOptions {
         title: args.title.clone(),
         recent_runs: args.recent,
         max_recovery_runs: args.max_recovery_charts,
         generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
         setting_names: FLAGS,
+        units,
     };
-    output::write_output(args.output.as_deref(), |out| {
+    progress.writing(&output::target_name(args.output.as_deref()));
+    let written = output::write_output(args.output.as_deref(), |out| {
         html::write(out, &result, &options)
-    })?;
+    });
+    drop(progress);
+    notes::batch(&result, colors);
+    written?;
     Ok(scan_exit(&result, FailOn::Error))
 }

@@ -13,14 +13,16 @@ use easyrun::scan::Scope;
 use easyrun::setting::Setting;
 
 use super::args::{FLAGS, RegressArgs, RegressFormatArg};
+use super::color::Colors;
+use super::progress::ProgressLine;
 use super::{CliError, Exit, config, history_config, output, scan_paths, settings};
 
 fn broken(error: RegressError) -> CliError {
     CliError::Regress { error, hint: None }
 }
 
-pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
-    let settings = settings(&args.profile)?;
+pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
+    let settings = settings(&args.profile, colors)?;
     // What it compares with is read first: a broken file fails before the scan.
     let baseline = match (&args.baseline, args.update) {
         (Some(path), false) => Some(Baseline::read(path).map_err(|error| CliError::Regress {
@@ -52,7 +54,9 @@ pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
         .as_ref()
         .map(|_| history.recovery_words.clone());
     let config = config(settings, history, Scope::History, args.jobs.jobs);
-    let scan = scan_paths(&args.paths, &config, true);
+    let progress = ProgressLine::new(args.quiet);
+    let scan = scan_paths(&args.paths, &config, &progress);
+    drop(progress);
 
     let mut report = Report::default();
     if let Some(path) = &args.baseline {

@@ -9,10 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Format, LapIntensity, PlannedWorkout, Sport, SubSport, Timestamp};
+use crate::model::{Format, LapIntensity, LocalTime, PlannedWorkout, Sport, SubSport, Timestamp};
 
 pub mod classify;
 pub mod config;
+pub mod dates;
 pub mod duplicates;
 pub mod max_hr;
 pub mod race;
@@ -32,6 +33,7 @@ pub use classify::{classify, is_running, usual_run_s};
 pub use config::{
     HistoryConfig, RaceRule, WorkoutKind, WorkoutWords, WorkoutWordsError, WorkoutWordsSpec,
 };
+pub use dates::{ImplausibleStart, StartIssue, check_start};
 pub use max_hr::{MaxHrConfidence, MaxHrEstimate, SetAside, estimate_max_hr};
 pub use sessions::{SessionPart, SessionRole};
 pub use sport::{InferredFrom, SportCall, SportConfig, SportSource};
@@ -49,6 +51,14 @@ pub struct RunFacts {
     pub start_time: Timestamp,
     /// start + elapsed.
     pub end_time: Timestamp,
+    /// The local clock of the start: weeks and days are local (placement windows are
+    /// absolute time).
+    pub local: LocalTime,
+    /// When the file says it was created (FIT `file_id.time_created`), if it says.
+    pub created: Option<Timestamp>,
+    /// Whether `start_time` is a real instant: false for FIT device-uptime timestamps
+    /// nothing in the file placed (`TimeBase::Uptime`; `history::dates` sets them apart).
+    pub start_known: bool,
     pub sport: Option<Sport>,
     pub sub_sport: Option<SubSport>,
     /// The activity's name (file's own, or a Strava export's "Activity Name").
@@ -249,4 +259,7 @@ pub struct Placement {
     pub sport_inferred_from: Option<InferredFrom>,
     /// The activity's place in a session of several recordings.
     pub session: Option<SessionPart>,
+    /// Why the start cannot be true, when it cannot (`dates.rs`): such an activity is
+    /// classified on its own evidence only, placed after nothing and in no week.
+    pub implausible_start: Option<ImplausibleStart>,
 }

@@ -62,16 +62,11 @@ pub struct Placed<'a> {
 /// long or hard session ended within the window before it; broken (with the information
 /// reason `not_after_hard_session`) when the run was judged for its name but followed no
 /// such session — the rule asks for a recovery run *ideally* within 24 h after one, so
-/// it is said, not faulted. A run whose start is unknown stays not checkable.
-pub fn timing_placed(activity_start_known: bool, placed: Placed<'_>) -> (Clause, Option<Reason>) {
-    if !activity_start_known {
-        return (
-            not_checkable(
-                ClauseName::Timing,
-                "start unknown: the file's clock counts from the device's power-on",
-            ),
-            None,
-        );
+/// it is said, not faulted. A run whose start is unknown or cannot be true (`unplaced`:
+/// why) stays not checkable.
+pub fn timing_placed(unplaced: Option<&str>, placed: Placed<'_>) -> (Clause, Option<Reason>) {
+    if let Some(why) = unplaced {
+        return (not_checkable(ClauseName::Timing, why), None);
     }
     match placed.after {
         Some(_) => (
@@ -171,6 +166,17 @@ pub fn clauses(
     ]
 }
 
+/// The surface clause once a map judged the run (`analyze`'s map pass): checked, or
+/// broken by the map's `hard_surface` in `reasons`, whatever the file said.
+pub fn surface_from_map(clauses: &mut [Clause], reasons: &[Reason]) {
+    for c in clauses
+        .iter_mut()
+        .filter(|c| c.clause == ClauseName::Surface)
+    {
+        *c = judged(ClauseName::Surface, reasons, &[ReasonCode::HardSurface]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,13 +187,13 @@ mod tests {
             after,
             window_h: 24.0,
         };
-        let (c, r) = timing_placed(true, placed(Some(("long.fit", 11.5))));
+        let (c, r) = timing_placed(None, placed(Some(("long.fit", 11.5))));
         assert_eq!((c.status, r), (ClauseStatus::Checked, None));
-        let (c, r) = timing_placed(true, placed(None));
+        let (c, r) = timing_placed(None, placed(None));
         assert_eq!(c.status, ClauseStatus::Broken);
         let r = r.map(|r| (r.code, r.severity));
         assert_eq!(r, Some((ReasonCode::NotAfterHardSession, Severity::Info)));
-        let (c, r) = timing_placed(false, placed(Some(("long.fit", 2.0))));
+        let (c, r) = timing_placed(Some("start unknown"), placed(Some(("long.fit", 2.0))));
         assert_eq!((c.status, r), (ClauseStatus::NotCheckable, None));
     }
 }

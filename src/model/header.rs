@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::activity::{Format, RawActivity, TimeBase};
+use super::local::LocalTime;
 use super::sport::{Sport, SubSport};
 use super::time::Timestamp;
 
@@ -30,6 +31,9 @@ pub struct ActivityHeader {
     pub start_time: Timestamp,
     /// Where the instants come from; with [`TimeBase::Uptime`] the start is unknown.
     pub time_base: TimeBase,
+    /// The local clock at the start and where it came from (UTC until the per-file
+    /// pipeline resolves it: [`crate::local_time`]).
+    pub local: LocalTime,
 }
 
 impl ActivityHeader {
@@ -45,12 +49,18 @@ impl ActivityHeader {
             name: None,
             start_time: Timestamp::default(),
             time_base: TimeBase::Utc,
+            local: LocalTime::utc(),
         }
     }
 
     /// The recording device: `manufacturer/product`, or whichever is known.
     pub fn device(&self) -> Option<String> {
         device_name(self.manufacturer.as_deref(), self.product.as_deref())
+    }
+
+    /// The start on the local clock.
+    pub fn local_start(&self) -> super::local::LocalInstant {
+        self.local.at(self.start_time)
     }
 }
 
@@ -76,6 +86,7 @@ impl RawActivity {
             name: self.name.clone(),
             start_time: self.start_time,
             time_base: self.time_base,
+            local: LocalTime::utc(),
         }
     }
 }

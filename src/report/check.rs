@@ -6,8 +6,10 @@ use std::io::{self, Write};
 
 use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
+use crate::profile::Units;
 use crate::scan::Scan;
 
+use super::rate::Rate;
 use super::schema::CheckRecord;
 
 /// One line of `check` output: a judged activity or a file/activity that failed.
@@ -58,10 +60,14 @@ impl CheckItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// Output format of `check`.
 pub enum CheckFormat {
-    /// The human report; `color` paints verdicts with ANSI colours.
+    /// The human report of the judged activities; files that failed are left to the
+    /// caller, which prints them on stderr. `color` paints verdicts and severities with
+    /// ANSI colours (the words say the same).
     Text {
         /// Whether to paint verdicts with ANSI colours.
         color: bool,
+        /// What distances, paces and elevations are shown in.
+        units: Units,
     },
     /// One JSON array of records.
     Json,
@@ -87,12 +93,16 @@ pub fn write(out: &mut impl Write, items: &[CheckItem], format: CheckFormat) -> 
             }
             out.write_all(b"\n]\n")
         }
-        CheckFormat::Text { color } => {
-            for (i, item) in items.iter().enumerate() {
+        CheckFormat::Text { color, units } => {
+            let judged = items.iter().filter_map(|item| match item {
+                CheckItem::Judged(r) => Some(r),
+                CheckItem::Failed { .. } => None,
+            });
+            for (i, r) in judged.enumerate() {
                 if i > 0 {
                     out.write_all(b"\n")?;
                 }
-                write_text(out, item, color)?;
+                write_text(out, r, color, units)?;
             }
             Ok(())
         }
@@ -136,7 +146,8 @@ pub fn duration(s: f64) -> String {
     }
 }
 
-fn paint(text: &str, code: &str, color: bool) -> String {
+/// `text` in the ANSI SGR `code` (`1;32`: bold green) when `color`, else as it is.
+pub fn paint(text: &str, code: &str, color: bool) -> String {
     if color {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
@@ -144,7 +155,8 @@ fn paint(text: &str, code: &str, color: bool) -> String {
     }
 }
 
-fn verdict_word(v: Verdict, color: bool) -> String {
+/// `PASS`, `WARN`, `FAIL`, `UNKNOWN`, in green, yellow, red, grey when `color`.
+pub fn verdict_word(v: Verdict, color: bool) -> String {
     let (word, code) = match v {
         Verdict::Pass => ("PASS", "1;32"),
         Verdict::Warn => ("WARN", "1;33"),
@@ -154,13 +166,25 @@ fn verdict_word(v: Verdict, color: bool) -> String {
     paint(word, code, color)
 }
 
-fn severity_word(s: Severity) -> &'static str {
+/// The ANSI colour of a reason of severity `s`: its verdict's, info dimmed.
+pub fn severity_color(s: Severity) -> &'static str {
     match s {
+        Severity::Info => "2",
+        Severity::Warn => "33",
+        Severity::Fail => "31",
+        Severity::Unknown => "90",
+    }
+}
+
+/// The severity, right-aligned in four columns, in its colour.
+fn severity_word(s: Severity, color: bool) -> String {
+    let word = match s {
         Severity::Info => "info",
         Severity::Warn => "warn",
         Severity::Fail => "fail",
         Severity::Unknown => "?",
-    }
+    };
+    paint(&format!("{word:>4}"), severity_color(s), color)
 }
 
 /// A 30-character bar: each zone's share drawn with its number, so it reads without
@@ -186,21 +210,7 @@ pub fn zone_bar(seconds: &[u32]) -> String {
     format!("[{cells}]")
 }
 
-fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result<()> {
-    let r = match item {
-        CheckItem::Judged(r) => r,
-        CheckItem::Failed {
-            source,
-            kind,
-            message,
-        } => {
-            return writeln!(
-                out,
-                "{source}: {} [{kind}]\n  {message}",
-                paint("ERROR", "1;31", color)
-            );
-        }
-    };
+fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) -> io::Result<()> {
     let verdict = r
         .verdict
         .map_or("not judged".to_string(), |v| verdict_word(v, color));
@@ -210,26 +220,30 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         (Some(s), None) => s.as_str().to_string(),
         _ => "unknown sport".to_string(),
     };
-    let pace_text = match (r.pace_s_per_km, r.gap_s_per_km) {
-        (Some(p), Some(g)) => format!(" · {} /km (GAP {} /km)", pace(p), pace(g)),
-        (Some(p), None) => format!(" · {} /km", pace(p)),
-        _ => String::new(),
+    let pace_text = match (Rate::of(r.sport.as_ref(), r.pace_s_per_km), r.gap_s_per_km) {
+        (Some(Rate::Pace { s_per_km }), Some(g)) => format!(
+            " · {} (GAP {})",
+            units.pace_text(s_per_km),
+            units.pace_text(g)
+        ),
+        (Some(rate), _) => format!(" · {}", units.rate_text(rate)),
+        (None, _) => String::new(),
     };
     writeln!(
         out,
-        "  {sport} · {} · {} moving of {} · {:.2} km{pace_text}",
-        r.start_time,
+        "  {sport} · {} · {} moving of {} · {}{pace_text}",
+        r.local.stamp(),
         duration(f64::from(r.moving_s)),
         duration(r.elapsed_s),
-        r.distance_m / 1000.0
+        units.distance_text(r.distance_m, 2)
     )?;
     for reason in &r.reasons {
         writeln!(
             out,
-            "  {:>4} {}: {}",
-            severity_word(reason.severity),
+            "  {} {}: {}",
+            severity_word(reason.severity, color),
             reason.code.as_str(),
-            reason.message
+            units.reason_message(reason, r.ascent_m, r.steep_share)
         )?;
     }
     if !r.clauses.is_empty() {
@@ -285,13 +299,28 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         format!("decoupling {d:.1} %")
     });
     let terrain = match (r.ascent_m, r.ascent_per_km_m, r.terrain) {
-        (Some(a), Some(k), Some(t)) => {
-            format!("ascent {a:.0} m ({k:.0} m/km, {})", t.as_str())
-        }
+        (Some(a), Some(k), Some(t)) => format!(
+            "ascent {} ({:.0} {}, {})",
+            units.elevation_text(a),
+            units.climb_rate(k),
+            units.climb_rate_unit(),
+            t.as_str()
+        ),
         (_, _, Some(t)) => t.as_str().to_string(),
         _ => "terrain unknown".to_string(),
     };
     writeln!(out, "  {decoupling} · {terrain} · surface {}", r.surface)?;
+    if let (Some(sh), Some(m)) = (&r.surface_shares, &r.surface_map) {
+        writeln!(
+            out,
+            "  surface from the map: {:.0} % paved, {:.0} % unpaved, {:.0} % unknown · longest paved {:.1} km · confidence {:.2}",
+            sh.paved * 100.0,
+            sh.unpaved * 100.0,
+            sh.unknown * 100.0,
+            m.longest_paved_m / 1000.0,
+            m.confidence
+        )?;
+    }
     let t = &r.thresholds;
     let mut used = Vec::new();
     if let Some(z) = &t.zone_model {
@@ -314,7 +343,8 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         t.phase.value,
         t.phase.source.describe()
     ));
-    writeln!(out, "  thresholds: {}", used.join(", "))
+    writeln!(out, "  thresholds: {}", used.join(", "))?;
+    writeln!(out, "  local time: {}", r.local.describe())
 }
 
 #[cfg(test)]

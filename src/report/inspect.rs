@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::ingest::IngestResult;
 use crate::model::{
-    RawActivity, Sport, SubSport, TimeBase, Timestamp, WatchHrSettings, device_name,
+    RawActivity, Sport, StatedOffset, SubSport, TimeBase, Timestamp, WatchHrSettings, device_name,
 };
 
 fn is_utc(t: &TimeBase) -> bool {
@@ -77,6 +77,10 @@ pub struct InspectSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The heart-rate settings the watch stored in the file (FIT).
     pub watch_hr_settings: Option<WatchHrSettings>,
+    /// The offsets from UTC the file states (FIT `activity.local_timestamp`,
+    /// `device_settings`), as stated: not checked, unlike a check record's local time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stated_utc_offsets: Vec<StatedOffset>,
 }
 
 impl InspectSummary {
@@ -116,6 +120,7 @@ impl InspectSummary {
                 .filter(|e| e.kind != crate::model::TimerEventKind::Start)
                 .count(),
             watch_hr_settings: a.watch_hr.clone(),
+            stated_utc_offsets: a.stated_offsets.clone(),
         }
     }
 }
@@ -131,7 +136,8 @@ pub fn summarize(result: IngestResult) -> InspectItem {
 /// Output format of `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InspectFormat {
-    /// A few lines per activity.
+    /// A few lines per activity; unreadable files are left to the caller, which
+    /// prints them on stderr.
     Text,
     /// One JSON array.
     Json,
@@ -157,8 +163,8 @@ pub fn write(out: &mut impl Write, items: &[InspectItem], format: InspectFormat)
             out.write_all(b"\n]\n")?;
         }
         InspectFormat::Text => {
-            for item in items {
-                write_text_item(out, item)?;
+            for s in items.iter().flatten() {
+                write_text_item(out, s)?;
             }
         }
     }
@@ -173,11 +179,7 @@ fn write_json_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
     .map_err(io::Error::other)
 }
 
-fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
-    let s = match item {
-        Ok(s) => s,
-        Err(e) => return writeln!(out, "ERROR {} [{}]", e, e.error.kind()),
-    };
+fn write_text_item(out: &mut impl Write, s: &InspectSummary) -> io::Result<()> {
     let minutes =
         |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{:.1} min", v / 60.0));
     let device = device_name(s.manufacturer.as_deref(), s.product.as_deref())
@@ -242,6 +244,14 @@ fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
         .flatten()
         .collect();
         writeln!(out, "  watch HR settings: {} bpm", parts.join(", "))?;
+    }
+    if !s.stated_utc_offsets.is_empty() {
+        let offsets: Vec<String> = s
+            .stated_utc_offsets
+            .iter()
+            .map(|o| format!("{} {} s", o.field.fit_name(), o.utc_offset_s))
+            .collect();
+        writeln!(out, "  stated UTC offsets: {}", offsets.join(", "))?;
     }
     Ok(())
 }

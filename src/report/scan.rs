@@ -8,21 +8,28 @@ use serde::Serialize;
 
 use crate::history::{ClassReason, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
-use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::profile::Units;
+use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 
-use super::check::{duration, pace};
+use super::check::{duration, paint, severity_color, verdict_word};
+use super::rate::Rate;
 use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// Output format of `scan`.
 pub enum ScanFormat {
-    /// A table of runs, the history summary and the weeks.
-    Text,
+    /// A table of runs, the history summary and the weeks; unreadable files are
+    /// counted, and left to the caller to list on stderr.
+    Text {
+        /// Paint verdicts, reasons and the weeks' shares with ANSI colours (the words
+        /// say the same).
+        color: bool,
+    },
     /// One JSON document.
     Json,
     /// One JSON object per activity, then the errors, then a summary object.
     Jsonl,
-    /// One CSV row per activity, for spreadsheets.
+    /// One CSV row per activity and per error, for spreadsheets.
     Csv,
 }
 
@@ -39,6 +46,8 @@ pub struct SummaryRecord<'a> {
     pub skipped: usize,
     /// Files that could not be read, activities that could not be judged.
     pub errors: usize,
+    /// Activities read but doubted: a start that cannot be true.
+    pub warnings: usize,
     /// Recordings left out as the same run as another.
     pub duplicates: &'a [Duplicate],
     /// The max HR estimated from the history, when one was needed.
@@ -57,6 +66,7 @@ fn summary_record(scan: &Scan) -> SummaryRecord<'_> {
         activities: scan.entries.len(),
         skipped: scan.skipped.len(),
         errors: scan.errors.len(),
+        warnings: scan.warnings.len(),
         duplicates: &scan.duplicates,
         max_hr_estimate: scan.max_hr_estimate.as_ref(),
         history: &scan.summary,
@@ -91,12 +101,14 @@ struct JsonDocument<'a> {
     schema_version: u32,
     activities: &'a [EntryRecord<'a>],
     errors: Vec<ErrorLine<'a>>,
+    warnings: &'a [ScanWarning],
     skipped: &'a [Skipped],
     summary: SummaryRecord<'a>,
 }
 
-/// Writes `scan` in `format`.
-pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result<()> {
+/// Writes `scan` in `format`; text and CSV show distances, paces and elevations in
+/// `units` (JSON is SI whatever `units` says).
+pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat, units: Units) -> io::Result<()> {
     let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
     let entries: Vec<EntryRecord> = scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect();
     match format {
@@ -117,14 +129,15 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
                 schema_version: super::schema::SCHEMA_VERSION,
                 activities: &entries,
                 errors: scan.errors.iter().map(error_line).collect(),
+                warnings: &scan.warnings,
                 skipped: &scan.skipped,
                 summary: summary_record(scan),
             };
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
-        ScanFormat::Csv => write_csv(out, &entries),
-        ScanFormat::Text => write_text(out, scan, &entries),
+        ScanFormat::Csv => write_csv(out, &entries, &scan.errors, units),
+        ScanFormat::Text { color } => write_text(out, scan, &entries, color, units),
     }
 }
 
@@ -168,7 +181,15 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-const CSV_HEADER: &[&str] = &[
+/// The CSV layout's version, the first column of every row: bumped when a column is
+/// removed, renamed or moves (version 1 had no version column, no `status` and no
+/// error rows). docs/output-schema.md lists the columns.
+pub const CSV_SCHEMA_VERSION: u32 = 2;
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: &[&str] = &[
+    "schema_version",
+    "status",
     "source",
     "start_time",
     "sport",
@@ -194,15 +215,34 @@ const CSV_HEADER: &[&str] = &[
     "trimp",
     "class_reason",
     "sport_source",
+    "start_issue",
+    "local_start_time",
+    "utc_offset_s",
+    "local_time_source",
+    "error_kind",
+    "error_message",
 ];
 
-fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
-    writeln!(out, "{}", CSV_HEADER.join(","))?;
+/// One row per activity (`status` `ok`), then one per file that could not be read or
+/// activity that could not be judged (`status` `error`: the source, `error_kind` and
+/// `error_message`, every other column empty).
+/// Distances, paces and ascents in `units`, their columns named with the unit.
+fn write_csv(
+    out: &mut dyn Write,
+    entries: &[EntryRecord],
+    errors: &[ScanError],
+    units: Units,
+) -> io::Result<()> {
+    let header: Vec<&str> = CSV_HEADER.iter().map(|c| units.csv_column(c)).collect();
+    writeln!(out, "{}", header.join(","))?;
+    let version = CSV_SCHEMA_VERSION.to_string();
     for e in entries {
         let r = &e.record;
         let p = &e.placement;
         let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
         let row = [
+            version.clone(),
+            "ok".to_string(),
             csv_field(&r.source),
             if r.start_time.known {
                 r.start_time.at.to_string()
@@ -221,49 +261,102 @@ fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
                 .as_ref()
                 .map(|f| format!("{:.1}", f.hours_since_end))),
             r.moving_s.to_string(),
-            r.distance_m.to_string(),
-            opt(r.pace_s_per_km),
+            units.csv_distance(r.distance_m).to_string(),
+            opt(r.pace_s_per_km.map(|p| units.csv_pace(p))),
             opt(r.hr.avg_bpm),
             opt(r.hr.max_bpm),
             r.ceiling.bpm.to_string(),
             opt(r.ceiling.share),
             opt(r.decoupling_pct),
-            opt(r.ascent_m),
+            opt(r.ascent_m.map(|a| units.csv_elevation(a))),
             opt(r.terrain.map(|t| t.as_str())),
             r.surface.to_string(),
             r.surges.len().to_string(),
             opt(r.trimp),
             p.class_reason.as_str().to_string(),
             p.sport_source.as_str().to_string(),
+            opt(p.implausible_start.as_ref().map(|i| i.code.as_str())),
+            r.local
+                .local_start_time
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string),
+            r.local.utc_offset_s.to_string(),
+            r.local.local_time_source.as_str().to_string(),
+            String::new(),
+            String::new(),
         ];
+        writeln!(out, "{}", row.join(","))?;
+    }
+    for e in errors {
+        let mut row = vec![String::new(); CSV_HEADER.len()];
+        let cells = [
+            (0, version.clone()),
+            (1, "error".to_string()),
+            (2, csv_field(&e.source)),
+            (CSV_HEADER.len() - 2, e.kind.to_string()),
+            (CSV_HEADER.len() - 1, csv_field(&e.message)),
+        ];
+        for (i, v) in cells {
+            if let Some(cell) = row.get_mut(i) {
+                *cell = v;
+            }
+        }
         writeln!(out, "{}", row.join(","))?;
     }
     Ok(())
 }
 
-fn verdict_text(v: Option<Verdict>) -> &'static str {
-    match v {
-        Some(Verdict::Pass) => "PASS",
-        Some(Verdict::Warn) => "WARN",
-        Some(Verdict::Fail) => "FAIL",
-        Some(Verdict::Unknown) => "UNKNOWN",
-        None => "-",
+/// The verdict padded to `width` columns, painted when `color` (the padding is not).
+fn verdict_cell(v: Option<Verdict>, width: usize, color: bool) -> String {
+    let Some(v) = v else {
+        return format!("{:<width$}", "-");
+    };
+    let word = verdict_word(v, false);
+    let pad = width.saturating_sub(word.len());
+    format!("{}{}", verdict_word(v, color), " ".repeat(pad))
+}
+
+/// The share of a week's heart-rate time below the ceiling, and in words when it is
+/// under the 80/20 rule's 80 % (green at or over it, yellow under it, when `color`).
+fn share_cell(share: Option<f64>, color: bool) -> String {
+    match share {
+        None => "-".to_string(),
+        Some(b) if b >= EASY_SHARE => paint(&format!("{:.0} %", b * 100.0), "32", color),
+        Some(b) => paint(&format!("{:.0} % (under 80 %)", b * 100.0), "33", color),
     }
 }
 
-fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::Result<()> {
+/// The 80/20 rule: at least this share of running time easy.
+const EASY_SHARE: f64 = 0.8;
+
+fn write_text(
+    out: &mut dyn Write,
+    scan: &Scan,
+    entries: &[EntryRecord],
+    color: bool,
+    units: Units,
+) -> io::Result<()> {
     writeln!(
         out,
-        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
-        "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR"
+        "{:<23} {:<9} {:<8} {:>8} {:>7} {:>9} {:>4}  source · reasons",
+        "start (local)",
+        "class",
+        "verdict",
+        "moving",
+        units.distance_unit(),
+        format!("pace {}", units.pace_unit()),
+        "HR"
     )?;
     for e in entries {
         let r = &e.record;
-        let start = r.start_time.to_string();
-        let start = start.get(..16).unwrap_or(&start).replace('T', " ");
+        let start = r.local.stamp();
         let mut tail = r.source.clone();
         if !r.reasons.is_empty() {
-            let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
+            let codes: Vec<String> = r
+                .reasons
+                .iter()
+                .map(|x| paint(x.code.as_str(), severity_color(x.severity), color))
+                .collect();
             tail.push_str(&format!(" · {}", codes.join(", ")));
         }
         if !matches!(
@@ -279,15 +372,19 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
                 f.hours_since_end
             ));
         }
+        if let Some(i) = &e.placement.implausible_start {
+            tail.push_str(&format!(" · date set aside: {}", i.code.as_str()));
+        }
         writeln!(
             out,
-            "{:<17} {:<9} {:<8} {:>8} {:>7.2} {:>6} {:>4}  {}",
+            "{:<23} {:<9} {} {:>8} {:>7.2} {:>9} {:>4}  {}",
             start,
             e.placement.class.as_str(),
-            verdict_text(r.verdict),
+            verdict_cell(r.verdict, 8, color),
             duration(f64::from(r.moving_s)),
-            r.distance_m / 1000.0,
-            r.pace_s_per_km.map(pace).unwrap_or_else(|| "-".into()),
+            units.distance(r.distance_m),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km)
+                .map_or_else(|| "-".into(), |rate| units.rate_cell(rate)),
             r.hr.avg_bpm.map_or("-".to_string(), |h| format!("{h:.0}")),
             tail
         )?;
@@ -335,10 +432,23 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
             crate::history::max_hr::describe(est)
         )?;
     }
+    let in_utc = entries
+        .iter()
+        .filter(|e| e.record.local.is_utc_fallback())
+        .count();
+    if in_utc > 0 {
+        writeln!(
+            out,
+            "{in_utc} of {} activities without a local time (no offset in the file, no position, \
+             no neighbouring run, no time zone configured): shown in UTC",
+            entries.len()
+        )?;
+    }
     if !scan.weeks.is_empty() {
         writeln!(
             out,
-            "\nweek      runs  time     km     below ceiling (80/20)"
+            "\nweek      runs  time     {:<5}  below ceiling (80/20)",
+            units.distance_unit()
         )?;
         for w in &scan.weeks {
             writeln!(
@@ -348,9 +458,8 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
                 w.iso_week,
                 w.runs,
                 duration(w.moving_s as f64),
-                w.distance_m / 1000.0,
-                w.below_share
-                    .map_or("-".to_string(), |b| format!("{:.0} %", b * 100.0))
+                units.distance(w.distance_m),
+                share_cell(w.below_share, color)
             )?;
         }
     }
@@ -367,11 +476,28 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
             scan.skipped.len()
         )?;
     }
+    if !scan.warnings.is_empty() {
+        writeln!(
+            out,
+            "\n{} with a start that cannot be true, in no week (listed on stderr)",
+            if scan.warnings.len() == 1 {
+                "1 activity".to_string()
+            } else {
+                format!("{} activities", scan.warnings.len())
+            }
+        )?;
+    }
     if !scan.errors.is_empty() {
-        writeln!(out, "\n{} errors:", scan.errors.len())?;
-        for e in &scan.errors {
-            writeln!(out, "  {} [{}]", e.message, e.kind)?;
-        }
+        writeln!(
+            out,
+            "\n{} {} not read or not judged (listed on stderr)",
+            scan.errors.len(),
+            if scan.errors.len() == 1 {
+                "file or activity"
+            } else {
+                "files or activities"
+            }
+        )?;
     }
     Ok(())
 }

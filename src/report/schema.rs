@@ -13,6 +13,7 @@ use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
 use crate::scan::Entry;
 
+use super::clock::LocalTimeRecord;
 use super::round_to as round;
 
 /// Bumped on any incompatible change of the records below.
@@ -77,6 +78,9 @@ pub struct CheckRecord {
     pub device: Option<String>,
     /// The file's start, UTC; `null` when unknown (FIT device-uptime clock).
     pub start_time: Start,
+    /// The start on the local clock, its offset and where it came from.
+    #[serde(flatten)]
+    pub local: LocalTimeRecord,
     /// Elapsed time, seconds.
     pub elapsed_s: f64,
     /// Moving time, seconds.
@@ -111,6 +115,12 @@ pub struct CheckRecord {
     pub terrain: Option<TerrainClass>,
     /// `treadmill`, `indoor`, `track`, `trail`, `road` or `unknown`.
     pub surface: &'static str,
+    /// `map`, `sport` or `none`: where the surface judgement came from.
+    pub surface_source: &'static str,
+    /// Fractions of moving distance from the map (`null` without a covering map).
+    pub surface_shares: Option<SurfaceSharesRecord>,
+    /// How the map shares came about (`null` without a covering map).
+    pub surface_map: Option<SurfaceMapRecord>,
     /// Pace surges, seconds from the first sample.
     pub surges: Vec<SurgeRecord>,
     /// Coefficient of variation of 30-s grade-adjusted speed, %.
@@ -128,6 +138,36 @@ pub struct CheckRecord {
     /// Every clause of the rule: checked, broken or not checkable (empty in `scan`
     /// output for runs that are not judged).
     pub clauses: Vec<Clause>,
+}
+
+/// Paved / unpaved / unknown shares of moving distance (sum 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurfaceSharesRecord {
+    /// On paved ways.
+    pub paved: f64,
+    /// On unpaved ways.
+    pub unpaved: f64,
+    /// On ways of unknown surface, or off the map.
+    pub unknown: f64,
+}
+
+/// The map matching behind the shares.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurfaceMapRecord {
+    /// The map file used.
+    pub map: String,
+    /// Share of moving distance classed from `surface`/`tracktype` tags.
+    pub tagged_share: f64,
+    /// Share classed by inference (way type, smoothness).
+    pub inferred_share: f64,
+    /// Share matched to no way (part of `unknown`).
+    pub off_map_share: f64,
+    /// The longest continuous stretch on paved ways, metres.
+    pub longest_paved_m: f64,
+    /// Mean posterior of the chosen surface class, 0–1.
+    pub confidence: f64,
+    /// The GPS noise the matcher assumed (given or estimated from the track), metres.
+    pub gps_sigma_m: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -254,6 +294,7 @@ impl CheckRecord {
                 at: h.start_time,
                 known: h.time_base.start_known(),
             },
+            local: LocalTimeRecord::of(h),
             elapsed_s: round(a.elapsed_s, 1),
             moving_s: m.moving_s,
             distance_m: round(m.distance_m, 1),
@@ -297,6 +338,21 @@ impl CheckRecord {
             steep_share: r3(m.terrain.steep_share),
             terrain: m.terrain.class,
             surface: a.surface.as_str(),
+            surface_source: a.surface_source.as_str(),
+            surface_shares: a.surface_map.as_ref().map(|s| SurfaceSharesRecord {
+                paved: round(s.shares.paved, 3),
+                unpaved: round(s.shares.unpaved, 3),
+                unknown: round(s.shares.unknown, 3),
+            }),
+            surface_map: a.surface_map.as_ref().map(|s| SurfaceMapRecord {
+                map: s.map.clone(),
+                tagged_share: round(s.tagged_share, 3),
+                inferred_share: round(s.inferred_share, 3),
+                off_map_share: round(s.off_map_share, 3),
+                longest_paved_m: round(s.longest_paved_m, 0),
+                confidence: round(s.confidence, 3),
+                gps_sigma_m: round(s.gps_sigma_m, 1),
+            }),
             surges: m
                 .surges
                 .iter()

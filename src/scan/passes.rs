@@ -8,12 +8,15 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use super::duplicates::{Run, drop_duplicates};
-use super::{Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel};
+use super::duplicates::Run;
+use super::{
+    BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel, undated,
+};
 use crate::analyze::{Analysis, Analyzed, analyze_raw};
 use crate::history::{self, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
 use crate::judge::{Assessment, ReasonCode};
+use crate::local_time;
 use crate::walk::Expanded;
 
 /// Pass-1 result of one activity.
@@ -76,7 +79,10 @@ fn scan_files(
             },
         }
     }
-    scan.max_hr_estimate = second_pass(files, &mut digests, config);
+    scan.max_hr_estimate = second_pass(files, &mut digests, config, progress);
+    progress.phase(BatchPhase::History {
+        activities: digests.len(),
+    });
 
     // Still without thresholds: errors that say how to give them.
     let mut analysed: Vec<Run> = Vec::new();
@@ -104,12 +110,14 @@ fn scan_files(
     analysed.sort_by(|a, b| {
         (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
     });
-    let (kept, duplicates) = drop_duplicates(analysed);
+    // Duplicates out, every activity classified; implausible starts apart (undated.rs).
+    let placed = undated::place(analysed, config);
+    let (mut kept, placements, duplicates) = (placed.runs, placed.placements, placed.duplicates);
+    scan.warnings = placed.warnings;
+    local_times_from_neighbours(&mut kept);
 
     let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
-    let placements = history::classify(&facts, &config.history);
     scan.weeks = history::weekly(&facts, &placements);
-    let mut kept = kept;
     for (run, placement) in kept.iter_mut().zip(&placements) {
         if placement.intent.is_some() {
             // History knows it is a run (labelled or inferred) where the file did not say.
@@ -159,6 +167,7 @@ fn second_pass(
     files: &[PathBuf],
     digests: &mut [Digest],
     config: &ScanConfig,
+    progress: &dyn Progress,
 ) -> Option<history::MaxHrEstimate> {
     let pending = |d: &&Digest| d.analyzed.analysis.is_err();
     if !digests.iter().any(|d| pending(&d)) {
@@ -181,7 +190,10 @@ fn second_pass(
         .filter_map(|&i| files.get(i).cloned())
         .collect();
     let settings = &config.settings;
-    let redone = parallel::map_files(&subset, &(), |_, r| match r {
+    progress.phase(BatchPhase::Rereading {
+        files: subset.len(),
+    });
+    let redone = parallel::map_files(&subset, progress, |_, r| match r {
         Ok(raw) if pending_sources.contains(raw.source.as_str()) => {
             Some(analyze_raw(&raw, settings, Some(estimate.bpm)))
         }
@@ -200,6 +212,24 @@ fn second_pass(
         }
     }
     Some(estimate)
+}
+
+/// Runs that do not say where they were (no file offset, no usable position) take the
+/// zone of their nearest runs in time that do ([`local_time::neighbours`]).
+fn local_times_from_neighbours(runs: &mut [Run]) {
+    let borrowed = {
+        let clocks: Vec<_> = runs
+            .iter()
+            .map(|r| (r.facts.start_time, &r.facts.local))
+            .collect();
+        local_time::neighbours::borrow(&clocks)
+    };
+    for (run, local) in runs.iter_mut().zip(borrowed) {
+        if let Some(local) = local {
+            run.analysis.header.local = local.clone();
+            run.facts.local = local;
+        }
+    }
 }
 
 /// A run history placed as a recovery run is judged as one even when its file named no
@@ -231,8 +261,16 @@ fn place_timing(analysis: &mut Analysis, placement: &history::Placement, window_
             .map(|f| (f.source.as_str(), f.hours_since_end)),
         window_h,
     };
-    let start_known = analysis.header.time_base.start_known();
-    let (clause, reason) = crate::judge::clauses::timing_placed(start_known, placed);
+    // A start that is unknown or cannot be true relates the run to nothing before it.
+    let unplaced = if !analysis.header.time_base.start_known() {
+        Some("start unknown: the file's clock counts from the device's power-on".to_string())
+    } else {
+        placement
+            .implausible_start
+            .as_ref()
+            .map(|i| format!("start implausible: {}", i.message))
+    };
+    let (clause, reason) = crate::judge::clauses::timing_placed(unplaced.as_deref(), placed);
     let a = &mut analysis.assessment;
     if let Some(c) = a.clauses.iter_mut().find(|c| c.clause == clause.clause) {
         *c = clause;

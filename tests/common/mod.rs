@@ -23,11 +23,26 @@ pub fn easyrun(args: &[&str]) -> Output {
 
 /// Runs the built `easyrun` with `args` in `dir`, with no user profile to find.
 pub fn easyrun_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
+    easyrun_with(dir, args, &[])
+}
+
+/// Runs the built `easyrun` with `args` in `dir` and the environment variables `env`
+/// set, with no user profile to find and none of the caller's color settings
+/// (`NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`) unless `env` sets them.
+pub fn easyrun_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_easyrun"));
+    command
         .args(args)
         .current_dir(dir)
         .env("XDG_CONFIG_HOME", "/nonexistent")
         .env("HOME", "/nonexistent")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
         .output()
         .unwrap_or_else(|e| panic!("cannot run easyrun: {e}"))
 }

@@ -18,6 +18,7 @@ pub mod session_truth;
 pub mod signal;
 pub mod synth;
 pub mod tcx;
+pub mod town;
 pub mod week;
 
 use std::path::{Path, PathBuf};

@@ -16,8 +16,8 @@ pub use multisport::split_sessions;
 
 use crate::error::ReadError;
 use crate::model::{
-    Format, HrCalcType, Lap, LapIntensity, RawActivity, Sample, Session, Sport, SubSport,
-    TimerEvent, TimerEventKind, Timestamp, WatchHrSettings,
+    Format, HrCalcType, Lap, LapIntensity, OffsetField, RawActivity, Sample, Session, Sport,
+    StatedOffset, SubSport, TimeBase, TimerEvent, TimerEventKind, Timestamp, WatchHrSettings,
 };
 
 use decoder::{Definition, Visitor};
@@ -57,6 +57,13 @@ struct Collector {
     /// `timestamp_correlation`: (UTC, uptime) of one instant, for uptime timestamps.
     correlation: Option<(Timestamp, Timestamp)>,
     workout: workout::WorkoutCollector,
+    /// Local minus UTC from the first `activity` message with both stamps, seconds.
+    activity_offset_s: Option<i64>,
+    /// Whether `activity.timestamp` was on the device's uptime clock and
+    /// `activity.local_timestamp` a real date (their difference then holds the placement).
+    activity_utc_uptime: bool,
+    /// Local minus UTC from the first `device_settings` that states one, seconds.
+    device_offset_s: Option<i64>,
     accumulated_distance_16: u64,
     last_time: Timestamp,
     /// Whether any message so far carried a time (records before it get none).
@@ -199,6 +206,26 @@ impl Visitor for Collector {
                     .age_years
                     .or(get(def, msg, 2).and_then(|v| u8::try_from(v).ok()));
             }
+            mesg::ACTIVITY if self.activity_offset_s.is_none() => {
+                let local = get(def, msg, profile::clock::ACTIVITY_LOCAL_TIMESTAMP);
+                if let (Some(local), Some(utc)) = (local, timestamp) {
+                    self.activity_offset_s = Some(local as i64 - i64::from(utc));
+                    // Both on the uptime clock, their difference is already the offset.
+                    self.activity_utc_uptime = timebase::is_uptime(Timestamp::from_fit(utc))
+                        && u32::try_from(local)
+                            .is_ok_and(|l| !timebase::is_uptime(Timestamp::from_fit(l)));
+                }
+            }
+            mesg::DEVICE_SETTINGS if self.device_offset_s.is_none() => {
+                let quarters = def
+                    .field(profile::clock::DEVICE_TIME_ZONE_OFFSET)
+                    .and_then(|f| decoder::number(msg, f, def.big_endian));
+                let seconds = get(def, msg, profile::clock::DEVICE_TIME_OFFSET)
+                    .and_then(|v| u32::try_from(v).ok())
+                    // A negative offset is stored as its two's complement.
+                    .map(|v| i64::from(v as i32));
+                self.device_offset_s = quarters.map(|q| (q * 900.0) as i64).or(seconds);
+            }
             mesg::WORKOUT => self.workout.workout(def, msg),
             mesg::WORKOUT_STEP => self.workout.step(def, msg),
             mesg::HR_ZONE => {
@@ -292,6 +319,7 @@ impl Collector {
                 what: "FIT records without any timestamp".to_string(),
             });
         }
+        let first_read = self.samples.first().map(|s| s.time);
         a.time_base = timebase::place(
             timebase::Instants {
                 samples: &mut self.samples,
@@ -305,6 +333,11 @@ impl Collector {
             },
         );
         a.file_type = profile::file_type_name(profile::FILE_TYPE_ACTIVITY);
+        // Below 0x10000000 a FIT date_time counts seconds since the device was switched
+        // on (FIT profile, `date_time`): no date.
+        a.created = file_id
+            .time_created
+            .filter(|t| *t >= Timestamp::from_fit(0x1000_0000));
         let (manufacturer, product) = match (file_id.manufacturer, self.creator) {
             (Some(m), _) => (Some(m), file_id.product),
             (None, Some(creator)) => creator,
@@ -346,6 +379,31 @@ impl Collector {
         a.sessions = self.sessions;
         a.timer_events = self.timer_events;
         a.workout = self.workout.finish();
+        // `activity.local_timestamp` minus an uptime `activity.timestamp` is the local
+        // clock minus uptime: the placement's shift (what the first record moved by)
+        // turns it into local minus UTC; unplaced, it says nothing.
+        let placed_by_s = match (first_read, a.samples.first()) {
+            (Some(read), Some(placed)) => (placed.time.0 - read.0) / 1000,
+            _ => 0,
+        };
+        let activity_offset_s = match (self.activity_utc_uptime, a.time_base) {
+            (false, _) => self.activity_offset_s,
+            (true, TimeBase::Uptime) => None,
+            (true, _) => self.activity_offset_s.map(|o| o - placed_by_s),
+        };
+        let stated = [
+            (activity_offset_s, OffsetField::ActivityLocalTimestamp),
+            (self.device_offset_s, OffsetField::DeviceSettings),
+        ];
+        a.stated_offsets = stated
+            .into_iter()
+            .filter_map(|(v, field)| {
+                v.map(|utc_offset_s| StatedOffset {
+                    utc_offset_s,
+                    field,
+                })
+            })
+            .collect();
         Ok(a)
     }
 

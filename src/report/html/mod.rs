@@ -20,12 +20,14 @@ use std::io::{self, Write};
 
 use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
+use crate::report::rate::Rate;
 use crate::report::schema::EntryRecord;
-use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 use crate::setting::{Setting, SettingNames};
 
+use crate::profile::Units;
 use crate::report::check::duration;
-use words::{badge, display_name, pace_km, pct};
+use words::{badge, display_name, pct};
 
 /// The page's style sheet (screen and print), inlined into every report.
 const STYLE: &str = include_str!("style.css");
@@ -43,6 +45,8 @@ pub struct HtmlOptions {
     pub generator: Option<String>,
     /// How the page names the settings it suggests (a command line: its flags).
     pub setting_names: SettingNames,
+    /// What distances, paces and elevations are shown in.
+    pub units: Units,
 }
 
 impl Default for HtmlOptions {
@@ -53,6 +57,7 @@ impl Default for HtmlOptions {
             max_recovery_runs: 100,
             generator: None,
             setting_names: SettingNames::KEYS,
+            units: Units::Metric,
         }
     }
 }
@@ -66,12 +71,14 @@ struct View<'a> {
     max_hr_estimate: Option<&'a MaxHrEstimate>,
     weeks: &'a [WeekSummary],
     errors: &'a [ScanError],
+    warnings: &'a [ScanWarning],
     duplicates: &'a [Duplicate],
     skipped: &'a [Skipped],
+    units: Units,
 }
 
 impl<'a> View<'a> {
-    fn of(scan: &'a Scan) -> View<'a> {
+    fn of(scan: &'a Scan, units: Units) -> View<'a> {
         View {
             entries: scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect(),
             files: scan.files,
@@ -79,8 +86,10 @@ impl<'a> View<'a> {
             max_hr_estimate: scan.max_hr_estimate.as_ref(),
             weeks: &scan.weeks,
             errors: &scan.errors,
+            warnings: &scan.warnings,
             duplicates: &scan.duplicates,
             skipped: &scan.skipped,
+            units,
         }
     }
 }
@@ -102,7 +111,7 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
                 !e.judged
                     && e.placement
                         .as_ref()
-                        .is_some_and(|p| p.class != Class::Other)
+                        .is_some_and(|p| p.class != Class::Other && p.implausible_start.is_none())
             })
             .map(|(i, _)| i)
             .take(options.recent_runs),
@@ -114,7 +123,7 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
 /// Writes the report of `scan` to `out`.
 pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Result<()> {
     let sections = charted(scan, options);
-    let scan = &View::of(scan);
+    let scan = &View::of(scan, options.units);
     let mut is_charted = vec![false; scan.entries.len()];
     for i in &sections {
         if let Some(flag) = is_charted.get_mut(*i) {
@@ -177,7 +186,9 @@ pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Res
     out.write_all(b"</main>\n")?;
     write!(
         out,
-        "<footer><p>{}Every time is UTC. Heart-rate zones, the ceiling and the verdicts follow the \
+        "<footer><p>{}Start times are each run's local time with its offset from UTC (UTC where \
+         neither the file, the start position nor a configured time zone says it); weeks run \
+         from local Monday to Sunday. Heart-rate zones, the ceiling and the verdicts follow the \
          rules in easyrun's docs/verdict.md; weeks and classes follow docs/history.md.</p></footer>\n\
          </body>\n</html>\n",
         options
@@ -211,17 +222,18 @@ fn rule_sentence(scan: &View, options: &HtmlOptions, shown: usize) -> String {
 
 fn header(scan: &View, title: &str, names: SettingNames) -> String {
     let mut h = format!("<header class=\"page-head\">\n<h1>{title}</h1>\n");
-    let span = match (scan.entries.first(), scan.entries.last()) {
-        (Some(a), Some(b)) => format!(
-            " · {} to {}",
-            words::date(a.record.start_time.at),
-            words::date(b.record.start_time.at)
-        ),
+    // The span of the dates that can be true (a file dated 2037 stretches nothing).
+    let mut dated = scan
+        .entries
+        .iter()
+        .filter(|e| e.placement.implausible_start.is_none());
+    let span = match (dated.next(), dated.next_back()) {
+        (Some(a), Some(b)) => format!(" · {} to {}", a.record.local.date(), b.record.local.date()),
         _ => String::new(),
     };
     let _ = writeln!(
         h,
-        "<p class=\"lede\">{} from {}{span} · times in UTC</p>",
+        "<p class=\"lede\">{} from {}{span} · local start times</p>",
         words::count(scan.entries.len(), "activity", "activities"),
         words::count(scan.files, "file", "files")
     );
@@ -362,7 +374,10 @@ fn recovery(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
             .or_else(|| r.reasons.first())
             .map_or_else(
                 || "a proper recovery run".to_string(),
-                |x| escape::text(&x.message).into_owned(),
+                |x| {
+                    let m = scan.units.reason_message(x, r.ascent_m, r.steep_share);
+                    escape::text(&m).into_owned()
+                },
             );
         let _ = writeln!(
             h,
@@ -370,7 +385,7 @@ fn recovery(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
             badge(r.verdict),
             run::anchor(i, has_section),
             display_name(r),
-            words::day_time(r.start_time.at)
+            r.local.day_stamp()
         );
     }
     h.push_str("</ol>\n</section>\n");
@@ -381,7 +396,7 @@ fn weeks_section(scan: &View) -> String {
     let mut h = String::from(
         "<section id=\"weeks\" aria-labelledby=\"weeks-h\">\n<h2 id=\"weeks-h\">Week by week</h2>\n",
     );
-    match weeks::chart(scan.weeks) {
+    match weeks::chart(scan.weeks, scan.units) {
         Some(svg) => {
             let _ = write!(
                 h,
@@ -404,7 +419,7 @@ fn weeks_section(scan: &View) -> String {
                     String::new()
                 }
             );
-            h.push_str(&weeks::table(scan.weeks));
+            h.push_str(&weeks::table(scan.weeks, scan.units));
         }
         None => h.push_str("<p>No running activities.</p>\n"),
     }
@@ -413,18 +428,21 @@ fn weeks_section(scan: &View) -> String {
 }
 
 fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
+    let units = scan.units;
     let mut h = String::with_capacity(2_000 + scan.entries.len() * 700);
-    h.push_str(
+    let _ = write!(
+        h,
         "<section id=\"activities\" aria-labelledby=\"activities-h\">\n\
          <h2 id=\"activities-h\">All activities</h2>\n<div class=\"table-wrap\">\
          <table class=\"activities\"><caption>Every activity, newest first. A name links to \
          its charts when it has them.</caption>\n<thead><tr>\
-         <th scope=\"col\">start (UTC)</th><th scope=\"col\">activity</th>\
+         <th scope=\"col\">start (local)</th><th scope=\"col\">activity</th>\
          <th scope=\"col\">class</th><th scope=\"col\">verdict</th>\
-         <th scope=\"col\" class=\"num\">moving</th><th scope=\"col\" class=\"num\">km</th>\
-         <th scope=\"col\" class=\"num\">pace</th><th scope=\"col\" class=\"num\">avg HR</th>\
+         <th scope=\"col\" class=\"num\">moving</th><th scope=\"col\" class=\"num\">{}</th>\
+         <th scope=\"col\" class=\"num\">pace or speed</th><th scope=\"col\" class=\"num\">avg HR</th>\
          <th scope=\"col\" class=\"num\">above ceiling</th><th scope=\"col\">reasons · after</th>\
          </tr></thead>\n<tbody>\n",
+        units.distance_unit()
     );
     for (i, e) in scan.entries.iter().enumerate().rev() {
         let r = &e.record;
@@ -451,18 +469,27 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
                 f.hours_since_end
             ));
         }
+        if let Some(issue) = &e.placement.implausible_start {
+            notes.push(format!(
+                "date set aside: <code title=\"{}\">{}</code>",
+                escape::attr(&issue.message),
+                issue.code.as_str()
+            ));
+        }
         let _ = writeln!(
             h,
-            "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {}</td><td>{name}<br/><span class=\"src\">{}</span></td>\
+            "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {} <span class=\"tz\">{}</span></td><td>{name}<br/><span class=\"src\">{}</span></td>\
              <td>{}</td><td>{verdict}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            words::date(r.start_time.at),
-            words::time(r.start_time.at),
+            r.local.date(),
+            r.local.time(),
+            r.local.zone_label(),
             escape::text(&r.source),
             e.placement.class.as_str(),
             duration(f64::from(r.moving_s)),
-            r.distance_m / 1000.0,
-            pace_km(r.pace_s_per_km).trim_end_matches(" /km"),
+            units.distance(r.distance_m),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km)
+                .map_or_else(|| "–".to_string(), |rate| units.rate_text(rate)),
             r.hr.avg_bpm.map_or("–".to_string(), |b| format!("{b:.0}")),
             if r.hr.avg_bpm.is_some() {
                 pct(r.ceiling.share)
@@ -477,12 +504,39 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
 }
 
 fn problems(scan: &View) -> String {
-    if scan.errors.is_empty() && scan.duplicates.is_empty() && scan.skipped.is_empty() {
+    if scan.errors.is_empty()
+        && scan.duplicates.is_empty()
+        && scan.skipped.is_empty()
+        && scan.warnings.is_empty()
+    {
         return String::new();
     }
-    let mut h = String::from(
-        "<section id=\"problems\" aria-labelledby=\"problems-h\">\n<h2 id=\"problems-h\">Files left out</h2>\n",
+    let mut h = format!(
+        "<section id=\"problems\" aria-labelledby=\"problems-h\">\n<h2 id=\"problems-h\">{}</h2>\n",
+        if scan.warnings.is_empty() {
+            "Files left out"
+        } else {
+            "Files left out, dates set aside"
+        }
     );
+    if !scan.warnings.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3>Dates that cannot be true ({})</h3>\n<p>These activities are in the table, \
+             classified on their own, but in no week and after no session.</p>\n<ul class=\"errors\">",
+            scan.warnings.len()
+        );
+        for w in scan.warnings {
+            let _ = writeln!(
+                h,
+                "<li><span class=\"src\">{}</span> <code>{}</code>: {}</li>",
+                escape::text(&w.source),
+                escape::text(w.kind),
+                escape::text(&w.message)
+            );
+        }
+        h.push_str("</ul>\n");
+    }
     if !scan.errors.is_empty() {
         let _ = writeln!(
             h,
