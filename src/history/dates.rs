@@ -41,7 +41,7 @@ pub enum StartIssue {
     InFuture,
     /// No date at all: FIT device-uptime timestamps nothing in the file placed (the
     /// verdict's `start_unknown`).
-    Unknown,
+    StartUnknown,
 }
 
 impl StartIssue {
@@ -52,7 +52,7 @@ impl StartIssue {
             StartIssue::BeforeDevice => "before_device",
             StartIssue::AfterFileCreated => "after_file_created",
             StartIssue::InFuture => "in_future",
-            StartIssue::Unknown => "start_unknown",
+            StartIssue::StartUnknown => "start_unknown",
         }
     }
 }
@@ -73,7 +73,7 @@ pub fn check_start(f: &RunFacts, now: Option<Timestamp>) -> Option<ImplausibleSt
     let issue = |code: StartIssue, message: String| Some(ImplausibleStart { code, message });
     if !f.start_known {
         return issue(
-            StartIssue::Unknown,
+            StartIssue::StartUnknown,
             "start unknown: the file's timestamps count from the watch's power-on and nothing in it dates the run".to_string(),
         );
     }
@@ -136,7 +136,7 @@ mod tests {
         f.start_known = false;
         assert_eq!(
             check_start(&f, None).map(|i| i.code),
-            Some(StartIssue::Unknown)
+            Some(StartIssue::StartUnknown)
         );
         // Placed on the UTC clock, the same run is dated as any other.
         let mut f = run("a", "2024-07-09T07:00:41Z", 30);
