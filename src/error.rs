@@ -64,6 +64,13 @@ pub enum ReadError {
         /// Which part held none.
         what: String,
     },
+    /// Samples whose times cannot place them: no timestamp at all, or one instant for
+    /// the whole recording.
+    #[error("no usable time base: {what}")]
+    NoTimeBase {
+        /// What the samples lacked.
+        what: String,
+    },
     /// A gzip or zip container that cannot be opened or nests too deep.
     #[error("corrupt archive: {message}")]
     CorruptArchive {
@@ -127,6 +134,7 @@ impl ReadError {
             ReadError::Malformed { .. } => "malformed",
             ReadError::NotAnActivity { .. } => "not_an_activity",
             ReadError::NoSamples { .. } => "no_samples",
+            ReadError::NoTimeBase { .. } => "no_time_base",
             ReadError::CorruptArchive { .. } => "corrupt_archive",
             ReadError::TooLarge { .. } => "too_large",
             ReadError::Bomb { .. } => "decompression_bomb",

@@ -1,7 +1,8 @@
 //! The scenario fixtures judged by the built binary: for every entry of
-//! `fixtures/scenarios/manifest.json`, `easyrun check --format json <flags> <file>` must
-//! give the listed verdict, exactly the listed reason codes and the matching exit
-//! status; regenerating the scenarios gives the same bytes.
+//! `fixtures/scenarios/manifest.json` and `fixtures/signal/manifest.json` (issue 10's
+//! real-watch signals), `easyrun check --format json <flags> <file>` must give the listed
+//! verdict, exactly the listed reason codes, the moving time and the matching exit
+//! status; regenerating either folder gives the same bytes.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,18 +17,36 @@ use std::process::Command;
 
 use easyrun::judge::Verdict;
 use easyrun_testkit::scenarios::{self, MOVING_TOLERANCE_S, Scenario, ScenarioManifest};
+use easyrun_testkit::signal;
 use serde_json::Value;
 
-fn scenarios_dir() -> PathBuf {
+/// The two generated folders judged here, each with its generator and example.
+const FOLDERS: [&str; 2] = ["scenarios", "signal"];
+
+fn fixtures_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
-        .join("scenarios")
+        .join(folder)
+}
+
+fn generate(folder: &str, dir: &Path) -> ScenarioManifest {
+    match folder {
+        "signal" => signal::generate(dir).expect("signal fixtures generate"),
+        _ => scenarios::generate(dir).expect("scenarios generate"),
+    }
+}
+
+fn example(folder: &str) -> &'static str {
+    match folder {
+        "signal" => "make_signal",
+        _ => "make_scenarios",
+    }
 }
 
 fn load_manifest(dir: &Path) -> ScenarioManifest {
     let path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("scenarios/manifest.json parses")
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// File names in `dir` (flat), `manifest.json` excluded.
@@ -41,8 +60,8 @@ fn files_in(dir: &Path) -> BTreeSet<String> {
 
 /// The committed manifest, after checking it is usable: not empty, unique names, sorted
 /// codes, every listed file present and every file listed.
-fn checked_manifest() -> ScenarioManifest {
-    let dir = scenarios_dir();
+fn checked_manifest(folder: &str) -> ScenarioManifest {
+    let dir = fixtures_dir(folder);
     let manifest = load_manifest(&dir);
     assert!(
         !manifest.scenarios.is_empty(),
@@ -179,20 +198,24 @@ fn judge(exe: &str, dir: &Path, s: &Scenario) -> Vec<String> {
 
 #[test]
 fn manifest_lists_every_scenario_file() {
-    checked_manifest();
+    for folder in FOLDERS {
+        checked_manifest(folder);
+    }
 }
 
 #[test]
 fn check_gives_every_scenario_its_verdict_and_reasons() {
-    let manifest = checked_manifest();
-    let dir = scenarios_dir();
     let exe = env!("CARGO_BIN_EXE_easyrun");
     let mut failures = Vec::new();
     let mut checked = 0usize;
-    for s in &manifest.scenarios {
-        checked += 1;
-        for problem in judge(exe, &dir, s) {
-            failures.push(format!("{} ({}): {problem}", s.name, s.path));
+    for folder in FOLDERS {
+        let manifest = checked_manifest(folder);
+        let dir = fixtures_dir(folder);
+        for s in &manifest.scenarios {
+            checked += 1;
+            for problem in judge(exe, &dir, s) {
+                failures.push(format!("{folder}/{} ({}): {problem}", s.name, s.path));
+            }
         }
     }
     assert!(checked > 0, "no scenario was checked");
@@ -206,17 +229,28 @@ fn check_gives_every_scenario_its_verdict_and_reasons() {
 
 #[test]
 fn regenerating_scenarios_gives_identical_bytes() {
-    let tmp = std::env::temp_dir().join(format!("easyrun-scenarios-regen-{}", std::process::id()));
+    for folder in FOLDERS {
+        regenerates_identically(folder);
+    }
+}
+
+fn regenerates_identically(folder: &str) {
+    let tmp = std::env::temp_dir().join(format!("easyrun-{folder}-regen-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    let fresh = scenarios::generate(&tmp).expect("scenarios generate");
-    let committed = scenarios_dir();
+    let fresh = generate(folder, &tmp);
+    let committed = fixtures_dir(folder);
+    let example = example(folder);
     let result = std::panic::catch_unwind(|| {
         assert_eq!(
             fresh,
             load_manifest(&committed),
-            "manifest.json differs (run `cargo run -p easyrun-testkit --example make_scenarios`)"
+            "{folder}/manifest.json differs (run `cargo run -p easyrun-testkit --example {example}`)"
         );
-        assert_eq!(files_in(&tmp), files_in(&committed), "file sets differ");
+        assert_eq!(
+            files_in(&tmp),
+            files_in(&committed),
+            "{folder}: file sets differ"
+        );
         let mut differ = Vec::new();
         for name in files_in(&tmp)
             .iter()
@@ -230,7 +264,7 @@ fn regenerating_scenarios_gives_identical_bytes() {
         }
         assert!(
             differ.is_empty(),
-            "regenerated scenarios differ (run `cargo run -p easyrun-testkit --example make_scenarios`): {differ:?}"
+            "regenerated {folder} fixtures differ (run `cargo run -p easyrun-testkit --example {example}`): {differ:?}"
         );
     });
     let _ = std::fs::remove_dir_all(&tmp);

@@ -217,9 +217,12 @@ fn scan_and_report_take_the_map_too() {
     let activities = doc["activities"].as_array().unwrap();
     // The town runs all start at the same minute: a scan may take two for one run
     // recorded twice (history::duplicates); every run is either kept or named so.
+    // `loop_noisy_8m` is the clean loop again through a poor phone: with its distance
+    // no longer inflated by the noise (4.49 km vs the loop's 4.42; the truth is 4.42)
+    // it is that loop's duplicate, as `park_grass_untagged` is `leaves_the_map`'s.
     let duplicates = doc["summary"]["duplicates"].as_array().unwrap();
     assert_eq!(activities.len() + duplicates.len(), town_runs().len());
-    assert!(activities.len() >= 4, "{duplicates:?}");
+    assert!(activities.len() >= 3, "{duplicates:?}");
     for a in activities {
         assert_map_shares(a, a["source"].as_str().unwrap());
     }

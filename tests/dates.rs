@@ -84,8 +84,9 @@ fn implausible_starts_are_flagged_and_kept_out_of_weeks_and_placement() {
     assert_eq!(acts.len(), 7);
     let issue = |file: &str| by_source(acts, file)["implausible_start"]["code"].clone();
     assert_eq!(issue("old.gpx"), "before_fit_epoch");
-    assert_eq!(issue("uptime_long.fit"), "before_device");
-    assert_eq!(issue("uptime_next.fit"), "before_device");
+    // Device-uptime timestamps nothing in the file places: no date at all.
+    assert_eq!(issue("uptime_long.fit"), "start_unknown");
+    assert_eq!(issue("uptime_next.fit"), "start_unknown");
     assert_eq!(issue("future.fit"), "in_future");
     assert_eq!(issue("late.fit"), "after_file_created");
     assert_eq!(
@@ -98,11 +99,17 @@ fn implausible_starts_are_flagged_and_kept_out_of_weeks_and_placement() {
         "starts 2025-05-12T07:00:00Z, after the file was created (2025-05-05T07:00:00Z)"
     );
 
-    // Activities stay in time order, the 1901 one first, the 2037 one last.
+    // The uptime files have no start to show (start_time null, start unknown).
+    assert_eq!(
+        by_source(acts, "uptime_long.fit")["start_time"],
+        Value::Null
+    );
+    // Activities with a start stay in time order, the 1901 one first, the 2037 one last.
     let starts: Vec<&str> = acts
         .iter()
-        .map(|a| a["start_time"].as_str().unwrap())
+        .filter_map(|a| a["start_time"].as_str())
         .collect();
+    assert_eq!(starts.len(), 5);
     let mut sorted = starts.clone();
     sorted.sort_unstable();
     assert_eq!(starts, sorted);

@@ -15,7 +15,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use easyrun::ingest::sniff::{self, Kind};
-use easyrun::model::{RawActivity, Sport};
+use easyrun::model::{RawActivity, Sport, TimeBase};
 use fitparser::{FitDataRecord, Value};
 
 /// fitparser's view of one record.
@@ -168,9 +168,19 @@ fn compare(path: &Path, bytes: &[u8], ours: &RawActivity) -> Vec<String> {
         ours.sport,
         Some(Sport::Running | Sport::Walking | Sport::Hiking)
     ) && ours.sessions.len() <= 1;
+    // Device-uptime timestamps that easyrun placed on the UTC clock (fitparser keeps
+    // them as 1989 dates): the same instants up to one offset.
+    let placed_offset_s = match (ours.time_base, ours.samples.first(), theirs.first()) {
+        (
+            TimeBase::Correlated | TimeBase::LaterTimestamp | TimeBase::FileCreated,
+            Some(s),
+            Some(r),
+        ) => r.timestamp.map_or(0, |t| s.time.unix_ms() / 1000 - t),
+        _ => 0,
+    };
     for (i, (s, r)) in ours.samples.iter().zip(&theirs).enumerate() {
         let mut diffs = Vec::new();
-        let ts = s.time.unix_ms() / 1000;
+        let ts = s.time.unix_ms() / 1000 - placed_offset_s;
         if r.timestamp.is_some_and(|t| t != ts) {
             diffs.push(format!("timestamp {ts} vs {:?}", r.timestamp));
         }

@@ -29,9 +29,9 @@ fn load_manifest() -> Manifest {
 }
 
 /// Every file under `dir` as a `/`-separated relative path, `manifest.json` excluded,
-/// and `scenarios/`, `history_week/` and `session_truth/` too: they have their own
-/// expectations and tests (tests/check_scenarios.rs, tests/cli_scan.rs,
-/// tests/session_truth.rs); so are the regress baseline and
+/// and `scenarios/`, `signal/`, `history_week/` and `session_truth/` too: they have
+/// their own expectations and tests (tests/check_scenarios.rs, tests/signal_fixtures.rs,
+/// tests/cli_scan.rs, tests/session_truth.rs); so are the regress baseline and
 /// expectations (tests/regress.rs).
 fn files_under(dir: &Path) -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
@@ -39,7 +39,7 @@ fn files_under(dir: &Path) -> BTreeSet<String> {
             let path = entry.unwrap().path();
             if dir == root
                 && path.file_name().is_some_and(|n| {
-                    n == "scenarios" || n == "history_week" || n == "session_truth"
+                    n == "scenarios" || n == "signal" || n == "history_week" || n == "session_truth"
                 })
             {
                 continue;

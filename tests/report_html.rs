@@ -199,7 +199,8 @@ fn fixtures_report_is_well_formed_self_contained_and_accessible() {
     );
 
     // The documented size rule: the 5 judged recovery runs plus the 10 most recent other
-    // runs get charts; every one of the 65 activities has a table row.
+    // runs get charts; every one of the 76 activities (11 of them issue 10's signal
+    // fixtures) has a table row.
     assert_eq!(
         page.charts
             .iter()
@@ -208,7 +209,7 @@ fn fixtures_report_is_well_formed_self_contained_and_accessible() {
         15
     );
     assert_eq!(count(&html, "<section class=\"run\""), 15);
-    assert_eq!(count(&html, "<tr id=\"row-"), 65);
+    assert_eq!(count(&html, "<tr id=\"row-"), 76);
 
     // Verdicts in words, not colour alone; the recovery counts; the print stylesheet.
     assert!(html.contains("<li class=\"count v-pass\"><span class=\"n\">4</span>"));

@@ -17,6 +17,7 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity, hr: &MovingHr) -> Run
         end_time: Timestamp(raw.start_time.0.saturating_add(end_ms)),
         local: activity.header.local.clone(),
         created: raw.created,
+        start_known: raw.time_base.start_known(),
         sport: raw.sport.clone(),
         sub_sport: raw.sub_sport.clone(),
         name: raw.name.clone(),

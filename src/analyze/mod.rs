@@ -13,7 +13,7 @@ use crate::history::{Intensity, RunFacts, TraceFacts};
 use crate::judge::{self, Assessment, ReasonCode, RuleSet, Surface, SurfaceSource};
 use crate::local_time::{self, Zone};
 use crate::metrics::zones::seconds_at_or_above_of;
-use crate::metrics::{self, Metrics, MovingHr, terrain};
+use crate::metrics::{self, Metrics, MovingHr};
 use crate::model::{
     Activity, ActivityHeader, AltitudeTreatment, CleaningReport, LocalTime, RawActivity,
 };
@@ -104,6 +104,22 @@ impl Settings {
         profile
     }
 
+    /// The max HR cleaning may reject values above: one the runner or their watch
+    /// stated, never an estimate (the history's is made from the same heart rates; an age
+    /// formula is ±10 bpm).
+    pub fn known_max_hr_bpm(&self, profile: &AthleteProfile) -> Option<f64> {
+        profile
+            .max_hr_bpm
+            .as_ref()
+            .filter(|m| {
+                matches!(
+                    m.source,
+                    Source::Flag | Source::ProfileFile(_) | Source::Watch
+                )
+            })
+            .map(|m| m.value)
+    }
+
     /// The units to show: `asked` (a command line's choice), else the profile file's
     /// `units`, else metric.
     pub fn units(&self, asked: Option<Units>) -> Units {
@@ -161,12 +177,16 @@ pub fn analyze_raw(
     settings: &Settings,
     fallback_max_hr: Option<f64>,
 ) -> Analyzed {
-    let mut activity = clean::clean(raw);
-    activity.header.local = settings.local_time(raw);
+    // The local clock comes from the file as read (its start placed by the reader when
+    // the timestamps were device uptime); the profile's periods are read on its day.
+    let local = settings.local_time(raw);
+    let profile = settings.profile_for(raw, &local, fallback_max_hr);
+    // The max HR the runner or the watch states lets cleaning reject values above it.
+    let mut activity = clean::clean_with(raw, settings.known_max_hr_bpm(&profile));
+    activity.header.local = local;
     // Usable moving HR, selected once for the facts and every metric that reads it.
     let hr = MovingHr::of(&activity);
     let mut facts = facts::base(raw, &activity, &hr);
-    let profile = settings.profile_for(raw, &activity.header.local, fallback_max_hr);
     let analysis = require_zones(&profile).map(|zones| {
         facts.hard_s = Some(seconds_at_or_above_of(&hr, zones.hard_bpm()));
         facts.trace = TraceFacts::of(&activity, Some(&Intensity::of(&zones)));
@@ -192,10 +212,7 @@ pub(crate) fn analyze_clean(
 ) -> Analysis {
     let indoor = activity.cleaning.altitude == AltitudeTreatment::IgnoredIndoor
         || clean::elevation::is_indoor(activity.header.sub_sport.as_ref());
-    let hysteresis_m = match activity.cleaning.altitude {
-        AltitudeTreatment::Gps => terrain::GPS_HYSTERESIS_M,
-        _ => terrain::DEVICE_HYSTERESIS_M,
-    };
+    let hysteresis_m = activity.cleaning.altitude_hysteresis_m;
     let metrics = metrics::compute_with(activity, hr, Some(&zones), &profile, hysteresis_m, indoor);
     let phase = profile.phase.value;
     let assessment = judge::judge(activity, &metrics, &zones, phase, rules);
@@ -227,11 +244,16 @@ fn apply_map_surface(analysis: &mut Analysis, map: Option<MapSurface>) {
     let Some(map) = map else {
         return;
     };
+    // The map decides the surface clause: the file's road label and its silence
+    // (surface_unknown) give way, and the clause is checked or broken by the map.
     let mut reasons: Vec<_> = std::mem::take(&mut analysis.assessment.reasons)
         .into_iter()
-        .filter(|r| r.code != ReasonCode::HardSurface)
+        .filter(|r| !matches!(r.code, ReasonCode::HardSurface | ReasonCode::SurfaceUnknown))
         .collect();
     reasons.extend(judge::rules::hard_surface_from_map(&map));
+    let mut clauses = std::mem::take(&mut analysis.assessment.clauses);
+    judge::clauses::surface_from_map(&mut clauses, &reasons);
     analysis.assessment = Assessment::from_reasons(reasons);
+    analysis.assessment.clauses = clauses;
     analysis.surface_map = Some(map);
 }

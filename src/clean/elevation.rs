@@ -1,19 +1,96 @@
-//! Altitude: dropped indoors (treadmill altitude is junk: flat by definition), smoothed
-//! outdoors — lightly for device (usually barometric) altitude, more for GPS altitude —
-//! and turned into a grade over a distance window, never sample to sample.
-//! References: shared/DOMAIN.md §5.
+//! Altitude: dropped indoors (treadmill altitude is junk: flat by definition), told apart
+//! by its noise, smoothed and given a hysteresis accordingly, and turned into a grade over
+//! a distance window, never sample to sample. References: shared/DOMAIN.md §5.
+//!
+//! **Which altitude is it.** A barometric altimeter reads to the metre with a few
+//! decimetres of jitter (FIT stores 0.2 m steps); a watch's own filtered GPS altitude
+//! (Forerunner 110/310XT/410) behaves the same at that scale; raw GPS or phone altitude
+//! wanders by metres from second to second. The file's product does not settle it (a
+//! table of barometric models is never complete, GPX/TCX exports of barometric watches
+//! carry the same altitude, and phone apps replace theirs with map elevation), so the
+//! **noise signature** does: the robust standard deviation (1.4826 × median absolute
+//! deviation) of each recorded altitude from the mean of the records within
+//! ±[`NOISE_HALF_WINDOW_S`] s. On the corpus barometric and watch-filtered traces read
+//! 0.01–0.66 m, raw GPS traces of old Forerunner 305/Edge 305 units 0.7–1.3 m, a phone
+//! with 3–10 m of wander 1.2–4.1 m. Up to [`SMOOTH_MAX_NOISE_M`] the altitude is
+//! treated as **barometric** (`AltitudeTreatment::Barometric`), above as **GPS**.
+//! The signature cannot see slow wander, so a phone app ([`phone_recorded`]) gets the
+//! GPS treatment whatever its signature. Watches without a barometer (Forerunner
+//! 110/225/630/735XT) filter their GPS altitude so that it reads like a barometric trace;
+//! treated as such, easyrun's ascent matches their own totals (median 0.97 of the
+//! watch's figure on the corpus), while the GPS treatment read 0.35–0.88 of it — so no
+//! product table overrides the signature for them. Before any of it, placeholder values far from their neighbours (a
+//! Forerunner 410 TCX opens with altitude 0 m among 1120 m) are dropped
+//! ([`ALTITUDE_OUTLIER_M`]).
+//!
+//! - Barometric: ±[`SMOOTH_HALF_BAROMETRIC_S`] s moving average, grade over
+//!   [`GRADE_WINDOW_M`], hysteresis [`BAROMETRIC_HYSTERESIS_M`] — metre-level climbing
+//!   counts (a gentle 95-min run with 24 m of 3-m rises reads its 24 m, not 0), and the
+//!   ascent matches the watches' own totals (corpus: docs/metrics.md).
+//! - GPS: a moving average over distance, a hysteresis and a grade window that all grow
+//!   with the measured noise σ — ± max([`GPS_SMOOTH_MIN_M`], [`GPS_SMOOTH_PER_NOISE_M`] ×
+//!   σ) m, max([`GPS_HYSTERESIS_M`], [`GPS_HYSTERESIS_PER_NOISE`] × σ) and
+//!   max([`GRADE_WINDOW_M`], [`GPS_GRADE_WINDOW_PER_NOISE_M`] × σ) — so that wander
+//!   never reads as climbing (Strava counts GPS climbs only beyond ~10 m) while a
+//!   moderately noisy watch trace keeps the treatment it always had (σ ≈ 0.8 m: ±50 m,
+//!   5 m, 160 m).
 
-use crate::model::{AltitudeTreatment, Format, Second, SubSport};
+use crate::model::{AltitudeTreatment, Format, Sample, Second, SubSport};
 
-/// Centred moving-average half-widths, seconds: device (FIT) and GPS (GPX/TCX) altitude.
-pub const SMOOTH_HALF_DEVICE_S: usize = 5;
-pub const SMOOTH_HALF_GPS_S: usize = 15;
+/// Half-window of the noise signature, seconds.
+pub const NOISE_HALF_WINDOW_S: f64 = 10.0;
+/// Altitude noise up to which a trace is barometric-grade, metres.
+pub const SMOOTH_MAX_NOISE_M: f64 = 0.7;
+/// Fewest recorded altitudes (with a full window) for a signature; below it the format
+/// decides (FIT: barometric, GPX/TCX: GPS).
+pub const NOISE_MIN_SAMPLES: usize = 60;
+/// Centred moving-average half-width of barometric altitude, seconds.
+pub const SMOOTH_HALF_BAROMETRIC_S: usize = 5;
+/// GPS altitude is averaged over distance, ± max([`GPS_SMOOTH_MIN_M`],
+/// [`GPS_SMOOTH_PER_NOISE_M`] × σ) metres along the track: its wander is correlated over
+/// tens of seconds, and a window in distance smooths a rider's and a runner's hills alike.
+pub const GPS_SMOOTH_MIN_M: f64 = 50.0;
+pub const GPS_SMOOTH_PER_NOISE_M: f64 = 60.0;
+/// Hysteresis of barometric altitude, metres.
+pub const BAROMETRIC_HYSTERESIS_M: f64 = 2.0;
+/// Smallest hysteresis of GPS altitude, metres (DOMAIN §5).
+pub const GPS_HYSTERESIS_M: f64 = 5.0;
+/// GPS hysteresis per metre of measured noise.
+pub const GPS_HYSTERESIS_PER_NOISE: f64 = 4.0;
 /// Grade is rise over run across this much distance centred on the second, metres
 /// (DOMAIN §5: 50–100 m; the upper end, since ±1 m of altitude noise over 50 m already
 /// reads as ±2 % and would make flat runs look steep).
 pub const GRADE_WINDOW_M: f64 = 100.0;
+/// GPS grade window per metre of measured noise, metres (σ = 2.5 m: 500 m).
+pub const GPS_GRADE_WINDOW_PER_NOISE_M: f64 = 200.0;
 /// Grades beyond this are clamped (Minetti's data range, ±45 %).
 pub const GRADE_LIMIT: f64 = 0.45;
+
+/// An altitude further than this from the median of its ±15 s neighbours is a
+/// placeholder or a glitch, not terrain, metres.
+pub const ALTITUDE_OUTLIER_M: f32 = 50.0;
+
+/// Whether the activity was recorded by a phone app (GPX/TCX creator, FIT manufacturer
+/// `strava`): phone altitude is GPS (or a map's) altitude.
+pub fn phone_recorded(manufacturer: Option<&str>, product: Option<&str>) -> bool {
+    let creator = product.unwrap_or("").to_ascii_lowercase();
+    manufacturer == Some("strava")
+        || ["android", "iphone", "runkeeper", "opentracks", "runtastic"]
+            .iter()
+            .any(|k| creator.contains(k))
+}
+
+/// How one activity's altitude was read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AltitudeReport {
+    pub treatment: AltitudeTreatment,
+    /// The noise signature, metres (when there were enough records).
+    pub noise_m: Option<f64>,
+    /// Hysteresis for ascent and descent, metres.
+    pub hysteresis_m: f64,
+    /// Distance window of the grade, metres.
+    pub grade_window_m: f64,
+}
 
 /// Whether the activity happened indoors, where altitude and position mean nothing.
 pub fn is_indoor(sub_sport: Option<&SubSport>) -> bool {
@@ -23,25 +100,127 @@ pub fn is_indoor(sub_sport: Option<&SubSport>) -> bool {
     )
 }
 
-/// Smooths altitude and computes grade in place; returns the treatment applied.
-pub fn process(seconds: &mut [Second], format: Format, indoor: bool) -> AltitudeTreatment {
+/// The noise signature of the recorded altitudes (module docs), metres; `None` with
+/// fewer than [`NOISE_MIN_SAMPLES`] records that have a full window.
+pub fn noise_m(samples: &[Sample]) -> Option<f64> {
+    let pts: Vec<(f64, f64)> = samples
+        .iter()
+        .filter_map(|s| s.altitude_m.map(|a| (s.time.0 as f64 / 1000.0, a)))
+        .collect();
+    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut sum = 0.0;
+    let mut deviations = Vec::with_capacity(pts.len());
+    for &(t, a) in &pts {
+        while let Some(&(th, ah)) = pts.get(hi)
+            && th <= t + NOISE_HALF_WINDOW_S
+        {
+            sum += ah;
+            hi += 1;
+        }
+        while let Some(&(tl, al)) = pts.get(lo)
+            && tl < t - NOISE_HALF_WINDOW_S
+        {
+            sum -= al;
+            lo += 1;
+        }
+        let n = hi - lo;
+        if n >= 5 {
+            deviations.push((a - sum / n as f64).abs());
+        }
+    }
+    if deviations.len() < NOISE_MIN_SAMPLES {
+        return None;
+    }
+    deviations.sort_by(f64::total_cmp);
+    deviations.get(deviations.len() / 2).map(|m| 1.4826 * m)
+}
+
+/// Smooths altitude and computes grade in place, by the altitude's `noise_m` signature
+/// (else the format); returns what was applied.
+pub fn process(
+    seconds: &mut [Second],
+    format: Format,
+    noise_m: Option<f64>,
+    gps_device: bool,
+    indoor: bool,
+) -> AltitudeReport {
+    let report = |treatment, hysteresis_m, grade_window_m| AltitudeReport {
+        treatment,
+        noise_m,
+        hysteresis_m,
+        grade_window_m,
+    };
     if !seconds.iter().any(|s| s.altitude_m.is_some()) {
-        return AltitudeTreatment::None;
+        return report(
+            AltitudeTreatment::None,
+            BAROMETRIC_HYSTERESIS_M,
+            GRADE_WINDOW_M,
+        );
     }
     if indoor {
         for s in seconds.iter_mut() {
             s.altitude_m = None;
             s.grade = None;
         }
-        return AltitudeTreatment::IgnoredIndoor;
+        return report(
+            AltitudeTreatment::IgnoredIndoor,
+            BAROMETRIC_HYSTERESIS_M,
+            GRADE_WINDOW_M,
+        );
     }
-    let (treatment, half) = match format {
-        Format::Fit => (AltitudeTreatment::Device, SMOOTH_HALF_DEVICE_S),
-        Format::Gpx | Format::Tcx => (AltitudeTreatment::Gps, SMOOTH_HALF_GPS_S),
+    drop_outliers(seconds);
+    let barometric = !gps_device
+        && match noise_m {
+            Some(n) => n <= SMOOTH_MAX_NOISE_M,
+            None => format == Format::Fit,
+        };
+    let out = if barometric {
+        report(
+            AltitudeTreatment::Barometric,
+            BAROMETRIC_HYSTERESIS_M,
+            GRADE_WINDOW_M,
+        )
+    } else {
+        let n = noise_m.unwrap_or(0.0);
+        report(
+            AltitudeTreatment::Gps,
+            GPS_HYSTERESIS_M.max(GPS_HYSTERESIS_PER_NOISE * n),
+            GRADE_WINDOW_M.max(GPS_GRADE_WINDOW_PER_NOISE_M * n),
+        )
     };
-    smooth(seconds, half);
-    grade(seconds);
-    treatment
+    if barometric {
+        smooth(seconds, SMOOTH_HALF_BAROMETRIC_S);
+    } else {
+        let half_m = GPS_SMOOTH_MIN_M.max(GPS_SMOOTH_PER_NOISE_M * noise_m.unwrap_or(0.0));
+        smooth_over_distance(seconds, half_m);
+    }
+    grade(seconds, out.grade_window_m);
+    out
+}
+
+/// Drops altitudes further than [`ALTITUDE_OUTLIER_M`] from the median of the
+/// altitudes within ±15 grid positions (placeholders, glitches).
+fn drop_outliers(seconds: &mut [Second]) {
+    const HALF: usize = 15;
+    let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
+    let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
+    for (i, s) in seconds.iter_mut().enumerate() {
+        let Some(a) = s.altitude_m else { continue };
+        window.clear();
+        let lo = i.saturating_sub(HALF);
+        window.extend(
+            raw.get(lo..(i + HALF + 1).min(raw.len()))
+                .unwrap_or_default()
+                .iter()
+                .flatten(),
+        );
+        window.sort_by(f32::total_cmp);
+        if let Some(&median) = window.get(window.len() / 2)
+            && (a - median).abs() > ALTITUDE_OUTLIER_M
+        {
+            s.altitude_m = None;
+        }
+    }
 }
 
 /// Centred moving average over contiguous grid seconds (a hole ends the window).
@@ -78,10 +257,69 @@ fn smooth(seconds: &mut [Second], half: usize) {
     }
 }
 
+/// Centred moving average over ±`half_m` of distance within contiguous grid seconds (a
+/// hole ends the window); seconds without a distance fall back to ±15 s.
+fn smooth_over_distance(seconds: &mut [Second], half_m: f64) {
+    if !seconds.iter().any(|s| s.distance_m.is_some()) {
+        smooth(seconds, 15);
+        return;
+    }
+    let raw: Vec<(u32, Option<f64>, Option<f32>)> = seconds
+        .iter()
+        .map(|s| (s.t_s, s.distance_m, s.altitude_m))
+        .collect();
+    // Stretch boundaries: a new stretch where the grid has a hole.
+    let mut stretch_start = Vec::with_capacity(raw.len());
+    let mut current = 0usize;
+    for i in 0..raw.len() {
+        let joined =
+            i > 0 && matches!((raw.get(i - 1), raw.get(i)), (Some(a), Some(b)) if b.0 == a.0 + 1);
+        if !joined {
+            current = i;
+        }
+        stretch_start.push(current);
+    }
+    let (mut lo, mut hi) = (0usize, 0usize);
+    let (mut sum, mut n) = (0.0f64, 0u32);
+    for (i, s) in seconds.iter_mut().enumerate() {
+        let (Some(&(_, Some(d), Some(_))), Some(&start)) = (raw.get(i), stretch_start.get(i))
+        else {
+            continue;
+        };
+        let inside = |k: usize| {
+            raw.get(k)
+                .is_some_and(|&(_, dk, _)| dk.is_some_and(|dk| (dk - d).abs() <= half_m))
+                && stretch_start.get(k) == Some(&start)
+        };
+        if hi < i {
+            (lo, hi, sum, n) = (i, i, 0.0, 0);
+        }
+        // Grow the front while inside, shrink the back while outside (distance never
+        // decreases on the grid).
+        while hi < raw.len() && inside(hi) {
+            if let Some(&(_, _, Some(a))) = raw.get(hi) {
+                sum += f64::from(a);
+                n += 1;
+            }
+            hi += 1;
+        }
+        while lo < i && !inside(lo) {
+            if let Some(&(_, _, Some(a))) = raw.get(lo) {
+                sum -= f64::from(a);
+                n = n.saturating_sub(1);
+            }
+            lo += 1;
+        }
+        if n > 0 {
+            s.altitude_m = Some((sum / f64::from(n)) as f32);
+        }
+    }
+}
+
 /// Grade at each second: altitude change over the distance from the nearest second at
 /// least half a window behind to the nearest at least half a window ahead.
-fn grade(seconds: &mut [Second]) {
-    let half = GRADE_WINDOW_M / 2.0;
+fn grade(seconds: &mut [Second], window_m: f64) {
+    let half = window_m / 2.0;
     let pts: Vec<(Option<f64>, Option<f32>)> = seconds
         .iter()
         .map(|s| (s.distance_m, s.altitude_m))
@@ -110,7 +348,7 @@ fn grade(seconds: &mut [Second]) {
             continue;
         };
         let run = dh - dl;
-        if run < GRADE_WINDOW_M * 0.8 || d - dl < half * 0.8 || dh - d < half * 0.8 {
+        if run < window_m * 0.8 || d - dl < half * 0.8 || dh - d < half * 0.8 {
             continue;
         }
         let g = (f64::from(ah) - f64::from(al)) / run;
@@ -142,8 +380,8 @@ mod tests {
     fn constant_climb_has_its_grade() {
         let mut s = climb(300, 0.05);
         assert_eq!(
-            process(&mut s, Format::Fit, false),
-            AltitudeTreatment::Device
+            process(&mut s, Format::Fit, None, false, false).treatment,
+            AltitudeTreatment::Barometric
         );
         let g = s[150].grade.unwrap_or_default();
         assert!((g - 0.05).abs() < 1e-3, "{g}");
@@ -154,7 +392,7 @@ mod tests {
     fn indoor_altitude_is_dropped() {
         let mut s = climb(100, 0.05);
         assert_eq!(
-            process(&mut s, Format::Fit, true),
+            process(&mut s, Format::Fit, None, false, true).treatment,
             AltitudeTreatment::IgnoredIndoor
         );
         assert!(
@@ -162,7 +400,32 @@ mod tests {
                 .all(|x| x.altitude_m.is_none() && x.grade.is_none())
         );
         assert!(is_indoor(Some(&SubSport::Treadmill)));
+        assert!(phone_recorded(None, Some("StravaGPX Android")));
+        assert!(!phone_recorded(Some("garmin"), Some("fr955")));
         assert!(!is_indoor(Some(&SubSport::Trail)));
+    }
+
+    #[test]
+    fn a_placeholder_altitude_is_dropped_not_climbed() {
+        let mut s = climb(300, 0.0);
+        s[0].altitude_m = Some(0.0);
+        for x in s.iter_mut().skip(1) {
+            x.altitude_m = Some(1120.0);
+        }
+        process(&mut s, Format::Tcx, Some(0.1), false, false);
+        assert!(
+            s.iter()
+                .flat_map(|x| x.altitude_m)
+                .all(|a| (a - 1120.0).abs() < 0.01)
+        );
+    }
+
+    #[test]
+    fn a_phone_gets_the_gps_treatment_whatever_its_signature() {
+        let mut s = climb(300, 0.0);
+        let r = process(&mut s, Format::Tcx, Some(0.1), true, false);
+        assert_eq!(r.treatment, AltitudeTreatment::Gps);
+        assert_eq!(r.hysteresis_m, GPS_HYSTERESIS_M);
     }
 
     #[test]
@@ -171,7 +434,7 @@ mod tests {
         for (i, x) in s.iter_mut().enumerate() {
             x.altitude_m = Some(100.0 + if i % 2 == 0 { 1.0 } else { -1.0 });
         }
-        process(&mut s, Format::Gpx, false);
+        process(&mut s, Format::Gpx, None, false, false);
         let a = s[200].altitude_m.unwrap_or_default();
         assert!((a - 100.0).abs() < 0.1, "{a}");
     }

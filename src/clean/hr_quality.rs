@@ -1,17 +1,21 @@
-//! Heart-rate quality, second by second: placeholders and impossible values, spikes,
-//! short dropouts bridged, and optical cadence lock. What is excluded is flagged, never
-//! silently dropped, so reports can say how much of a run could not be judged.
-//! References: shared/DOMAIN.md §6.
+//! Heart-rate quality, second by second: placeholders, impossible values and values
+//! above the athlete's known max, swings and spikes ([`super::hr_artifacts`]), short
+//! gaps bridged, an erratic trace, and optical cadence lock. What is excluded is flagged,
+//! never silently dropped, so reports can say how much of a run could not be judged and
+//! how much of it was bridged. References: shared/DOMAIN.md §6 and §9.
 
+use super::hr_artifacts;
 use crate::model::{HrFlag, Second, Span};
 
 /// Plausible heart rate for a human at exercise, bpm (0 and 255 are placeholders).
 pub const HR_MIN_BPM: f32 = 30.0;
 pub const HR_MAX_BPM: f32 = 230.0;
-/// A value this far from the 5-s rolling median of its neighbours is a spike, bpm.
-pub const SPIKE_DEVIATION_BPM: f32 = 15.0;
-/// Longest run of bad seconds bridged by interpolation.
-pub const MAX_BRIDGE_S: usize = 10;
+/// Values more than this above the athlete's known max HR are artifacts, bpm: a measured
+/// max can exceed a configured one by a few beats, not by this many.
+pub const ABOVE_MAX_MARGIN_BPM: f32 = 10.0;
+/// Longest run of bad seconds bridged by interpolation (spikes and dropouts up to
+/// ~15 s, shared/DOMAIN.md §9).
+pub const MAX_BRIDGE_S: usize = 15;
 /// Cadence lock: |HR − steps/min| at most this, bpm…
 pub const LOCK_TOLERANCE_BPM: f32 = 5.0;
 /// …for at least this long, seconds…
@@ -24,90 +28,109 @@ pub const LOCK_ENTRY_WINDOW_S: usize = 20;
 pub const LOCK_TIGHT_SHARE: f64 = 0.9;
 pub const LOCK_TIGHT_MIN_S: usize = 180;
 
-/// Counts of what was flagged, in seconds.
+/// Counts of what was flagged, in seconds (each second counted once, by its final flag).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct HrReport {
+    /// Dropouts bridged by interpolation.
     pub interpolated_s: u32,
     pub missing_s: u32,
     pub implausible_s: u32,
+    pub above_max_s: u32,
     pub spike_s: u32,
+    pub swing_s: u32,
+    pub erratic_s: u32,
+    /// Artifacts (spikes, swings, values above max) bridged by interpolation.
+    pub bridged_s: u32,
     pub cadence_lock_s: u32,
     pub cadence_lock_spans: Vec<Span>,
+    /// Spans of rejected values (artifacts, bridged or not), merged across 5 s.
+    pub artifact_spans: Vec<Span>,
 }
 
 /// Flags every second's heart rate and fills `hr_bpm` with the usable values.
-pub fn assess(seconds: &mut [Second]) -> HrReport {
-    flag_placeholders(seconds);
-    flag_spikes(seconds);
-    bridge_short_gaps(seconds);
+/// `known_max_hr_bpm` is the athlete's max HR when one is known (flag, profile, watch).
+pub fn assess(seconds: &mut [Second], known_max_hr_bpm: Option<f32>) -> HrReport {
+    flag_placeholders(seconds, known_max_hr_bpm);
+    // Cadence lock first: a lock is a swing onto the step rate, and saying so is worth
+    // more than calling it a swing.
     let spans = flag_cadence_lock(seconds);
+    hr_artifacts::flag_swings(seconds);
+    hr_artifacts::flag_spikes(seconds);
+    let erratic = hr_artifacts::is_erratic(seconds);
+    if erratic {
+        for s in seconds.iter_mut() {
+            if s.hr_bpm.is_some() {
+                s.hr_flag = HrFlag::Erratic;
+                s.hr_bpm = None;
+            }
+        }
+    } else {
+        bridge_short_gaps(seconds);
+    }
     let mut r = HrReport {
         cadence_lock_spans: spans,
         ..HrReport::default()
     };
+    let mut artifact_flags = Vec::new();
     for s in seconds.iter_mut() {
         s.hr_bpm = if s.hr_flag.usable() { s.hr_bpm } else { None };
+        let is_artifact = matches!(
+            s.hr_flag,
+            HrFlag::AboveMax | HrFlag::Spike | HrFlag::Swing | HrFlag::Bridged
+        );
+        artifact_flags.push((s.t_s, is_artifact));
         match s.hr_flag {
             HrFlag::Ok => {}
             HrFlag::Interpolated => r.interpolated_s += 1,
             HrFlag::Missing => r.missing_s += 1,
             HrFlag::Implausible => r.implausible_s += 1,
+            HrFlag::AboveMax => r.above_max_s += 1,
             HrFlag::Spike => r.spike_s += 1,
+            HrFlag::Swing => r.swing_s += 1,
+            HrFlag::Erratic => r.erratic_s += 1,
+            HrFlag::Bridged => r.bridged_s += 1,
             HrFlag::CadenceLock => r.cadence_lock_s += 1,
         }
     }
+    r.artifact_spans = spans_of(&artifact_flags, 5);
     r
 }
 
-fn flag_placeholders(seconds: &mut [Second]) {
+/// Spans of consecutive flagged seconds, merged across gaps of at most `max_gap_s`.
+fn spans_of(flags: &[(u32, bool)], max_gap_s: u32) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    for &(t_s, flagged) in flags {
+        if !flagged {
+            continue;
+        }
+        match spans.last_mut() {
+            Some(last) if t_s <= last.end_s + max_gap_s => last.end_s = t_s + 1,
+            _ => spans.push(Span {
+                start_s: t_s,
+                end_s: t_s + 1,
+            }),
+        }
+    }
+    spans
+}
+
+fn flag_placeholders(seconds: &mut [Second], known_max_hr_bpm: Option<f32>) {
+    let above = known_max_hr_bpm.map_or(f32::INFINITY, |m| m + ABOVE_MAX_MARGIN_BPM);
     for s in seconds.iter_mut() {
         (s.hr_flag, s.hr_bpm) = match s.hr_raw_bpm {
             None => (HrFlag::Missing, None),
             Some(v) if v <= 0.0 => (HrFlag::Missing, None),
             Some(v) if !(HR_MIN_BPM..=HR_MAX_BPM).contains(&v) => (HrFlag::Implausible, None),
+            Some(v) if v > above => (HrFlag::AboveMax, None),
             Some(v) => (HrFlag::Ok, Some(v)),
         };
     }
 }
 
-/// A spike is a value far from the median of the 5 surrounding seconds (itself
-/// included): a heart does not jump 15 bpm away from its neighbourhood and back.
-fn flag_spikes(seconds: &mut [Second]) {
-    let vals: Vec<Option<f32>> = seconds.iter().map(|s| s.hr_bpm).collect();
-    for (i, s) in seconds.iter_mut().enumerate() {
-        let Some(v) = s.hr_bpm else { continue };
-        // At most 5 values: a stack buffer, not an allocation per second (this loop was
-        // the cleaner's hot spot).
-        let mut buffer = [0.0f32; 5];
-        let mut len = 0;
-        let (mut low, mut high) = (v, v);
-        let neighbours = vals.get(i.saturating_sub(2)..(i + 3).min(vals.len()));
-        for (slot, value) in buffer
-            .iter_mut()
-            .zip(neighbours.unwrap_or_default().iter().flatten())
-        {
-            *slot = *value;
-            len += 1;
-            low = low.min(*value);
-            high = high.max(*value);
-        }
-        // Value and median both lie in [low, high]: a window narrower than the spike
-        // deviation cannot hold a spike, and needs no sort (most windows).
-        if len < 3 || high - low < SPIKE_DEVIATION_BPM {
-            continue;
-        }
-        let window = buffer.get_mut(..len).unwrap_or_default();
-        window.sort_unstable_by(f32::total_cmp);
-        let median = window.get(len / 2).copied().unwrap_or(v);
-        if (v - median).abs() >= SPIKE_DEVIATION_BPM {
-            s.hr_flag = HrFlag::Spike;
-            s.hr_bpm = None;
-        }
-    }
-}
-
 /// Bridges runs of at most [`MAX_BRIDGE_S`] unusable seconds between usable ones, on
-/// consecutive grid seconds, by linear interpolation.
+/// consecutive grid seconds, by linear interpolation. A bridged dropout is
+/// `Interpolated`; a bridged artifact (spike, swing, above max) is `Bridged`. Values
+/// the placeholder test called impossible (below 30, above 230) are bridged too.
 fn bridge_short_gaps(seconds: &mut [Second]) {
     let n = seconds.len();
     let mut i = 0;
@@ -143,7 +166,10 @@ fn bridge_short_gaps(seconds: &mut [Second]) {
         {
             let f = (k + 1) as f32 / (len + 1) as f32;
             s.hr_bpm = Some(a + (b - a) * f);
-            s.hr_flag = HrFlag::Interpolated;
+            s.hr_flag = match s.hr_flag {
+                HrFlag::Missing => HrFlag::Interpolated,
+                _ => HrFlag::Bridged,
+            };
         }
     }
 }
@@ -206,6 +232,7 @@ fn flag_cadence_lock(seconds: &mut [Second]) -> Vec<Span> {
         for s in seconds.get_mut(start..end).unwrap_or_default() {
             if s.hr_flag.usable() {
                 s.hr_flag = HrFlag::CadenceLock;
+                s.hr_bpm = None;
             }
         }
         let t = |k: usize| seconds.get(k).map_or(0, |s| s.t_s);
@@ -236,7 +263,7 @@ mod tests {
     #[test]
     fn placeholders_and_impossible_values_are_flagged() {
         let mut s = secs(&[Some(0.0), Some(255.0), Some(140.0), None, Some(20.0)]);
-        let r = assess(&mut s);
+        let r = assess(&mut s, None);
         assert_eq!(s[1].hr_flag, HrFlag::Implausible);
         assert_eq!(s[4].hr_flag, HrFlag::Implausible);
         assert_eq!(s[0].hr_flag, HrFlag::Missing);
@@ -251,9 +278,9 @@ mod tests {
         let mut hr: Vec<Option<f32>> = vec![Some(140.0); 30];
         hr[15] = Some(185.0);
         let mut s = secs(&hr);
-        let r = assess(&mut s);
-        assert_eq!(r.spike_s, 0, "bridged spikes count as interpolated");
-        assert_eq!(r.interpolated_s, 1);
+        let r = assess(&mut s, None);
+        assert_eq!(r.spike_s, 0, "bridged spikes are counted as bridged");
+        assert_eq!(r.bridged_s, 1);
         assert_eq!(s[15].hr_bpm, Some(140.0));
         assert!(s.iter().filter_map(|x| x.hr_bpm).all(|v| v == 140.0));
     }
@@ -268,7 +295,7 @@ mod tests {
             *h = None;
         }
         let mut s = secs(&hr);
-        let r = assess(&mut s);
+        let r = assess(&mut s, None);
         assert_eq!(r.interpolated_s, 4);
         assert_eq!(r.missing_s, 30);
         assert!((s[12].hr_bpm.unwrap_or(0.0) - 121.2).abs() < 1e-3);
@@ -293,7 +320,7 @@ mod tests {
                 }
             })
             .collect();
-        let r = assess(&mut s);
+        let r = assess(&mut s, None);
         assert_eq!(
             r.cadence_lock_spans,
             vec![Span {
@@ -318,7 +345,7 @@ mod tests {
                 ..Second::default()
             })
             .collect();
-        let r = assess(&mut s);
+        let r = assess(&mut s, None);
         assert!(
             r.cadence_lock_spans.is_empty(),
             "{:?}",

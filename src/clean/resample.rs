@@ -5,6 +5,9 @@
 
 use crate::model::{Position, Sample, Second, Timestamp};
 
+use super::distance::{self, DistanceRepair};
+use super::gps_distance::{self, GpsSmoothing};
+
 /// Longest gap, in seconds, bridged by interpolation. Garmin "smart recording" writes a
 /// sample every 1–8 s while moving steadily; longer gaps are pauses or dropouts.
 pub const MAX_FILL_S: u32 = 10;
@@ -17,6 +20,15 @@ pub struct Grid {
     pub t0: Timestamp,
     pub seconds: Vec<Second>,
     pub non_monotonic_samples: usize,
+    /// Of those, samples strictly earlier than the last kept one (the clock ran back).
+    pub backwards_samples: usize,
+    /// Recording time the backwards samples covered, seconds (per run of consecutive
+    /// dropped samples: last minus first time, plus one).
+    pub backwards_dropped_s: u32,
+    /// What the device distance stream needed (clean::distance).
+    pub distance: DistanceRepair,
+    /// How distance was derived from positions, when the device gave none.
+    pub gps: Option<GpsSmoothing>,
 }
 
 /// Great-circle distance between two positions, metres (haversine).
@@ -50,11 +62,31 @@ fn second_of(s: &Sample, t_s: u32) -> Second {
 pub fn to_grid(samples: &[Sample]) -> Grid {
     let mut kept: Vec<&Sample> = Vec::with_capacity(samples.len());
     let mut non_monotonic = 0;
+    let mut backwards = 0;
+    let mut backwards_ms: i64 = 0;
+    let mut run: Option<(i64, i64)> = None;
     for s in samples {
         match kept.last() {
-            Some(last) if s.time <= last.time => non_monotonic += 1,
-            _ => kept.push(s),
+            Some(last) if s.time <= last.time => {
+                non_monotonic += 1;
+                if s.time < last.time {
+                    backwards += 1;
+                    run = Some(match run {
+                        Some((lo, hi)) => (lo.min(s.time.0), hi.max(s.time.0)),
+                        None => (s.time.0, s.time.0),
+                    });
+                }
+            }
+            _ => {
+                if let Some((lo, hi)) = run.take() {
+                    backwards_ms += hi - lo + 1000;
+                }
+                kept.push(s);
+            }
         }
+    }
+    if let Some((lo, hi)) = run {
+        backwards_ms += hi - lo + 1000;
     }
     let t0 = kept.first().map(|s| s.time).unwrap_or_default();
     let mut seconds: Vec<Second> = Vec::with_capacity(kept.len());
@@ -104,12 +136,22 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
         prev = Some((s, t));
     }
     fill_sparse(&mut seconds);
-    derive_distance(&mut seconds);
+    let mut repair = DistanceRepair::default();
+    if seconds.iter().any(|s| s.distance_m.is_some()) {
+        repair = distance::monotone(&mut seconds);
+        repair.from_speed = distance::rebuild_from_speed(&mut seconds, &repair);
+        repair.speed_from_distance_s = distance::unstick_speed(&mut seconds);
+    }
+    let gps = derive_distance(&mut seconds);
     derive_speed(&mut seconds);
     Grid {
         t0,
         seconds,
         non_monotonic_samples: non_monotonic,
+        backwards_samples: backwards,
+        backwards_dropped_s: u32::try_from(backwards_ms / 1000).unwrap_or(u32::MAX),
+        distance: repair,
+        gps,
     }
 }
 
@@ -168,28 +210,16 @@ fn fill_field<T: Copy>(
     }
 }
 
-/// When no second carries a device distance, sums great-circle steps between
-/// consecutive positions (a hole does not add distance).
-fn derive_distance(seconds: &mut [Second]) {
+/// When no second carries a device distance, derives it from the positions
+/// ([`super::gps_distance`]: smoothed as the track's noise needs).
+fn derive_distance(seconds: &mut [Second]) -> Option<GpsSmoothing> {
     if seconds.iter().any(|s| s.distance_m.is_some()) {
-        return;
+        return None;
     }
     if !seconds.iter().any(|s| s.position.is_some()) {
-        return;
+        return None;
     }
-    let mut total = 0.0;
-    let mut last: Option<(u32, Position)> = None;
-    for s in seconds.iter_mut() {
-        if let Some(p) = s.position {
-            if let Some((lt, lp)) = last
-                && s.t_s - lt <= MAX_FILL_S
-            {
-                total += haversine_m(lp, p);
-            }
-            last = Some((s.t_s, p));
-        }
-        s.distance_m = Some(total);
-    }
+    Some(gps_distance::derive(seconds))
 }
 
 /// Fills missing speed from the distance change over ±2 s (a 5 s central difference,

@@ -39,6 +39,9 @@ pub enum StartIssue {
     AfterFileCreated,
     /// More than a day after the machine's clock.
     InFuture,
+    /// No date at all: FIT device-uptime timestamps nothing in the file placed (the
+    /// verdict's `start_unknown`).
+    StartUnknown,
 }
 
 impl StartIssue {
@@ -49,6 +52,7 @@ impl StartIssue {
             StartIssue::BeforeDevice => "before_device",
             StartIssue::AfterFileCreated => "after_file_created",
             StartIssue::InFuture => "in_future",
+            StartIssue::StartUnknown => "start_unknown",
         }
     }
 }
@@ -67,6 +71,12 @@ pub struct ImplausibleStart {
 pub fn check_start(f: &RunFacts, now: Option<Timestamp>) -> Option<ImplausibleStart> {
     let start = f.start_time;
     let issue = |code: StartIssue, message: String| Some(ImplausibleStart { code, message });
+    if !f.start_known {
+        return issue(
+            StartIssue::StartUnknown,
+            "start unknown: the file's timestamps count from the watch's power-on and nothing in it dates the run".to_string(),
+        );
+    }
     if start < FIT_EPOCH {
         return issue(
             StartIssue::BeforeFitEpoch,
@@ -117,6 +127,21 @@ mod tests {
         f.format = format;
         f.created = created.map(at);
         check_start(&f, now.map(at)).map(|i| i.code)
+    }
+
+    #[test]
+    fn an_unplaced_uptime_clock_is_a_start_unknown() {
+        let mut f = run("a", "1990-07-09T07:00:41Z", 30);
+        f.format = Some(Format::Fit);
+        f.start_known = false;
+        assert_eq!(
+            check_start(&f, None).map(|i| i.code),
+            Some(StartIssue::StartUnknown)
+        );
+        // Placed on the UTC clock, the same run is dated as any other.
+        let mut f = run("a", "2024-07-09T07:00:41Z", 30);
+        f.format = Some(Format::Fit);
+        assert_eq!(check_start(&f, None), None);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use config::{
     HistoryConfig, RaceRule, WorkoutKind, WorkoutWords, WorkoutWordsError, WorkoutWordsSpec,
 };
 pub use dates::{ImplausibleStart, StartIssue, check_start};
-pub use max_hr::{MaxHrEstimate, estimate_max_hr};
+pub use max_hr::{MaxHrConfidence, MaxHrEstimate, SetAside, estimate_max_hr};
 pub use sessions::{SessionPart, SessionRole};
 pub use sport::{InferredFrom, SportCall, SportConfig, SportSource};
 pub use summary::{HistorySummary, RecoveryCounts, VerdictSummary, summarize};
@@ -56,6 +56,9 @@ pub struct RunFacts {
     pub local: LocalTime,
     /// When the file says it was created (FIT `file_id.time_created`), if it says.
     pub created: Option<Timestamp>,
+    /// Whether `start_time` is a real instant: false for FIT device-uptime timestamps
+    /// nothing in the file placed (`TimeBase::Uptime`; `history::dates` sets them apart).
+    pub start_known: bool,
     pub sport: Option<Sport>,
     pub sub_sport: Option<SubSport>,
     /// The activity's name (file's own, or a Strava export's "Activity Name").

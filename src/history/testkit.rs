@@ -25,6 +25,7 @@ pub(crate) fn run(source: &str, start: &str, moving_min: u32) -> RunFacts {
         end_time: Timestamp(start_time.unix_ms() + i64::from(moving_s) * 1000),
         local: LocalTime::utc(),
         created: None,
+        start_known: true,
         sport: Some(Sport::Running),
         sub_sport: None,
         name: None,

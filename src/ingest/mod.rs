@@ -316,7 +316,31 @@ fn push_all(
     each: &mut dyn FnMut(IngestResult),
 ) {
     match result {
-        Ok(activities) => activities.into_iter().for_each(|a| each(Ok(a))),
+        Ok(activities) => activities.into_iter().for_each(|a| {
+            let name = a.source.clone();
+            each(with_time_base(a).map_err(|e| IngestError::new(name, e)));
+        }),
         Err(e) => each(Err(IngestError::new(source, e))),
     }
+}
+
+/// Fewer samples than this may share one instant (a waypoint, a two-point stub).
+const MIN_SAMPLES_FOR_TIME_BASE: usize = 10;
+
+/// An activity whose samples all carry one instant has no time base: no duration, pace
+/// or curve can come from it. Anything else passes unchanged.
+fn with_time_base(a: RawActivity) -> Result<RawActivity, ReadError> {
+    let first = a.samples.first().map(|s| s.time);
+    if a.samples.len() >= MIN_SAMPLES_FOR_TIME_BASE
+        && a.samples.iter().all(|s| Some(s.time) == first)
+    {
+        return Err(ReadError::NoTimeBase {
+            what: format!(
+                "all {} samples carry the same time ({})",
+                a.samples.len(),
+                first.unwrap_or_default()
+            ),
+        });
+    }
+    Ok(a)
 }

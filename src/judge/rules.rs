@@ -137,9 +137,20 @@ pub fn hr_quality(activity: &Activity, m: &Metrics, rules: &RuleSet) -> Vec<Reas
                 spans_text(&c.cadence_lock_spans, 3)
             ));
         }
-        let artifacts = c.hr_missing_s + c.hr_implausible_s + c.hr_spike_s;
+        if c.hr_erratic_s > 0 {
+            d.push(format!(
+                "the trace changes faster than a heart can throughout ({} s untrusted)",
+                c.hr_erratic_s
+            ));
+        }
+        let artifacts = c.hr_implausible_s + c.hr_above_max_s + c.hr_spike_s + c.hr_swing_s;
         if artifacts > 0 {
-            d.push(format!("{} s of dropouts or artifacts", artifacts));
+            d.push(format!(
+                "{artifacts} s of artifacts removed (spikes, swings, values above max)"
+            ));
+        }
+        if c.hr_missing_s > 0 {
+            d.push(format!("{} s of dropouts", c.hr_missing_s));
         }
         d.join("; ")
     };
@@ -351,6 +362,116 @@ pub fn hilly(m: &Metrics) -> Option<Reason> {
         }),
         "m_per_km",
     ))
+}
+
+/// Fewest moving seconds a run needs to be judged at all.
+pub const MIN_MOVING_S: u32 = 60;
+
+/// `no_moving_time`: under a minute of usable moving time (a clock that ran backwards,
+/// a speed stream stuck at 0 with no distance, a file of a few seconds).
+pub fn no_moving_time(m: &Metrics) -> Option<Reason> {
+    (m.moving_s < MIN_MOVING_S).then(|| {
+        reason(
+            ReasonCode::NoMovingTime,
+            Severity::Unknown,
+            format!(
+                "{} s of usable moving time: too little to judge",
+                m.moving_s
+            ),
+            Some(f64::from(m.moving_s)),
+            Some(f64::from(MIN_MOVING_S)),
+            "s",
+        )
+    })
+}
+
+/// `time_repaired`: what was done to the file's clock (information) — forward jumps taken
+/// out, backward steps re-timed (clean::clock), records dropped because their time ran
+/// backwards (the grid).
+pub fn time_repaired(activity: &Activity) -> Option<Reason> {
+    let c = &activity.cleaning;
+    let mut said = Vec::new();
+    let mut fixed_s: i64 = 0;
+    for j in &c.clock_jumps {
+        fixed_s += j.by_s;
+        said.push(if j.forward {
+            format!(
+                "the clock jumped {} forward at {} with no pause recorded: the jump is not counted",
+                duration_words(j.by_s),
+                clock(j.at_s)
+            )
+        } else {
+            format!(
+                "the clock was set back {} at {}: the records after it were kept and re-timed",
+                duration_words(j.by_s),
+                clock(j.at_s)
+            )
+        });
+    }
+    if c.backwards_samples > 0 {
+        said.push(format!(
+            "{} of records dropped ({} records): timestamps ran backwards",
+            duration_words(i64::from(c.backwards_dropped_s)),
+            c.backwards_samples
+        ));
+    }
+    (!said.is_empty()).then(|| {
+        reason(
+            ReasonCode::TimeRepaired,
+            Severity::Info,
+            said.join("; "),
+            Some((fixed_s + i64::from(c.backwards_dropped_s)) as f64),
+            None,
+            "s",
+        )
+    })
+}
+
+/// `start_unknown`: the file's clock counts from device power-on and nothing in it dates
+/// the run (information: per-run rules are unaffected; history cannot place it).
+pub fn start_unknown(activity: &Activity) -> Option<Reason> {
+    (!activity.header.time_base.start_known()).then(|| {
+        reason(
+            ReasonCode::StartUnknown,
+            Severity::Info,
+            "start unknown: the file's timestamps count from the device's power-on and \
+             nothing in it gives the date"
+                .to_string(),
+            None,
+            None,
+            "",
+        )
+    })
+}
+
+/// "20 d 5 h", "3 h 12 min", "14 min", "40 s": a clock repair in words.
+fn duration_words(s: i64) -> String {
+    let s = s.max(0);
+    if s >= 86_400 {
+        format!("{} d {} h", s / 86_400, (s % 86_400) / 3600)
+    } else if s >= 3600 {
+        format!("{} h {} min", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// `surface_unknown`: the soft-ground clause could not be checked (information).
+pub fn surface_unknown(activity: &Activity, surface: Surface) -> Option<Reason> {
+    (surface == Surface::Unknown && activity.header.sport == Some(Sport::Running)).then(|| {
+        reason(
+            ReasonCode::SurfaceUnknown,
+            Severity::Info,
+            "surface unknown: the file does not say road or trail, so the soft-ground clause \
+             was not checked"
+                .to_string(),
+            None,
+            None,
+            "",
+        )
+    })
 }
 
 /// `hard_surface`: a run the file says was on the road.

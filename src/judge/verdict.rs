@@ -50,6 +50,18 @@ pub enum ReasonCode {
     NoHr,
     /// Not a running activity.
     NotARun,
+    /// No usable moving time (timestamps, a file of a few seconds): nothing to judge.
+    NoMovingTime,
+    /// The surface is not known: the soft-ground clause was not checked (information).
+    SurfaceUnknown,
+    /// The file's clock jumped or ran backwards and was repaired, or records were
+    /// dropped (information, with how much).
+    TimeRepaired,
+    /// The file's timestamps are device uptime with nothing to date them (information).
+    StartUnknown,
+    /// Judged for its name, but no long or hard session ended in the window before it
+    /// (information: the timing clause, from the history).
+    NotAfterHardSession,
 }
 
 impl ReasonCode {
@@ -65,6 +77,11 @@ impl ReasonCode {
             ReasonCode::HrUnreliable => "hr_unreliable",
             ReasonCode::NoHr => "no_hr",
             ReasonCode::NotARun => "not_a_run",
+            ReasonCode::NoMovingTime => "no_moving_time",
+            ReasonCode::SurfaceUnknown => "surface_unknown",
+            ReasonCode::TimeRepaired => "time_repaired",
+            ReasonCode::StartUnknown => "start_unknown",
+            ReasonCode::NotAfterHardSession => "not_after_hard_session",
         }
     }
 }
@@ -99,11 +116,78 @@ pub struct Reason {
     pub spans: Vec<Span>,
 }
 
-/// The verdict of one run and its reasons (most severe first).
+/// A clause of the coaching rule (shared/DOMAIN.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseName {
+    /// "super easy, HR below the aerobic threshold" (`too_hard`).
+    Intensity,
+    /// "20–45 min" (`too_long`, `too_short`).
+    Duration,
+    /// "moving, not training — no surges" (`surges`).
+    Steadiness,
+    /// "could keep this up for hours" (`hr_drift`).
+    Sustainability,
+    /// "flat" (`hilly`).
+    Terrain,
+    /// "soft ground" (`hard_surface`).
+    Surface,
+    /// "within 24 h after a long or hard session" (judged by `scan` from the history).
+    Timing,
+}
+
+impl ClauseName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseName::Intensity => "intensity",
+            ClauseName::Duration => "duration",
+            ClauseName::Steadiness => "steadiness",
+            ClauseName::Sustainability => "sustainability",
+            ClauseName::Terrain => "terrain",
+            ClauseName::Surface => "surface",
+            ClauseName::Timing => "timing",
+        }
+    }
+}
+
+/// Whether a clause was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseStatus {
+    /// Checked and kept.
+    Checked,
+    /// Checked and broken (a warn or fail reason).
+    Broken,
+    /// Could not be checked (the words say why).
+    NotCheckable,
+}
+
+impl ClauseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseStatus::Checked => "checked",
+            ClauseStatus::Broken => "broken",
+            ClauseStatus::NotCheckable => "not_checkable",
+        }
+    }
+}
+
+/// One clause of the rule and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clause {
+    pub clause: ClauseName,
+    pub status: ClauseStatus,
+    /// Why it could not be checked (`None` when it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// The verdict of one run, its reasons (most severe first) and every clause of the rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
     pub verdict: Verdict,
     pub reasons: Vec<Reason>,
+    pub clauses: Vec<Clause>,
 }
 
 impl Assessment {
@@ -125,7 +209,11 @@ impl Assessment {
         } else {
             Verdict::Pass
         };
-        Assessment { verdict, reasons }
+        Assessment {
+            verdict,
+            reasons,
+            clauses: Vec::new(),
+        }
     }
 }
 

@@ -67,6 +67,14 @@ pub fn start_position(raw: &RawActivity) -> Option<Position> {
 /// (else UTC). Offsets that cannot be a clock are ignored with a note; so is a start
 /// position in no land zone.
 pub fn resolve(raw: &RawActivity, configured: Option<&Zone>) -> LocalTime {
+    // FIT device-uptime timestamps nothing in the file placed: no date, so no local
+    // clock either (the reader has placed every start it could).
+    if !raw.time_base.start_known() {
+        return LocalTime {
+            note: Some("the start is unknown (device uptime clock): no local time".into()),
+            ..LocalTime::utc()
+        };
+    }
     let start = raw.start_time;
     let mut notes: Vec<String> = Vec::new();
     let at_position = start_position(raw).map(|p| (p, zone::zone_at(&p)));

@@ -83,6 +83,22 @@ pub enum Decoupling {
 }
 
 impl Decoupling {
+    /// Why it was not computed, in words (`None` when applicable).
+    pub fn gate(&self) -> Option<&'static str> {
+        match self {
+            Decoupling::Applicable(_) => None,
+            Decoupling::NotApplicable(DriftGate::TooShort { .. }) => {
+                Some("under 20 min after the 10-min warm-up")
+            }
+            Decoupling::NotApplicable(DriftGate::HrCoverage { .. }) => {
+                Some("too little usable heart rate after the warm-up")
+            }
+            Decoupling::NotApplicable(DriftGate::NoSpeed { .. }) => {
+                Some("too little speed after the warm-up")
+            }
+        }
+    }
+
     /// The drift numbers, when applicable.
     pub fn drift(&self) -> Option<&Drift> {
         match self {

@@ -20,7 +20,7 @@ mod series;
 mod testkit;
 
 pub use drift::{Decoupling, Drift, DriftGate, decoupling, decoupling_after};
-pub use gap::{grade_adjusted_speed, mean_gap_pace_s_per_km, minetti_cost_j_per_kg_m};
+pub use gap::{gap_factor, grade_adjusted_speed, mean_gap_pace_s_per_km, minetti_cost_j_per_kg_m};
 pub use load::{Load, LoadGate, LthrBasis, Trimp, Weighting, banister_trimp, load};
 pub use summary::{Metrics, compute, compute_with};
 pub use surges::{Surge, gap_speed_cv_pct, surges};

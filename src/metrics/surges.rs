@@ -1,26 +1,45 @@
-//! Surges (pickups in pace: chasing a segment, racing a stranger) and pace variability.
-//! A recovery run is "moving, not training": it should have neither.
+//! Surges — deliberate pickups in pace (chasing a segment, racing a stranger) — and
+//! pace variability. A recovery run is "moving, not training": it should have neither.
 //!
-//! Surges are defined on grade-adjusted speed (GAP, Minetti; see [`super::gap`]), so a
-//! hill climbed at an even effort is not a surge. Heart rate over the ceiling is a
-//! separate signal (its spans are in [`super::zones::above_ceiling`]).
+//! A surge is faster than the running **around it**, for long enough, and the heart
+//! answers it:
 //!
-//! - Reference speed: the median per-second GAP speed of moving seconds with speed.
-//! - Smoothing: the mean GAP speed over a centered window of ±[`SMOOTHING_HALF_S`] s
-//!   (11 s, the "10-s smoothing" with a true centre, so a pickup's span keeps its real
-//!   start and end); holes contribute nothing.
-//! - A surge: a run of consecutive moving seconds whose smoothed GAP speed is at least
-//!   [`SURGE_MIN_RATIO`] × the reference; runs separated by fewer than
-//!   [`SURGE_MIN_SEPARATION_S`] s are merged, and the result must last at least
-//!   [`SURGE_MIN_S`] s. Nothing caps the length: a pickup longer than
-//!   [`SURGE_TYPICAL_MAX_S`] s (a tempo block) is still one surge, reported with its
-//!   length.
-//! - Reported per surge: its span, the peak smoothed GAP speed, and the mean per-second
-//!   GAP speed over the span divided by the reference.
-//! - Pace variability: coefficient of variation (population standard deviation / mean)
-//!   of the mean GAP speed of consecutive [`CV_BLOCK_S`]-s blocks of moving seconds with
-//!   speed (in moving-time order; a last partial block is dropped), in %. Needs two
-//!   blocks. The 30-s blocks keep stride-to-stride noise out.
+//! - **Running seconds**: moving seconds with speed that are not walking (a smoothed
+//!   speed below [`WALK_MAX_SPEED_MPS`], or below [`WALK_CADENCE_SPEED_MPS`] with a
+//!   cadence below [`WALK_MAX_CADENCE_SPM`]). Walk breaks of a run/walk neither count in the baseline
+//!   nor surge.
+//! - **Settled seconds**: a running second at least [`START_SETTLE_S`] s of moving time
+//!   into the run (GPS settles, the runner finds the pace) and at least
+//!   [`RESTART_SETTLE_S`] s after the last second that was not running (a stop at a
+//!   light, a pause, a walk break: the restart accelerates from nothing).
+//! - **Smoothing**: raw and grade-adjusted speed (GAP, [`super::gap`]: Strava's
+//!   equal-heart-rate model) averaged over a centred window of ±[`SMOOTHING_HALF_S`] s.
+//! - **Local baseline**: the [`BASELINE_QUANTILE`] quantile (a little under the median)
+//!   of per-second raw and GAP speed over the running seconds from [`BASELINE_HALF_S`] s before to [`BASELINE_HALF_S`] s after, leaving
+//!   out the [`BASELINE_GAP_S`] s on either side (the pickup itself), evaluated every
+//!   [`BASELINE_STEP_S`] s. Against the whole-run median a steady second half after a
+//!   slow climb would "surge"; against its surroundings it does not.
+//! - **Candidate**: settled running seconds whose smoothed GAP speed is at least
+//!   [`SURGE_MIN_RATIO`] × the GAP baseline **and** whose smoothed raw speed is at least
+//!   [`SURGE_MIN_RAW_RATIO`] × the raw baseline. The raw test keeps climbs out (GAP
+//!   credits a climb run at an even effort, and noisy grades over-credit it); the GAP
+//!   test keeps descents out (gravity's free speed). Climbs and descents are the terrain
+//!   rule's business. Runs of candidates less than [`SURGE_MIN_SEPARATION_S`] s apart
+//!   merge; the result must last at least [`SURGE_MIN_S`] s.
+//! - **Heart-rate confirmation**: where usable heart rate covers at least
+//!   [`HR_MIN_COVERAGE`] of the span and its surroundings, the highest 10-s mean HR from
+//!   [`HR_LAG_S`] s into the span to [`HR_AFTER_S`] s after it must exceed the mean HR of
+//!   the [`HR_BEFORE_S`] s before it by at least [`HR_MIN_RISE_BPM`]. A real pickup makes
+//!   the heart work; GPS noise does not. Without usable HR the pace alone decides.
+//! - Reported per surge: its span, the peak smoothed GAP speed, the mean per-second GAP
+//!   speed over the span divided by the baseline, and the HR rise (when HR was usable).
+//!
+//! Nothing caps the length: a pickup longer than [`SURGE_TYPICAL_MAX_S`] s (a tempo
+//! block) is still one surge while its surroundings are slower.
+//!
+//! Pace variability: coefficient of variation (population standard deviation / mean) of
+//! the mean GAP speed of consecutive [`CV_BLOCK_S`]-s blocks of moving seconds with
+//! speed (in moving-time order; a last partial block is dropped), in %. Needs two blocks.
 
 use serde::Serialize;
 
@@ -28,16 +47,53 @@ use super::gap::gap_speed_mps;
 use super::series::{self, Point};
 use crate::model::{Activity, Span};
 
-/// Half-width of the centered smoothing window, seconds (window 11 s).
+/// Half-width of the centred smoothing window, seconds (window 11 s).
 pub const SMOOTHING_HALF_S: u32 = 5;
-/// Smoothed GAP speed, as a multiple of the run's median, from which a second surges.
+/// Smoothed GAP speed, as a multiple of the local GAP baseline, from which a second
+/// surges.
 pub const SURGE_MIN_RATIO: f64 = 1.15;
+/// Smoothed raw speed, as a multiple of the local raw baseline, a surge also needs.
+pub const SURGE_MIN_RAW_RATIO: f64 = 1.10;
 /// Shortest surge, seconds.
 pub const SURGE_MIN_S: u32 = 30;
 /// Surges closer than this, seconds, are one surge.
 pub const SURGE_MIN_SEPARATION_S: u32 = 10;
 /// Typical longest surge, seconds: longer ones are still reported, as one surge.
 pub const SURGE_TYPICAL_MAX_S: u32 = 120;
+/// Local baseline: running seconds within this many seconds either side…
+pub const BASELINE_HALF_S: u32 = 300;
+/// …leaving out this many seconds either side of the second itself…
+pub const BASELINE_GAP_S: u32 = 60;
+/// …evaluated every this many seconds (and held in between).
+pub const BASELINE_STEP_S: u32 = 10;
+/// The baseline is this quantile of the surroundings' speeds: a little under the
+/// median, so a fartlek whose pickups fill half the surroundings is still measured
+/// against its easy running.
+pub const BASELINE_QUANTILE: f64 = 0.45;
+/// Fewest running seconds a local baseline needs; below, the run's running median.
+pub const BASELINE_MIN_VALUES: usize = 60;
+/// Moving time at the start during which nothing surges, seconds.
+pub const START_SETTLE_S: u32 = 120;
+/// Running time after a stop, pause or walk break during which nothing surges, seconds.
+pub const RESTART_SETTLE_S: u32 = 60;
+/// Walking: cadence below this, steps/min (when the file has cadence)…
+pub const WALK_MAX_CADENCE_SPM: f32 = 140.0;
+/// …at a smoothed speed below [`WALK_CADENCE_SPEED_MPS`]; or any smoothed speed below
+/// this, m/s (6.1 km/h).
+pub const WALK_MAX_SPEED_MPS: f64 = 1.7;
+/// A low cadence means walking only below this speed, m/s (7.9 km/h): a slow jog with
+/// short steps is still running.
+pub const WALK_CADENCE_SPEED_MPS: f64 = 2.2;
+/// HR confirmation: the mean HR of this many seconds before the span…
+pub const HR_BEFORE_S: u32 = 45;
+/// …against the highest 10-s mean HR from this far into the span…
+pub const HR_LAG_S: u32 = 10;
+/// …to this far after its end…
+pub const HR_AFTER_S: u32 = 30;
+/// …must have risen at least this much, bpm.
+pub const HR_MIN_RISE_BPM: f64 = 5.0;
+/// Share of the seconds around a span that need usable HR for the HR test to apply.
+pub const HR_MIN_COVERAGE: f64 = 0.6;
 /// Block length for pace variability, seconds.
 pub const CV_BLOCK_S: usize = 30;
 
@@ -47,32 +103,208 @@ pub struct Surge {
     pub span: Span,
     /// Highest smoothed GAP speed in the span, m/s.
     pub peak_speed_mps: f64,
-    /// Mean GAP speed over the span / the run's median moving GAP speed.
+    /// Mean GAP speed over the span / the local GAP baseline.
     pub mean_speed_ratio: f64,
+    /// Heart-rate rise that confirmed it, bpm (`None`: no usable HR, pace alone).
+    pub hr_rise_bpm: Option<f64>,
+}
+
+/// One moving second with speed, as the surge search sees it.
+#[derive(Debug, Clone, Copy)]
+struct Pt {
+    t_s: u32,
+    raw: f64,
+    gap: f64,
+    running: bool,
+    settled: bool,
 }
 
 fn gap_points(activity: &Activity) -> Vec<Point> {
     series::moving_points(&activity.seconds, gap_speed_mps)
 }
 
+/// Moving seconds with speed, with their running and settled flags.
+fn points(activity: &Activity) -> Vec<Pt> {
+    let secs = &activity.seconds;
+    let has_cadence = secs.iter().any(|s| s.cadence_spm.is_some_and(|c| c > 0.0));
+    let raw: Vec<Point> = series::moving_points(secs, |s| s.speed_mps.map(f64::from));
+    let smooth = series::rolling(&raw, 2, 1, |w| series::mean(w.iter().map(|p| p.value)));
+    let mut out = Vec::with_capacity(raw.len());
+    let mut k = 0usize;
+    let mut moving_s = 0u32;
+    let mut running_since: Option<u32> = None;
+    for s in secs {
+        if !s.moving {
+            running_since = None;
+            continue;
+        }
+        moving_s += 1;
+        let (Some(p), Some(gap)) = (raw.get(k), gap_speed_mps(s)) else {
+            running_since = None;
+            continue;
+        };
+        if p.t_s != s.t_s {
+            running_since = None;
+            continue;
+        }
+        let speed = smooth.get(k).copied().flatten().unwrap_or(p.value);
+        k += 1;
+        let walking = speed < WALK_MAX_SPEED_MPS
+            || (has_cadence
+                && speed < WALK_CADENCE_SPEED_MPS
+                && s.cadence_spm
+                    .is_some_and(|c| c > 0.0 && c < WALK_MAX_CADENCE_SPM));
+        let running = !walking;
+        if running_since.is_none() {
+            running_since = Some(s.t_s);
+        }
+        let settled = running
+            && moving_s > START_SETTLE_S
+            && running_since.is_some_and(|t| s.t_s >= t + RESTART_SETTLE_S);
+        out.push(Pt {
+            t_s: s.t_s,
+            raw: p.value,
+            gap,
+            running,
+            settled,
+        });
+    }
+    out
+}
+
+/// The `q` quantile (lower order statistic, `q·(n − 1)` rounded down), reordering.
+fn quantile_in_place(values: &mut [f64], q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let k = ((values.len() - 1) as f64 * q).floor() as usize;
+    let (_, kth, _) = values.select_nth_unstable_by(k, f64::total_cmp);
+    Some(*kth)
+}
+
+/// Local (raw, GAP) speed baselines of running seconds around each point (module docs).
+fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
+    let running: Vec<&Pt> = pts.iter().filter(|p| p.running).collect();
+    let whole = (
+        series::median(running.iter().map(|p| p.raw).collect()),
+        series::median(running.iter().map(|p| p.gap).collect()),
+    );
+    let whole = match whole {
+        (Some(r), Some(g)) => Some((r, g)),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(pts.len());
+    let mut held: Option<(u32, Option<(f64, f64)>)> = None;
+    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut raw_buf: Vec<f64> = Vec::new();
+    let mut gap_buf: Vec<f64> = Vec::new();
+    for p in pts {
+        if let Some((at, value)) = held
+            && p.t_s < at + BASELINE_STEP_S
+        {
+            out.push(value);
+            continue;
+        }
+        let from = p.t_s.saturating_sub(BASELINE_HALF_S);
+        let to = p.t_s.saturating_add(BASELINE_HALF_S);
+        while running.get(lo).is_some_and(|q| q.t_s < from) {
+            lo += 1;
+        }
+        hi = hi.max(lo);
+        while running.get(hi).is_some_and(|q| q.t_s <= to) {
+            hi += 1;
+        }
+        raw_buf.clear();
+        gap_buf.clear();
+        for q in running.get(lo..hi).unwrap_or_default() {
+            if q.t_s.abs_diff(p.t_s) > BASELINE_GAP_S {
+                raw_buf.push(q.raw);
+                gap_buf.push(q.gap);
+            }
+        }
+        let value = if raw_buf.len() >= BASELINE_MIN_VALUES {
+            match (
+                quantile_in_place(&mut raw_buf, BASELINE_QUANTILE),
+                quantile_in_place(&mut gap_buf, BASELINE_QUANTILE),
+            ) {
+                (Some(r), Some(g)) => Some((r, g)),
+                _ => whole,
+            }
+        } else {
+            whole
+        };
+        held = Some((p.t_s, value));
+        out.push(value);
+    }
+    out
+}
+
+/// The rise of usable HR over a span: highest 10-s mean from `HR_LAG_S` into it to
+/// `HR_AFTER_S` after it, minus the mean of the `HR_BEFORE_S` before it. `None` when HR
+/// does not cover enough of those seconds.
+fn hr_rise_bpm(activity: &Activity, span: Span) -> Option<f64> {
+    let before_from = span.start_s.saturating_sub(HR_BEFORE_S);
+    let after_to = span.end_s.saturating_add(HR_AFTER_S);
+    let hr: Vec<Point> = activity
+        .seconds
+        .iter()
+        .filter(|s| s.t_s >= before_from && s.t_s < after_to)
+        .filter_map(|s| series::usable_hr(s).map(|value| Point { t_s: s.t_s, value }))
+        .collect();
+    let expected = f64::from(after_to - before_from);
+    if (hr.len() as f64) < HR_MIN_COVERAGE * expected {
+        return None;
+    }
+    let before = series::mean(
+        hr.iter()
+            .filter(|p| p.t_s < span.start_s + 5)
+            .map(|p| p.value),
+    )?;
+    let lagged: Vec<Point> = hr
+        .iter()
+        .copied()
+        .filter(|p| p.t_s >= span.start_s + HR_LAG_S.min(span.len_s() / 2))
+        .collect();
+    let peak = series::rolling(&lagged, 5, 5, |w| series::mean(w.iter().map(|p| p.value)))
+        .into_iter()
+        .flatten()
+        .reduce(f64::max)?;
+    Some(peak - before)
+}
+
 /// The surges of `activity`, in time order.
 pub fn surges(activity: &Activity) -> Vec<Surge> {
-    let points = gap_points(activity);
-    let Some(reference) = series::median(points.iter().map(|p| p.value).collect()) else {
-        return Vec::new();
-    };
-    if reference <= 0.0 {
+    let pts = points(activity);
+    if pts.is_empty() {
         return Vec::new();
     }
+    let baselines = local_baselines(&pts);
+    let as_points = |f: fn(&Pt) -> f64| -> Vec<Point> {
+        pts.iter()
+            .map(|p| Point {
+                t_s: p.t_s,
+                value: f(p),
+            })
+            .collect()
+    };
     let min_count = SMOOTHING_HALF_S as usize + 1;
-    let smoothed = series::rolling(&points, SMOOTHING_HALF_S, min_count, |w| {
-        series::mean(w.iter().map(|p| p.value))
-    });
-    let threshold = SURGE_MIN_RATIO * reference;
-    let flags = points
+    let mean = |w: &[Point]| series::mean(w.iter().map(|p| p.value));
+    let gap_pts = as_points(|p| p.gap);
+    let gap_smooth = series::rolling(&gap_pts, SMOOTHING_HALF_S, min_count, mean);
+    let raw_smooth = series::rolling(&as_points(|p| p.raw), SMOOTHING_HALF_S, min_count, mean);
+    let flags = pts
         .iter()
-        .zip(&smoothed)
-        .map(|(p, v)| (p.t_s, v.is_some_and(|v| v >= threshold)));
+        .zip(&baselines)
+        .zip(gap_smooth.iter().zip(&raw_smooth))
+        .map(|((p, base), (g, r))| {
+            let fast = match (base, g, r) {
+                (Some((raw_base, gap_base)), Some(g), Some(r)) if *gap_base > 0.0 => {
+                    *g >= SURGE_MIN_RATIO * gap_base && *r >= SURGE_MIN_RAW_RATIO * raw_base
+                }
+                _ => false,
+            };
+            (p.t_s, p.settled && fast)
+        });
     let spans = series::merge_close(
         series::runs(flags),
         SURGE_MIN_SEPARATION_S.saturating_sub(1),
@@ -82,17 +314,29 @@ pub fn surges(activity: &Activity) -> Vec<Surge> {
         .filter(|span| span.len_s() >= SURGE_MIN_S)
         .filter_map(|span| {
             let inside = |t_s: u32| t_s >= span.start_s && t_s < span.end_s;
-            let peak_speed_mps = points
+            let peak_speed_mps = pts
                 .iter()
-                .zip(&smoothed)
+                .zip(&gap_smooth)
                 .filter(|(p, _)| inside(p.t_s))
                 .filter_map(|(_, v)| *v)
                 .reduce(f64::max)?;
-            let mean = series::mean(points.iter().filter(|p| inside(p.t_s)).map(|p| p.value))?;
+            let mean_gap = series::mean(pts.iter().filter(|p| inside(p.t_s)).map(|p| p.gap))?;
+            let base = series::median(
+                pts.iter()
+                    .zip(&baselines)
+                    .filter(|(p, _)| inside(p.t_s))
+                    .filter_map(|(_, b)| b.map(|b| b.1))
+                    .collect(),
+            )?;
+            let hr_rise = hr_rise_bpm(activity, span);
+            if hr_rise.is_some_and(|rise| rise < HR_MIN_RISE_BPM) {
+                return None;
+            }
             Some(Surge {
                 span,
                 peak_speed_mps,
-                mean_speed_ratio: mean / reference,
+                mean_speed_ratio: mean_gap / base,
+                hr_rise_bpm: hr_rise,
             })
         })
         .collect()
@@ -116,92 +360,4 @@ pub fn gap_speed_cv_pct(activity: &Activity) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::metrics::testkit::{Columns, assert_close, assert_some_close};
-
-    /// 20 min at 3 m/s with pickups (start, seconds, speed).
-    fn with_pickups(pickups: &[(usize, usize, f32)]) -> Columns {
-        let mut c = Columns::steady(1200, 3.0, 140.0);
-        for &(from, n, v) in pickups {
-            c.speed_mps
-                .iter_mut()
-                .skip(from)
-                .take(n)
-                .for_each(|s| *s = Some(v));
-        }
-        c
-    }
-
-    fn spans(s: &[Surge]) -> Vec<(u32, u32)> {
-        s.iter().map(|s| (s.span.start_s, s.span.end_s)).collect()
-    }
-
-    #[test]
-    fn a_steady_run_has_no_surge() {
-        let activity = Columns::steady(1200, 3.0, 140.0).build();
-        assert!(surges(&activity).is_empty());
-        assert_some_close(gap_speed_cv_pct(&activity), 0.0, 1e-9);
-    }
-
-    #[test]
-    fn two_one_minute_pickups_are_two_surges_with_their_spans() {
-        let activity = with_pickups(&[(300, 60, 3.9), (700, 60, 3.9)]).build();
-        let found = surges(&activity);
-        assert_eq!(spans(&found), vec![(300, 360), (700, 760)]);
-        for s in &found {
-            assert_close(s.peak_speed_mps, 3.9, 1e-5);
-            assert_close(s.mean_speed_ratio, 1.3, 1e-6);
-        }
-    }
-
-    #[test]
-    fn short_pickups_are_not_surges_and_close_ones_merge() {
-        let activity = with_pickups(&[(300, 20, 3.9)]).build();
-        assert!(
-            surges(&activity).is_empty(),
-            "20 s is a stride, not a surge"
-        );
-        // Two 25-s pickups 5 s apart: one 55-s surge.
-        let activity = with_pickups(&[(300, 25, 3.9), (330, 25, 3.9)]).build();
-        assert_eq!(spans(&surges(&activity)), vec![(300, 355)]);
-    }
-
-    #[test]
-    fn a_long_pickup_is_one_surge_with_its_length() {
-        let activity = with_pickups(&[(300, 200, 3.9)]).build();
-        let found = surges(&activity);
-        assert_eq!(spans(&found), vec![(300, 500)]);
-        assert_eq!(found.first().map(|s| s.span.len_s()), Some(200));
-    }
-
-    #[test]
-    fn a_climb_at_even_effort_is_not_a_surge() {
-        // 2 min up 8 % at the slower speed of the same effort: GAP is unchanged.
-        let mut c = with_pickups(&[]);
-        let factor = crate::metrics::grade_adjusted_speed(1.0, f64::from(0.08f32));
-        c.speed_mps
-            .iter_mut()
-            .skip(300)
-            .take(120)
-            .for_each(|s| *s = Some((3.0 / factor) as f32));
-        c.grade = (0..1200)
-            .map(|i| Some(if (300..420).contains(&i) { 0.08 } else { 0.0 }))
-            .collect();
-        assert!(surges(&c.build()).is_empty());
-    }
-
-    #[test]
-    fn pace_cv_of_alternating_blocks() {
-        // 30-s blocks alternating 3 and 4 m/s: mean 3.5, population sd 0.5.
-        let mut c = Columns::steady(1200, 3.0, 140.0);
-        for (i, v) in c.speed_mps.iter_mut().enumerate() {
-            *v = Some(if (i / 30) % 2 == 0 { 3.0 } else { 4.0 });
-        }
-        assert_some_close(gap_speed_cv_pct(&c.build()), 100.0 * 0.5 / 3.5, 1e-9);
-        assert_eq!(
-            gap_speed_cv_pct(&Columns::steady(59, 3.0, 140.0).build()),
-            None
-        );
-    }
-}
+mod tests;

@@ -8,11 +8,14 @@
 //!   direction change is confirmed when the altitude falls (rises) more than the
 //!   threshold below (above) the running extreme, and a climb still open at the end is
 //!   credited up to its highest point. So a steady climb of `h` metres gives exactly
-//!   `h`, and noise smaller than the threshold gives 0. The threshold is the caller's:
-//!   3 m for device (barometric) altitude, 5 m for GPS altitude (shared/DOMAIN.md §5:
+//!   `h`, and noise smaller than the threshold gives 0. Before the first turn the lowest
+//!   and highest values so far are both candidate anchors, so a trace that starts
+//!   mid-rise counts its first swing. The threshold is the caller's (clean::elevation
+//!   chooses it by the altitude's noise: 2 m barometric, ≥ 5 m GPS; shared/DOMAIN.md §5:
 //!   a flat hour with 1 m noise gives ~2000 m raw gain, ~224 m at 3 m, 0 at 5 m).
 //!   Altitude is read on moving seconds, in time order.
-//! - Ascent per km = ascent / moving distance (`Activity::moving_distance_m`).
+//! - Ascent per km = ascent / moving distance (`Activity::moving_distance_m`); under
+//!   [`MIN_RATE_DISTANCE_M`] of moving distance it is reported but not classified on.
 //! - Steep share = distance on moving steps with `|grade| > STEEP_GRADE` / distance on
 //!   moving steps with a known grade (grade is cleaning's, over a distance window).
 //! - Class (shared/DOMAIN.md §5): Flat when ascent ≤ [`FLAT_MAX_ASCENT_PER_KM_M`] m/km
@@ -36,10 +39,14 @@ pub const FLAT_MAX_STEEP_SHARE: f64 = 0.05;
 pub const HILLY_MIN_ASCENT_PER_KM_M: f64 = 20.0;
 /// Hilly: more than this share of distance steep.
 pub const HILLY_MIN_STEEP_SHARE: f64 = 0.15;
-/// Hysteresis for device (barometric) altitude, metres.
-pub const DEVICE_HYSTERESIS_M: f64 = 3.0;
-/// Hysteresis for GPS-derived altitude, metres.
-pub const GPS_HYSTERESIS_M: f64 = 5.0;
+/// Below this moving distance the ascent per km says nothing (4 m over a 130-m test
+/// file is "31 m/km"): the class then rests on the steep share alone, metres.
+pub const MIN_RATE_DISTANCE_M: f64 = 1000.0;
+/// Hysteresis for barometric-grade altitude, metres (clean::elevation chooses it).
+pub const DEVICE_HYSTERESIS_M: f64 = crate::clean::elevation::BAROMETRIC_HYSTERESIS_M;
+/// Smallest hysteresis for GPS altitude, metres (clean::elevation grows it with the
+/// measured noise).
+pub const GPS_HYSTERESIS_M: f64 = crate::clean::elevation::GPS_HYSTERESIS_M;
 
 /// Terrain class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,27 +112,30 @@ pub fn elevation_change(
     };
     let (mut gain, mut loss) = (0.0, 0.0);
     let mut trend = Trend::Unknown;
-    let mut state: Option<(f64, f64)> = None; // (anchor, running extreme)
+    // Up/Down: (anchor, running extreme); Unknown: (lowest, highest) so far, so that a
+    // first swing counts from wherever it turned, not from the first value (a trace that
+    // starts half-way up a 3-m rise would otherwise never move 2 m from its start).
+    let mut state: Option<(f64, f64)> = None;
     for alt in altitudes_m.into_iter().filter(|a| a.is_finite()) {
-        let Some((anchor, extreme)) = state else {
+        let Some((a, b)) = state else {
             state = Some((alt, alt));
             continue;
         };
         let next = match trend {
-            Trend::Unknown if alt - anchor > threshold_m => (Trend::Up, anchor, alt),
-            Trend::Unknown if anchor - alt > threshold_m => (Trend::Down, anchor, alt),
-            Trend::Unknown => (Trend::Unknown, anchor, extreme),
-            Trend::Up if alt >= extreme => (Trend::Up, anchor, alt),
-            Trend::Up if extreme - alt > threshold_m => {
-                gain += extreme - anchor;
-                (Trend::Down, extreme, alt)
+            Trend::Unknown if alt - a > threshold_m => (Trend::Up, a, alt),
+            Trend::Unknown if b - alt > threshold_m => (Trend::Down, b, alt),
+            Trend::Unknown => (Trend::Unknown, a.min(alt), b.max(alt)),
+            Trend::Up if alt >= b => (Trend::Up, a, alt),
+            Trend::Up if b - alt > threshold_m => {
+                gain += b - a;
+                (Trend::Down, b, alt)
             }
-            Trend::Down if alt <= extreme => (Trend::Down, anchor, alt),
-            Trend::Down if alt - extreme > threshold_m => {
-                loss += anchor - extreme;
-                (Trend::Up, extreme, alt)
+            Trend::Down if alt <= b => (Trend::Down, a, alt),
+            Trend::Down if alt - b > threshold_m => {
+                loss += a - b;
+                (Trend::Up, b, alt)
             }
-            same => (same, anchor, extreme),
+            same => (same, a, b),
         };
         trend = next.0;
         state = Some((next.1, next.2));
@@ -206,7 +216,14 @@ pub fn terrain(activity: &Activity, hysteresis_m: f64, indoor: bool) -> Terrain 
         descent_m: Some(descent_m),
         ascent_per_km_m,
         steep_share,
-        class: ascent_per_km_m.map(|a| classify(a, steep_share)),
+        class: ascent_per_km_m.map(|a| {
+            let rate = if distance_km * 1000.0 >= MIN_RATE_DISTANCE_M {
+                a
+            } else {
+                0.0
+            };
+            classify(rate, steep_share)
+        }),
     }
 }
 
@@ -241,7 +258,7 @@ mod tests {
     }
 
     #[test]
-    fn metre_noise_on_the_flat_gives_no_gain_with_3_m_hysteresis() {
+    fn metre_noise_on_the_flat_gives_no_gain_with_the_barometric_hysteresis() {
         let alts: Vec<f64> = (0..3600).map(|t| 100.0 + noise_m(t)).collect();
         let raw_gain: f64 = alts
             .windows(2)
@@ -274,6 +291,14 @@ mod tests {
         assert_eq!(elevation_change(bump, 3.0), (4.0, 4.0));
         assert_eq!(elevation_change(bump, 5.0), (0.0, 0.0));
         assert_eq!(elevation_change([], 3.0), (0.0, 0.0));
+        // Starting half-way up: ±1.5 m swings count at 2 m hysteresis — four 3-m
+        // descents from the first crest on, three full 3-m climbs between them.
+        let waves: Vec<f64> = (0..400)
+            .map(|t| 1.5 * (f64::from(t) * std::f64::consts::TAU / 100.0).sin())
+            .collect();
+        let (gain, loss) = elevation_change(waves, 2.0);
+        assert!((gain - 9.0).abs() < 0.01, "{gain}");
+        assert!((loss - 12.0).abs() < 0.01, "{loss}");
     }
 
     #[test]

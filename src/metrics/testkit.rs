@@ -72,7 +72,8 @@ impl Columns {
             watch_hr: None,
             has_gps: false,
             cleaning: CleaningReport {
-                altitude: AltitudeTreatment::Device,
+                altitude: AltitudeTreatment::Barometric,
+                altitude_hysteresis_m: crate::metrics::terrain::DEVICE_HYSTERESIS_M,
                 ..CleaningReport::default()
             },
         }

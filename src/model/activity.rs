@@ -193,6 +193,47 @@ impl WatchHrSettings {
     }
 }
 
+/// Where an activity's instants come from. FIT timestamps below `0x10000000` are not
+/// dates but seconds since the device was powered on (FIT profile, `date_time`); readers
+/// place them on the UTC clock when the file allows it, and say so here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeBase {
+    /// The file's own UTC timestamps.
+    #[default]
+    Utc,
+    /// Device-uptime timestamps placed by the file's `timestamp_correlation` message
+    /// (the UTC time of one uptime instant).
+    Correlated,
+    /// Device-uptime timestamps placed by the first UTC timestamp after them (the clock
+    /// was set mid-recording), assuming no gap at the switch.
+    LaterTimestamp,
+    /// Device-uptime timestamps placed by `file_id.time_created` (taken as the first
+    /// record's instant).
+    FileCreated,
+    /// Device-uptime timestamps and nothing in the file to place them: durations are
+    /// right, the start is unknown (instants read as 1989–1998 dates).
+    Uptime,
+}
+
+impl TimeBase {
+    /// Whether the activity's start is a real UTC instant.
+    pub fn start_known(self) -> bool {
+        self != TimeBase::Uptime
+    }
+
+    /// Snake-case name, as in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeBase::Utc => "utc",
+            TimeBase::Correlated => "correlated",
+            TimeBase::LaterTimestamp => "later_timestamp",
+            TimeBase::FileCreated => "file_created",
+            TimeBase::Uptime => "uptime",
+        }
+    }
+}
+
 /// One activity as read from a file: the single type every reader produces.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RawActivity {
@@ -216,6 +257,8 @@ pub struct RawActivity {
     /// Start: FIT first session start_time (else first record); TCX Activity Id (else
     /// first lap); GPX first trackpoint time.
     pub start_time: Timestamp,
+    /// Where the instants come from (FIT device-uptime timestamps, placed or not).
+    pub time_base: TimeBase,
     /// Elapsed time the file states (FIT session sums), seconds.
     pub elapsed_s: Option<f64>,
     /// Timer (moving by the watch's button) time the file states, seconds.
@@ -259,6 +302,7 @@ impl RawActivity {
             sub_sport: None,
             name: None,
             start_time: Timestamp::default(),
+            time_base: TimeBase::Utc,
             elapsed_s: None,
             timer_s: None,
             distance_m: None,

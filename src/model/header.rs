@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::activity::{Format, RawActivity};
+use super::activity::{Format, RawActivity, TimeBase};
 use super::local::LocalTime;
 use super::sport::{Sport, SubSport};
 use super::time::Timestamp;
@@ -29,6 +29,8 @@ pub struct ActivityHeader {
     pub name: Option<String>,
     /// The file's start time (see [`RawActivity::start_time`]).
     pub start_time: Timestamp,
+    /// Where the instants come from; with [`TimeBase::Uptime`] the start is unknown.
+    pub time_base: TimeBase,
     /// The local clock at the start and where it came from (UTC until the per-file
     /// pipeline resolves it: [`crate::local_time`]).
     pub local: LocalTime,
@@ -46,6 +48,7 @@ impl ActivityHeader {
             sub_sport: None,
             name: None,
             start_time: Timestamp::default(),
+            time_base: TimeBase::Utc,
             local: LocalTime::utc(),
         }
     }
@@ -82,6 +85,7 @@ impl RawActivity {
             sub_sport: self.sub_sport.clone(),
             name: self.name.clone(),
             start_time: self.start_time,
+            time_base: self.time_base,
             local: LocalTime::utc(),
         }
     }

@@ -10,12 +10,12 @@ pub mod track;
 pub mod workout;
 
 pub use activity::{
-    Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent,
-    TimerEventKind, WatchHrSettings,
+    Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimeBase,
+    TimerEvent, TimerEventKind, WatchHrSettings,
 };
 pub use header::{ActivityHeader, device_name};
 pub use local::{LocalInstant, LocalTime, LocalTimeSource, OffsetField, StatedOffset};
 pub use sport::{Sport, SubSport};
 pub use time::Timestamp;
-pub use track::{Activity, AltitudeTreatment, CleaningReport, HrFlag, Second, Span};
+pub use track::{Activity, AltitudeTreatment, CleaningReport, ClockJump, HrFlag, Second, Span};
 pub use workout::{PlannedWorkout, StepDuration, WorkoutStep};

@@ -24,8 +24,18 @@ pub enum HrFlag {
     Missing,
     /// Outside what a human heart does (below 30, above 230, the 255 placeholder).
     Implausible,
-    /// A spike: faster change than a heart can make, or far off its neighbourhood.
+    /// Above the athlete's known max HR plus a margin.
+    AboveMax,
+    /// A spike (up to ~15 s): faster change than a heart can make, or far off its
+    /// neighbourhood.
     Spike,
+    /// A swing and return: a jump faster than a heart can make, a plateau, and a jump
+    /// back to where it started (strap contact, optical sensor).
+    Swing,
+    /// The whole trace changes faster than a heart can, too often to clean: untrusted.
+    Erratic,
+    /// An artifact (spike, swing, value above max) replaced by interpolation; used.
+    Bridged,
     /// Optical sensor locked onto the step rate.
     CadenceLock,
 }
@@ -33,7 +43,12 @@ pub enum HrFlag {
 impl HrFlag {
     /// Whether the second's HR may feed intensity metrics.
     pub fn usable(self) -> bool {
-        matches!(self, HrFlag::Ok | HrFlag::Interpolated)
+        matches!(self, HrFlag::Ok | HrFlag::Interpolated | HrFlag::Bridged)
+    }
+
+    /// Whether the recorded value was rejected as an artifact (bridged or not).
+    pub fn is_artifact(self) -> bool {
+        !matches!(self, HrFlag::Ok | HrFlag::Interpolated | HrFlag::Missing)
     }
 }
 
@@ -80,11 +95,40 @@ impl Span {
     }
 }
 
+/// A repair of the file's clock (clean::clock): a forward jump taken out, or a backward
+/// step after which the records were re-timed to follow on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClockJump {
+    /// Where, seconds since the first sample (after the repair).
+    pub at_s: u32,
+    /// How far the clock jumped, seconds.
+    pub by_s: i64,
+    /// Forward (a gap taken out) or backward (records moved on).
+    pub forward: bool,
+}
+
 /// What cleaning found and excluded, in seconds of moving time unless stated.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CleaningReport {
     /// Samples dropped because their time went backwards.
     pub non_monotonic_samples: usize,
+    /// Of those, samples earlier than the last kept one: the clock ran backwards.
+    pub backwards_samples: usize,
+    /// Recording time the backwards samples covered, seconds.
+    pub backwards_dropped_s: u32,
+    /// Clock jumps repaired before the grid (taken out or re-timed, nothing dropped).
+    pub clock_jumps: Vec<ClockJump>,
+    /// Grid seconds whose device distance stepped back (or spiked) and was held.
+    pub distance_held_s: u32,
+    /// Device odometer resets continued from the running total.
+    pub distance_resets: u32,
+    /// Seconds whose device speed read 0 while its distance advanced (speed replaced).
+    pub speed_from_distance_s: u32,
+    /// The device odometer was beyond repair: distance rebuilt from the speed.
+    pub distance_from_speed: bool,
+    /// Distance from positions (no device distance): the smoothing half-window the
+    /// track's noise needed, seconds (0 = raw fixes; clean::gps_distance).
+    pub gps_smoothing_s: Option<u32>,
     /// Seconds on the grid (recorded or bridged).
     pub recorded_s: u32,
     /// Seconds with the timer stopped (FIT timer events) or in gaps too long to bridge.
@@ -99,12 +143,38 @@ pub struct CleaningReport {
     pub hr_implausible_s: u32,
     /// Seconds of HR spikes removed.
     pub hr_spike_s: u32,
+    /// Seconds above the athlete's known max HR plus a margin (not bridged).
+    pub hr_above_max_s: u32,
+    /// Seconds in swing-and-return artifacts (not bridged).
+    pub hr_swing_s: u32,
+    /// Seconds of a trace too erratic to trust at all.
+    pub hr_erratic_s: u32,
+    /// Artifact seconds (spike, swing, above max) replaced by interpolation.
+    pub hr_bridged_s: u32,
+    /// Spans of rejected heart rate (spikes, swings, above max), merged.
+    pub hr_artifact_spans: Vec<Span>,
     /// Seconds of HR excluded for optical cadence lock.
     pub hr_cadence_lock_s: u32,
     /// Cadence-locked spans.
     pub cadence_lock_spans: Vec<Span>,
     /// How altitude was treated.
     pub altitude: AltitudeTreatment,
+    /// The altitude's noise signature, metres (clean::elevation::noise_m).
+    pub altitude_noise_m: Option<f64>,
+    /// Hysteresis for ascent and descent chosen for this altitude, metres.
+    pub altitude_hysteresis_m: f64,
+}
+
+impl CleaningReport {
+    /// Seconds whose recorded HR was rejected and not bridged (every artifact kind).
+    pub fn hr_artifact_removed_s(&self) -> u32 {
+        self.hr_implausible_s
+            + self.hr_above_max_s
+            + self.hr_spike_s
+            + self.hr_swing_s
+            + self.hr_erratic_s
+            + self.hr_cadence_lock_s
+    }
 }
 
 /// How altitude was treated.
@@ -116,9 +186,11 @@ pub enum AltitudeTreatment {
     None,
     /// Indoor or treadmill: altitude ignored, flat by definition.
     IgnoredIndoor,
-    /// FIT device altitude (usually barometric): light smoothing, 3 m hysteresis.
-    Device,
-    /// GPS-derived or unknown altitude (GPX/TCX): heavier smoothing, 5 m hysteresis.
+    /// Barometric-grade altitude (a barometric altimeter, or a watch's filtered GPS
+    /// altitude): decimetres of noise; light smoothing, 2 m hysteresis.
+    Barometric,
+    /// Raw GPS or phone altitude: metres of noise; heavier smoothing, a hysteresis and
+    /// grade window that grow with the noise (clean::elevation).
     Gps,
 }
 

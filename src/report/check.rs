@@ -248,7 +248,20 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) 
             terminal(&units.reason_message(reason, r.ascent_m, r.steep_share))
         )?;
     }
-    if r.reasons.is_empty() {
+    if !r.clauses.is_empty() {
+        let parts: Vec<String> = r
+            .clauses
+            .iter()
+            .map(|c| match (&c.status, &c.why) {
+                (crate::judge::ClauseStatus::NotCheckable, Some(why)) => {
+                    format!("{} not checkable ({why})", c.clause.as_str())
+                }
+                (status, _) => format!("{} {}", c.clause.as_str(), status.as_str()),
+            })
+            .collect();
+        writeln!(out, "  clauses: {}", parts.join(" · "))?;
+    }
+    if r.verdict == Some(Verdict::Pass) && r.reasons.iter().all(|x| x.severity == Severity::Info) {
         writeln!(
             out,
             "  easy, short enough, steady, flat: a proper recovery run"

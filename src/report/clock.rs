@@ -10,8 +10,9 @@ use crate::model::{ActivityHeader, LocalInstant, LocalTime, LocalTimeSource};
 /// The local clock of a record's start, flattened into check and scan records.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LocalTimeRecord {
-    /// The start on the local clock, RFC 3339 with its offset.
-    pub local_start_time: LocalInstant,
+    /// The start on the local clock, RFC 3339 with its offset; `null` when the start
+    /// is unknown (FIT device-uptime timestamps nothing placed).
+    pub local_start_time: Option<LocalInstant>,
     /// Local minus UTC at the start, seconds.
     pub utc_offset_s: i32,
     /// Where the offset came from.
@@ -32,7 +33,7 @@ impl LocalTimeRecord {
             note,
         } = h.local.clone();
         LocalTimeRecord {
-            local_start_time: h.local_start(),
+            local_start_time: h.time_base.start_known().then(|| h.local_start()),
             utc_offset_s,
             local_time_source: source,
             time_zone: zone,
@@ -50,19 +51,27 @@ impl LocalTimeRecord {
         if self.is_utc_fallback() {
             "UTC".to_string()
         } else {
-            self.local_start_time.offset_text()
+            self.local_start_time
+                .as_ref()
+                .map_or_else(String::new, LocalInstant::offset_text)
         }
     }
 
-    /// `2024-03-10`, the local date.
+    /// `2024-03-10`, the local date (`date unknown` when the start is).
     pub fn date(&self) -> String {
-        let (y, m, d, ..) = self.local_start_time.fields();
+        let Some(t) = &self.local_start_time else {
+            return "date unknown".to_string();
+        };
+        let (y, m, d, ..) = t.fields();
         format!("{y:04}-{m:02}-{d:02}")
     }
 
-    /// `07:05`, the local time of day.
+    /// `07:05`, the local time of day (`--:--` when the start is unknown).
     pub fn time(&self) -> String {
-        let (_, _, _, h, min, _) = self.local_start_time.fields();
+        let Some(t) = &self.local_start_time else {
+            return "--:--".to_string();
+        };
+        let (_, _, _, h, min, _) = t.fields();
         format!("{h:02}:{min:02}")
     }
 
@@ -70,7 +79,10 @@ impl LocalTimeRecord {
     pub fn weekday(&self) -> &'static str {
         const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
         // 1970-01-01 was a Thursday.
-        let i = self.local_start_time.day_number().rem_euclid(7);
+        let Some(t) = &self.local_start_time else {
+            return "";
+        };
+        let i = t.day_number().rem_euclid(7);
         usize::try_from(i)
             .ok()
             .and_then(|i| DAYS.get(i))
@@ -80,18 +92,26 @@ impl LocalTimeRecord {
 
     /// `2024-03-10 07:05 -06:00` (or `… UTC`).
     pub fn stamp(&self) -> String {
+        if self.local_start_time.is_none() {
+            return "start unknown".to_string();
+        }
         format!("{} {} {}", self.date(), self.time(), self.zone_label())
     }
 
     /// `Sun 2024-03-10 07:05 -06:00` (or `… UTC`).
     pub fn day_stamp(&self) -> String {
+        if self.local_start_time.is_none() {
+            return "start unknown".to_string();
+        }
         format!("{} {}", self.weekday(), self.stamp())
     }
 
     /// Where the clock came from, in words: `-06:00 (America/Denver) from the start
     /// position`, `unknown: times in UTC`, with the note after a semicolon.
     pub fn describe(&self) -> String {
-        let mut s = if self.is_utc_fallback() {
+        let mut s = if self.local_start_time.is_none() {
+            "unknown".to_string()
+        } else if self.is_utc_fallback() {
             "unknown (no offset in the file, no usable position, no time zone configured): \
              times in UTC"
                 .to_string()
@@ -102,7 +122,7 @@ impl LocalTimeRecord {
                 .map_or(String::new(), |z| format!(" ({z})"));
             format!(
                 "UTC{}{zone} from {}",
-                self.local_start_time.offset_text(),
+                self.zone_label(),
                 self.local_time_source.describe()
             )
         };
@@ -141,7 +161,12 @@ mod tests {
             r.describe(),
             "UTC-06:00 (America/Denver) from the start position"
         );
-        assert_eq!(r.local_start_time.to_string(), "2024-03-10T07:05:00-06:00");
+        assert_eq!(
+            r.local_start_time
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            "2024-03-10T07:05:00-06:00"
+        );
         let utc = LocalTimeRecord::of(&header("2024-03-11T02:00:00Z", LocalTime::utc()));
         assert_eq!(utc.day_stamp(), "Mon 2024-03-11 02:00 UTC");
         assert!(utc.describe().ends_with("times in UTC"));

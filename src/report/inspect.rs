@@ -6,10 +6,14 @@ use serde::Serialize;
 
 use crate::ingest::IngestResult;
 use crate::model::{
-    RawActivity, Sport, StatedOffset, SubSport, Timestamp, WatchHrSettings, device_name,
+    RawActivity, Sport, StatedOffset, SubSport, TimeBase, Timestamp, WatchHrSettings, device_name,
 };
 
 use super::escape::terminal;
+fn is_utc(t: &TimeBase) -> bool {
+    *t == TimeBase::Utc
+}
+
 use super::round_to as round;
 
 /// Heart-rate facts as recorded (zeros included: cleaning decides what they mean).
@@ -44,6 +48,11 @@ pub struct InspectSummary {
     pub name: Option<String>,
     /// The start the file states, UTC.
     pub start_time: Timestamp,
+    /// Where the instants come from, when not the file's own UTC clock (FIT device
+    /// uptime: `correlated`, `later_timestamp`, `file_created`, or `uptime` when the
+    /// start is unknown and `start_time` is only the device's clock).
+    #[serde(skip_serializing_if = "is_utc")]
+    pub time_base: TimeBase,
     /// Elapsed time the file states, seconds.
     pub elapsed_s: Option<f64>,
     /// Timer time the file states, seconds.
@@ -91,6 +100,7 @@ impl InspectSummary {
             sub_sport: a.sub_sport.clone(),
             name: a.name.clone(),
             start_time: a.start_time,
+            time_base: a.time_base,
             elapsed_s: a.elapsed_s.map(|v| round(v, 3)),
             timer_s: a.timer_s.map(|v| round(v, 3)),
             distance_m: a.distance_m.map(|v| round(v, 2)),
@@ -181,14 +191,22 @@ fn write_text_item(out: &mut impl Write, s: &InspectSummary) -> io::Result<()> {
         _ => "unknown sport".to_string(),
     };
     writeln!(out, "{}", terminal(&s.source))?;
+    let start = match s.time_base {
+        TimeBase::Utc => s.start_time.to_string(),
+        TimeBase::Uptime => "unknown (device uptime clock)".to_string(),
+        placed => format!(
+            "{} (device uptime placed by {})",
+            s.start_time,
+            placed.as_str()
+        ),
+    };
     writeln!(
         out,
-        "  {} {} · {} · {} · start {}",
+        "  {} {} · {} · {} · start {start}",
         s.format,
         terminal(&s.file_type),
         terminal(&sport),
         terminal(&device),
-        s.start_time
     )?;
     let distance = s
         .distance_m

@@ -247,7 +247,11 @@ fn write_csv(
             version.clone(),
             "ok".to_string(),
             csv_field(&r.source),
-            r.start_time.to_string(),
+            if r.start_time.known {
+                r.start_time.at.to_string()
+            } else {
+                String::new()
+            },
             opt(r.sport.as_ref().map(|s| s.as_str().to_string())),
             csv_field(r.name.as_deref().unwrap_or("")),
             p.class.as_str().to_string(),
@@ -275,7 +279,10 @@ fn write_csv(
             p.class_reason.as_str().to_string(),
             p.sport_source.as_str().to_string(),
             opt(p.implausible_start.as_ref().map(|i| i.code.as_str())),
-            r.local.local_start_time.to_string(),
+            r.local
+                .local_start_time
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string),
             r.local.utc_offset_s.to_string(),
             r.local.local_time_source.as_str().to_string(),
             String::new(),
@@ -424,7 +431,8 @@ fn write_text(
         writeln!(
             out,
             "max HR not configured: estimated {:.0} bpm from the history (highest sustained HR, {})",
-            est.bpm, est.from_source
+            est.bpm,
+            crate::history::max_hr::describe(est)
         )?;
     }
     let in_utc = entries

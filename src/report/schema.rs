@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::analyze::Analysis;
 use crate::analyze::series::SeriesPoint;
 use crate::history::Placement;
-use crate::judge::{Reason, Verdict};
+use crate::judge::{Clause, Reason, Verdict};
 use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
@@ -28,6 +28,38 @@ fn r3(v: Option<f64>) -> Option<f64> {
     v.map(|v| round(v, 3))
 }
 
+/// When an activity started: a UTC instant, or unknown (FIT device-uptime timestamps with
+/// nothing in the file to date them). JSON: the RFC 3339 instant or `null`; text: the
+/// instant or "start unknown". `at` is still the instant on the device's own clock, for
+/// ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Start {
+    /// The instant (on the device's own clock when not known).
+    pub at: Timestamp,
+    /// Whether `at` is a real UTC instant.
+    pub known: bool,
+}
+
+impl Serialize for Start {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.known {
+            self.at.serialize(s)
+        } else {
+            s.serialize_none()
+        }
+    }
+}
+
+impl std::fmt::Display for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.known {
+            write!(f, "{}", self.at)
+        } else {
+            f.write_str("start unknown")
+        }
+    }
+}
+
 /// One judged activity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckRecord {
@@ -45,8 +77,8 @@ pub struct CheckRecord {
     pub name: Option<String>,
     /// `manufacturer/product`, or whichever is known.
     pub device: Option<String>,
-    /// The file's start, UTC.
-    pub start_time: Timestamp,
+    /// The file's start, UTC; `null` when unknown (FIT device-uptime clock).
+    pub start_time: Start,
     /// The start on the local clock, its offset and where it came from.
     #[serde(flatten)]
     pub local: LocalTimeRecord,
@@ -104,6 +136,9 @@ pub struct CheckRecord {
     pub verdict: Option<Verdict>,
     /// The reasons behind the verdict, most severe first.
     pub reasons: Vec<Reason>,
+    /// Every clause of the rule: checked, broken or not checkable (empty in `scan`
+    /// output for runs that are not judged).
+    pub clauses: Vec<Clause>,
 }
 
 /// Paved / unpaved / unknown shares of moving distance (sum 1).
@@ -153,8 +188,16 @@ pub struct HrRecord {
     pub cadence_lock_spans: Vec<Span>,
     /// Seconds of missing HR.
     pub dropout_s: u32,
-    /// Seconds of implausible values and spikes.
+    /// Every second whose recorded HR is not trusted as recorded: artifacts (impossible
+    /// values, above max, spikes, swings, an erratic trace, cadence lock), bridged or not.
     pub artifact_s: u32,
+    /// Of those, seconds left without HR.
+    pub artifact_removed_s: u32,
+    /// Of those, seconds replaced by interpolation (still used).
+    pub artifact_bridged_s: u32,
+    /// Spans of rejected values (spikes, swings, above max).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifact_spans: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -190,8 +233,10 @@ pub struct SurgeRecord {
     pub start_s: u32,
     /// End, seconds from the first sample.
     pub end_s: u32,
-    /// Mean grade-adjusted speed over the span / the run's median moving GAP speed.
+    /// Mean GAP speed over the span / the local baseline around it.
     pub mean_speed_ratio: f64,
+    /// Heart-rate rise that confirmed the surge, bpm; `null` when HR was not usable.
+    pub hr_rise_bpm: Option<f64>,
 }
 
 /// A threshold with where it came from.
@@ -246,7 +291,10 @@ impl CheckRecord {
             sub_sport: h.sub_sport.clone(),
             name: h.name.clone(),
             device: h.device(),
-            start_time: h.start_time,
+            start_time: Start {
+                at: h.start_time,
+                known: h.time_base.start_known(),
+            },
             local: LocalTimeRecord::of(h),
             elapsed_s: round(a.elapsed_s, 1),
             moving_s: m.moving_s,
@@ -261,7 +309,10 @@ impl CheckRecord {
                 cadence_lock_s: c.hr_cadence_lock_s,
                 cadence_lock_spans: c.cadence_lock_spans.clone(),
                 dropout_s: c.hr_missing_s,
-                artifact_s: c.hr_implausible_s + c.hr_spike_s,
+                artifact_s: c.hr_artifact_removed_s() + c.hr_bridged_s,
+                artifact_removed_s: c.hr_artifact_removed_s(),
+                artifact_bridged_s: c.hr_bridged_s,
+                artifact_spans: c.hr_artifact_spans.clone(),
             },
             zones: ZonesRecord {
                 model: a.zones.model.as_str(),
@@ -310,6 +361,7 @@ impl CheckRecord {
                     start_s: s.span.start_s,
                     end_s: s.span.end_s,
                     mean_speed_ratio: round(s.mean_speed_ratio, 3),
+                    hr_rise_bpm: r1(s.hr_rise_bpm),
                 })
                 .collect(),
             pace_variability_pct: r1(m.gap_speed_cv_pct),
@@ -334,6 +386,7 @@ impl CheckRecord {
             },
             verdict: Some(a.assessment.verdict),
             reasons: a.assessment.reasons.clone(),
+            clauses: a.assessment.clauses.clone(),
         }
     }
 }

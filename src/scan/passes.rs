@@ -12,7 +12,7 @@ use super::duplicates::Run;
 use super::{
     BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel, undated,
 };
-use crate::analyze::{Analyzed, analyze_raw};
+use crate::analyze::{Analysis, Analyzed, analyze_raw};
 use crate::history::{self, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
 use crate::judge::{Assessment, ReasonCode};
@@ -122,6 +122,11 @@ fn scan_files(
         if placement.intent.is_some() {
             // History knows it is a run (labelled or inferred) where the file did not say.
             judge_as_run(&mut run.analysis.assessment);
+            place_timing(
+                &mut run.analysis,
+                placement,
+                config.history.recovery_window_h,
+            );
         }
     }
     let verdicts: Vec<Option<VerdictSummary>> = kept
@@ -239,7 +244,43 @@ fn judge_as_run(assessment: &mut Assessment) {
             .into_iter()
             .filter(|r| r.code != ReasonCode::NotARun)
             .collect();
+        let clauses = std::mem::take(&mut assessment.clauses);
         *assessment = Assessment::from_reasons(reasons);
+        assessment.clauses = clauses;
+    }
+}
+
+/// The timing clause of a judged run from its place in the history (`check` cannot see
+/// it): kept after a long or hard session within the window, broken (information) for a
+/// run judged by its name that follows none, not checkable when the start is unknown.
+fn place_timing(analysis: &mut Analysis, placement: &history::Placement, window_h: f64) {
+    let placed = crate::judge::clauses::Placed {
+        after: placement
+            .recovers_from
+            .as_ref()
+            .map(|f| (f.source.as_str(), f.hours_since_end)),
+        window_h,
+    };
+    // A start that is unknown or cannot be true relates the run to nothing before it.
+    let unplaced = if !analysis.header.time_base.start_known() {
+        Some("start unknown: the file's clock counts from the device's power-on".to_string())
+    } else {
+        placement
+            .implausible_start
+            .as_ref()
+            .map(|i| format!("start implausible: {}", i.message))
+    };
+    let (clause, reason) = crate::judge::clauses::timing_placed(unplaced.as_deref(), placed);
+    let a = &mut analysis.assessment;
+    if let Some(c) = a.clauses.iter_mut().find(|c| c.clause == clause.clause) {
+        *c = clause;
+    }
+    if let Some(r) = reason {
+        let mut reasons = std::mem::take(&mut a.reasons);
+        reasons.push(r);
+        let clauses = std::mem::take(&mut a.clauses);
+        *a = Assessment::from_reasons(reasons);
+        a.clauses = clauses;
     }
 }
 

@@ -219,8 +219,8 @@ pub(crate) fn scenario_files() -> Vec<ScenarioFile> {
                 "easy_tcx",
                 base,
                 Pass,
-                &[],
-                "the easy run (25 min, a point every 5 s, no speed or cadence) as TCX: no sub-sport, so no surface reason",
+                &[SurfaceUnknown],
+                "the easy run (25 min, a point every 5 s, no speed or cadence) as TCX: no sub-sport, so the surface is unknown (an info reason) and the run passes",
             )],
         ),
         file(

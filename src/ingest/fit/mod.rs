@@ -9,6 +9,7 @@ pub mod decoder;
 mod multisport;
 pub(crate) mod profile;
 pub(crate) mod record;
+pub(crate) mod timebase;
 mod workout;
 
 pub use multisport::split_sessions;
@@ -16,12 +17,15 @@ pub use multisport::split_sessions;
 use crate::error::ReadError;
 use crate::model::{
     Format, HrCalcType, Lap, LapIntensity, OffsetField, RawActivity, Sample, Session, Sport,
-    StatedOffset, SubSport, TimerEvent, TimerEventKind, Timestamp, WatchHrSettings,
+    StatedOffset, SubSport, TimeBase, TimerEvent, TimerEventKind, Timestamp, WatchHrSettings,
 };
 
 use decoder::{Definition, Visitor};
 use profile::{mesg, summary as sf};
 use record::RecordPlan;
+
+/// How far a session's stated start may lie from the first record, ms (one day).
+const START_AGREEMENT_MS: i64 = 86_400_000;
 
 /// Reads a FIT file (or a chain of FIT files) as one activity.
 pub fn read(bytes: &[u8], source: &str) -> Result<RawActivity, ReadError> {
@@ -50,9 +54,14 @@ struct Collector {
     sport: Option<(Option<u64>, Option<u64>, Option<String>)>,
     watch: WatchHrSettings,
     hr_zones: Vec<(u64, u16)>,
+    /// `timestamp_correlation`: (UTC, uptime) of one instant, for uptime timestamps.
+    correlation: Option<(Timestamp, Timestamp)>,
     workout: workout::WorkoutCollector,
     /// Local minus UTC from the first `activity` message with both stamps, seconds.
     activity_offset_s: Option<i64>,
+    /// Whether `activity.timestamp` was on the device's uptime clock and
+    /// `activity.local_timestamp` a real date (their difference then holds the placement).
+    activity_utc_uptime: bool,
     /// Local minus UTC from the first `device_settings` that states one, seconds.
     device_offset_s: Option<i64>,
     accumulated_distance_16: u64,
@@ -122,6 +131,9 @@ impl Visitor for Collector {
                 product: get(def, msg, 2),
                 time_created: get_time(def, msg, 4),
             }),
+            mesg::TIMESTAMP_CORRELATION if self.correlation.is_none() => {
+                self.correlation = correlation(def, msg, timestamp);
+            }
             // device_index 0 is the creator (the watch itself).
             mesg::DEVICE_INFO if get(def, msg, 0) == Some(0) && self.creator.is_none() => {
                 self.creator = Some((get(def, msg, 2), get(def, msg, 4)));
@@ -198,6 +210,10 @@ impl Visitor for Collector {
                 let local = get(def, msg, profile::clock::ACTIVITY_LOCAL_TIMESTAMP);
                 if let (Some(local), Some(utc)) = (local, timestamp) {
                     self.activity_offset_s = Some(local as i64 - i64::from(utc));
+                    // Both on the uptime clock, their difference is already the offset.
+                    self.activity_utc_uptime = timebase::is_uptime(Timestamp::from_fit(utc))
+                        && u32::try_from(local)
+                            .is_ok_and(|l| !timebase::is_uptime(Timestamp::from_fit(l)));
                 }
             }
             mesg::DEVICE_SETTINGS if self.device_offset_s.is_none() => {
@@ -221,6 +237,26 @@ impl Visitor for Collector {
             _ => {}
         }
     }
+}
+
+/// `timestamp_correlation` (162): the UTC instant (field 253 + `timestamp_ms` 4, else
+/// `fractional_timestamp` 0 in 1/32768 s) and the same instant in device uptime
+/// (`system_timestamp` 1 + `system_timestamp_ms` 5, else `fractional_system_timestamp` 2).
+fn correlation(
+    def: &Definition,
+    msg: &[u8],
+    timestamp: Option<u32>,
+) -> Option<(Timestamp, Timestamp)> {
+    let ms = |whole: u32, ms_field: u8, frac_field: u8| {
+        let sub_ms = get(def, msg, ms_field)
+            .map(|v| v as i64)
+            .or_else(|| get(def, msg, frac_field).map(|v| (v as i64 * 1000) / 32_768))
+            .unwrap_or(0);
+        Timestamp(Timestamp::from_fit(whole).0 + sub_ms)
+    };
+    let utc = ms(timestamp?, 4, 0);
+    let system = ms(u32::try_from(get(def, msg, 1)?).ok()?, 5, 2);
+    Some((utc, system))
 }
 
 /// Elapsed time, timer time (s) and distance (m): the totals `session` and `lap` share.
@@ -277,12 +313,25 @@ impl Collector {
                 what: "FIT activity without record messages".to_string(),
             });
         }
+        let mut a = RawActivity::new(source, Format::Fit);
         if !self.has_time {
-            return Err(ReadError::NotAnActivity {
+            return Err(ReadError::NoTimeBase {
                 what: "FIT records without any timestamp".to_string(),
             });
         }
-        let mut a = RawActivity::new(source, Format::Fit);
+        let first_read = self.samples.first().map(|s| s.time);
+        a.time_base = timebase::place(
+            timebase::Instants {
+                samples: &mut self.samples,
+                timer_events: &mut self.timer_events,
+                sessions: &mut self.sessions,
+                laps: &mut self.laps,
+            },
+            timebase::Anchors {
+                time_created: file_id.time_created,
+                correlation: self.correlation,
+            },
+        );
         a.file_type = profile::file_type_name(profile::FILE_TYPE_ACTIVITY);
         // Below 0x10000000 a FIT date_time counts seconds since the device was switched
         // on (FIT profile, `date_time`): no date.
@@ -306,8 +355,12 @@ impl Collector {
             .or_else(|| sub_msg.map(|v| SubSport::from_fit_name(&profile::sub_sport_name(v))));
         a.name = name;
         let first_sample_time = self.samples.first().map(|s| s.time).unwrap_or_default();
+        // A session start more than a day away from the records (a Wahoo example file
+        // states 2037 for records of 2017) is not the records' start: they are what is
+        // analysed, so they give it.
         a.start_time = first
             .and_then(|s| s.start_time)
+            .filter(|t| (t.0 - first_sample_time.0).abs() <= START_AGREEMENT_MS)
             .unwrap_or(first_sample_time);
         a.elapsed_s = sum(self.sessions.iter().map(|s| s.elapsed_s));
         a.timer_s = sum(self.sessions.iter().map(|s| s.timer_s));
@@ -326,8 +379,20 @@ impl Collector {
         a.sessions = self.sessions;
         a.timer_events = self.timer_events;
         a.workout = self.workout.finish();
+        // `activity.local_timestamp` minus an uptime `activity.timestamp` is the local
+        // clock minus uptime: the placement's shift (what the first record moved by)
+        // turns it into local minus UTC; unplaced, it says nothing.
+        let placed_by_s = match (first_read, a.samples.first()) {
+            (Some(read), Some(placed)) => (placed.time.0 - read.0) / 1000,
+            _ => 0,
+        };
+        let activity_offset_s = match (self.activity_utc_uptime, a.time_base) {
+            (false, _) => self.activity_offset_s,
+            (true, TimeBase::Uptime) => None,
+            (true, _) => self.activity_offset_s.map(|o| o - placed_by_s),
+        };
         let stated = [
-            (self.activity_offset_s, OffsetField::ActivityLocalTimestamp),
+            (activity_offset_s, OffsetField::ActivityLocalTimestamp),
             (self.device_offset_s, OffsetField::DeviceSettings),
         ];
         a.stated_offsets = stated

@@ -57,6 +57,7 @@ pub fn split_sessions(raw: RawActivity) -> Vec<RawActivity> {
 fn part(raw: &RawActivity, index: usize, session: Option<&Session>) -> RawActivity {
     let mut a = RawActivity::new(format!("{}#{}", raw.source, index + 1), raw.format);
     a.file_type.clone_from(&raw.file_type);
+    a.time_base = raw.time_base;
     a.manufacturer.clone_from(&raw.manufacturer);
     a.product.clone_from(&raw.product);
     a.watch_hr.clone_from(&raw.watch_hr);

@@ -19,6 +19,7 @@ pub mod mesg {
     pub const RECORD: u16 = 20;
     pub const EVENT: u16 = 21;
     pub const DEVICE_INFO: u16 = 23;
+    pub const TIMESTAMP_CORRELATION: u16 = 162;
 }
 
 /// `record` (20) fields.

@@ -257,7 +257,7 @@ fn header(scan: &View, title: &str, names: SettingNames) -> String {
             "<p class=\"note\">No max HR was given: {:.0} bpm is estimated from the history (the \
              highest sustained heart rate, in {}). Give <code>{}</code> for zones you trust.</p>",
             est.bpm,
-            escape::text(&est.from_source),
+            escape::text(&crate::history::max_hr::describe(est)),
             escape::text(names.of(Setting::MaxHr))
         );
     }

@@ -40,6 +40,30 @@ pub(super) fn write_file_id(enc: &mut Encoder, activity: &RawActivity, options: 
     );
 }
 
+/// `timestamp_correlation` (162): `timestamp` (253) and `timestamp_ms` (4) of the UTC
+/// instant, `system_timestamp` (1) and `system_timestamp_ms` (5) of the same instant on
+/// the device's uptime clock.
+pub(super) fn write_timestamp_correlation(enc: &mut Encoder, utc: Timestamp, uptime: Timestamp) {
+    const LOCAL_TIMESTAMP_CORRELATION: u8 = 14;
+    let def = Definition::new(162)
+        .field(253, Base::U32)
+        .field(1, Base::U32)
+        .field(4, Base::U16)
+        .field(5, Base::U16);
+    enc.define(LOCAL_TIMESTAMP_CORRELATION, &def);
+    let ms = |t: Timestamp| u16::try_from(t.unix_ms().rem_euclid(1000)).unwrap_or(0);
+    enc.data(
+        LOCAL_TIMESTAMP_CORRELATION,
+        &def,
+        &[
+            V::U32(Some(fit_time(utc))),
+            V::U32(Some(fit_time(uptime))),
+            V::U16(Some(ms(utc))),
+            V::U16(Some(ms(uptime))),
+        ],
+    );
+}
+
 pub(super) fn write_developer_definitions(enc: &mut Encoder) {
     let def = Definition::new(207)
         .sized(1, Base::Byte, 16)
@@ -278,8 +302,12 @@ pub(super) fn write_stream(
         };
         items.push((fit_time(e.time), rank, Item::Event(i)));
     }
+    // Records keep their file order even when the clock runs back (a file whose clock
+    // was set back mid-run): they merge by the latest time seen so far.
+    let mut latest = 0u32;
     for (i, s) in samples.iter().enumerate() {
-        items.push((fit_time(s.time), 2, Item::Record(i)));
+        latest = latest.max(fit_time(s.time));
+        items.push((latest, 2, Item::Record(i)));
     }
     let lap_count = lap_ends.len();
     for (i, end) in lap_ends.iter().enumerate() {
@@ -339,6 +367,8 @@ pub(super) fn write_stream(
                 let Some(sample) = samples.get(i) else {
                     continue;
                 };
+                // The record's own time (the merge key is the latest time so far).
+                let time = fit_time(sample.time);
                 let dev = dev_at(i);
                 if defined_dev != Some(dev) {
                     full_def = columns.definition(true, dev);
@@ -447,7 +477,7 @@ pub(super) fn write_lap(
 
 /// The session a file without explicit sessions gets: the activity's stated totals,
 /// else what the samples show.
-pub(super) fn derived_session(activity: &RawActivity) -> Option<Session> {
+pub(crate) fn derived_session(activity: &RawActivity) -> Option<Session> {
     let first = activity.samples.first()?;
     let hrs: Vec<u16> = activity.samples.iter().filter_map(|s| s.hr_bpm).collect();
     let avg_hr = (!hrs.is_empty()).then(|| {

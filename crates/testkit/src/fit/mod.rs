@@ -2,7 +2,7 @@
 //! deterministic, with switches for the encodings a reader must handle (big-endian
 //! definitions, compressed-timestamp headers, developer fields, other file types).
 //!
-//! Messages written, in order: `file_id`; with developer fields `developer_data_id` and
+//! Messages written, in order: `file_id`; optionally `timestamp_correlation`; with developer fields `developer_data_id` and
 //! two `field_description`s; from `watch_hr` `user_profile`, `zones_target` and
 //! `hr_zone`s; `workout` and its `workout_step`s; then `event` (timer), `record` and
 //! `lap` messages merged by time; then `session` and (for activity files) `activity`.
@@ -17,9 +17,10 @@ mod workout;
 use easyrun::model::time::FIT_EPOCH_UNIX_S;
 use easyrun::model::{OffsetField, RawActivity, Sample, Session, Timestamp};
 use encoder::Encoder;
+pub(crate) use messages::derived_session;
 use messages::{
-    derived_session, write_activity, write_developer_definitions, write_device_settings,
-    write_file_id, write_session, write_stream, write_watch_settings,
+    write_activity, write_developer_definitions, write_device_settings, write_file_id,
+    write_session, write_stream, write_watch_settings,
 };
 
 /// `file_id.type` activity.
@@ -59,6 +60,9 @@ pub struct FitOptions {
     pub developer_fields: bool,
     /// Profile version in the header (21.32 → 2132).
     pub profile_version: u16,
+    /// A `timestamp_correlation` message after `file_id`: (UTC instant, the same instant
+    /// on the device's uptime clock), for files whose timestamps are device uptime.
+    pub timestamp_correlation: Option<(Timestamp, Timestamp)>,
 }
 
 impl Default for FitOptions {
@@ -72,6 +76,7 @@ impl Default for FitOptions {
             compressed_timestamps: false,
             developer_fields: false,
             profile_version: 2132,
+            timestamp_correlation: None,
         }
     }
 }
@@ -151,6 +156,9 @@ pub fn encode(activity: &RawActivity, options: &FitOptions) -> Vec<u8> {
         last_time: None,
     };
     write_file_id(&mut enc, activity, options);
+    if let Some((utc, uptime)) = options.timestamp_correlation {
+        messages::write_timestamp_correlation(&mut enc, utc, uptime);
+    }
     if options.developer_fields {
         write_developer_definitions(&mut enc);
     }

@@ -61,6 +61,8 @@ fn athlete(flags: &[String]) -> Athlete {
 struct Measured {
     is_run: bool,
     street: bool,
+    /// A run whose surface the file does not state.
+    surface_unknown: bool,
     indoor: bool,
     any_hr: bool,
     moving_s: f64,
@@ -84,14 +86,16 @@ struct Measured {
     steep_share: f64,
 }
 
-fn minetti(grade: f64) -> f64 {
-    let i = grade.clamp(-0.45, 0.45);
-    155.4 * i.powi(5) - 30.4 * i.powi(4) - 43.3 * i.powi(3) + 46.3 * i.powi(2) + 19.5 * i + 3.6
+/// Strava's equal-heart-rate GAP factor, the cubic through its published points
+/// (−10 % → 0.876, +10 % → 1.459, +20 % → 2.297), written out term by term.
+fn equal_hr(grade: f64) -> f64 {
+    let i = grade.clamp(-0.30, 0.30);
+    1.0 + 2.841_666_666_666_667 * i + 16.75 * i.powi(2) + 7.333_333_333_333_333 * i.powi(3)
 }
 
 fn gap(s: &easyrun::model::Second) -> Option<f64> {
     let v = f64::from(s.speed_mps?);
-    Some(v * minetti(s.grade.map_or(0.0, f64::from)) / minetti(0.0))
+    Some(v * equal_hr(s.grade.map_or(0.0, f64::from)))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -234,6 +238,8 @@ fn measure(a: &Activity, athlete: &Athlete) -> Measured {
     Measured {
         is_run: a.header.sport == Some(Sport::Running),
         street: a.header.sub_sport == Some(SubSport::Street),
+        surface_unknown: a.header.sport == Some(Sport::Running)
+            && easyrun::judge::surface::surface(a) == easyrun::judge::Surface::Unknown,
         indoor,
         any_hr: a.seconds.iter().any(|s| s.hr_raw_bpm.is_some()),
         moving_s: moving.len() as f64,
@@ -387,6 +393,9 @@ fn judge(m: &Measured, athlete: &Athlete, problems: &mut Vec<String>) -> (Verdic
     }
     if m.street {
         reasons.push((Code::HardSurface, Sev::Warn));
+    }
+    if m.surface_unknown {
+        reasons.push((Code::SurfaceUnknown, Sev::Info));
     }
     let has = |sev: Sev| reasons.iter().any(|(_, s)| *s == sev);
     let verdict = if !m.is_run {

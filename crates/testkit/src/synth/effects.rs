@@ -94,20 +94,17 @@ pub(super) fn spike_plan(spec: &RunSpec) -> Vec<(u32, f64)> {
         .collect()
 }
 
-/// Energy cost of running on `grade`, J/kg/m (Minetti et al. 2002, J Appl Physiol
-/// 93:1039), clamped to the fitted range ±45 %.
-pub(super) fn minetti_cost(grade: f64) -> f64 {
-    let i = grade.clamp(-0.45, 0.45);
-    ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6
+/// Equal-heart-rate pace factor on `grade` (Strava's 2017 GAP model, the cubic
+/// `crate::metrics::gap` documents): how much faster a flat runner goes at the same
+/// heart rate than on this grade.
+pub(super) fn equal_hr_factor(grade: f64) -> f64 {
+    easyrun::metrics::gap::gap_factor(grade)
 }
 
 /// Speed multiplier on `grade` and whether the climb shows in heart rate.
 pub(super) fn hill_effect(pacing: HillPacing, grade: f64) -> (f64, bool) {
     match pacing {
         HillPacing::Linear => ((1.0 - 2.5 * grade).clamp(0.6, 1.3), true),
-        HillPacing::EvenEffort => (
-            (minetti_cost(0.0) / minetti_cost(grade)).clamp(0.3, 2.0),
-            false,
-        ),
+        HillPacing::EvenEffort => ((1.0 / equal_hr_factor(grade)).clamp(0.3, 2.0), false),
     }
 }

@@ -163,6 +163,11 @@ pub(super) fn build(spec: &RunSpec) -> RawActivity {
             Some(&(_, height)) => reading + height,
             None => reading,
         };
+        let reading = spec
+            .hr_bursts
+            .iter()
+            .find(|&&(at, len, _)| moving_s >= at && moving_s < at.saturating_add(len))
+            .map_or(reading, |&(_, _, bpm)| bpm);
         let position = spec.gps.then(|| {
             position_on_loop(
                 spec,

@@ -55,10 +55,10 @@ pub enum HillPacing {
     /// (lagged) grade: a runner who pushes the climbs. The original behaviour.
     #[default]
     Linear,
-    /// Even metabolic effort: speed × Cr(0)/Cr(grade) with Minetti's (2002) energy cost
-    /// of running Cr (clamped to 0.3–2), heart rate unaffected by grade. Grade-adjusted
-    /// speed (Minetti) stays at the flat pace, so the hills show in ascent only — not
-    /// as surges, drift or intensity.
+    /// Even effort: speed ÷ the equal-heart-rate GAP factor of the grade (Strava's 2017
+    /// model, `metrics::gap`; clamped to 0.3–2), heart rate unaffected by grade.
+    /// Grade-adjusted speed stays at the flat pace, so the hills show in ascent only —
+    /// not as surges, drift or intensity.
     EvenEffort,
 }
 
@@ -153,6 +153,10 @@ pub struct RunSpec {
     /// in each of `hr_spikes` equal slots of the run (placed by a stream of their own,
     /// so the rest of the run is unchanged).
     pub hr_spikes: u32,
+    /// Heart-rate artifacts of a fixed reading: `(from_s, len_s, bpm)` in moving time,
+    /// the reading sits at `bpm` (a strap losing contact, an optical sensor's swing)
+    /// while the true curve goes on underneath.
+    pub hr_bursts: Vec<(u32, u32, f64)>,
     /// How speed and heart rate respond to hills.
     pub hill_pacing: HillPacing,
     /// Auto-lap distance, metres (`None`: one lap for the whole run).
@@ -201,6 +205,7 @@ impl RunSpec {
             surges: Vec::new(),
             cadence_locks: Vec::new(),
             hr_spikes: 0,
+            hr_bursts: Vec::new(),
             hill_pacing: HillPacing::Linear,
             lap_m: Some(1000.0),
             watch_hr: None,
@@ -322,6 +327,19 @@ impl RunSpec {
     pub fn hr_spikes(mut self, count: u32) -> Self {
         self.hr_spikes = count;
         self
+    }
+
+    /// A heart-rate reading fixed at `bpm` for `len_s` moving seconds from `at_s` (an
+    /// artifact: the true heart goes on underneath).
+    pub fn hr_burst(mut self, at_s: u32, len_s: u32, bpm: f64) -> Self {
+        self.hr_bursts.push((at_s, len_s, bpm));
+        self
+    }
+
+    /// A walk break: `len_s` moving seconds from `at_s` at 0.45 × the pace (≈ 14 min/km
+    /// for a 6:30 runner), heart rate easing by the surge model's response.
+    pub fn walk(self, at_s: u32, len_s: u32) -> Self {
+        self.surge(at_s, len_s, 0.45)
     }
 
     /// How speed and heart rate respond to hills.

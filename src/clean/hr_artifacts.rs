@@ -1,0 +1,448 @@
+//! Heart-rate artifacts found by physiology rather than by a neighbourhood median alone:
+//! a working heart changes by a few bpm per second at most, so a rise or fall faster than
+//! that is the sensor, not the runner.
+//!
+//! - **Swing and return** ([`flag_swings`]): a jump of at least [`JUMP_BPM`] within
+//!   [`JUMP_WINDOW_S`] s, a plateau, and a jump back (again at least [`RETURN_JUMP_BPM`]
+//!   within [`JUMP_WINDOW_S`] s) to within [`RETURN_TOLERANCE_BPM`] of where it started,
+//!   within [`SWING_MAX_S`] s. Upward (a strap losing contact reads the step rate or
+//!   noise) and downward (an optical sensor halving) alike. shared/DOMAIN.md §9:
+//!   "swings of 50–100 bpm for 3–15 s".
+//! - **Spikes** ([`flag_spikes`]): values at least [`SPIKE_DEVIATION_BPM`] off the
+//!   centred [`SPIKE_WINDOW_HALF_S`]·2+1 s rolling median, or at least
+//!   [`SPIKE_EDGE_BPM`] off it and entered or left by a step faster than
+//!   [`RATE_LIMIT_BPM_PER_S`] (the intervals.icu forum's "> 10 bpm/s" criterion); then
+//!   grown over the neighbours still [`SPIKE_EDGE_BPM`] off, which catches the ramps
+//!   interpolation draws into a spike. A 31-s median is its own baseline for any spike
+//!   up to 15 s, where a 5-s median is beaten by a 3-s spike. GoldenCheetah's "Fix HR
+//!   spikes" tool, by contrast, only caps values above a fixed limit.
+//! - **Erratic trace** ([`is_erratic`]): after the two above, fast changes (a 1-s step
+//!   over [`RATE_LIMIT_BPM_PER_S`] or [`JUMP_BPM`] within [`JUMP_WINDOW_S`] s) that are
+//!   still there, at least [`ERRATIC_MIN_EVENTS`] of them and at least
+//!   [`ERRATIC_MIN_PER_HOUR`] per hour: the sensor never settled, and no part of the
+//!   trace can be told apart from the artifacts.
+//!
+//! The first [`SETTLE_S`] s of every stretch (after a start or a pause) are not searched
+//! for jumps: straps settle and a heart really does climb fast from rest.
+
+use crate::model::{HrFlag, Second};
+
+/// A step between consecutive seconds faster than this is not a heart, bpm/s.
+pub const RATE_LIMIT_BPM_PER_S: f32 = 10.0;
+/// A jump: at least this change…
+pub const JUMP_BPM: f32 = 25.0;
+/// …within this many seconds (≈ 3 bpm/s sustained: a heart at work needs 10–20 s).
+pub const JUMP_WINDOW_S: usize = 8;
+/// The jump back of a swing: at least this change within [`JUMP_WINDOW_S`].
+pub const RETURN_JUMP_BPM: f32 = 20.0;
+/// The jump back ends within this of the level before the swing, bpm.
+pub const RETURN_TOLERANCE_BPM: f32 = 15.0;
+/// Longest swing, seconds (longer plateaus may be real and are left to the erratic test).
+pub const SWING_MAX_S: usize = 300;
+/// Spikes: half-width of the centred rolling median, seconds (window 31 s).
+pub const SPIKE_WINDOW_HALF_S: u32 = 15;
+/// Values this far off the rolling median are spikes, bpm.
+pub const SPIKE_DEVIATION_BPM: f32 = 20.0;
+/// Values this far off it belong to a spike when a too-fast step touches them, bpm.
+pub const SPIKE_EDGE_BPM: f32 = 8.0;
+/// Seconds after a start or pause not searched for jumps.
+pub const SETTLE_S: usize = 30;
+/// Fast changes closer than this are one event, seconds.
+pub const EVENT_MERGE_S: u32 = 15;
+/// An erratic trace has at least this many fast-change events…
+pub const ERRATIC_MIN_EVENTS: usize = 4;
+/// …and at least this many per hour of recording.
+pub const ERRATIC_MIN_PER_HOUR: f64 = 4.0;
+
+/// Index ranges of consecutive grid seconds (no hole).
+fn stretches(seconds: &[Second]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=seconds.len() {
+        let broken = match (seconds.get(i - 1), seconds.get(i)) {
+            (Some(a), Some(b)) => b.t_s != a.t_s + 1,
+            _ => true,
+        };
+        if broken {
+            out.push((start, i));
+            start = i;
+        }
+    }
+    out
+}
+
+/// For each second, whether it lies at least [`SETTLE_S`] s after the last second that
+/// was not moving (a start, a stop at a light): straps settle and hearts climb fast
+/// from rest, so no jump is looked for before.
+fn settled(seconds: &[Second]) -> Vec<bool> {
+    let mut since = 0usize;
+    seconds
+        .iter()
+        .map(|s| {
+            since = if s.moving { since + 1 } else { 0 };
+            since > SETTLE_S
+        })
+        .collect()
+}
+
+fn value(seconds: &[Second], i: usize) -> Option<f32> {
+    seconds.get(i).and_then(|s| s.hr_bpm)
+}
+
+/// The largest change into `i` from the values of the `JUMP_WINDOW_S` seconds before it
+/// (within its stretch, from `from` on), signed; `(change, from index)`.
+fn jump_in(values: &[Option<f32>], i: usize, from: usize) -> Option<(f32, usize)> {
+    let v = values.get(i).copied().flatten()?;
+    let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
+    (lo..i)
+        .filter_map(|k| values.get(k).copied().flatten().map(|p| (v - p, k)))
+        .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()))
+}
+
+fn jump_into(seconds: &[Second], i: usize, from: usize) -> Option<(f32, usize)> {
+    let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
+    let values: Vec<Option<f32>> = (lo..=i).map(|k| value(seconds, k)).collect();
+    jump_in(&values, i - lo, from.saturating_sub(lo)).map(|(d, k)| (d, k + lo))
+}
+
+/// Centred 5-s median of the usable values of one stretch (at least 3 values): 1–2 s
+/// blips do not make or break a swing.
+fn median5(seconds: &[Second], start: usize, end: usize) -> Vec<Option<f32>> {
+    (start..end)
+        .map(|i| {
+            let mut w: Vec<f32> = (i.saturating_sub(2).max(start)..(i + 3).min(end))
+                .filter_map(|k| value(seconds, k))
+                .collect();
+            if w.len() < 3 || value(seconds, i).is_none() {
+                return None;
+            }
+            w.sort_unstable_by(f32::total_cmp);
+            w.get(w.len() / 2).copied()
+        })
+        .collect()
+}
+
+/// Flags swing-and-return artifacts; returns the number of seconds flagged. Jumps and
+/// the plateau are read on the 5-s median; the plateau must stay clear of the level it
+/// left (at least [`RETURN_TOLERANCE_BPM`] away) until the jump back.
+pub fn flag_swings(seconds: &mut [Second]) -> u32 {
+    let mut flagged = 0;
+    let ok = settled(seconds);
+    for (start, end) in stretches(seconds) {
+        let m = median5(seconds, start, end);
+        let at = |k: usize| m.get(k).copied().flatten();
+        let mut i = SETTLE_S;
+        let n = end - start;
+        while i < n {
+            let Some((jump, from)) = jump_in(&m, i, 0).filter(|_| ok.get(start + i) == Some(&true))
+            else {
+                i += 1;
+                continue;
+            };
+            let Some(level) = at(from).filter(|_| jump.abs() >= JUMP_BPM) else {
+                i += 1;
+                continue;
+            };
+            let up = jump > 0.0;
+            let away = |v: f32| {
+                if up {
+                    v > level + RETURN_TOLERANCE_BPM
+                } else {
+                    v < level - RETURN_TOLERANCE_BPM
+                }
+            };
+            // Walk the plateau; it ends where the value comes back near `level`.
+            let mut j = i;
+            while j < n && j < i + SWING_MAX_S && at(j).is_none_or(away) {
+                j += 1;
+            }
+            let fast_back = j < n
+                && jump_in(&m, j, i).is_some_and(|(step, _)| {
+                    if up {
+                        step <= -RETURN_JUMP_BPM
+                    } else {
+                        step >= RETURN_JUMP_BPM
+                    }
+                });
+            if !fast_back {
+                i += 1;
+                continue;
+            }
+            // Flag from the first second after `level` up to the first one back near
+            // it: both ramps belong to the swing.
+            let len = j.saturating_sub(from + 1);
+            let flag = if len as u32 <= SPIKE_WINDOW_HALF_S {
+                HrFlag::Spike
+            } else {
+                HrFlag::Swing
+            };
+            for s in seconds
+                .get_mut(start + from + 1..start + j)
+                .unwrap_or_default()
+            {
+                if s.hr_bpm.is_some() {
+                    s.hr_flag = flag;
+                    s.hr_bpm = None;
+                    flagged += 1;
+                }
+            }
+            i = j + 1;
+        }
+    }
+    flagged
+}
+
+/// Flags spikes (see the module docs); returns the number of seconds flagged.
+pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
+    const WIDTH: usize = 2 * SPIKE_WINDOW_HALF_S as usize + 1;
+    let n = seconds.len();
+    let vals: Vec<(u32, Option<f32>)> = seconds.iter().map(|s| (s.t_s, s.hr_bpm)).collect();
+    let mut deviation: Vec<Option<f32>> = vec![None; n];
+    let (mut lo, mut hi) = (0usize, 0usize);
+    for i in 0..n {
+        let Some(&(t, Some(v))) = vals.get(i) else {
+            continue;
+        };
+        let from = t.saturating_sub(SPIKE_WINDOW_HALF_S);
+        let to = t.saturating_add(SPIKE_WINDOW_HALF_S);
+        while vals.get(lo).is_some_and(|p| p.0 < from) {
+            lo += 1;
+        }
+        hi = hi.max(lo);
+        while vals.get(hi).is_some_and(|p| p.0 <= to) {
+            hi += 1;
+        }
+        let mut buffer = [0.0f32; WIDTH];
+        let mut len = 0;
+        let (mut low, mut high) = (v, v);
+        for (slot, x) in buffer.iter_mut().zip(
+            vals.get(lo..hi)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.1),
+        ) {
+            *slot = x;
+            len += 1;
+            low = low.min(x);
+            high = high.max(x);
+        }
+        if len < 8 {
+            continue;
+        }
+        if high - low < SPIKE_EDGE_BPM {
+            // Value and median both lie in [low, high]: nothing to flag, no sort.
+            if let Some(d) = deviation.get_mut(i) {
+                *d = Some(0.0);
+            }
+            continue;
+        }
+        let window = buffer.get_mut(..len).unwrap_or_default();
+        window.sort_unstable_by(f32::total_cmp);
+        let median = window.get(len / 2).copied().unwrap_or(v);
+        if let Some(d) = deviation.get_mut(i) {
+            *d = Some(v - median);
+        }
+    }
+    let step = |i: usize, j: usize| -> bool {
+        match (vals.get(i), vals.get(j)) {
+            (Some(&(ta, Some(a))), Some(&(tb, Some(b)))) => {
+                tb == ta + 1 && (b - a).abs() > RATE_LIMIT_BPM_PER_S
+            }
+            _ => false,
+        }
+    };
+    let dev = |i: usize| deviation.get(i).copied().flatten().map_or(0.0, f32::abs);
+    let mut core: Vec<bool> = (0..n)
+        .map(|i| {
+            let d = dev(i);
+            d >= SPIKE_DEVIATION_BPM
+                || (d >= SPIKE_EDGE_BPM && (step(i.wrapping_sub(1), i) || step(i, i + 1)))
+        })
+        .collect();
+    // Grow each spike over consecutive neighbours still clearly off the median.
+    for i in 0..n {
+        if !core.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < n
+            && !core.get(j).copied().unwrap_or(true)
+            && dev(j) >= SPIKE_EDGE_BPM
+            && vals.get(j).map(|p| p.0) == vals.get(j - 1).map(|p| p.0 + 1)
+        {
+            if let Some(c) = core.get_mut(j) {
+                *c = true;
+            }
+            j += 1;
+        }
+        let mut k = i;
+        while k > 0
+            && !core.get(k - 1).copied().unwrap_or(true)
+            && dev(k - 1) >= SPIKE_EDGE_BPM
+            && vals.get(k).map(|p| p.0) == vals.get(k - 1).map(|p| p.0 + 1)
+        {
+            if let Some(c) = core.get_mut(k - 1) {
+                *c = true;
+            }
+            k -= 1;
+        }
+    }
+    let mut flagged = 0;
+    for (s, spike) in seconds.iter_mut().zip(core) {
+        if spike && s.hr_bpm.is_some() {
+            s.hr_flag = HrFlag::Spike;
+            s.hr_bpm = None;
+            flagged += 1;
+        }
+    }
+    flagged
+}
+
+/// Fast-change events left in the usable trace, and the recorded hours searched.
+pub fn fast_changes(seconds: &[Second]) -> (usize, f64) {
+    let mut events = 0;
+    let mut searched_s = 0usize;
+    let mut last_event: Option<u32> = None;
+    let ok = settled(seconds);
+    for (start, end) in stretches(seconds) {
+        searched_s += end.saturating_sub(start + SETTLE_S);
+        for i in start + SETTLE_S..end {
+            if ok.get(i) != Some(&true) {
+                continue;
+            }
+            let one_step = matches!(
+                (value(seconds, i - 1), value(seconds, i)),
+                (Some(a), Some(b)) if (b - a).abs() > RATE_LIMIT_BPM_PER_S
+            );
+            let jump = jump_into(seconds, i, start).is_some_and(|(d, _)| d.abs() >= JUMP_BPM);
+            if !(one_step || jump) {
+                continue;
+            }
+            let t = seconds.get(i).map_or(0, |s| s.t_s);
+            if last_event.is_none_or(|l| t > l + EVENT_MERGE_S) {
+                events += 1;
+            }
+            last_event = Some(t);
+        }
+    }
+    (events, searched_s as f64 / 3600.0)
+}
+
+/// Whether the usable trace still changes faster than a heart too often to trust.
+pub fn is_erratic(seconds: &[Second]) -> bool {
+    let (events, hours) = fast_changes(seconds);
+    events >= ERRATIC_MIN_EVENTS && hours > 0.0 && events as f64 / hours >= ERRATIC_MIN_PER_HOUR
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn secs(hr: &[f32]) -> Vec<Second> {
+        hr.iter()
+            .enumerate()
+            .map(|(i, &h)| Second {
+                t_s: i as u32,
+                hr_raw_bpm: Some(h),
+                hr_bpm: Some(h),
+                moving: true,
+                ..Second::default()
+            })
+            .collect()
+    }
+
+    fn flagged(s: &[Second]) -> Vec<usize> {
+        s.iter()
+            .enumerate()
+            .filter(|(_, x)| x.hr_bpm.is_none())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    #[test]
+    fn spikes_of_one_to_fifteen_seconds_are_flagged_whole() {
+        for len in [1usize, 3, 8, 15] {
+            let mut hr = vec![132.0f32; 300];
+            for h in &mut hr[150..150 + len] {
+                *h = 215.0;
+            }
+            let mut s = secs(&hr);
+            assert_eq!(flag_spikes(&mut s), len as u32, "{len}-s spike");
+            assert_eq!(flagged(&s), (150..150 + len).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn an_interpolated_ramp_into_a_spike_goes_with_it() {
+        // Smart recording: 130, then a sample at 210 four seconds later, back after 4 s.
+        let mut hr = vec![130.0f32; 200];
+        for (k, h) in hr[100..109].iter_mut().enumerate() {
+            let x = 4.0 - (k as f32 - 4.0).abs();
+            *h = 130.0 + 20.0 * x;
+        }
+        let mut s = secs(&hr);
+        flag_spikes(&mut s);
+        assert_eq!(flagged(&s), (101..108).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_real_rise_and_fall_is_not_a_spike() {
+        // A 90-s pickup: HR 135 → 165 at 1 bpm/s, held, back at 0.7 bpm/s.
+        let mut hr = Vec::new();
+        hr.extend(std::iter::repeat_n(135.0f32, 200));
+        hr.extend((0..30).map(|k| 135.0 + k as f32));
+        hr.extend(std::iter::repeat_n(165.0, 60));
+        hr.extend((0..43).map(|k| 165.0 - 0.7 * k as f32));
+        hr.extend(std::iter::repeat_n(135.0, 200));
+        let mut s = secs(&hr);
+        assert_eq!(flag_spikes(&mut s), 0);
+        assert_eq!(flag_swings(&mut s), 0);
+        assert!(!is_erratic(&s));
+    }
+
+    #[test]
+    fn a_swing_and_return_is_flagged_and_a_step_that_stays_is_not() {
+        // 140 → 205 within 5 s, 60 s up there, back to 142 within 4 s.
+        let mut hr = vec![140.0f32; 400];
+        for (k, h) in hr[100..105].iter_mut().enumerate() {
+            *h = 140.0 + 13.0 * (k + 1) as f32;
+        }
+        for h in &mut hr[105..165] {
+            *h = 205.0;
+        }
+        for (k, h) in hr[165..169].iter_mut().enumerate() {
+            *h = 205.0 - 16.0 * (k + 1) as f32;
+        }
+        for h in &mut hr[169..] {
+            *h = 142.0;
+        }
+        let mut s = secs(&hr);
+        let n = flag_swings(&mut s);
+        assert!((68..=69).contains(&n), "{n}");
+        assert_eq!(s[130].hr_flag, HrFlag::Swing);
+        assert_eq!(s[99].hr_flag, HrFlag::Ok);
+        assert_eq!(s[200].hr_flag, HrFlag::Ok);
+    }
+
+    #[test]
+    fn a_trace_jumping_all_the_time_is_erratic() {
+        // An hour with a 30-bpm jump up and back every 5 minutes, each held 40 s… and
+        // returning too slowly to be a swing.
+        let mut hr = vec![140.0f32; 3600];
+        for start in (100..3500).step_by(300) {
+            for (k, h) in hr[start..start + 120].iter_mut().enumerate() {
+                *h = if k < 40 {
+                    175.0
+                } else {
+                    175.0 - (k as f32 - 40.0) * 0.44
+                };
+            }
+        }
+        let mut s = secs(&hr);
+        flag_swings(&mut s);
+        flag_spikes(&mut s);
+        assert!(is_erratic(&s));
+        assert!(!is_erratic(&secs(&vec![140.0; 3600])));
+    }
+}
