@@ -3,6 +3,7 @@
 
 use crate::history::{LapFacts, RunFacts};
 use crate::metrics::Metrics;
+use crate::metrics::steady::steady_hr;
 use crate::metrics::zones::sustained_max_hr_bpm;
 use crate::model::{Activity, RawActivity, Timestamp};
 
@@ -37,6 +38,7 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
             })
             .collect(),
         surges: 0,
+        steady: steady_hr(activity),
     }
 }
 

@@ -7,8 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::metrics::steady::SteadyHr;
 use crate::model::{LapIntensity, Sport, SubSport, Timestamp};
 
+pub mod baseline;
 pub mod classify;
 pub mod max_hr;
 pub mod summary;
@@ -22,8 +24,9 @@ pub use max_hr::{MaxHrEstimate, estimate_max_hr};
 pub use summary::{HistorySummary, RecoveryCounts, VerdictSummary, summarize};
 pub use weekly::{WeekSummary, iso_week, weekly};
 
-/// What history needs to know about one activity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What history needs to know about one activity. (De)serialised for the history cache
+/// (`scan::cache`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunFacts {
     pub source: String,
     pub start_time: Timestamp,
@@ -56,9 +59,12 @@ pub struct RunFacts {
     pub laps: Vec<LapFacts>,
     /// Pace surges found in the run (count).
     pub surges: usize,
+    /// Heart rate at pace over the run's steady stretch (`metrics::steady`): the
+    /// runner's baseline is made of these (`baseline`).
+    pub steady: Option<SteadyHr>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LapFacts {
     pub intensity: Option<LapIntensity>,
     pub timer_s: Option<f64>,

@@ -33,6 +33,7 @@ pub(crate) fn run(source: &str, start: &str, moving_min: u32) -> RunFacts {
         sustained_max_hr_bpm: Some(150.0),
         laps: Vec::new(),
         surges: 0,
+        steady: None,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod drift;
 pub mod gap;
 pub mod load;
 pub mod summary;
+pub mod steady;
 pub mod surges;
 pub mod terrain;
 pub mod zones;
