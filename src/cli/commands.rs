@@ -13,7 +13,7 @@ use easyrun::scan::{self, Scope};
 use super::args::{
     CheckArgs, FLAGS, FailOn, InspectArgs, OutputFormat, ReportArgs, ScanArgs, ScanFormatArg,
 };
-use super::{CliError, Exit, config, history_config, output, scan_paths, settings};
+use super::{CliError, Exit, config, history, history_config, output, scan_paths, settings};
 
 /// Exit 0 when every file was read, 2 when any failed.
 pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
@@ -31,15 +31,36 @@ pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
     })
 }
 
+/// `check FILE...`, `check FILE... --history PATH...`, `check --latest [PATH...]`.
 pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
-    let config = config(
+    let (scope, paths) = if args.latest {
+        let paths = history::latest_paths(&args.paths, &settings)?;
+        (Scope::Latest, paths)
+    } else if let Some(history) = &args.history {
+        (Scope::InHistory(history.clone()), args.paths.clone())
+    } else {
+        (Scope::EachActivity, args.paths.clone())
+    };
+    let in_history = scope != Scope::EachActivity;
+    let mut config = config(
         settings,
-        Default::default(),
-        Scope::EachActivity,
+        history_config(&args.placement),
+        scope,
         args.jobs.jobs,
     );
-    let items = CheckItem::all(&scan::run_batch(&args.paths, &config, &()));
+    if in_history {
+        config.cache = history::cache_dir(args.no_cache);
+    }
+    let result = scan_paths(&paths, &config, args.quiet || !in_history);
+    if args.latest && result.entries.is_empty() && result.errors.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(CliError::NoRun {
+            paths: shown.join(", "),
+            activities: result.history.as_ref().map_or(0, |h| h.activities),
+        });
+    }
+    let items = CheckItem::all(&result, config.history.recovery_window_h);
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
             color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -73,8 +94,9 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 
 pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
-    let history = history_config(&args.batch.history);
-    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let placement = history_config(&args.batch.history);
+    let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
+    config.cache = history::cache_dir(args.batch.no_cache);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let format = match args.format {
         ScanFormatArg::Text => ScanFormat::Text,
@@ -116,8 +138,9 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     let mut settings = settings(&args.profile)?;
     settings.keep_series = true;
-    let history = history_config(&args.batch.history);
-    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let placement = history_config(&args.batch.history);
+    let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
+    config.cache = history::cache_dir(args.batch.no_cache);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
     let options = HtmlOptions {
         title: args.title.clone(),

@@ -4,6 +4,7 @@
 
 pub mod args;
 mod commands;
+mod history;
 mod output;
 mod progress;
 mod regress;
@@ -38,6 +39,8 @@ pub enum Exit {
     /// The output (stdout, `-o FILE`, `--junit FILE`, the baseline being re-pinned) could
     /// not be written: nothing is wrong with the input.
     OutputFailed = 4,
+    /// `check --latest`: the paths hold no run to check.
+    NoRun = 5,
 }
 
 impl From<Exit> for ExitCode {
@@ -63,15 +66,24 @@ pub enum CliError {
         what: &'static str,
         error: io::Error,
     },
+    /// `check --latest`: no run among `paths` (`activities` other activities found).
+    NoRun { paths: String, activities: usize },
+    /// `check --latest` without paths and no `history = [...]` in a profile file.
+    NoHistoryPaths,
+    /// The history cache folder cannot be listed or cleared.
+    Cache { dir: PathBuf, error: io::Error },
 }
 
 impl CliError {
     fn exit(&self) -> Exit {
         match self {
             CliError::Output { .. } => Exit::OutputFailed,
-            CliError::Settings(_) | CliError::Regress { .. } | CliError::Environment { .. } => {
-                Exit::Unreadable
-            }
+            CliError::NoRun { .. } => Exit::NoRun,
+            CliError::Settings(_)
+            | CliError::Regress { .. }
+            | CliError::Environment { .. }
+            | CliError::NoHistoryPaths
+            | CliError::Cache { .. } => Exit::Unreadable,
         }
     }
 
@@ -94,6 +106,20 @@ impl fmt::Display for CliError {
             }
             CliError::Output { target, error } => write!(f, "cannot write {target}: {error}"),
             CliError::Environment { what, error } => write!(f, "cannot read {what}: {error}"),
+            CliError::NoRun { paths, activities: 0 } => {
+                write!(f, "no activity found in {paths}: nothing to check")
+            }
+            CliError::NoRun { paths, activities } => write!(
+                f,
+                "no run found in {paths} ({activities} other activities): nothing to check"
+            ),
+            CliError::NoHistoryPaths => f.write_str(
+                "--latest needs folders: give them (easyrun check --latest ~/Garmin/Activities) \
+                 or set history = [\"...\"] in easyrun.toml (docs/history.md)",
+            ),
+            CliError::Cache { dir, error } => {
+                write!(f, "cannot use the history cache {}: {error}", dir.display())
+            }
         }
     }
 }
@@ -106,6 +132,7 @@ pub fn run(command: &Command) -> ExitCode {
         Command::Scan(args) => commands::scan(args),
         Command::Regress(args) => regress::regress(args),
         Command::Report(args) => commands::report(args),
+        Command::Cache(args) => history::cache(args),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -157,17 +184,21 @@ fn config(settings: Settings, history: HistoryConfig, scope: Scope, jobs: usize)
     ScanConfig {
         settings,
         history,
+        baseline: Default::default(),
         scope,
         jobs,
+        cache: None,
         setting_names: FLAGS,
     }
 }
 
 /// Scans `paths` in their history, with a progress line unless `quiet`: the one way
-/// `scan`, `regress` and `report` read a folder.
+/// `scan`, `regress` and `report` read a folder. What the library noted on the side (a
+/// cache rebuilt, history files skipped) goes to stderr.
 fn scan_paths(paths: &[PathBuf], config: &ScanConfig, quiet: bool) -> scan::Scan {
     let progress = ProgressLine::new(quiet);
     let result = scan::run_batch(paths, config, &progress);
     progress.finish();
+    history::print_notes(&result);
     result
 }

@@ -1,5 +1,6 @@
 //! Judge: metrics → a verdict with reasons, one rule per clause of the coaching rule.
 
+pub mod elevated;
 pub mod rules;
 pub mod surface;
 pub mod verdict;

@@ -50,6 +50,8 @@ pub enum ReasonCode {
     NoHr,
     /// Not a running activity.
     NotARun,
+    /// Heart rate at the run's pace clearly above the runner's usual (needs a history).
+    ElevatedHr,
 }
 
 impl ReasonCode {
@@ -65,6 +67,7 @@ impl ReasonCode {
             ReasonCode::HrUnreliable => "hr_unreliable",
             ReasonCode::NoHr => "no_hr",
             ReasonCode::NotARun => "not_a_run",
+            ReasonCode::ElevatedHr => "elevated_hr",
         }
     }
 }

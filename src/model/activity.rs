@@ -6,7 +6,7 @@ use super::sport::{Sport, SubSport};
 use super::time::Timestamp;
 
 /// The file format an activity was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// The FIT protocol (Garmin, COROS, Polar, Suunto…).

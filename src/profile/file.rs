@@ -30,7 +30,7 @@ pub const AGE_YEARS_RANGE: RangeInclusive<f64> = 5.0..=100.0;
 const SEX_CHOICES: &str = "male, female";
 const ZONES_CHOICES: &str = "hrmax, hrr, lthr, seiler, maf";
 const PHASE_CHOICES: &str = "base, build, peak";
-const TOP_KEYS: &str = "max_hr, rest_hr, lthr, age, sex, zones, phase, [[period]]";
+const TOP_KEYS: &str = "max_hr, rest_hr, lthr, age, sex, zones, phase, history, [[period]]";
 const PERIOD_KEYS: &str = "from, until, max_hr, rest_hr, lthr, age, sex, zones, phase";
 
 /// A calendar day (UTC), days since 1970-01-01.
@@ -178,6 +178,9 @@ pub struct ProfileFile {
     pub base: PartialProfile,
     /// In file order.
     pub periods: Vec<Period>,
+    /// `history = [...]`: the folders `check --latest` reads by default, as written
+    /// (`~` not expanded).
+    pub history: Vec<String>,
 }
 
 impl ProfileFile {
@@ -205,10 +208,13 @@ impl ProfileFile {
         })?;
         let mut base = PartialProfile::default();
         let mut periods = Vec::new();
+        let mut history = Vec::new();
         for (key, value) in in_file_order(doc.get_ref()) {
             let name: &str = key.get_ref();
             if name == "period" {
                 periods = cx.periods(value)?;
+            } else if name == "history" {
+                history = cx.strings(value, "history")?;
             } else if !cx.common_value(&mut base, name, value)? {
                 return Err(cx.error(
                     key.span().start,
@@ -229,6 +235,7 @@ impl ProfileFile {
             path: path.to_path_buf(),
             base,
             periods,
+            history,
         })
     }
 
@@ -425,6 +432,21 @@ impl Cx<'_> {
                 FileProblem::BadDate { key, value: shown },
             )
         })
+    }
+
+    /// A list of strings (`history = ["~/Garmin/Activities"]`).
+    fn strings(&self, value: &Spanned<DeValue>, key: &str) -> Result<Vec<String>, ProfileError> {
+        const EXPECTED: &str = "a list of quoted paths";
+        let DeValue::Array(items) = value.get_ref() else {
+            return Err(self.wrong_type(key, value, EXPECTED));
+        };
+        items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::String(s) => Ok(s.to_string()),
+                _ => Err(self.wrong_type(key, item, EXPECTED)),
+            })
+            .collect()
     }
 
     fn periods(&self, value: &Spanned<DeValue>) -> Result<Vec<Period>, ProfileError> {

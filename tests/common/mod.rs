@@ -28,6 +28,36 @@ pub fn easyrun_in(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("XDG_CONFIG_HOME", "/nonexistent")
         .env("HOME", "/nonexistent")
+        .env_remove("XDG_CACHE_HOME")
+        .env("EASYRUN_CACHE_DIR", test_cache_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run easyrun: {e}"))
+}
+
+/// The history cache every run of this test binary shares (unless a test gives its
+/// own `EASYRUN_CACHE_DIR`): never the user's.
+pub fn test_cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cache-{}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ))
+}
+
+/// Runs the built `easyrun` with `args` in `dir` and extra environment `vars`.
+pub fn easyrun_env(dir: &Path, args: &[&str], vars: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_easyrun"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("HOME", "/nonexistent")
+        .env_remove("XDG_CACHE_HOME")
+        .env("EASYRUN_CACHE_DIR", test_cache_dir());
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    command
         .output()
         .unwrap_or_else(|e| panic!("cannot run easyrun: {e}"))
 }
