@@ -1,4 +1,4 @@
-//! Build script: a hash of the library's sources and the dependency lock, exported as
+//! Build script: a hash of the library's sources, manifest and dependency lock, exported as
 //! `EASYRUN_SOURCE_HASH`. The history cache (src/scan/cache.rs) keys its files by it, so
 //! a build whose code could compute other facts never reads facts an older build wrote
 //! (docs/decisions.md).
@@ -31,9 +31,11 @@ fn fnv(hash: &mut u64, bytes: &[u8]) {
 fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rerun-if-changed=Cargo.toml");
     let mut paths = Vec::new();
     files(Path::new("src"), &mut paths);
     paths.push(PathBuf::from("Cargo.lock"));
+    paths.push(PathBuf::from("Cargo.toml"));
     paths.sort();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for path in &paths {
