@@ -106,7 +106,10 @@ impl fmt::Display for CliError {
             }
             CliError::Output { target, error } => write!(f, "cannot write {target}: {error}"),
             CliError::Environment { what, error } => write!(f, "cannot read {what}: {error}"),
-            CliError::NoRun { paths, activities: 0 } => {
+            CliError::NoRun {
+                paths,
+                activities: 0,
+            } => {
                 write!(f, "no activity found in {paths}: nothing to check")
             }
             CliError::NoRun { paths, activities } => write!(

@@ -17,7 +17,7 @@ pub mod summary;
 pub mod weekly;
 
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 pub use classify::{HistoryConfig, IntervalsRule, RaceRule, classify, is_running, usual_run_s};
 pub use max_hr::{MaxHrEstimate, estimate_max_hr};

@@ -91,7 +91,10 @@ mod tests {
              grade-adjusted; usual from 9 steady easy runs of the last 6 weeks, day-to-day \
              spread ±2 bpm): you may be forcing it; rest might be the better option"
         );
-        assert_eq!((r.value, r.threshold, r.unit), (Some(14.2), Some(7.0), "bpm"));
+        assert_eq!(
+            (r.value, r.threshold, r.unit),
+            (Some(14.2), Some(7.0), "bpm")
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@
 pub mod drift;
 pub mod gap;
 pub mod load;
-pub mod summary;
 pub mod steady;
+pub mod summary;
 pub mod surges;
 pub mod terrain;
 pub mod zones;

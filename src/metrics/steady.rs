@@ -231,7 +231,9 @@ mod tests {
         // 20 min moving, then a 5-min pause (a hole in the grid), then 15 min moving
         // whose first 2 min (HR recovering at 110) are skipped.
         let mut c = Columns::steady(2100, 3.0, 140.0);
-        c.t_s = (0..2100u32).map(|i| if i < 1200 { i } else { i + 300 }).collect();
+        c.t_s = (0..2100u32)
+            .map(|i| if i < 1200 { i } else { i + 300 })
+            .collect();
         for i in 1200..1320 {
             c.hr_bpm[i] = Some(110.0);
         }

@@ -394,7 +394,10 @@ fn baseline_text(b: &BaselineRecord) -> String {
             if b.elevated == Some(true) {
                 format!(", elevated (≥ {:.0})", b.threshold_bpm.unwrap_or(0.0))
             } else {
-                format!(", within your usual (elevated from {:+.0})", b.threshold_bpm.unwrap_or(0.0))
+                format!(
+                    ", within your usual (elevated from {:+.0})",
+                    b.threshold_bpm.unwrap_or(0.0)
+                )
             }
         ),
         "too_few_runs" => format!(

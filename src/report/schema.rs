@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::analyze::Analysis;
 use crate::analyze::series::SeriesPoint;
-use crate::history::{Class, MaxHrEstimate, Placement};
 use crate::history::baseline::BaselineCheck;
+use crate::history::{Class, MaxHrEstimate, Placement};
 use crate::judge::{Reason, Verdict};
 use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};

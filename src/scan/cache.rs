@@ -103,7 +103,11 @@ pub fn info(dir: &Path) -> io::Result<Vec<CacheFileInfo>> {
         out.push(CacheFileInfo {
             bytes,
             files: parsed.as_ref().map(BTreeMap::len),
-            activities: parsed.iter().flat_map(|m| m.values()).map(|f| f.outcomes.len()).sum(),
+            activities: parsed
+                .iter()
+                .flat_map(|m| m.values())
+                .map(|f| f.outcomes.len())
+                .sum(),
             current_build: name.is_some_and(|n| n.starts_with(&format!("{PREFIX}{build}-"))),
             path,
         });
@@ -497,8 +501,9 @@ impl HistoryCache {
         let mine = format!("{PREFIX}{}-", self.build);
         for old in cache_files(&self.dir).unwrap_or_default() {
             let n = old.file_name().map(|n| n.to_string_lossy().into_owned());
-            if n.is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX) && !n.starts_with(&mine))
-            {
+            if n.is_some_and(|n| {
+                n.starts_with(PREFIX) && n.ends_with(SUFFIX) && !n.starts_with(&mine)
+            }) {
                 let _ = std::fs::remove_file(old);
             }
         }

@@ -145,12 +145,19 @@ pub(super) fn run(
     }
 
     // Read the checked files and the history files the cache did not have.
-    let paths: Vec<PathBuf> = to_read.iter().filter_map(|&i| files.get(i)).map(|f| f.path.clone()).collect();
+    let paths: Vec<PathBuf> = to_read
+        .iter()
+        .filter_map(|&i| files.get(i))
+        .map(|f| f.path.clone())
+        .collect();
     progress.start(paths.len());
     let settings = &config.settings;
     let results = parallel::with_jobs(config.jobs, || {
         parallel::map_files(&paths, progress, |k, r| {
-            (k, r.map(|raw| (raw.format, analyze_raw(&raw, settings, None))))
+            (
+                k,
+                r.map(|raw| (raw.format, analyze_raw(&raw, settings, None))),
+            )
         })
     });
     let mut input_index = checked.errors.len();
@@ -238,13 +245,21 @@ pub(super) fn run(
         match (&item.checked, no_thresholds, item.error.take()) {
             (Some(c), true, Some(e)) => scan.errors.push(ScanError {
                 kind: e.kind(),
-                message: format!("{}: {}", item.facts.source, e.describe(config.setting_names)),
+                message: format!(
+                    "{}: {}",
+                    item.facts.source,
+                    e.describe(config.setting_names)
+                ),
                 source: item.facts.source.clone(),
                 input_index: c.input_index,
             }),
             (None, true, Some(e)) => scan.history_errors.push(ScanError {
                 kind: e.kind(),
-                message: format!("{}: {}", item.facts.source, e.describe(config.setting_names)),
+                message: format!(
+                    "{}: {}",
+                    item.facts.source,
+                    e.describe(config.setting_names)
+                ),
                 source: item.facts.source.clone(),
                 input_index: 0,
             }),
@@ -367,14 +382,22 @@ fn reanalyse(
     if redo.is_empty() {
         return;
     }
-    let file_set: BTreeSet<usize> = redo.iter().filter_map(|&k| items.get(k)).map(|i| i.file).collect();
+    let file_set: BTreeSet<usize> = redo
+        .iter()
+        .filter_map(|&k| items.get(k))
+        .map(|i| i.file)
+        .collect();
     let sources: HashSet<String> = redo
         .iter()
         .filter_map(|&k| items.get(k))
         .map(|i| i.facts.source.clone())
         .collect();
     let file_list: Vec<usize> = file_set.into_iter().collect();
-    let paths: Vec<PathBuf> = file_list.iter().filter_map(|&f| files.get(f)).map(|f| f.path.clone()).collect();
+    let paths: Vec<PathBuf> = file_list
+        .iter()
+        .filter_map(|&f| files.get(f))
+        .map(|f| f.path.clone())
+        .collect();
     let settings = &config.settings;
     let mut redone: HashMap<String, Analyzed> = parallel::with_jobs(config.jobs, || {
         parallel::map_files(&paths, &(), |_, r| match r {
@@ -418,12 +441,15 @@ fn reanalyse(
 fn store(cache: &mut HistoryCache, files: &[File], items: &[Item]) {
     let mut by_file: BTreeMap<usize, Vec<Outcome>> = BTreeMap::new();
     for item in items {
-        by_file.entry(item.file).or_default().push(Outcome::Activity(CachedActivity {
-            facts: item.facts.clone(),
-            format: item.format,
-            needs_fallback: item.needs_fallback,
-            fallback_bpm: item.fallback_bpm,
-        }));
+        by_file
+            .entry(item.file)
+            .or_default()
+            .push(Outcome::Activity(CachedActivity {
+                facts: item.facts.clone(),
+                format: item.format,
+                needs_fallback: item.needs_fallback,
+                fallback_bpm: item.fallback_bpm,
+            }));
     }
     for (index, file) in files.iter().enumerate() {
         let (true, Some(id)) = (file.cacheable, &file.id) else {
@@ -487,7 +513,10 @@ fn analyse_latest(
     labels: &Labels,
     config: &ScanConfig,
 ) -> Result<(), IngestError> {
-    let path = files.get(item.file).map(|f| f.path.clone()).unwrap_or_default();
+    let path = files
+        .get(item.file)
+        .map(|f| f.path.clone())
+        .unwrap_or_default();
     let fallback = if item.needs_fallback { estimate } else { None };
     let mut found = None;
     for result in crate::ingest::read_path(&path) {

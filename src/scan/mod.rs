@@ -20,9 +20,7 @@ use serde::Serialize;
 use crate::analyze::{Analysis, Analyzed, Settings, analyze_raw};
 use crate::error::{IngestError, ReadError};
 use crate::history::baseline::{BaselineCheck, BaselineConfig};
-use crate::history::{
-    Class, HistoryConfig, HistorySummary, MaxHrEstimate, Placement, WeekSummary,
-};
+use crate::history::{Class, HistoryConfig, HistorySummary, MaxHrEstimate, Placement, WeekSummary};
 use crate::ingest::IngestResult;
 use crate::setting::SettingNames;
 use crate::walk;
@@ -209,7 +207,9 @@ pub fn run_batch(paths: &[PathBuf], config: &ScanConfig, progress: &dyn Progress
             each_activity(&expanded, config, progress)
         }
         Scope::InHistory(history) => in_history::run(&expanded, history, false, config, progress),
-        Scope::Latest => return in_history::run(&walk::Expanded::default(), paths, true, config, progress),
+        Scope::Latest => {
+            return in_history::run(&walk::Expanded::default(), paths, true, config, progress);
+        }
     };
     for path in &expanded.skipped {
         scan.skipped.push(Skipped {

@@ -14,9 +14,9 @@ use super::{Entry, Progress, Scan, ScanConfig, ScanError, Skipped, not_an_activi
 use crate::analyze::{Analysis, Analyzed, analyze_raw};
 use crate::history::baseline::{BaselineCheck, BaselineConfig};
 use crate::history::{self, RunFacts, VerdictSummary};
+use crate::ingest::labels::{Label, Labels};
 use crate::judge::elevated::{HrAtPace, with_elevated_hr};
 use crate::model::Format;
-use crate::ingest::labels::{Label, Labels};
 use crate::walk::Expanded;
 
 /// Pass-1 result of one activity.
@@ -171,7 +171,14 @@ fn scan_files(
         scan.max_hr_estimate = history::estimate_max_hr(&facts);
     }
     if let Some(mut cache) = cache {
-        store(&mut cache, files, &ids, &digests, &skipped_by_file, &failed_files);
+        store(
+            &mut cache,
+            files,
+            &ids,
+            &digests,
+            &skipped_by_file,
+            &failed_files,
+        );
         scan.cache = Some(cache.finish());
     }
 

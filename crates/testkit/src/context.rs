@@ -8,7 +8,8 @@
 //! - [`baseline`]: two weeks of easy 40-min runs at 6:30 /km, heart rate 124–126, and
 //!   two runs to check after them at the same pace: `forced.fit` at 137 bpm (12 above
 //!   the usual, under the ceiling of 141 that `--max-hr 190 --rest-hr 50` give) and
-//!   `normal.fit` at 126.
+//!   `normal.fit` at 126; `recovery_jog.gpx` is `forced.fit` named "Recovery jog", so
+//!   `scan` judges it.
 //! - [`latest`]: three runs whose names, formats and write order do not follow their
 //!   start times; the newest is `aa_newest.gpx`.
 
@@ -59,9 +60,22 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
 /// `dir/history/` (easy runs, intervals, Saturday's long run) and `dir/sunday.fit`.
 pub fn long_and_after(dir: &Path) -> io::Result<()> {
     let history = dir.join("history");
-    for (k, day) in ["2025-06-02", "2025-06-04", "2025-06-05"].iter().enumerate() {
-        let run = steady(&format!("{day}T06:30:00Z"), 40, 380.0, 126.0, 100 + k as u64);
-        write(&history, &format!("easy_{day}.fit"), &fit::encode(&run, &garmin()))?;
+    for (k, day) in ["2025-06-02", "2025-06-04", "2025-06-05"]
+        .iter()
+        .enumerate()
+    {
+        let run = steady(
+            &format!("{day}T06:30:00Z"),
+            40,
+            380.0,
+            126.0,
+            100 + k as u64,
+        );
+        write(
+            &history,
+            &format!("easy_{day}.fit"),
+            &fit::encode(&run, &garmin()),
+        )?;
     }
     // Tuesday evening: 15 min warm-up, 5 × (3 min hard, 2 min jog), 10 min cool-down.
     let mut spec = RunSpec::new(at("2025-06-03T17:00:00Z"), 50 * 60)
@@ -91,7 +105,11 @@ pub fn long_and_after(dir: &Path) -> io::Result<()> {
     }
     laps.push(lap(2400, 600, LapIntensity::Cooldown));
     intervals.laps = laps;
-    write(&history, "intervals.fit", &fit::encode(&intervals, &garmin()))?;
+    write(
+        &history,
+        "intervals.fit",
+        &fit::encode(&intervals, &garmin()),
+    )?;
     // Saturday 07:00, 110 min: ends 08:50.
     let long = RunSpec::new(at("2025-06-07T07:00:00Z"), 110 * 60)
         .pace(360.0)
@@ -100,23 +118,50 @@ pub fn long_and_after(dir: &Path) -> io::Result<()> {
         .name("Long Run")
         .seed(120)
         .build();
-    write(&history, "long_saturday.fit", &fit::encode(&long, &garmin()))?;
+    write(
+        &history,
+        "long_saturday.fit",
+        &fit::encode(&long, &garmin()),
+    )?;
     // Sunday 07:30: 22 h 40 min after the long run's end.
     let sunday = steady("2025-06-08T07:30:00Z", 35, 390.0, 125.0, 130);
     write(dir, "sunday.fit", &fit::encode(&sunday, &garmin()))
 }
 
-/// `dir/history/` (14 easy runs) and `dir/forced.fit`, `dir/normal.fit`.
+/// The forced run (30 min at the easy pace, [`FORCED_HR_BPM`]) under `name`.
+pub fn forced(name: &str) -> RawActivity {
+    let mut run = steady(
+        "2025-09-15T06:30:00Z",
+        30,
+        EASY_PACE_S_PER_KM,
+        FORCED_HR_BPM,
+        300,
+    );
+    run.name = Some(name.to_string());
+    run
+}
+
+/// `dir/history/` (14 easy runs) and `dir/forced.fit`, the same run named as a recovery
+/// run (`dir/recovery_jog.gpx`), and `dir/normal.fit`.
 pub fn baseline(dir: &Path) -> io::Result<()> {
     let history = dir.join("history");
     for day in 1..=14u32 {
         let hr = EASY_HR_BPM[day as usize % EASY_HR_BPM.len()];
         let start = format!("2025-09-{day:02}T06:30:00Z");
         let run = steady(&start, 40, EASY_PACE_S_PER_KM, hr, 200 + u64::from(day));
-        write(&history, &format!("easy_{day:02}.fit"), &fit::encode(&run, &garmin()))?;
+        write(
+            &history,
+            &format!("easy_{day:02}.fit"),
+            &fit::encode(&run, &garmin()),
+        )?;
     }
-    let forced = steady("2025-09-15T06:30:00Z", 30, EASY_PACE_S_PER_KM, FORCED_HR_BPM, 300);
-    write(dir, "forced.fit", &fit::encode(&forced, &garmin()))?;
+    write(
+        dir,
+        "forced.fit",
+        &fit::encode(&forced("Morning Run"), &garmin()),
+    )?;
+    let named = gpx::encode(&forced("Recovery jog"), GpxFlavour::GarminConnect);
+    write(dir, "recovery_jog.gpx", &named)?;
     let normal = steady("2025-09-15T06:30:00Z", 30, EASY_PACE_S_PER_KM, 126.0, 301);
     write(dir, "normal.fit", &fit::encode(&normal, &garmin()))
 }
@@ -125,7 +170,11 @@ pub fn baseline(dir: &Path) -> io::Result<()> {
 /// names nor modification times follow the start times.
 pub fn latest(dir: &Path) -> io::Result<()> {
     let newest = steady("2025-10-03T06:30:00Z", 30, 380.0, 125.0, 400);
-    write(dir, "aa_newest.gpx", &gpx::encode(&newest, GpxFlavour::GarminConnect))?;
+    write(
+        dir,
+        "aa_newest.gpx",
+        &gpx::encode(&newest, GpxFlavour::GarminConnect),
+    )?;
     let middle = steady("2025-10-02T06:30:00Z", 30, 380.0, 125.0, 401);
     write(dir, "mm_middle.tcx", &tcx::encode(&middle))?;
     let oldest = steady("2025-10-01T06:30:00Z", 30, 380.0, 125.0, 402);

@@ -84,7 +84,10 @@ fn a_few_beats_above_the_usual_is_a_normal_day() {
     let (facts, placements) = two_weeks_then(141.0);
     assert!(!check_elevated(&facts, &placements, 10));
     let (facts, placements) = two_weeks_then(142.0);
-    assert!(check_elevated(&facts, &placements, 10), "7 bpm: the threshold");
+    assert!(
+        check_elevated(&facts, &placements, 10),
+        "7 bpm: the threshold"
+    );
 }
 
 #[test]
@@ -111,7 +114,14 @@ fn too_few_runs_old_runs_later_runs_and_sessions_do_not_make_a_baseline() {
     let few: Vec<RunFacts> = facts[6..].to_vec();
     let check = compare(&few, &placements[6..], 4, &BaselineConfig::default());
     assert!(
-        matches!(check, Some(BaselineCheck::TooFewRuns { runs: 4, needed: 5, .. })),
+        matches!(
+            check,
+            Some(BaselineCheck::TooFewRuns {
+                runs: 4,
+                needed: 5,
+                ..
+            })
+        ),
         "{check:?}"
     );
     // Long runs and intervals are no steady easy running.
@@ -119,17 +129,26 @@ fn too_few_runs_old_runs_later_runs_and_sessions_do_not_make_a_baseline() {
         p.class = Class::Long;
     }
     let check = compare(&facts, &placements, 10, &BaselineConfig::default());
-    assert!(matches!(check, Some(BaselineCheck::TooFewRuns { runs: 3, .. })));
+    assert!(matches!(
+        check,
+        Some(BaselineCheck::TooFewRuns { runs: 3, .. })
+    ));
     // Runs after the run do not count; neither do runs more than 42 days before.
     let placements = easy_all(facts.len());
     let check = compare(&facts, &placements, 3, &BaselineConfig::default());
-    assert!(matches!(check, Some(BaselineCheck::TooFewRuns { runs: 3, .. })));
+    assert!(matches!(
+        check,
+        Some(BaselineCheck::TooFewRuns { runs: 3, .. })
+    ));
     for f in facts.iter_mut().take(8) {
         f.start_time = crate::model::Timestamp(f.start_time.unix_ms() - 40 * 86_400_000);
     }
     facts.sort_by_key(|f| f.start_time);
     let check = compare(&facts, &placements, 10, &BaselineConfig::default());
-    assert!(matches!(check, Some(BaselineCheck::TooFewRuns { runs: 2, .. })));
+    assert!(matches!(
+        check,
+        Some(BaselineCheck::TooFewRuns { runs: 2, .. })
+    ));
 }
 
 #[test]
@@ -157,7 +176,10 @@ fn a_pace_far_from_the_baseline_is_not_compared() {
         last.steady = point(V + 0.5, 160.0);
     }
     let check = compare(&facts, &placements, 10, &BaselineConfig::default());
-    assert!(matches!(check, Some(BaselineCheck::PaceOutside { runs: 10, .. })));
+    assert!(matches!(
+        check,
+        Some(BaselineCheck::PaceOutside { runs: 10, .. })
+    ));
 }
 
 #[test]
@@ -202,7 +224,16 @@ fn compare_all_answers_for_every_activity() {
     let (facts, placements) = two_weeks_then(148.0);
     let all = compare_all(&facts, &placements, &BaselineConfig::default());
     assert_eq!(all.len(), 11);
-    assert!(matches!(all[0], Some(BaselineCheck::TooFewRuns { runs: 0, .. })));
+    assert!(matches!(
+        all[0],
+        Some(BaselineCheck::TooFewRuns { runs: 0, .. })
+    ));
     assert!(all[10].as_ref().is_some_and(|c| c.elevated().is_some()));
-    assert_eq!(all.iter().flatten().filter(|c| c.elevated().is_some()).count(), 1);
+    assert_eq!(
+        all.iter()
+            .flatten()
+            .filter(|c| c.elevated().is_some())
+            .count(),
+        1
+    );
 }

@@ -317,7 +317,10 @@ fn history_folders_are_a_list_of_paths() {
     let file = parse("max_hr = 188\nhistory = [\"~/Garmin/Activities\", \"/data/strava\"]\n");
     assert_eq!(
         file.map(|f| f.history).ok(),
-        Some(vec!["~/Garmin/Activities".to_string(), "/data/strava".to_string()])
+        Some(vec![
+            "~/Garmin/Activities".to_string(),
+            "/data/strava".to_string()
+        ])
     );
     assert_eq!(
         message("history = \"~/Garmin\"\n"),
