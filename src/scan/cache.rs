@@ -226,7 +226,7 @@ pub(super) struct CachedActivity {
 /// One result of reading a cached file.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Outcome {
-    Activity(CachedActivity),
+    Activity(Box<CachedActivity>),
     /// A member that is no activity.
     Skipped(Skipped),
 }
@@ -248,7 +248,7 @@ enum Stored {
         format: Format,
         needs_fallback: bool,
         fallback_bpm: Option<f64>,
-        facts: RunFacts,
+        facts: Box<RunFacts>,
     },
     Skipped {
         suffix: String,
@@ -266,14 +266,14 @@ impl Stored {
                 fallback_bpm,
                 facts,
             } => {
-                let mut facts = facts.clone();
+                let mut facts = RunFacts::clone(facts);
                 facts.source = format!("{name}{suffix}");
-                Outcome::Activity(CachedActivity {
+                Outcome::Activity(Box::new(CachedActivity {
                     facts,
                     format: *format,
                     needs_fallback: *needs_fallback,
                     fallback_bpm: *fallback_bpm,
-                })
+                }))
             }
             Stored::Skipped { suffix, reason } => Outcome::Skipped(Skipped {
                 source: format!("{name}{suffix}"),
@@ -293,7 +293,7 @@ impl Stored {
                     format: a.format,
                     needs_fallback: a.needs_fallback,
                     fallback_bpm: a.fallback_bpm,
-                    facts,
+                    facts: Box::new(facts),
                 }
             }
             Outcome::Skipped(s) => Stored::Skipped {

@@ -135,7 +135,7 @@ pub(super) fn run(
             Some(outcomes) => {
                 for outcome in outcomes {
                     match outcome {
-                        Outcome::Activity(a) => items.push(Item::cached(a, index)),
+                        Outcome::Activity(a) => items.push(Item::cached(*a, index)),
                         Outcome::Skipped(s) => scan.skipped.push(s),
                     }
                 }
@@ -444,12 +444,12 @@ fn store(cache: &mut HistoryCache, files: &[File], items: &[Item]) {
         by_file
             .entry(item.file)
             .or_default()
-            .push(Outcome::Activity(CachedActivity {
+            .push(Outcome::Activity(Box::new(CachedActivity {
                 facts: item.facts.clone(),
                 format: item.format,
                 needs_fallback: item.needs_fallback,
                 fallback_bpm: item.fallback_bpm,
-            }));
+            })));
     }
     for (index, file) in files.iter().enumerate() {
         let (true, Some(id)) = (file.cacheable, &file.id) else {

@@ -53,7 +53,7 @@ impl Preset {
             };
             match hit {
                 Some(outcomes) => activities.extend(outcomes.into_iter().filter_map(|o| match o {
-                    Outcome::Activity(a) => Some(a),
+                    Outcome::Activity(a) => Some(*a),
                     Outcome::Skipped(_) => None,
                 })),
                 None => all = false,
@@ -317,12 +317,12 @@ fn store(
         by_file
             .entry(d.file_index)
             .or_default()
-            .push(Outcome::Activity(CachedActivity {
+            .push(Outcome::Activity(Box::new(CachedActivity {
                 facts: d.analyzed.facts.clone(),
                 format: d.format,
                 needs_fallback: d.needs_fallback,
                 fallback_bpm: d.fallback_bpm,
-            }));
+            })));
     }
     for (index, (path, id)) in files.iter().zip(ids).enumerate() {
         let Some(id) = id else {

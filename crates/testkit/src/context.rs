@@ -146,7 +146,10 @@ pub fn forced(name: &str) -> RawActivity {
 pub fn baseline(dir: &Path) -> io::Result<()> {
     let history = dir.join("history");
     for day in 1..=14u32 {
-        let hr = EASY_HR_BPM[day as usize % EASY_HR_BPM.len()];
+        let hr = EASY_HR_BPM
+            .get(day as usize % EASY_HR_BPM.len())
+            .copied()
+            .unwrap_or(125.0);
         let start = format!("2025-09-{day:02}T06:30:00Z");
         let run = steady(&start, 40, EASY_PACE_S_PER_KM, hr, 200 + u64::from(day));
         write(

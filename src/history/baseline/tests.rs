@@ -1,3 +1,5 @@
+#![allow(clippy::indexing_slicing)]
+
 use super::*;
 use crate::history::testkit::{Tweak, run};
 use crate::model::Sport;

@@ -1,3 +1,5 @@
+#![allow(clippy::indexing_slicing)]
+
 use super::*;
 use crate::history::testkit::run;
 
@@ -10,14 +12,14 @@ fn dir(tag: &str) -> PathBuf {
 
 fn activity(source: &str) -> Outcome {
     let mut facts = run(source, "2025-03-01T07:00:00Z", 40);
-    facts.distance_m = 6666.666_666_666_7;
+    facts.distance_m = 6_666.666_666_666_7;
     facts.avg_hr_bpm = Some(0.1 + 0.2);
-    Outcome::Activity(CachedActivity {
+    Outcome::Activity(Box::new(CachedActivity {
         facts,
         format: Format::Fit,
         needs_fallback: true,
         fallback_bpm: Some(181.000_000_000_03),
-    })
+    }))
 }
 
 /// A history file and the cache holding it.
