@@ -343,3 +343,33 @@ fn cache_info_and_clear() {
     );
     assert!(stdout(&run(&cache, &["cache", "info"])).contains("empty"));
 }
+
+#[test]
+fn activities_that_cannot_be_judged_are_never_served_from_the_cache() {
+    // --zones lthr without an LTHR: nothing can be judged, the estimate does not help.
+    let cache = temp_dir("unjudged");
+    let sunday = p("long_and_after/sunday.fit");
+    let history = p("long_and_after/history");
+    let args = [
+        "check",
+        sunday.as_str(),
+        "--history",
+        history.as_str(),
+        "--zones",
+        "lthr",
+        "--format",
+        "json",
+    ];
+    let first = run(&cache, &args);
+    assert_eq!(code(&first), 2, "{}", stdout(&first));
+    for _ in 0..2 {
+        let again = run(&cache, &args);
+        assert_eq!(again.stdout, first.stdout);
+        assert_eq!(stderr(&again), stderr(&first));
+    }
+    assert_eq!(stderr(&first).matches("(skipped)").count(), 5);
+    // scan leaves nothing in the cache that check would trust either.
+    let scan = run(&cache, &["scan", history.as_str(), "--zones", "lthr", "-q"]);
+    assert_eq!(code(&scan), 2);
+    assert_eq!(run(&cache, &args).stdout, first.stdout);
+}

@@ -238,33 +238,30 @@ pub(super) fn run(
     }
     scan.cache = cache.map(HistoryCache::finish);
 
-    // Activities without thresholds (no estimate either) cannot be judged or placed.
+    // Activities without thresholds cannot be judged or placed.
     let mut kept: Vec<Item> = Vec::new();
     for mut item in items {
-        let no_thresholds = item.needs_fallback && estimate.is_none();
-        match (&item.checked, no_thresholds, item.error.take()) {
-            (Some(c), true, Some(e)) => scan.errors.push(ScanError {
-                kind: e.kind(),
-                message: format!(
-                    "{}: {}",
-                    item.facts.source,
-                    e.describe(config.setting_names)
-                ),
-                source: item.facts.source.clone(),
-                input_index: c.input_index,
-            }),
-            (None, true, Some(e)) => scan.history_errors.push(ScanError {
-                kind: e.kind(),
-                message: format!(
-                    "{}: {}",
-                    item.facts.source,
-                    e.describe(config.setting_names)
-                ),
-                source: item.facts.source.clone(),
-                input_index: 0,
-            }),
-            (_, true, None) => {}
-            _ => kept.push(item),
+        // Still without thresholds after the estimate (none, or a model it cannot
+        // serve): an error of check for a checked run, of the history otherwise.
+        let Some(e) = item.error.take() else {
+            if !item.needs_fallback || estimate.is_some() {
+                kept.push(item);
+            }
+            continue;
+        };
+        let error = ScanError {
+            kind: e.kind(),
+            message: format!(
+                "{}: {}",
+                item.facts.source,
+                e.describe(config.setting_names)
+            ),
+            source: item.facts.source.clone(),
+            input_index: item.checked.as_ref().map_or(0, |c| c.input_index),
+        };
+        match item.checked {
+            Some(_) => scan.errors.push(error),
+            None => scan.history_errors.push(error),
         }
     }
     for item in &mut kept {
@@ -437,9 +434,17 @@ fn reanalyse(
     }
 }
 
-/// Every history file read or analysed again in this batch, into the cache.
+/// Every history file read or analysed again in this batch whose activities could all
+/// be judged, into the cache.
 fn store(cache: &mut HistoryCache, files: &[File], items: &[Item]) {
     let mut by_file: BTreeMap<usize, Vec<Outcome>> = BTreeMap::new();
+    // An activity that cannot be judged even with the estimate is an error, and errors
+    // are never cached.
+    let unjudged: BTreeSet<usize> = items
+        .iter()
+        .filter(|i| i.error.is_some())
+        .map(|i| i.file)
+        .collect();
     for item in items {
         by_file
             .entry(item.file)
@@ -452,7 +457,7 @@ fn store(cache: &mut HistoryCache, files: &[File], items: &[Item]) {
             })));
     }
     for (index, file) in files.iter().enumerate() {
-        let (true, Some(id)) = (file.cacheable, &file.id) else {
+        let (true, Some(id)) = (file.cacheable && !unjudged.contains(&index), &file.id) else {
             continue;
         };
         let mut outcomes = by_file.remove(&index).unwrap_or_default();

@@ -302,8 +302,8 @@ fn second_pass(
     Some(estimate)
 }
 
-/// Every file read without error, with its activities' facts (before labels: the
-/// export's labels are read afresh each time), into the cache.
+/// Every file read without error whose activities could all be judged, with their facts
+/// (before labels: the export's labels are read afresh each time), into the cache.
 fn store(
     cache: &mut HistoryCache,
     files: &[PathBuf],
@@ -313,6 +313,13 @@ fn store(
     failed_files: &BTreeSet<usize>,
 ) {
     let mut by_file: HashMap<usize, Vec<Outcome>> = HashMap::new();
+    // An activity that cannot be judged even with the estimate is an error, and errors
+    // are never cached.
+    let unjudged: BTreeSet<usize> = digests
+        .iter()
+        .filter(|d| d.analyzed.analysis.is_err())
+        .map(|d| d.file_index)
+        .collect();
     for d in digests {
         by_file
             .entry(d.file_index)
@@ -328,7 +335,7 @@ fn store(
         let Some(id) = id else {
             continue;
         };
-        if failed_files.contains(&index) {
+        if failed_files.contains(&index) || unjudged.contains(&index) {
             continue;
         }
         let mut outcomes = by_file.remove(&index).unwrap_or_default();
