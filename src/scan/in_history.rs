@@ -331,13 +331,13 @@ pub(super) fn run(
     scan.entries.sort_by_key(|e| e.input_index);
     scan.errors.sort_by_key(|e| e.input_index);
     scan.history_errors.sort_by(|a, b| a.source.cmp(&b.source));
-    scan.skipped.sort_by(|a, b| a.source.cmp(&b.source));
     for path in &history_walk.skipped {
         scan.skipped.push(Skipped {
             source: path.display().to_string(),
             reason: "side file of an export".to_string(),
         });
     }
+    scan.skipped.sort_by(|a, b| a.source.cmp(&b.source));
     scan
 }
 
