@@ -1,6 +1,7 @@
 //! Decode throughput per format on one core, against the crates a naive build would use:
 //! easyrun's FIT decoder vs `fitparser`, easyrun's GPX reader vs the `gpx` crate (which
-//! reads less: it drops the extensions holding heart rate), and the TCX reader.
+//! reads less: it drops the extensions holding heart rate) and vs the quick-xml reader
+//! it replaced (`gpx::read_quick_xml`), and the TCX reader vs its quick-xml one.
 //! Input: a synthetic 1 h run at 1 Hz with position, altitude, HR and cadence, made by
 //! the project's own writer. Ratios: `python3 benches/ratios.py` after a run.
 
@@ -43,6 +44,9 @@ fn bench_gpx(c: &mut Criterion) {
     g.bench_function("easyrun", |b| {
         b.iter(|| easyrun::ingest::gpx::read(black_box(&bytes), "bench.gpx"))
     });
+    g.bench_function("quick_xml", |b| {
+        b.iter(|| easyrun::ingest::gpx::read_quick_xml(black_box(&bytes), "bench.gpx"))
+    });
     g.sample_size(20);
     g.bench_function("gpx_crate", |b| {
         b.iter(|| ::gpx::read(std::io::Cursor::new(black_box(&bytes))))
@@ -56,6 +60,9 @@ fn bench_tcx(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.bench_function("easyrun", |b| {
         b.iter(|| easyrun::ingest::tcx::read(black_box(&bytes), "bench.tcx"))
+    });
+    g.bench_function("quick_xml", |b| {
+        b.iter(|| easyrun::ingest::tcx::read_quick_xml(black_box(&bytes), "bench.tcx"))
     });
     g.finish();
 }

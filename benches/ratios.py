@@ -22,7 +22,12 @@ def size(group, bench):
     return t.get("Bytes")
 
 
-for group, base in [("fit", "fitparser"), ("gpx", "gpx_crate"), ("tcx", None)]:
+for group, base in [
+    ("fit", "fitparser"),
+    ("gpx", "gpx_crate"),
+    ("gpx", "quick_xml"),
+    ("tcx", "quick_xml"),
+]:
     ours = mean_ns(group, "easyrun")
     n = size(group, "easyrun")
     if ours is None or n is None:

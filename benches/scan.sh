@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # End-to-end scan benchmark: `benches/scan.sh` (from anywhere; uses $CARGO_TARGET_DIR,
-# default ./target). Environment: COUNT (activities, default 2000), SEED (1), REPS
+# default ./target). Environment: COUNT (activities, default 3000), SEED (1), REPS
 # (timed repetitions per configuration, default 3), SMALL (files of the memory
-# comparison, default 500).
+# comparison, default 500), BASE_BIN (optional: another easyrun binary, e.g. one built
+# from an older commit, scanned interleaved with this one for a before/after ratio).
 #
-# 1. Builds the release binary and the examples make_export and fitparser_decode.
+# 1. Builds the release binary and the examples make_export, fitparser_decode and
+#    decode_files.
 # 2. Generates the synthetic export once into $TARGET/bench-export (reused while its
 #    stamp matches: same generator version, count and seed).
 # 3. Measures in the same run, so the ratios survive a shared, noisy machine:
-#    - `easyrun scan` of the whole export with -j 1 and -j 2 (interleaved, REPS each);
+#    - `easyrun scan` of the whole export with -j 1 and -j 2 (interleaved, REPS each;
+#      with BASE_BIN, that binary too, interleaved, and its output must be identical);
 #    - `easyrun scan` of the FIT files only (.fit and .fit.gz), -j 2: MB/s of FIT input
 #      (decompressed FIT bytes);
 #    - `fitparser::from_bytes` on the same FIT files, -j 2 (examples/fitparser_decode);
-#    - peak RSS of a scan of the first $SMALL files against the whole export.
+#    - peak RSS of a scan of the first $SMALL files against the whole export;
+#    - decode throughput per format on one core (examples/decode_files, files in
+#      memory): easyrun's FIT/GPX/TCX readers and gzip path beside fitparser, the gpx
+#      crate, the quick-xml XML readers they replaced, flate2's read path and
+#      miniz_oxide, all on the export's own files.
 # Wall time from `date +%s.%N`; CPU time and peak RSS from GNU time ($TIME_BIN, default
 # /usr/bin/time) when it exists (shown as "-" otherwise). Medians of the repetitions are
 # reported. Installs nothing.
@@ -20,7 +27,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-target}
-COUNT=${COUNT:-2000}
+COUNT=${COUNT:-3000}
 SEED=${SEED:-1}
 REPS=${REPS:-3}
 SMALL=${SMALL:-500}
@@ -30,9 +37,11 @@ WORK=$TARGET/bench-scan
 SCAN_FLAGS=(--max-hr 190 --rest-hr 50 --format jsonl --quiet --fail-on never)
 
 echo "== build" >&2
-cargo build --release --quiet --bin easyrun --example fitparser_decode
+cargo build --release --quiet --bin easyrun --example fitparser_decode --example decode_files
 cargo build --release --quiet -p easyrun-testkit --example make_export
 BIN=$TARGET/release/easyrun
+DECODE=$TARGET/release/examples/decode_files
+BASE_BIN=${BASE_BIN:-}
 MAKE_EXPORT=$TARGET/release/examples/make_export
 FITPARSER=$TARGET/release/examples/fitparser_decode
 
@@ -101,14 +110,21 @@ ratio() {
 
 rm -f "$WORK"/*.times "$WORK"/*.rusage "$WORK"/*.out
 
-echo "== scan, whole export, -j 1 and -j $JOBS_MAX interleaved, $REPS reps" >&2
+echo "== scan, whole export, -j 1 and -j $JOBS_MAX interleaved, $REPS reps${BASE_BIN:+, with $BASE_BIN}" >&2
 for _ in $(seq "$REPS"); do
     for j in 1 "$JOBS_MAX"; do
         run "all_j$j" "$BIN" scan "$EXPORT" "${SCAN_FLAGS[@]}" -j "$j" -o "$WORK/all_j$j.jsonl"
+        if [[ -n $BASE_BIN ]]; then
+            run "base_j$j" "$BASE_BIN" scan "$EXPORT" "${SCAN_FLAGS[@]}" -j "$j" -o "$WORK/base_j$j.jsonl"
+        fi
     done
 done
 if ! cmp -s "$WORK/all_j1.jsonl" "$WORK/all_j$JOBS_MAX.jsonl"; then
     echo "scan output differs between -j 1 and -j $JOBS_MAX" >&2
+    exit 1
+fi
+if [[ -n $BASE_BIN ]] && ! cmp -s "$WORK/all_j1.jsonl" "$WORK/base_j1.jsonl"; then
+    echo "scan output differs from BASE_BIN's" >&2
     exit 1
 fi
 
@@ -125,6 +141,19 @@ echo "== memory: first $SMALL files vs all $COUNT, -j $JOBS_MAX" >&2
 for _ in $(seq "$REPS"); do
     run small_j$JOBS_MAX "$BIN" scan "${small_files[@]}" "${SCAN_FLAGS[@]}" -j "$JOBS_MAX" -o "$WORK/small.jsonl"
 done
+
+echo "== decode per format, one core, files in memory, $REPS reps" >&2
+"$DECODE" -j 1 --reps "$REPS" "$EXPORT" >"$WORK/decode.out"
+
+# decoded FORMAT READER FIELD : a field of decode_files' line for one reader ("-" if none).
+decoded() {
+    awk -v f="format=$1" -v r="reader=$2" -v k="$3" '$2 == f && $3 == r {
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) { print kv[2]; found = 1 } } }
+        END { if (!found) print "-" }' "$WORK/decode.out"
+}
+decode_row() { # FORMAT READER WHAT
+    echo "| $1 | $3 | $(decoded "$1" "$2" files) | $(decoded "$1" "$2" mb) | $(decoded "$1" "$2" mb_per_s) |"
+}
 
 j1=$(median all_j1 1)
 j2=$(median "all_j$JOBS_MAX" 1)
@@ -159,4 +188,41 @@ medians of $REPS runs; wall s / CPU s (user+sys) / peak RSS MB
 | speed-up -j 1 -> -j $JOBS_MAX | $(ratio "$j1" "$j2" 2 x) | >= 1.7x |
 | peak RSS $COUNT files / $SMALL files | $(ratio "$rss_all" "$rss_small" 2 x) ($(to_mb "$rss_all") / $(to_mb "$rss_small") MB) | ~1x, <= 150 MB |
 fitparser: $fitparser_line
+
+Decode on one core (examples/decode_files, medians of $REPS; MB = 10^6 bytes of decompressed input):
+
+| format | reader | files | MB | MB/s |
+| --- | --- | --- | --- | --- |
+$(decode_row fit easyrun "easyrun FIT decoder")
+$(decode_row fit fitparser "fitparser from_bytes (every 10th file)")
+$(decode_row gpx easyrun "easyrun GPX reader")
+$(decode_row gpx quick_xml "quick-xml GPX reader (the one replaced)")
+$(decode_row gpx gpx_crate "gpx crate (every 10th file)")
+$(decode_row tcx easyrun "easyrun TCX reader")
+$(decode_row tcx quick_xml "quick-xml TCX reader (the one replaced)")
+$(decode_row gzip easyrun "gunzip: flate2/zlib-rs in place, pre-sized")
+$(decode_row gzip flate2_read "gunzip: flate2/zlib-rs read path (before)")
+$(decode_row gzip miniz_oxide "gunzip: miniz_oxide")
+
+| ratio (same run) | value | target |
+| --- | --- | --- |
+| GPX reader / quick-xml GPX reader | $(ratio "$(decoded gpx easyrun mb_per_s)" "$(decoded gpx quick_xml mb_per_s)" 1 x) | |
+| GPX reader / gpx crate | $(ratio "$(decoded gpx easyrun mb_per_s)" "$(decoded gpx gpx_crate mb_per_s)" 0 x) | |
+| TCX reader / quick-xml TCX reader | $(ratio "$(decoded tcx easyrun mb_per_s)" "$(decoded tcx quick_xml mb_per_s)" 1 x) | |
+| FIT decoder / fitparser | $(ratio "$(decoded fit easyrun mb_per_s)" "$(decoded fit fitparser mb_per_s)" 0 x) | |
+| gunzip / flate2 read path | $(ratio "$(decoded gzip easyrun mb_per_s)" "$(decoded gzip flate2_read mb_per_s)" 2 x) | |
+| gunzip / miniz_oxide | $(ratio "$(decoded gzip easyrun mb_per_s)" "$(decoded gzip miniz_oxide mb_per_s)" 2 x) | |
+| GPX, TCX reader MB/s | $(decoded gpx easyrun mb_per_s), $(decoded tcx easyrun mb_per_s) | >= 500 MB/s |
 EOF
+if [[ -n $BASE_BIN ]]; then
+    cat <<EOF
+
+Against BASE_BIN ($BASE_BIN), same run, identical output:
+
+| run | this wall s | base wall s | this CPU s | base CPU s | CPU ratio base/this |
+| --- | --- | --- | --- | --- | --- |
+| scan all, -j 1 | $j1 | $(median base_j1 1) | $(median all_j1 2) | $(median base_j1 2) | $(ratio "$(median base_j1 2)" "$(median all_j1 2)" 2 x) |
+| scan all, -j $JOBS_MAX | $j2 | $(median "base_j$JOBS_MAX" 1) | $(median "all_j$JOBS_MAX" 2) | $(median "base_j$JOBS_MAX" 2) | $(ratio "$(median "base_j$JOBS_MAX" 2)" "$(median "all_j$JOBS_MAX" 2)" 2 x) |
+| peak RSS MB, -j $JOBS_MAX | $(to_mb "$rss_all") | $(to_mb "$(maxcol "base_j$JOBS_MAX" 3)") | | | |
+EOF
+fi

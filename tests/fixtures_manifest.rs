@@ -29,17 +29,18 @@ fn load_manifest() -> Manifest {
 }
 
 /// Every file under `dir` as a `/`-separated relative path, `manifest.json` excluded,
-/// and `scenarios/` and `history_week/` too: they have their own expectations and tests
-/// (tests/check_scenarios.rs, tests/cli_scan.rs); so are the regress baseline and
+/// and `scenarios/`, `history_week/` and `session_truth/` too: they have their own
+/// expectations and tests (tests/check_scenarios.rs, tests/cli_scan.rs,
+/// tests/session_truth.rs); so are the regress baseline and
 /// expectations (tests/regress.rs).
 fn files_under(dir: &Path) -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if dir == root
-                && path
-                    .file_name()
-                    .is_some_and(|n| n == "scenarios" || n == "history_week")
+                && path.file_name().is_some_and(|n| {
+                    n == "scenarios" || n == "history_week" || n == "session_truth"
+                })
             {
                 continue;
             }

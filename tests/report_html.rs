@@ -198,20 +198,20 @@ fn fixtures_report_is_well_formed_self_contained_and_accessible() {
         1
     );
 
-    // The documented size rule: the 4 judged recovery runs plus the 10 most recent other
-    // runs get charts; every one of the 43 activities has a table row.
+    // The documented size rule: the 5 judged recovery runs plus the 10 most recent other
+    // runs get charts; every one of the 65 activities has a table row.
     assert_eq!(
         page.charts
             .iter()
             .filter(|c| c.class.contains("run-chart"))
             .count(),
-        14
+        15
     );
-    assert_eq!(count(&html, "<section class=\"run\""), 14);
-    assert_eq!(count(&html, "<tr id=\"row-"), 43);
+    assert_eq!(count(&html, "<section class=\"run\""), 15);
+    assert_eq!(count(&html, "<tr id=\"row-"), 65);
 
     // Verdicts in words, not colour alone; the recovery counts; the print stylesheet.
-    assert!(html.contains("<li class=\"count v-pass\"><span class=\"n\">3</span>"));
+    assert!(html.contains("<li class=\"count v-pass\"><span class=\"n\">4</span>"));
     assert!(html.contains("<li class=\"count v-warn\"><span class=\"n\">1</span>"));
     assert!(html.contains("</span> WARN</span>"));
     assert!(html.contains("@media print"));

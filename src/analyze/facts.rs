@@ -1,7 +1,7 @@
 //! The compact facts of one activity that the history reads ([`RunFacts`]): what needs
 //! no thresholds, then what the metrics add once they are known.
 
-use crate::history::{LapFacts, RunFacts};
+use crate::history::{LapFacts, RunFacts, TraceFacts};
 use crate::metrics::Metrics;
 use crate::metrics::steady::steady_hr;
 use crate::metrics::zones::sustained_max_hr_bpm;
@@ -12,6 +12,7 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
     let end_ms = (activity.elapsed_s * 1000.0).round() as i64;
     RunFacts {
         source: raw.source.clone(),
+        format: Some(raw.format),
         start_time: raw.start_time,
         end_time: Timestamp(raw.start_time.0.saturating_add(end_ms)),
         sport: raw.sport.clone(),
@@ -37,7 +38,14 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
                 avg_hr_bpm: l.avg_hr_bpm,
             })
             .collect(),
-        surges: 0,
+        workout: raw.workout.clone(),
+        hr_samples: raw
+            .samples
+            .iter()
+            .filter(|s| s.hr_bpm.is_some_and(|h| h > 0))
+            .count() as u32,
+        position_samples: raw.samples.iter().filter(|s| s.position.is_some()).count() as u32,
+        trace: TraceFacts::of(activity, None),
         steady: steady_hr(activity),
     }
 }
@@ -46,7 +54,6 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
 pub(super) fn add_metrics(facts: &mut RunFacts, m: &Metrics) {
     facts.hr_moving_s = m.hr_moving_s;
     facts.avg_hr_bpm = m.avg_hr_bpm;
-    facts.surges = m.surges.len();
     if let Some(c) = &m.ceiling {
         facts.above_ceiling_s = Some(c.above_s);
         facts.below_ceiling_s = Some(c.hr_moving_s.saturating_sub(c.above_s));

@@ -9,7 +9,7 @@ pub mod series;
 use serde::Serialize;
 
 use crate::clean;
-use crate::history::RunFacts;
+use crate::history::{Intensity, RunFacts, TraceFacts};
 use crate::judge::{self, Assessment, RuleSet, Surface};
 use crate::metrics::zones::seconds_at_or_above;
 use crate::metrics::{self, Metrics, terrain};
@@ -124,6 +124,7 @@ pub fn analyze_raw(
     let profile = settings.profile_for(raw, fallback_max_hr);
     let analysis = require_zones(&profile).map(|zones| {
         facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
+        facts.trace = TraceFacts::of(&activity, Some(&Intensity::of(&zones)));
         let analysis = settings.analyze_cleaned(&activity, profile, zones);
         facts::add_metrics(&mut facts, &analysis.metrics);
         analysis

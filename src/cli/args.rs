@@ -117,12 +117,17 @@ pub enum ScanFormatArg {
     Csv,
 }
 
-/// How `scan` and `report` run their batch: the history settings, the progress line,
-/// worker threads.
+/// How `scan` and `report` run their batch: the history settings, the named workouts,
+/// the progress line, worker threads.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BatchArgs {
     #[command(flatten)]
     pub history: HistoryArgs,
+    /// Names of planned workouts, which keep their class after a long run:
+    /// KIND=WORDS with KIND tempo, intervals or long, words comma-separated (replaces
+    /// that kind's default list; repeatable).
+    #[arg(long, value_name = "KIND=WORDS")]
+    pub workout_words: Vec<easyrun::history::WorkoutWordsSpec>,
     /// No progress display.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -13,7 +13,9 @@ use easyrun::scan::{self, Scope};
 use super::args::{
     CheckArgs, FLAGS, FailOn, InspectArgs, OutputFormat, ReportArgs, ScanArgs, ScanFormatArg,
 };
-use super::{CliError, Exit, config, history, history_config, output, scan_paths, settings};
+use super::{
+    CliError, Exit, batch_history, config, history, history_config, output, scan_paths, settings,
+};
 
 /// Exit 0 when every file was read, 2 when any failed.
 pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
@@ -94,7 +96,7 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 
 pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
-    let placement = history_config(&args.batch.history);
+    let placement = batch_history(&args.batch);
     let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
     config.cache = history::cache_dir(args.batch.no_cache);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);
@@ -138,7 +140,7 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
     let mut settings = settings(&args.profile)?;
     settings.keep_series = true;
-    let placement = history_config(&args.batch.history);
+    let placement = batch_history(&args.batch);
     let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
     config.cache = history::cache_dir(args.batch.no_cache);
     let result = scan_paths(&args.paths, &config, args.batch.quiet);

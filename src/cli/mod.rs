@@ -21,7 +21,7 @@ use easyrun::profile::{ProfileError, ProfileFlags, discover_profile_file};
 use easyrun::regress::RegressError;
 use easyrun::scan::{self, ScanConfig, Scope};
 
-use args::{Command, FLAGS, HistoryArgs, ProfileArgs};
+use args::{BatchArgs, Command, FLAGS, HistoryArgs, ProfileArgs};
 use progress::ProgressLine;
 
 /// Exit codes shared by all commands.
@@ -178,6 +178,16 @@ fn history_config(h: &HistoryArgs) -> HistoryConfig {
     };
     if let Some(words) = &h.recovery_words {
         history.recovery_words = words.iter().map(|w| w.trim().to_lowercase()).collect();
+    }
+    history
+}
+
+/// The history settings of `scan` and `report`: [`history_config`] and the named
+/// workouts' words.
+fn batch_history(b: &BatchArgs) -> HistoryConfig {
+    let mut history = history_config(&b.history);
+    for spec in &b.workout_words {
+        history.workout_words.apply(spec);
     }
     history
 }

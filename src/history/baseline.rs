@@ -34,7 +34,7 @@
 
 use serde::Serialize;
 
-use super::{Class, Placement, RunFacts, is_running};
+use super::{Class, Placement, RunFacts};
 use crate::metrics::steady::SteadyHr;
 
 /// How the baseline is made and when a run is elevated; defaults in docs/metrics.md.
@@ -144,7 +144,8 @@ impl BaselineCheck {
 }
 
 /// The baseline check of every running activity of `facts` (sorted by start time, with
-/// `placements` from [`super::classify()`]); `None` for activities that are no runs.
+/// `placements` from [`super::classify()`]); `None` for activities that are no runs
+/// (class `other`).
 pub fn compare_all(
     facts: &[RunFacts],
     placements: &[Placement],
@@ -163,7 +164,11 @@ pub fn compare(
     config: &BaselineConfig,
 ) -> Option<BaselineCheck> {
     let this = facts.get(index)?;
-    if !is_running(this) {
+    // A run as history sees it (its sport recorded, labelled or inferred).
+    if placements
+        .get(index)
+        .is_none_or(|p| p.class == Class::Other)
+    {
         return None;
     }
     let Some(run) = this.steady else {

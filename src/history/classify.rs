@@ -1,159 +1,33 @@
 //! History, step 1: what each activity was (recovery, easy, long, tempo, intervals,
-//! race, other) and which runs were meant as recovery runs — placed within the window
-//! after the END of a long or hard session (shared/DOMAIN.md §1), or named so.
+//! race, other), on what evidence, and which runs were meant as recovery runs — placed
+//! within the window after the END of a long or hard session (shared/DOMAIN.md §1), or
+//! named so. Recordings minutes apart are one session (`sessions.rs`).
 //!
 //! Pure and total: facts in, one [`Placement`] per activity out, in input order. The
 //! rules, their defaults and why are in docs/history.md; "long" and "hard" follow
 //! shared/DOMAIN.md §4.
 
-use serde::{Deserialize, Serialize};
-
-use super::{Class, Intent, LapFacts, Placement, RecoversFrom, RunFacts};
-use crate::model::{LapIntensity, Sport};
+use super::config::HistoryConfig;
+use super::sessions::{self, SessionPart, SessionRole};
+use super::signals::{Signals, Words};
+use super::sport::SportConfig;
+use super::{Class, ClassReason, Intent, Placement, RecoversFrom, RunFacts, race};
+use crate::model::Sport;
 
 const MS_PER_HOUR: f64 = 3_600_000.0;
 
-/// The thresholds of the classification. Every default is documented (and argued) in
-/// docs/history.md.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct HistoryConfig {
-    /// A run starting within this many hours after the end of a long or hard session is
-    /// an intended recovery run (DOMAIN §1: 24 h, measured from the END).
-    pub recovery_window_h: f64,
-    /// A run of at least this much moving time is long whatever the runner's habits
-    /// (DOMAIN §4: ≥ 90 min).
-    pub long_floor_s: u32,
-    /// A run of at least this multiple of the runner's usual run (median moving time)…
-    pub long_vs_usual: f64,
-    /// …and at least this much moving time is long ("well above the usual run length").
-    pub long_relative_min_s: u32,
-    /// Moving time with usable HR at or above the hard threshold that makes a tempo run.
-    pub tempo_min_hard_s: u32,
-    pub intervals: IntervalsRule,
-    pub race: RaceRule,
-    /// Words (or phrases) in an activity's name or type saying it was meant as a
-    /// recovery run; matched case-insensitively as whole words.
-    pub recovery_words: Vec<String>,
-}
-
-/// When a run counts as intervals.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IntervalsRule {
-    /// Structure: at least this many work blocks (laps with intensity active/interval)
-    /// separated by rest laps (intensity rest/recovery).
-    pub min_work_blocks: usize,
-    /// Work laps shorter than this are strides, not work blocks, seconds.
-    pub min_work_lap_s: f64,
-    /// Without lap structure: at least this many pace surges…
-    pub min_surges: usize,
-    /// …and at least this much time at or above the hard threshold, seconds.
-    pub min_hard_s: u32,
-}
-
-/// When a run counts as a race.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RaceRule {
-    /// Words (or phrases) in the name or type that make a race; whole-word,
-    /// case-insensitive. Ignored when the name also carries a recovery word.
-    pub words: Vec<String>,
-    /// Strava "Perceived Exertion" (1–10) at or above which a run was a race effort.
-    pub min_perceived_exertion: f64,
-    /// By heart rate: at least this share of the HR-covered moving time at or above the
-    /// hard threshold…
-    pub min_hard_share: f64,
-    /// …and at least this much of it, seconds.
-    pub min_hard_s: u32,
-}
-
-impl Default for HistoryConfig {
-    fn default() -> Self {
-        HistoryConfig {
-            recovery_window_h: 24.0,
-            long_floor_s: 90 * 60,
-            long_vs_usual: 1.5,
-            long_relative_min_s: 60 * 60,
-            tempo_min_hard_s: 15 * 60,
-            intervals: IntervalsRule::default(),
-            race: RaceRule::default(),
-            recovery_words: [
-                "recovery",
-                "easy",
-                "regen",
-                "regeneration",
-                "shakeout",
-                "shake out",
-                "recup",
-                "récup",
-                "recuperation",
-                "récupération",
-            ]
-            .map(String::from)
-            .to_vec(),
-        }
-    }
-}
-
-impl Default for IntervalsRule {
-    fn default() -> Self {
-        IntervalsRule {
-            min_work_blocks: 3,
-            min_work_lap_s: 30.0,
-            min_surges: 4,
-            min_hard_s: 5 * 60,
-        }
-    }
-}
-
-impl Default for RaceRule {
-    fn default() -> Self {
-        RaceRule {
-            words: [
-                "race",
-                "parkrun",
-                "marathon",
-                "halfmarathon",
-                "half marathon",
-                "5k",
-                "10k",
-                "15k",
-            ]
-            .map(String::from)
-            .to_vec(),
-            min_perceived_exertion: 9.0,
-            min_hard_share: 0.6,
-            min_hard_s: 10 * 60,
-        }
-    }
-}
-
-/// Whether an activity is a run. An export's activity type (Strava "Activity Type",
-/// which the runner may have corrected) wins when it names a sport; otherwise the
-/// file's sport must be running. Unknown sport with no label is not a run.
+/// Whether an activity is a run (with the default sport inference; `classify` uses
+/// the configured one): labelled, recorded or inferred running.
 pub fn is_running(facts: &RunFacts) -> bool {
-    let labelled = facts
-        .activity_type
-        .as_deref()
-        .map(|t| Sport::from_text(t).0)
-        .filter(|s| *s != Sport::Generic);
-    match labelled {
-        Some(sport) => sport == Sport::Running,
-        None => facts.sport == Some(Sport::Running),
-    }
+    super::sport::resolve(facts, &SportConfig::default()).sport == Some(Sport::Running)
 }
 
 /// The runner's usual run, seconds: the median moving time of the running activities
-/// of the whole batch, races left out (when every run is a race, all runs count).
-/// `None` without any run with moving time.
+/// of the whole batch, races and warm-ups/cool-downs left out (when every run is a
+/// race, all runs count). `None` without any run with moving time.
 pub fn usual_run_s(facts: &[RunFacts], config: &HistoryConfig) -> Option<f64> {
-    let words = Words::new(config);
-    let signals: Vec<Signals> = facts
-        .iter()
-        .map(|f| Signals::of(f, config, &words))
-        .collect();
-    usual_from_signals(facts.iter().zip(&signals))
+    let ctx = Context::new(facts, config);
+    ctx.usual_s
 }
 
 /// Classifies every activity and finds the intended recovery runs.
@@ -163,119 +37,351 @@ pub fn usual_run_s(facts: &[RunFacts], config: &HistoryConfig) -> Option<f64> {
 /// is always in INPUT order, one placement per activity, and
 /// [`RecoversFrom::index`] is an index into `facts`.
 ///
-/// Per running activity, in this order (docs/history.md explains each step):
-/// 1. planned sessions keep their class: a race by name (unless the name also says
-///    recovery), intervals by lap structure;
-/// 2. a recovery word in the name or type → recovery (intent: name);
-/// 3. starting within the window after the end of the most recent long or hard
-///    session → recovery (intent: placement), unless the run is itself long — a
-///    back-to-back long run is planned, not a failed recovery run;
-/// 4. otherwise by effort: race (perceived exertion, HR), intervals (surges + hard
-///    time), tempo (hard time), long (duration), else easy.
+/// Per activity, in this order (docs/history.md explains each step):
+/// 1. not a run → other;
+/// 2. the warm-up or cool-down of a session → easy (never a recovery run);
+/// 3. planned sessions keep their class: a race by name (unless the name also says
+///    recovery), intervals by lap intensity, lap shape or planned workout;
+/// 4. a recovery word → recovery (intent: name);
+/// 5. a workout name (tempo, intervals, long run) → that class;
+/// 6. a race's evidence — exertion, sustained threshold effort, near the runner's best,
+///    a race distance after its own warm-up — → race (a triathlon's run leg is a race
+///    right after a race name);
+/// 7. starting within the window after the end of the most recent long or hard
+///    session → recovery (intent: placement), unless the run is itself long, the main
+///    part of a session with its own warm-up or with a ride or swim (planned), another
+///    run of a session, or run to a planned workout file;
+/// 8. otherwise: intervals by efforts (not on a long run), long (floor), tempo
+///    (sustained), long (relative), else easy.
 ///
-/// A run that was merely run too hard after a long run stays a recovery run: judging
-/// it is the point. Non-running activities are `Other` and never recovery runs.
+/// A run that was merely run too hard after a long run (tempo by heart rate, surges)
+/// stays a recovery run: judging it is the point.
 pub fn classify(facts: &[RunFacts], config: &HistoryConfig) -> Vec<Placement> {
-    let words = Words::new(config);
-    let mut order: Vec<(usize, &RunFacts, Signals)> = facts
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (i, f, Signals::of(f, config, &words)))
-        .collect();
-    order.sort_by(|a, b| (a.1.start_time, &a.1.source).cmp(&(b.1.start_time, &b.1.source)));
-    let usual_s = usual_from_signals(order.iter().map(|(_, f, s)| (*f, s)));
+    let ctx = Context::new(facts, config);
     let window_ms = (config.recovery_window_h.max(0.0) * MS_PER_HOUR).round() as i64;
-
-    let mut sessions = Sessions::default();
-    let mut placed: Vec<(usize, Placement)> = Vec::with_capacity(order.len());
-    for (index, f, signals) in &order {
-        let long = signals.running && is_long(f, usual_s, config);
-        let after = if signals.running {
-            sessions.most_recent(f.start_time.unix_ms(), window_ms)
+    let mut windows = Windows::default();
+    let mut placed: Vec<Option<Placement>> = vec![None; facts.len()];
+    for &i in &ctx.order {
+        let (Some(f), Some(s)) = (facts.get(i), ctx.signals.get(i)) else {
+            continue;
+        };
+        let part = ctx.session_of.get(i).cloned().flatten();
+        let role = part.as_ref().map(|p| p.role);
+        let (long_floor, long_relative) = ctx.long(i, f);
+        let after = if s.running {
+            windows.most_recent(f.start_time.unix_ms(), window_ms)
         } else {
             None
         };
-        let placement = decide(signals, long, after);
-        if placement.class.is_long_or_hard() {
-            sessions.push(Session {
-                index: *index,
+        let facts_of = Facts {
+            long_floor,
+            long_relative,
+            in_session: role == Some(SessionRole::Part)
+                || role == Some(SessionRole::Main)
+                    && (ctx.warmed_up.get(i).copied().unwrap_or(false)
+                        || ctx.multisport.get(i).copied().unwrap_or(false)),
+            triathlon: ctx.triathlon.get(i).copied().unwrap_or(false),
+            race: ctx.race_evidence(i, s),
+        };
+        let (class, class_reason, intent) = decide(s, role, &facts_of, after.is_some());
+        if class.is_long_or_hard()
+            && role != Some(SessionRole::WarmUp)
+            && role != Some(SessionRole::CoolDown)
+        {
+            let end_ms = ctx
+                .group_end_ms
+                .get(i)
+                .copied()
+                .flatten()
+                .unwrap_or(f.end_time.unix_ms());
+            windows.push(Window {
+                index: i,
                 source: f.source.clone(),
                 start_ms: f.start_time.unix_ms(),
-                end_ms: f.end_time.unix_ms(),
-                class: placement.class,
+                end_ms,
+                class,
             });
         }
-        placed.push((*index, placement));
+        if let Some(slot) = placed.get_mut(i) {
+            *slot = Some(Placement {
+                class,
+                class_reason,
+                recovers_from: if intent.is_some() { after } else { None },
+                intent,
+                sport: s.sport.sport.clone(),
+                sport_source: s.sport.source,
+                sport_inferred_from: s.sport.inferred_from,
+                session: part,
+            });
+        }
     }
-    placed.sort_by_key(|(i, _)| *i);
-    placed.into_iter().map(|(_, p)| p).collect()
+    placed
+        .into_iter()
+        .zip(&ctx.signals)
+        .map(|(p, s)| {
+            p.unwrap_or_else(|| Placement {
+                class: Class::Other,
+                class_reason: s.other_reason(),
+                intent: None,
+                recovers_from: None,
+                sport: s.sport.sport.clone(),
+                sport_source: s.sport.source,
+                sport_inferred_from: s.sport.inferred_from,
+                session: None,
+            })
+        })
+        .collect()
 }
 
-/// The decision for one activity, given its signals, whether it is long and the long
-/// or hard session it follows within the window.
-fn decide(s: &Signals, long: bool, after: Option<RecoversFrom>) -> Placement {
-    let plain = |class| Placement {
-        class,
-        intent: None,
-        recovers_from: None,
-    };
-    let recovery = |intent| Placement {
-        class: Class::Recovery,
-        intent: Some(intent),
-        recovers_from: after.clone(),
-    };
+/// What a decision needs beyond the run's own signals.
+struct Facts {
+    long_floor: bool,
+    long_relative: bool,
+    /// A planned session's main part (it has its own warm-up, or rides or swims come
+    /// with it) or another run of a session.
+    in_session: bool,
+    /// The run leg of a swim-bike-run session.
+    triathlon: bool,
+    race: Option<ClassReason>,
+}
+
+/// The decision for one activity: class, reason, intent.
+fn decide(
+    s: &Signals,
+    role: Option<SessionRole>,
+    f: &Facts,
+    in_window: bool,
+) -> (Class, ClassReason, Option<Intent>) {
+    let plain = |class, reason| (class, reason, None);
     if !s.running {
-        return plain(Class::Other);
+        return plain(Class::Other, s.other_reason());
+    }
+    if matches!(role, Some(SessionRole::WarmUp | SessionRole::CoolDown)) {
+        return plain(Class::Easy, ClassReason::SessionPart);
     }
     if s.race_by_name && !s.recovery_by_name {
-        return plain(Class::Race);
+        return plain(Class::Race, ClassReason::RaceName);
     }
-    if s.intervals_by_laps {
-        return plain(Class::Intervals);
+    if f.triathlon && !s.recovery_by_name {
+        return plain(Class::Race, ClassReason::RaceTriathlon);
+    }
+    if let Some(reason) = s.planned_intervals {
+        return plain(Class::Intervals, reason);
     }
     if s.recovery_by_name {
-        return recovery(Intent::Name);
+        return (
+            Class::Recovery,
+            ClassReason::RecoveryName,
+            Some(Intent::Name),
+        );
     }
-    if after.is_some() && !long {
-        return recovery(Intent::Placement);
+    if let Some((class, reason)) = s.named {
+        return plain(class, reason);
     }
-    if s.race_by_effort {
-        plain(Class::Race)
-    } else if s.intervals_by_effort {
-        plain(Class::Intervals)
+    if let Some(reason) = f.race {
+        // Regular repeated efforts keep heart rate up through short recoveries: a
+        // sustained hard hour of them is a workout, not a race.
+        if reason == ClassReason::RaceEffort && s.efforts && !f.long_floor {
+            return plain(Class::Intervals, ClassReason::IntervalsEfforts);
+        }
+        return plain(Class::Race, reason);
+    }
+    let long = f.long_floor || f.long_relative;
+    if in_window && !long && !f.in_session && !s.planned_workout {
+        return (
+            Class::Recovery,
+            ClassReason::RecoveryPlacement,
+            Some(Intent::Placement),
+        );
+    }
+    if s.efforts && !f.long_floor {
+        plain(Class::Intervals, ClassReason::IntervalsEfforts)
+    } else if f.long_floor {
+        plain(Class::Long, ClassReason::LongDuration)
     } else if s.tempo {
-        plain(Class::Tempo)
-    } else if long {
-        plain(Class::Long)
+        plain(Class::Tempo, ClassReason::TempoSustained)
+    } else if f.long_relative {
+        plain(Class::Long, ClassReason::LongRelative)
     } else {
-        plain(Class::Easy)
+        plain(Class::Easy, ClassReason::Easy)
     }
 }
 
-/// Long: at or over the absolute floor, or well over the usual run.
-fn is_long(f: &RunFacts, usual_s: Option<f64>, config: &HistoryConfig) -> bool {
-    let relative = usual_s.is_some_and(|usual| {
-        f.moving_s >= config.long_relative_min_s
-            && f64::from(f.moving_s) >= config.long_vs_usual * usual
-    });
-    f.moving_s >= config.long_floor_s || relative
+/// Everything `classify` works out before walking the runs in time order.
+struct Context<'a> {
+    facts: &'a [RunFacts],
+    config: &'a HistoryConfig,
+    signals: Vec<Signals>,
+    /// Indexes in (start, source) order.
+    order: Vec<usize>,
+    session_of: Vec<Option<SessionPart>>,
+    /// For the main part of a session of several: the session's end and the running
+    /// moving time of all its parts.
+    group_end_ms: Vec<Option<i64>>,
+    group_moving_s: Vec<Option<u32>>,
+    /// Main parts with a warm-up before them.
+    warmed_up: Vec<bool>,
+    /// Main parts of a session with a ride or a swim (a brick, a triathlon).
+    multisport: Vec<bool>,
+    triathlon: Vec<bool>,
+    near_best: Vec<bool>,
+    usual_s: Option<f64>,
 }
 
-/// Median moving time of the runs that are not races (of all runs when all are).
-fn usual_from_signals<'a>(items: impl Iterator<Item = (&'a RunFacts, &'a Signals)>) -> Option<f64> {
-    let mut all = Vec::new();
-    let mut not_races = Vec::new();
-    for (f, s) in items {
-        if !s.running || f.moving_s == 0 {
-            continue;
+impl<'a> Context<'a> {
+    fn new(facts: &'a [RunFacts], config: &'a HistoryConfig) -> Context<'a> {
+        let words = Words::new(config);
+        let signals: Vec<Signals> = facts
+            .iter()
+            .map(|f| Signals::of(f, config, &words))
+            .collect();
+        let mut order: Vec<usize> = (0..facts.len()).collect();
+        order.sort_by(|&a, &b| {
+            let key = |i: usize| facts.get(i).map(|f| (f.start_time, f.source.as_str()));
+            key(a).cmp(&key(b))
+        });
+        let running: Vec<bool> = signals.iter().map(|s| s.running).collect();
+        let sports: Vec<Option<Sport>> = signals.iter().map(|s| s.sport.sport.clone()).collect();
+        let gap_ms = i64::from(config.session_gap_s) * 1000;
+        let n = facts.len();
+        let mut ctx = Context {
+            facts,
+            config,
+            signals,
+            order,
+            session_of: vec![None; n],
+            group_end_ms: vec![None; n],
+            group_moving_s: vec![None; n],
+            warmed_up: vec![false; n],
+            multisport: vec![false; n],
+            triathlon: vec![false; n],
+            near_best: vec![false; n],
+            usual_s: None,
+        };
+        for g in sessions::groups(&ctx.order, facts, &sports, gap_ms) {
+            let parts = sessions::parts(&g, facts, &sports);
+            let Some(main) = g.main.filter(|_| !parts.is_empty()) else {
+                continue;
+            };
+            let moving: u32 = g
+                .members
+                .iter()
+                .filter(|&&i| running.get(i).copied().unwrap_or(false))
+                .filter_map(|&i| facts.get(i).map(|f| f.moving_s))
+                .sum();
+            let warmed = parts.iter().any(|(_, p)| p.role == SessionRole::WarmUp);
+            let multisport = g.multisport;
+            for (i, p) in parts {
+                if let Some(slot) = ctx.session_of.get_mut(i) {
+                    *slot = Some(p);
+                }
+            }
+            let set = |v: &mut Vec<Option<i64>>, x| {
+                if let Some(slot) = v.get_mut(main) {
+                    *slot = Some(x);
+                }
+            };
+            set(&mut ctx.group_end_ms, g.end_ms);
+            if let Some(slot) = ctx.group_moving_s.get_mut(main) {
+                *slot = Some(moving);
+            }
+            if let Some(slot) = ctx.warmed_up.get_mut(main) {
+                *slot = warmed;
+            }
+            if let Some(slot) = ctx.multisport.get_mut(main) {
+                *slot = multisport;
+            }
+            if let Some(slot) = ctx.triathlon.get_mut(main) {
+                *slot = g.triathlon;
+            }
         }
-        let moving_s = f64::from(f.moving_s);
-        all.push(moving_s);
-        if !s.race_signal() {
-            not_races.push(moving_s);
+        // Runs that stand for themselves: not warm-ups or cool-downs.
+        let whole: Vec<usize> = ctx
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| running.get(i).copied().unwrap_or(false) && !ctx.is_part(i))
+            .collect();
+        let race = &config.race;
+        for i in race::near_best(
+            facts,
+            &whole,
+            race.near_best_window_days,
+            race.near_best_margin,
+            race.near_best_min_runs,
+        ) {
+            if let Some(slot) = ctx.near_best.get_mut(i) {
+                *slot = true;
+            }
         }
+        ctx.usual_s = ctx.usual(&whole);
+        ctx
     }
-    median(if not_races.is_empty() { all } else { not_races })
+
+    fn is_part(&self, i: usize) -> bool {
+        matches!(
+            self.session_of.get(i).cloned().flatten().map(|p| p.role),
+            Some(SessionRole::WarmUp | SessionRole::CoolDown)
+        )
+    }
+
+    /// Median moving time of the whole runs that are not races (of all when all are).
+    fn usual(&self, whole: &[usize]) -> Option<f64> {
+        let mut all = Vec::new();
+        let mut not_races = Vec::new();
+        for &i in whole {
+            let (Some(f), Some(s)) = (self.facts.get(i), self.signals.get(i)) else {
+                continue;
+            };
+            if f.moving_s == 0 {
+                continue;
+            }
+            let moving_s = f64::from(f.moving_s);
+            all.push(moving_s);
+            if !s.race_signal() {
+                not_races.push(moving_s);
+            }
+        }
+        median(if not_races.is_empty() { all } else { not_races })
+    }
+
+    /// Whether run `i` is long by the floor and by the relative rule (a session's main
+    /// part counts the moving time of all its running parts).
+    fn long(&self, i: usize, f: &RunFacts) -> (bool, bool) {
+        let c = self.config;
+        let moving_s = self
+            .group_moving_s
+            .get(i)
+            .copied()
+            .flatten()
+            .unwrap_or(f.moving_s);
+        let relative = self.usual_s.is_some_and(|usual| {
+            moving_s >= c.long_relative_min_s && f64::from(moving_s) >= c.long_vs_usual * usual
+        });
+        (moving_s >= c.long_floor_s, relative)
+    }
+
+    /// A race's evidence beyond its name.
+    fn race_evidence(&self, i: usize, s: &Signals) -> Option<ClassReason> {
+        if let Some(r) = s.race_by_effort {
+            return Some(r);
+        }
+        let race = &self.config.race;
+        let hard = s.hard_share >= race.min_hard_share;
+        let flag = |v: &Vec<bool>| v.get(i).copied().unwrap_or(false);
+        let distance = self.facts.get(i).map_or(0.0, |f| f.distance_m);
+        if hard
+            && s.has_hr
+            && flag(&self.warmed_up)
+            && race::standard_distance(distance, race.distance_tolerance)
+        {
+            return Some(ClassReason::RaceDay);
+        }
+        if hard && s.has_hr && flag(&self.near_best) {
+            return Some(ClassReason::RaceNearBest);
+        }
+        None
+    }
 }
 
 /// Median (mean of the two middle values for an even count); `None` when empty.
@@ -290,127 +396,9 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     Some((lower + upper) / 2.0)
 }
 
-/// What one activity says about itself, independent of its neighbours.
-#[derive(Debug, Clone, Copy, Default)]
-struct Signals {
-    running: bool,
-    race_by_name: bool,
-    recovery_by_name: bool,
-    /// Perceived exertion or heart rate says race.
-    race_by_effort: bool,
-    intervals_by_laps: bool,
-    /// Surges plus hard time, without lap structure.
-    intervals_by_effort: bool,
-    tempo: bool,
-}
-
-impl Signals {
-    fn of(f: &RunFacts, config: &HistoryConfig, words: &Words) -> Signals {
-        let running = is_running(f);
-        if !running {
-            return Signals::default();
-        }
-        let labels = [f.name.as_deref(), f.activity_type.as_deref()];
-        let said = |phrases: &[Vec<String>]| {
-            labels
-                .iter()
-                .flatten()
-                .any(|text| has_any_phrase(&tokens(text), phrases))
-        };
-        let hard_s = f.hard_s.unwrap_or(0);
-        let race = &config.race;
-        let race_by_rpe = f
-            .perceived_exertion
-            .is_some_and(|rpe| rpe >= race.min_perceived_exertion);
-        let race_by_hr = f.hr_moving_s > 0
-            && hard_s >= race.min_hard_s
-            && f64::from(hard_s) >= race.min_hard_share * f64::from(f.hr_moving_s);
-        let iv = &config.intervals;
-        Signals {
-            running,
-            race_by_name: said(&words.race),
-            recovery_by_name: said(&words.recovery),
-            race_by_effort: race_by_rpe || race_by_hr,
-            intervals_by_laps: work_blocks(&f.laps, iv.min_work_lap_s) >= iv.min_work_blocks,
-            intervals_by_effort: f.surges >= iv.min_surges && hard_s >= iv.min_hard_s,
-            tempo: hard_s >= config.tempo_min_hard_s,
-        }
-    }
-
-    /// Any sign of a race (for leaving races out of the usual run).
-    fn race_signal(&self) -> bool {
-        (self.race_by_name && !self.recovery_by_name) || self.race_by_effort
-    }
-}
-
-/// Work blocks separated by rest: maximal runs of work laps (active/interval, at least
-/// `min_work_lap_s` long or of unknown length) counted when they are the first or a
-/// rest/recovery lap lies between them and the previous block. Warm-up, cool-down,
-/// unlabelled and short (strides) laps close a block without separating blocks, so an
-/// auto-lapped run (every lap "active") is one block.
-fn work_blocks(laps: &[LapFacts], min_work_lap_s: f64) -> usize {
-    let mut blocks = 0usize;
-    let mut in_block = false;
-    let mut rest_since_block = false;
-    for lap in laps {
-        let long_enough = lap.timer_s.is_none_or(|t| t >= min_work_lap_s);
-        match lap.intensity {
-            Some(LapIntensity::Active | LapIntensity::Interval) if long_enough => {
-                if !in_block && (blocks == 0 || rest_since_block) {
-                    blocks += 1;
-                    rest_since_block = false;
-                }
-                in_block = true;
-            }
-            Some(LapIntensity::Rest | LapIntensity::Recovery) => {
-                in_block = false;
-                rest_since_block = true;
-            }
-            _ => in_block = false,
-        }
-    }
-    blocks
-}
-
-/// The configured word lists, tokenised once.
-struct Words {
-    race: Vec<Vec<String>>,
-    recovery: Vec<Vec<String>>,
-}
-
-impl Words {
-    fn new(config: &HistoryConfig) -> Words {
-        let phrases = |list: &[String]| {
-            list.iter()
-                .map(|w| tokens(w))
-                .filter(|t| !t.is_empty())
-                .collect()
-        };
-        Words {
-            race: phrases(&config.race.words),
-            recovery: phrases(&config.recovery_words),
-        }
-    }
-}
-
-/// Lower-case words: runs of letters and digits ("Récup 5k!" → ["récup", "5k"]).
-fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Whether `tokens` hold one of `phrases` as consecutive whole words.
-fn has_any_phrase(tokens: &[String], phrases: &[Vec<String>]) -> bool {
-    phrases
-        .iter()
-        .any(|p| !p.is_empty() && tokens.windows(p.len()).any(|w| w == p.as_slice()))
-}
-
-/// A long or hard session already classified.
+/// A long or hard session already classified: the window after it.
 #[derive(Debug, Clone)]
-struct Session {
+struct Window {
     index: usize,
     source: String,
     start_ms: i64,
@@ -420,14 +408,14 @@ struct Session {
 
 /// The long and hard sessions so far, in start order.
 #[derive(Debug, Default)]
-struct Sessions {
-    list: Vec<Session>,
+struct Windows {
+    list: Vec<Window>,
     /// Longest end − start among them, to stop looking back early.
     max_span_ms: i64,
 }
 
-impl Sessions {
-    fn push(&mut self, s: Session) {
+impl Windows {
+    fn push(&mut self, s: Window) {
         self.max_span_ms = self.max_span_ms.max(s.end_ms.saturating_sub(s.start_ms));
         self.list.push(s);
     }
@@ -436,7 +424,7 @@ impl Sessions {
     /// the most recent end first; on a tie the later one in time order.
     fn most_recent(&self, start_ms: i64, window_ms: i64) -> Option<RecoversFrom> {
         let earliest_end_ms = start_ms.saturating_sub(window_ms);
-        let mut best: Option<(&Session, i64)> = None;
+        let mut best: Option<(&Window, i64)> = None;
         for s in self.list.iter().rev() {
             // Every earlier session started no later than `s`, so ended by this bound.
             if s.start_ms.saturating_add(self.max_span_ms) < earliest_end_ms {
@@ -461,3 +449,5 @@ impl Sessions {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_sessions;

@@ -85,13 +85,18 @@ pub fn summarize(placements: &[Placement], verdicts: &[Option<VerdictSummary>]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::Intent;
+    use crate::history::{ClassReason, Intent, SportSource};
 
     fn placement(class: Class, intent: Option<Intent>) -> Placement {
         Placement {
             class,
+            class_reason: ClassReason::Easy,
             intent,
             recovers_from: None,
+            sport: None,
+            sport_source: SportSource::Recorded,
+            sport_inferred_from: None,
+            session: None,
         }
     }
 

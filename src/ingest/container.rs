@@ -5,10 +5,36 @@ use std::io::{Cursor, Read, Seek};
 
 use crate::error::ReadError;
 
+/// The largest expansion deflate can encode (258-byte matches in ~2 bits), rounded up.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+
 /// Decompresses a gzip stream (all members), refusing more than `limit_bytes`.
+///
+/// flate2 on zlib-rs (see docs/decisions.md), reading the input slice in place (no
+/// intermediate buffer), into an output sized from the last member's ISIZE trailer
+/// (the content size modulo 2^32, exact for one member; capped by the limit and by
+/// deflate's largest ratio, and only a hint: a wrong or hostile value costs a
+/// reallocation, never a wrong result).
 pub fn gunzip(bytes: &[u8], limit_bytes: u64) -> Result<Vec<u8>, ReadError> {
-    let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    read_capped(decoder, limit_bytes, "gzip content").map_err(|e| match e {
+    let decoder = flate2::bufread::MultiGzDecoder::new(bytes);
+    let hint = bytes
+        .len()
+        .checked_sub(4)
+        .and_then(|at| bytes.get(at..))
+        .and_then(|tail| <[u8; 4]>::try_from(tail).ok())
+        .map_or(0, |tail| u64::from(u32::from_le_bytes(tail)));
+    // Deflate expands at most ~1032:1, so a hostile trailer cannot make a small file
+    // reserve more than that; one byte more than the content lets `read_to_end` see
+    // the end without growing.
+    let most = (bytes.len() as u64).saturating_mul(MAX_DEFLATE_RATIO);
+    let capacity = hint.min(limit_bytes).min(most).saturating_add(1);
+    read_capped_into(
+        decoder,
+        limit_bytes,
+        "gzip content",
+        usize::try_from(capacity).unwrap_or(0),
+    )
+    .map_err(|e| match e {
         ReadError::Io { message } => ReadError::CorruptArchive {
             message: format!("gzip: {message}"),
         },
@@ -95,7 +121,17 @@ fn central_name<R: Read + Seek>(archive: &zip::ZipArchive<R>, index: usize) -> O
 
 /// Reads `reader` to the end, failing with `TooLarge` past `limit_bytes`.
 fn read_capped<R: Read>(reader: R, limit_bytes: u64, what: &str) -> Result<Vec<u8>, ReadError> {
-    let mut out = Vec::new();
+    read_capped_into(reader, limit_bytes, what, 0)
+}
+
+/// [`read_capped`] into a buffer that starts with room for `capacity` bytes.
+fn read_capped_into<R: Read>(
+    reader: R,
+    limit_bytes: u64,
+    what: &str,
+    capacity: usize,
+) -> Result<Vec<u8>, ReadError> {
+    let mut out = Vec::with_capacity(capacity);
     let mut limited = reader.take(limit_bytes.saturating_add(1));
     limited.read_to_end(&mut out).map_err(|e| ReadError::Io {
         message: e.to_string(),
@@ -129,6 +165,27 @@ mod tests {
             gunzip(&packed, 9_999),
             Err(ReadError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn a_lying_size_trailer_is_corrupt_not_a_huge_buffer() {
+        let data = vec![3u8; 50_000];
+        let mut packed = gz(&data);
+        let n = packed.len();
+        // ISIZE claims 4 GB (the buffer hint is capped by deflate's ratio), then 1 byte:
+        // flate2 checks ISIZE with the CRC, so either lie is a corrupt archive.
+        for claim in [u32::MAX, 1] {
+            if let Some(tail) = packed.get_mut(n - 4..) {
+                tail.copy_from_slice(&claim.to_le_bytes());
+            }
+            assert!(
+                matches!(
+                    gunzip(&packed, 1 << 20),
+                    Err(ReadError::CorruptArchive { .. })
+                ),
+                "claim {claim}"
+            );
+        }
     }
 
     #[test]

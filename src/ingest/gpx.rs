@@ -26,9 +26,7 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::BytesStart;
-
-use super::xml::{self, TextBuf, Walker};
+use super::xml::{self, StartTag, TextBuf};
 use crate::error::ReadError;
 use crate::model::{
     Format, Position, RawActivity, Sample, Sport, TimerEvent, TimerEventKind, Timestamp,
@@ -56,36 +54,39 @@ enum Tag {
 }
 
 fn classify(local: &str) -> Tag {
-    match local {
-        "trkpt" => Tag::Trkpt,
-        "ele" => Tag::Ele,
-        "time" => Tag::Time,
-        "trkseg" => Tag::Trkseg,
-        "trk" => Tag::Trk,
-        "name" => Tag::Name,
-        "type" => Tag::Type,
-        "metadata" => Tag::Metadata,
-        "rte" => Tag::Rte,
-        "gpx" => Tag::Gpx,
-        _ => classify_extension(local),
+    match local.as_bytes() {
+        b"trkpt" => Tag::Trkpt,
+        b"ele" => Tag::Ele,
+        b"time" => Tag::Time,
+        b"trkseg" => Tag::Trkseg,
+        b"trk" => Tag::Trk,
+        b"name" => Tag::Name,
+        b"type" => Tag::Type,
+        b"metadata" => Tag::Metadata,
+        b"rte" => Tag::Rte,
+        b"gpx" => Tag::Gpx,
+        _ => classify_extension(local.as_bytes()),
     }
 }
 
-/// Vendor extension names vary in case (`gpxtpx:hr`, `gpxdata:heartrate`, `HeartRate`).
-fn classify_extension(local: &str) -> Tag {
-    let is = |name: &str| local.eq_ignore_ascii_case(name);
-    if is("hr") || is("heartrate") || is("heart_rate") || is("heartratebpm") {
-        Tag::Hr
-    } else if is("cad") || is("cadence") || is("runcadence") {
-        Tag::Cad
-    } else if is("power") || is("watts") || is("pwr") {
-        Tag::Power
-    } else if is("speed") {
-        Tag::Speed
-    } else if is("distance") {
-        Tag::Distance
-    } else {
-        Tag::Other
+/// Vendor extension names vary in case (`gpxtpx:hr`, `gpxdata:heartrate`, `HeartRate`):
+/// the name is compared ASCII-lowercased.
+fn classify_extension(local: &[u8]) -> Tag {
+    // The longest name below is 12 bytes.
+    let mut lower = [0u8; 12];
+    let Some(dst) = lower.get_mut(..local.len()) else {
+        return Tag::Other;
+    };
+    for (d, s) in dst.iter_mut().zip(local) {
+        *d = s.to_ascii_lowercase();
+    }
+    match &*dst {
+        b"hr" | b"heartrate" | b"heart_rate" | b"heartratebpm" => Tag::Hr,
+        b"cad" | b"cadence" | b"runcadence" => Tag::Cad,
+        b"power" | b"watts" | b"pwr" => Tag::Power,
+        b"speed" => Tag::Speed,
+        b"distance" => Tag::Distance,
+        _ => Tag::Other,
     }
 }
 
@@ -246,31 +247,44 @@ struct GpxReader<'a> {
 /// Reads the tracks of a GPX document as activities (one per `<trk>` with timed points).
 pub fn read(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
     let text = xml::document_text(bytes);
-    read_text(&text, source)
+    xml::read_document(&text, || GpxReader::new(source))?.finish()
 }
 
-fn read_text(text: &str, source: &str) -> Result<Vec<RawActivity>, ReadError> {
-    let mut walker = Walker::new(text);
-    let mut reader = GpxReader {
-        source,
-        stack: Vec::with_capacity(16),
-        capture: None,
-        text: TextBuf::default(),
-        creator: None,
-        doc_name: None,
-        track: None,
-        point: None,
-        tracks_seen: 0,
-        activities: Vec::new(),
-        points_seen: 0,
-        untimed_points: 0,
-        routes_seen: 0,
-    };
-    xml::drive(&mut walker, &mut reader)?;
-    reader.finish()
+/// [`read`] through the fast walker alone, `None` where it would hand the document to
+/// quick-xml (tests and benches measure how often that happens).
+#[doc(hidden)]
+pub fn read_fast_only(bytes: &[u8], source: &str) -> Option<Result<Vec<RawActivity>, ReadError>> {
+    let text = xml::document_text(bytes);
+    xml::read_document_fast(&text, || GpxReader::new(source)).map(|reader| reader.finish())
+}
+
+/// [`read`] through the quick-xml walker alone: the reference the fast walker is tested
+/// and benchmarked against. Same results, errors and messages as [`read`].
+#[doc(hidden)]
+pub fn read_quick_xml(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
+    let text = xml::document_text(bytes);
+    xml::read_document_quick_xml(&text, || GpxReader::new(source))?.finish()
 }
 
 impl<'a> GpxReader<'a> {
+    fn new(source: &'a str) -> Self {
+        GpxReader {
+            source,
+            stack: Vec::with_capacity(16),
+            capture: None,
+            text: TextBuf::default(),
+            creator: None,
+            doc_name: None,
+            track: None,
+            point: None,
+            tracks_seen: 0,
+            activities: Vec::new(),
+            points_seen: 0,
+            untimed_points: 0,
+            routes_seen: 0,
+        }
+    }
+
     fn store(&mut self, field: Field, value: &str) {
         match field {
             Field::DocName => {
@@ -341,14 +355,14 @@ impl<'a> GpxReader<'a> {
 }
 
 impl<'a> xml::Handler<'a> for GpxReader<'a> {
-    fn open(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
-        let tag = classify(xml::local_name(start));
+    fn open(&mut self, start: &impl StartTag) -> Result<(), String> {
+        let tag = classify(start.local_name());
         let parent = self.stack.last().copied();
         self.stack.push(tag);
         let depth = self.stack.len();
         let field = match tag {
             Tag::Gpx if depth == 1 => {
-                self.creator = xml::attribute(start, "creator")?.and_then(|c| xml::non_blank(&c));
+                self.creator = start.attribute("creator")?.and_then(|c| xml::non_blank(&c));
                 None
             }
             Tag::Trk if self.track.is_none() => {
@@ -364,8 +378,9 @@ impl<'a> xml::Handler<'a> for GpxReader<'a> {
             }
             Tag::Trkpt if self.track.is_some() && self.point.is_none() => {
                 self.points_seen += 1;
-                let lat = xml::attribute(start, "lat")?.and_then(|v| xml::parse_f64(&v));
-                let lon = xml::attribute(start, "lon")?.and_then(|v| xml::parse_f64(&v));
+                let (lat, lon) = start.attribute_pair(("lat", "lon"))?;
+                let lat = lat.and_then(|v| xml::parse_f64(&v));
+                let lon = lon.and_then(|v| xml::parse_f64(&v));
                 let position = match (lat, lon) {
                     (Some(lat_deg), Some(lon_deg))
                         if (-90.0..=90.0).contains(&lat_deg)
@@ -412,11 +427,14 @@ impl<'a> xml::Handler<'a> for GpxReader<'a> {
     }
 
     fn text(&mut self, piece: Cow<'a, str>) {
-        if let Some((_, depth)) = self.capture
-            && depth == self.stack.len()
-        {
+        if self.wants_text() {
             self.text.push(piece);
         }
+    }
+
+    fn wants_text(&self) -> bool {
+        self.capture
+            .is_some_and(|(_, depth)| depth == self.stack.len())
     }
 
     fn close(&mut self) {

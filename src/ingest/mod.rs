@@ -20,6 +20,11 @@ pub mod sniff;
 pub mod tcx;
 pub(crate) mod xml;
 
+/// The gzip path on its own ([`container`] is internal): for the benches that measure it
+/// and the tests that unpack documents the way a read does.
+#[doc(hidden)]
+pub use container::gunzip;
+
 use std::path::Path;
 
 use crate::error::{IngestError, ReadError};
@@ -130,7 +135,11 @@ fn read_nested(source: &str, bytes: &[u8], limits: Limits, depth: u8, out: &mut 
             }
             Err(e) => out.push(fail(e)),
         },
-        Kind::Fit => out.push(fit::read(bytes, source).map_err(|e| IngestError::new(source, e))),
+        Kind::Fit => push_all(
+            source,
+            fit::read(bytes, source).map(fit::split_sessions),
+            out,
+        ),
         Kind::Gpx => push_all(source, gpx::read(bytes, source), out),
         Kind::Tcx => push_all(source, tcx::read(bytes, source), out),
         Kind::Unknown(detail) => out.push(fail(ReadError::UnknownFormat { detail })),

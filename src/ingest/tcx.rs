@@ -22,9 +22,7 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::BytesStart;
-
-use super::xml::{self, TextBuf, Walker};
+use super::xml::{self, StartTag, TextBuf};
 use crate::error::ReadError;
 use crate::model::{Format, Lap, LapIntensity, Position, RawActivity, Sample, Sport, Timestamp};
 
@@ -58,30 +56,30 @@ enum Tag {
 }
 
 fn classify(local: &str) -> Tag {
-    match local {
-        "Trackpoint" => Tag::Trackpoint,
-        "Time" => Tag::Time,
-        "Position" => Tag::Position,
-        "LatitudeDegrees" => Tag::LatitudeDegrees,
-        "LongitudeDegrees" => Tag::LongitudeDegrees,
-        "AltitudeMeters" => Tag::AltitudeMeters,
-        "DistanceMeters" => Tag::DistanceMeters,
-        "HeartRateBpm" => Tag::HeartRateBpm,
-        "Value" => Tag::Value,
-        "Cadence" => Tag::Cadence,
-        "RunCadence" => Tag::RunCadence,
-        "Speed" => Tag::Speed,
-        "Watts" => Tag::Watts,
-        "Lap" => Tag::Lap,
-        "TotalTimeSeconds" => Tag::TotalTimeSeconds,
-        "AverageHeartRateBpm" => Tag::AverageHeartRateBpm,
-        "MaximumHeartRateBpm" => Tag::MaximumHeartRateBpm,
-        "Intensity" => Tag::Intensity,
-        "Activity" => Tag::Activity,
-        "Course" => Tag::Course,
-        "Id" => Tag::Id,
-        "Creator" => Tag::Creator,
-        "Name" => Tag::Name,
+    match local.as_bytes() {
+        b"Trackpoint" => Tag::Trackpoint,
+        b"Time" => Tag::Time,
+        b"Position" => Tag::Position,
+        b"LatitudeDegrees" => Tag::LatitudeDegrees,
+        b"LongitudeDegrees" => Tag::LongitudeDegrees,
+        b"AltitudeMeters" => Tag::AltitudeMeters,
+        b"DistanceMeters" => Tag::DistanceMeters,
+        b"HeartRateBpm" => Tag::HeartRateBpm,
+        b"Value" => Tag::Value,
+        b"Cadence" => Tag::Cadence,
+        b"RunCadence" => Tag::RunCadence,
+        b"Speed" => Tag::Speed,
+        b"Watts" => Tag::Watts,
+        b"Lap" => Tag::Lap,
+        b"TotalTimeSeconds" => Tag::TotalTimeSeconds,
+        b"AverageHeartRateBpm" => Tag::AverageHeartRateBpm,
+        b"MaximumHeartRateBpm" => Tag::MaximumHeartRateBpm,
+        b"Intensity" => Tag::Intensity,
+        b"Activity" => Tag::Activity,
+        b"Course" => Tag::Course,
+        b"Id" => Tag::Id,
+        b"Creator" => Tag::Creator,
+        b"Name" => Tag::Name,
         _ => Tag::Other,
     }
 }
@@ -187,30 +185,43 @@ struct TcxReader<'a> {
 /// timed trackpoints).
 pub fn read(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
     let text = xml::document_text(bytes);
-    read_text(&text, source)
+    xml::read_document(&text, || TcxReader::new(source))?.finish()
 }
 
-fn read_text(text: &str, source: &str) -> Result<Vec<RawActivity>, ReadError> {
-    let mut walker = Walker::new(text);
-    let mut reader = TcxReader {
-        source,
-        stack: Vec::with_capacity(16),
-        capture: None,
-        text: TextBuf::default(),
-        activity: None,
-        lap: None,
-        point: None,
-        activities_seen: 0,
-        courses_seen: 0,
-        points_seen: 0,
-        untimed_points: 0,
-        activities: Vec::new(),
-    };
-    xml::drive(&mut walker, &mut reader)?;
-    reader.finish()
+/// [`read`] through the fast walker alone, `None` where it would hand the document to
+/// quick-xml (tests and benches measure how often that happens).
+#[doc(hidden)]
+pub fn read_fast_only(bytes: &[u8], source: &str) -> Option<Result<Vec<RawActivity>, ReadError>> {
+    let text = xml::document_text(bytes);
+    xml::read_document_fast(&text, || TcxReader::new(source)).map(|reader| reader.finish())
+}
+
+/// [`read`] through the quick-xml walker alone: the reference the fast walker is tested
+/// and benchmarked against. Same results, errors and messages as [`read`].
+#[doc(hidden)]
+pub fn read_quick_xml(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
+    let text = xml::document_text(bytes);
+    xml::read_document_quick_xml(&text, || TcxReader::new(source))?.finish()
 }
 
 impl<'a> TcxReader<'a> {
+    fn new(source: &'a str) -> Self {
+        TcxReader {
+            source,
+            stack: Vec::with_capacity(16),
+            capture: None,
+            text: TextBuf::default(),
+            activity: None,
+            lap: None,
+            point: None,
+            activities_seen: 0,
+            courses_seen: 0,
+            points_seen: 0,
+            untimed_points: 0,
+            activities: Vec::new(),
+        }
+    }
+
     /// The tag `n` levels above the element just pushed (1 = parent).
     fn ancestor(&self, n: usize) -> Option<Tag> {
         let len = self.stack.len();
@@ -323,8 +334,8 @@ impl<'a> TcxReader<'a> {
 }
 
 impl<'a> xml::Handler<'a> for TcxReader<'a> {
-    fn open(&mut self, start: &BytesStart<'_>) -> Result<(), String> {
-        let tag = classify(xml::local_name(start));
+    fn open(&mut self, start: &impl StartTag) -> Result<(), String> {
+        let tag = classify(start.local_name());
         self.stack.push(tag);
         let parent = self.ancestor(1);
         let in_activity = self.activity.is_some();
@@ -332,7 +343,7 @@ impl<'a> xml::Handler<'a> for TcxReader<'a> {
         let field = match tag {
             Tag::Activity if !in_activity => {
                 self.activities_seen += 1;
-                let sport = xml::attribute(start, "Sport")?.and_then(|s| xml::non_blank(&s));
+                let sport = start.attribute("Sport")?.and_then(|s| xml::non_blank(&s));
                 self.activity = Some(Activity {
                     index: self.activities_seen,
                     sport,
@@ -356,8 +367,9 @@ impl<'a> xml::Handler<'a> for TcxReader<'a> {
                 Some(Field::CreatorName)
             }
             Tag::Lap if parent == Some(Tag::Activity) && in_activity => {
-                let start_time =
-                    xml::attribute(start, "StartTime")?.and_then(|t| xml::parse_time(&t));
+                let start_time = start
+                    .attribute("StartTime")?
+                    .and_then(|t| xml::parse_time(&t));
                 self.lap = Some(Lap {
                     start_time,
                     elapsed_s: None,
@@ -408,11 +420,14 @@ impl<'a> xml::Handler<'a> for TcxReader<'a> {
     }
 
     fn text(&mut self, piece: Cow<'a, str>) {
-        if let Some((_, depth)) = self.capture
-            && depth == self.stack.len()
-        {
+        if self.wants_text() {
             self.text.push(piece);
         }
+    }
+
+    fn wants_text(&self) -> bool {
+        self.capture
+            .is_some_and(|(_, depth)| depth == self.stack.len())
     }
 
     fn close(&mut self) {

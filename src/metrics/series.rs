@@ -10,20 +10,20 @@ pub(crate) struct Point {
     pub value: f64,
 }
 
-/// Moving seconds for which `value` gives a number, in time order.
+/// Moving seconds for which `value` gives a number, in time order. The buffer is
+/// sized for every second up front (a filtered `collect` would grow it by doubling,
+/// copying it ~log2(n) times).
 pub(crate) fn moving_points(
     seconds: &[Second],
     value: impl Fn(&Second) -> Option<f64>,
 ) -> Vec<Point> {
-    seconds
-        .iter()
-        .filter(|s| s.moving)
-        .filter_map(|s| {
-            value(s)
-                .filter(|v| v.is_finite())
-                .map(|value| Point { t_s: s.t_s, value })
-        })
-        .collect()
+    let mut points = Vec::with_capacity(seconds.len());
+    points.extend(seconds.iter().filter(|s| s.moving).filter_map(|s| {
+        value(s)
+            .filter(|v| v.is_finite())
+            .map(|value| Point { t_s: s.t_s, value })
+    }));
+    points
 }
 
 /// Usable heart rate of a second, bpm.

@@ -233,6 +233,9 @@ pub struct RawActivity {
     pub timer_events: Vec<TimerEvent>,
     /// The heart-rate settings the watch stored in the file (FIT).
     pub watch_hr: Option<WatchHrSettings>,
+    /// The planned workout the watch followed (FIT `workout`/`workout_step`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workout: Option<super::workout::PlannedWorkout>,
 }
 
 impl RawActivity {
@@ -256,6 +259,7 @@ impl RawActivity {
             sessions: Vec::new(),
             timer_events: Vec::new(),
             watch_hr: None,
+            workout: None,
         }
     }
 

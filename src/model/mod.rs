@@ -5,6 +5,7 @@ pub mod header;
 pub mod sport;
 pub mod time;
 pub mod track;
+pub mod workout;
 
 pub use activity::{
     Format, HrCalcType, Lap, LapIntensity, Position, RawActivity, Sample, Session, TimerEvent,
@@ -14,3 +15,4 @@ pub use header::{ActivityHeader, device_name};
 pub use sport::{Sport, SubSport};
 pub use time::Timestamp;
 pub use track::{Activity, AltitudeTreatment, CleaningReport, HrFlag, Second, Span};
+pub use workout::{PlannedWorkout, StepDuration, WorkoutStep};

@@ -93,17 +93,16 @@ impl Timestamp {
             }
             Some(_) => return None,
         };
-        if !(1..=12).contains(&month)
-            || !(1..=31).contains(&day)
-            || hour > 24
-            || minute > 59
-            || second > 60
-        {
-            return None;
+        Civil {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            millis,
         }
-        let days = days_from_civil(year, month, day);
-        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_s;
-        Some(Timestamp(secs * 1000 + millis))
+        .to_timestamp(offset_s)
     }
 
     /// RFC 3339 in UTC with a `Z`; milliseconds only when not whole.
@@ -148,6 +147,45 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Timestamp::parse_rfc3339(&text)
             .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text}")))
+    }
+}
+
+/// The fields of a date-time as written (RFC 3339 ranges: a leap second and `24:00`
+/// accepted).
+pub(crate) struct Civil {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    pub millis: i64,
+}
+
+impl Civil {
+    /// The instant these fields name at `offset_s` east of UTC; `None` when a field is
+    /// out of range. The one computation behind every parsed time.
+    pub(crate) fn to_timestamp(&self, offset_s: i64) -> Option<Timestamp> {
+        let Civil {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            millis,
+        } = *self;
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 24
+            || minute > 59
+            || second > 60
+        {
+            return None;
+        }
+        let days = days_from_civil(year, month, day);
+        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_s;
+        Some(Timestamp(secs * 1000 + millis))
     }
 }
 

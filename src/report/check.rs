@@ -44,6 +44,10 @@ impl CheckItem {
             if history.is_some() {
                 record.placement.clone_from(&e.placement);
                 record.history.clone_from(&history);
+                // The sport history took (recorded, labelled or inferred), as scan.
+                if let Some(p) = &e.placement {
+                    record.sport.clone_from(&p.sport);
+                }
             }
             (e.input_index, CheckItem::Judged(Box::new(record)))
         });

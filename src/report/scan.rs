@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::history::{HistorySummary, MaxHrEstimate, WeekSummary};
+use crate::history::{ClassReason, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
 use crate::scan::{Duplicate, Scan, ScanError, Skipped};
 
@@ -192,6 +192,8 @@ const CSV_HEADER: &[&str] = &[
     "surface",
     "surges",
     "trimp",
+    "class_reason",
+    "sport_source",
 ];
 
 fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
@@ -227,6 +229,8 @@ fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
             r.surface.to_string(),
             r.surges.len().to_string(),
             opt(r.trimp),
+            p.class_reason.as_str().to_string(),
+            p.sport_source.as_str().to_string(),
         ];
         writeln!(out, "{}", row.join(","))?;
     }
@@ -257,6 +261,12 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
         if !r.reasons.is_empty() {
             let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
             tail.push_str(&format!(" · {}", codes.join(", ")));
+        }
+        if !matches!(
+            e.placement.class_reason,
+            ClassReason::Easy | ClassReason::NotRunning
+        ) {
+            tail.push_str(&format!(" · {}", e.placement.class_reason.as_str()));
         }
         if let Some(f) = &e.placement.recovers_from {
             tail.push_str(&format!(

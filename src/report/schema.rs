@@ -458,6 +458,8 @@ impl<'a> EntryRecord<'a> {
     /// The record of `entry`, placed in its history at `placement` ([`crate::scan::Scan::placed`]).
     pub fn of(entry: &'a Entry, placement: &'a Placement) -> EntryRecord<'a> {
         let mut record = CheckRecord::of_entry(entry);
+        // The sport history took (recorded, labelled or inferred).
+        record.sport.clone_from(&placement.sport);
         if !entry.judged {
             record.verdict = None;
             record.reasons.clear();

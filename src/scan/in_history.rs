@@ -15,14 +15,14 @@ use std::path::PathBuf;
 
 use super::cache::{CachedActivity, FileId, HistoryCache, Outcome};
 use super::duplicates::{Recording, drop_duplicates, same_run};
-use super::passes::{add_elevated_hr, apply_label};
+use super::passes::{add_elevated_hr, apply_label, judge_as_run};
 use super::{
     Entry, HistoryContext, Progress, Scan, ScanConfig, ScanError, Skipped, not_an_activity,
     parallel,
 };
 use crate::analyze::{Analysis, Analyzed, analyze_raw};
 use crate::error::IngestError;
-use crate::history::{self, RunFacts, baseline, is_running};
+use crate::history::{self, Class, Placement, RunFacts, baseline};
 use crate::ingest::labels::Labels;
 use crate::model::Format;
 use crate::profile::ProfileError;
@@ -52,9 +52,6 @@ struct Checked {
 impl Recording for Item {
     fn facts(&self) -> &RunFacts {
         &self.facts
-    }
-    fn format(&self) -> Format {
-        self.format
     }
 }
 
@@ -282,7 +279,10 @@ pub(super) fn run(
     scan.history = Some(HistoryContext {
         files: history_walk.files.len(),
         activities: facts.len(),
-        runs: facts.iter().filter(|f| is_running(f)).count(),
+        runs: placements
+            .iter()
+            .filter(|p| p.class != Class::Other)
+            .count(),
         by_class: summary.by_class,
     });
 
@@ -294,7 +294,7 @@ pub(super) fn run(
         .collect();
     let mut items = items;
     if latest {
-        judged = newest_run(&facts).into_iter().collect();
+        judged = newest_run(&facts, &placements).into_iter().collect();
         if let Some(&k) = judged.first()
             && let Some(item) = items.get_mut(k)
         {
@@ -318,6 +318,10 @@ pub(super) fn run(
         else {
             continue;
         };
+        if placement.intent.is_some() {
+            // History knows it is a run (labelled or inferred) where the file did not say.
+            judge_as_run(&mut analysis.assessment);
+        }
         let check = baseline::compare(&facts, &placements, k, &config.baseline);
         add_elevated_hr(&mut analysis, check.as_ref(), &config.baseline);
         scan.entries.push(Entry {
@@ -500,12 +504,13 @@ fn combine(items: Vec<Item>) -> (Vec<Item>, Vec<super::Duplicate>) {
     (all, duplicates)
 }
 
-/// The newest run: latest start, then last by source.
-fn newest_run(facts: &[RunFacts]) -> Option<usize> {
+/// The newest run (as history sees it: sport recorded, labelled or inferred): latest
+/// start, then last by source.
+fn newest_run(facts: &[RunFacts], placements: &[Placement]) -> Option<usize> {
     facts
         .iter()
         .enumerate()
-        .filter(|(_, f)| is_running(f))
+        .filter(|(k, _)| placements.get(*k).is_some_and(|p| p.class != Class::Other))
         .max_by(|(_, a), (_, b)| (a.start_time, &a.source).cmp(&(b.start_time, &b.source)))
         .map(|(k, _)| k)
 }

@@ -16,6 +16,7 @@ use crate::history::baseline::{BaselineCheck, BaselineConfig};
 use crate::history::{self, RunFacts, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
 use crate::judge::elevated::{HrAtPace, with_elevated_hr};
+use crate::judge::{Assessment, ReasonCode};
 use crate::model::Format;
 use crate::walk::Expanded;
 
@@ -209,11 +210,18 @@ fn scan_files(
     analysed.sort_by(|a, b| {
         (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
     });
-    let (mut kept, duplicates) = drop_duplicates(analysed);
+    let (kept, duplicates) = drop_duplicates(analysed);
 
     let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
     let placements = history::classify(&facts, &config.history);
     scan.weeks = history::weekly(&facts, &placements);
+    let mut kept = kept;
+    for (run, placement) in kept.iter_mut().zip(&placements) {
+        if placement.intent.is_some() {
+            // History knows it is a run (labelled or inferred) where the file did not say.
+            judge_as_run(&mut run.analysis.assessment);
+        }
+    }
     let baselines = history::baseline::compare_all(&facts, &placements, &config.baseline);
     for (run, check) in kept.iter_mut().zip(&baselines) {
         add_elevated_hr(&mut run.analysis, check.as_ref(), &config.baseline);
@@ -300,6 +308,22 @@ fn second_pass(
         }
     }
     Some(estimate)
+}
+
+/// A run history placed as a recovery run is judged as one even when its file named no
+/// sport: the `not_a_run` reason goes, and the verdict follows the other reasons.
+pub(super) fn judge_as_run(assessment: &mut Assessment) {
+    if assessment
+        .reasons
+        .iter()
+        .any(|r| r.code == ReasonCode::NotARun)
+    {
+        let reasons = std::mem::take(&mut assessment.reasons)
+            .into_iter()
+            .filter(|r| r.code != ReasonCode::NotARun)
+            .collect();
+        *assessment = Assessment::from_reasons(reasons);
+    }
 }
 
 /// Every file read without error whose activities could all be judged, with their facts

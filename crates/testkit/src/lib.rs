@@ -15,6 +15,7 @@ pub mod fit;
 pub mod fixtures;
 pub mod gpx;
 pub mod scenarios;
+pub mod session_truth;
 pub mod synth;
 pub mod tcx;
 pub mod week;

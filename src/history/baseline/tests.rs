@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::history::testkit::{Tweak, run};
+use crate::history::{ClassReason, SportSource};
 use crate::model::Sport;
 
 fn point(v: f64, hr: f64) -> Option<SteadyHr> {
@@ -15,8 +16,13 @@ fn point(v: f64, hr: f64) -> Option<SteadyHr> {
 fn placed(class: Class) -> Placement {
     Placement {
         class,
+        class_reason: ClassReason::Easy,
         intent: None,
         recovers_from: None,
+        sport: Some(Sport::Running),
+        sport_source: SportSource::Recorded,
+        sport_inferred_from: None,
+        session: None,
     }
 }
 
@@ -165,6 +171,8 @@ fn a_run_without_a_steady_stretch_or_no_run_says_so() {
     );
     let ride = facts.pop().map(|f| f.sport(Some(Sport::Cycling)));
     facts.extend(ride);
+    let mut placements = placements;
+    placements[10] = placed(Class::Other);
     assert_eq!(
         compare(&facts, &placements, 10, &BaselineConfig::default()),
         None

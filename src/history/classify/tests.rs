@@ -2,8 +2,10 @@
 //! each class rule, non-running activities and input order.
 
 use super::*;
-use crate::history::testkit::{Tweak, assert_close, lap, run};
+use crate::history::testkit::{Tweak, assert_close, lap, run, shape_lap};
+use crate::history::{LapFacts, SportSource, TraceFacts};
 use crate::model::LapIntensity::{Active, Cooldown, Rest, Warmup};
+use crate::model::Sport;
 
 fn classes(placements: &[Placement]) -> Vec<Class> {
     placements.iter().map(|p| p.class).collect()
@@ -207,42 +209,75 @@ fn race_by_effort() {
     let mut rpe = run("rpe.fit", "2024-03-09T09:00:00Z", 40);
     rpe.perceived_exertion = Some(9.0);
     let p = place(&[
-        // 20 of 22 min hard: a race by heart rate, whatever the name.
+        // 20 of 22 min sustained at or over the threshold over 5 km: a race by heart
+        // rate, whatever the name.
         run("hr.fit", "2024-03-02T09:00:00Z", 22)
             .named("Morning Run")
-            .hard_min(20),
+            .threshold_min(20)
+            .km(5.0),
         rpe,
-        // 60 % hard but only 6 min of it: not a race (a short hard effort).
-        run("short.fit", "2024-03-16T09:00:00Z", 10).hard_min(6),
+        // At the threshold but only 6 min of it: not a race (a short hard effort).
+        run("short.fit", "2024-03-16T09:00:00Z", 10).threshold_min(6),
+        // 30 min at the threshold over 7.2 km, not a race distance and not far above
+        // it: the threshold run of the issue is tempo.
+        run("threshold.fit", "2024-03-23T09:00:00Z", 35)
+            .threshold_min(30)
+            .km(7.2),
     ]);
-    assert_eq!(classes(&p), [Class::Race, Class::Race, Class::Easy]);
+    assert_eq!(
+        classes(&p),
+        [Class::Race, Class::Race, Class::Easy, Class::Tempo]
+    );
+    let reasons: Vec<ClassReason> = p.iter().map(|p| p.class_reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            ClassReason::RaceEffort,
+            ClassReason::RaceExertion,
+            ClassReason::Easy,
+            ClassReason::TempoSustained
+        ]
+    );
 }
 
 #[test]
-fn tempo_by_hard_time() {
+fn tempo_by_sustained_hard_time() {
     let p = place(&[
         run("tempo.fit", "2024-03-05T18:00:00Z", 50).hard_min(20),
         run("steady.fit", "2024-03-08T18:00:00Z", 50).hard_min(10),
     ]);
     assert_eq!(classes(&p), [Class::Tempo, Class::Easy]);
+    assert_eq!(nth(&p, 0).class_reason, ClassReason::TempoSustained);
 }
 
 #[test]
-fn intervals_by_laps_and_by_surges() {
+fn intervals_by_laps_and_by_efforts() {
     let strides: Vec<LapFacts> = (0..6)
         .flat_map(|_| [lap(Active, 20.0 / 60.0), lap(Rest, 1.0)])
         .collect();
     let auto_laps: Vec<LapFacts> = (0..8).map(|_| lap(Active, 5.0)).collect();
-    let mut fartlek = run("fartlek.fit", "2024-03-09T18:00:00Z", 45).hard_min(6);
-    fartlek.surges = 5;
-    let mut surgy = run("surgy.fit", "2024-03-12T18:00:00Z", 45).hard_min(2);
-    surgy.surges = 5;
+    // 6 × 3 min at 4:25/km with 2-min jogs at 6:40, no intensity on the laps.
+    let mut shaped = vec![shape_lap(10.0, 330.0, Some(130))];
+    for _ in 0..6 {
+        shaped.push(shape_lap(3.0, 265.0, Some(155)));
+        shaped.push(shape_lap(2.0, 400.0, Some(140)));
+    }
+    shaped.push(shape_lap(10.0, 360.0, Some(135)));
+    let mut irregular = run("irregular.fit", "2024-03-14T18:00:00Z", 45);
+    irregular.trace.efforts = run("x", "2024-03-14T18:00:00Z", 45)
+        .efforts(3, 120, 300)
+        .trace
+        .efforts;
+    if let Some(e) = irregular.trace.efforts.get_mut(2) {
+        e.start_s += 900;
+    }
     let p = place(&[
         run("iv.fit", "2024-03-02T18:00:00Z", 50).with_laps(intervals_laps()),
         run("strides.fit", "2024-03-05T18:00:00Z", 45).with_laps(strides),
         run("auto.fit", "2024-03-07T18:00:00Z", 40).with_laps(auto_laps),
-        fartlek,
-        surgy,
+        run("fartlek.fit", "2024-03-09T18:00:00Z", 45).efforts(5, 120, 300),
+        run("shaped.fit", "2024-03-11T18:00:00Z", 50).with_laps(shaped),
+        irregular,
     ]);
     assert_eq!(
         classes(&p),
@@ -251,8 +286,21 @@ fn intervals_by_laps_and_by_surges() {
             Class::Easy,
             Class::Easy,
             Class::Intervals,
+            Class::Intervals,
             Class::Easy
         ]
+    );
+    assert_eq!(nth(&p, 0).class_reason, ClassReason::IntervalsLapIntensity);
+    assert_eq!(nth(&p, 3).class_reason, ClassReason::IntervalsEfforts);
+    assert_eq!(nth(&p, 4).class_reason, ClassReason::IntervalsLapShape);
+}
+
+#[test]
+fn a_steady_long_run_stays_long_whatever_its_surges() {
+    let p = place(&[run("long.fit", "2024-03-02T08:00:00Z", 100).efforts(4, 90, 600)]);
+    assert_eq!(
+        (nth(&p, 0).class, nth(&p, 0).class_reason),
+        (Class::Long, ClassReason::LongDuration)
     );
 }
 
@@ -282,13 +330,16 @@ fn long_by_the_relative_rule_and_by_the_floor() {
 
 #[test]
 fn a_ride_is_other_and_never_a_recovery_run() {
+    // No sport, no name, no speed: nothing to infer from.
+    let mut unknown = run("unknown.fit", "2024-03-09T16:00:00Z", 30).sport(None);
+    unknown.trace = TraceFacts::default();
     let p = place(&[
         run("race.fit", "2024-03-09T09:00:00Z", 42).named("City 10k"),
         run("ride.fit", "2024-03-09T13:00:00Z", 60)
             .named("Recovery spin")
             .typed("Ride"),
         run("bike.fit", "2024-03-09T15:00:00Z", 60).sport(Some(Sport::Cycling)),
-        run("unknown.fit", "2024-03-09T16:00:00Z", 30).sport(None),
+        unknown,
         // Labelled a run by the export although the file says generic.
         run("labelled.fit", "2024-03-09T17:00:00Z", 20)
             .sport(Some(Sport::Generic))
@@ -308,6 +359,12 @@ fn a_ride_is_other_and_never_a_recovery_run() {
         let other = nth(&p, i);
         assert_eq!((other.intent, other.recovers_from), (None, None));
     }
+    assert_eq!(nth(&p, 1).sport_source, SportSource::Label);
+    assert_eq!(nth(&p, 2).class_reason, ClassReason::NotRunning);
+    assert_eq!(
+        (nth(&p, 3).class_reason, nth(&p, 3).sport_source),
+        (ClassReason::SportUnknown, SportSource::Unknown)
+    );
     assert_eq!(from(&nth(&p, 4)).index, 0);
 }
 
@@ -383,16 +440,4 @@ fn configured_words_and_window() {
         classes(&p),
         [Class::Long, Class::Recovery, Class::Easy, Class::Recovery]
     );
-}
-
-#[test]
-fn work_blocks_need_rest_between_them() {
-    let blocks = |laps: Vec<LapFacts>| work_blocks(&laps, 30.0);
-    assert_eq!(blocks(intervals_laps()), 5);
-    assert_eq!(blocks(vec![lap(Active, 3.0), lap(Active, 3.0)]), 1);
-    assert_eq!(
-        blocks(vec![lap(Active, 3.0), lap(Cooldown, 3.0), lap(Active, 3.0)]),
-        1
-    );
-    assert_eq!(blocks(Vec::new()), 0);
 }

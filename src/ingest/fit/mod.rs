@@ -1,12 +1,17 @@
 //! FIT reader: the project's own streaming decoder ([`decoder`]) plus the collection of
 //! the messages an analysis needs (file_id, session, lap, record, event, sport,
-//! device_info, zones_target, user_profile, hr_zone) into one [`RawActivity`].
+//! device_info, zones_target, user_profile, hr_zone, workout, workout_step) into one
+//! [`RawActivity`]; [`split_sessions`] makes one activity per session of a multisport file.
 //! fitparser is not on this path (it is the oracle in tests and the name table).
 
 pub mod crc;
 pub mod decoder;
+mod multisport;
 pub(crate) mod profile;
 pub(crate) mod record;
+mod workout;
+
+pub use multisport::split_sessions;
 
 use crate::error::ReadError;
 use crate::model::{
@@ -44,6 +49,7 @@ struct Collector {
     sport: Option<(Option<u64>, Option<u64>, Option<String>)>,
     watch: WatchHrSettings,
     hr_zones: Vec<(u64, u16)>,
+    workout: workout::WorkoutCollector,
     accumulated_distance_16: u64,
     last_time: Timestamp,
     /// Whether any message so far carried a time (records before it get none).
@@ -182,6 +188,8 @@ impl Visitor for Collector {
                     .age_years
                     .or(get(def, msg, 2).and_then(|v| u8::try_from(v).ok()));
             }
+            mesg::WORKOUT => self.workout.workout(def, msg),
+            mesg::WORKOUT_STEP => self.workout.step(def, msg),
             mesg::HR_ZONE => {
                 if let Some(high) = get_bpm(def, msg, 1) {
                     let index = get(def, msg, 254).unwrap_or(self.hr_zones.len() as u64);
@@ -202,7 +210,7 @@ fn totals(def: &Definition, msg: &[u8]) -> (Option<f64>, Option<f64>, Option<f64
     )
 }
 
-fn intensity(v: u64) -> LapIntensity {
+pub(super) fn intensity(v: u64) -> LapIntensity {
     match v {
         0 => LapIntensity::Active,
         1 => LapIntensity::Rest,
@@ -290,6 +298,7 @@ impl Collector {
         a.laps = self.laps;
         a.sessions = self.sessions;
         a.timer_events = self.timer_events;
+        a.workout = self.workout.finish();
         Ok(a)
     }
 

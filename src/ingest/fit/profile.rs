@@ -10,6 +10,8 @@ pub mod mesg {
     pub const ZONES_TARGET: u16 = 7;
     pub const HR_ZONE: u16 = 8;
     pub const SPORT: u16 = 12;
+    pub const WORKOUT: u16 = 26;
+    pub const WORKOUT_STEP: u16 = 27;
     pub const SESSION: u16 = 18;
     pub const LAP: u16 = 19;
     pub const RECORD: u16 = 20;

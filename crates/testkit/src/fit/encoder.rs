@@ -203,6 +203,7 @@ pub(super) fn small_u8(value: Option<u16>) -> Option<u8> {
 
 pub(super) fn sport_number(sport: Option<&Sport>) -> Option<u8> {
     Some(match sport? {
+        Sport::Other(name) if name == "transition" => 3,
         Sport::Generic | Sport::Other(_) => 0,
         Sport::Running => 1,
         Sport::Cycling => 2,

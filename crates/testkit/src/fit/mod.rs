@@ -4,13 +4,15 @@
 //!
 //! Messages written, in order: `file_id`; with developer fields `developer_data_id` and
 //! two `field_description`s; from `watch_hr` `user_profile`, `zones_target` and
-//! `hr_zone`s; then `event` (timer), `record` and `lap` messages merged by time; then
-//! `session` and (for activity files) `activity`. The file CRC closes the file.
+//! `hr_zone`s; `workout` and its `workout_step`s; then `event` (timer), `record` and
+//! `lap` messages merged by time; then `session` and (for activity files) `activity`.
+//! The file CRC closes the file.
 //! Field numbers, scales and offsets follow the FIT profile (DOMAIN §7); running
 //! cadence is stored as strides/min plus `fractional_cadence` (DOMAIN §6).
 
 mod encoder;
 mod messages;
+mod workout;
 
 use easyrun::model::time::FIT_EPOCH_UNIX_S;
 use easyrun::model::{RawActivity, Sample, Session, Timestamp};
@@ -154,6 +156,9 @@ pub fn encode(activity: &RawActivity, options: &FitOptions) -> Vec<u8> {
     }
     if let Some(watch) = &activity.watch_hr {
         write_watch_settings(&mut enc, watch);
+    }
+    if let Some(w) = &activity.workout {
+        workout::write_workout(&mut enc, w, activity.sport.as_ref());
     }
     let end_time = write_stream(&mut enc, activity, options);
     let sessions: Vec<Session> = if activity.sessions.is_empty() {
