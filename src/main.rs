@@ -4,10 +4,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use cli::args::Cli;
-
 fn main() -> ExitCode {
-    cli::run(&Cli::parse().command)
+    cli::main()
 }

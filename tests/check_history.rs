@@ -337,6 +337,52 @@ fn latest_picks_the_newest_run_whatever_the_names() {
 }
 
 #[test]
+fn latest_skips_a_run_whose_start_cannot_be_true() {
+    // A watch whose clock said 2099: by start time the newest, but no run of today.
+    let cache = temp_dir("latest-implausible");
+    let dir = temp_dir("latest-implausible-runs");
+    for f in ["aa_newest.gpx", "mm_middle.tcx", "zz_oldest.fit"] {
+        std::fs::copy(fixtures().join("latest").join(f), dir.join(f)).unwrap();
+    }
+    let future = easyrun_testkit::synth::RunSpec::new(
+        easyrun::model::Timestamp::parse_rfc3339("2099-06-01T06:30:00Z").unwrap(),
+        1800,
+    )
+    .pace(380.0)
+    .hr(125.0, 125.0)
+    .build();
+    std::fs::write(
+        dir.join("wrong_clock.fit"),
+        easyrun_testkit::fit::encode(&future, &easyrun_testkit::fit::FitOptions::garmin(3990)),
+    )
+    .unwrap();
+    let d = dir.display().to_string();
+    let mut args = vec!["check", "--latest", d.as_str(), "--format", "json"];
+    args.extend_from_slice(context::FLAGS);
+    let out = run(&cache, &args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let records = json_array(&out);
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        records[0]["source"],
+        dir.join("aa_newest.gpx").display().to_string()
+    );
+    assert_eq!(records[0]["start_time"], "2025-10-03T06:30:00Z");
+    let err = stderr(&out);
+    assert!(
+        err.contains("wrong_clock.fit") && err.contains("in the future"),
+        "{err}"
+    );
+    // Only such runs: nothing to judge (exit 5).
+    let only = temp_dir("latest-implausible-only");
+    std::fs::copy(dir.join("wrong_clock.fit"), only.join("wrong_clock.fit")).unwrap();
+    let o = only.display().to_string();
+    let out = run(&cache, &["check", "--latest", o.as_str(), "--max-hr", "190"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("no run found in"), "{}", stderr(&out));
+}
+
+#[test]
 fn latest_reads_the_history_folders_of_the_profile_file() {
     let cache = temp_dir("latest-profile");
     let home = temp_dir("home");
@@ -389,7 +435,7 @@ fn latest_on_a_folder_without_runs_is_its_own_error() {
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        format!("easyrun: no activity found in {e}: nothing to check\n")
+        format!("easyrun: error: no activity found in {e}: nothing to check\n")
     );
     // A ride only: an activity, but no run.
     let rides = temp_dir("rides");
@@ -441,7 +487,7 @@ fn an_unreadable_history_file_is_reported_and_skipped() {
         assert_eq!(code(&out), 0, "the check goes on: {}", stderr(&out));
         let err = stderr(&out);
         assert!(
-            err.contains("easyrun: history: ")
+            err.contains("easyrun: warning: history: ")
                 && err.contains("truncated.fit")
                 && err.contains("garbage.fit")
                 && err.contains("(skipped)"),
@@ -470,8 +516,9 @@ fn a_checked_file_that_cannot_be_read_is_an_error_of_check() {
     );
     assert_eq!(code(&out), 2);
     assert!(
-        stdout(&out).contains("bad_crc.fit: ERROR [bad_crc]"),
+        stderr(&out).contains("easyrun: error: fixtures/bad/bad_crc.fit: bad CRC")
+            && stderr(&out).trim_end().ends_with("[bad_crc]"),
         "{}",
-        stdout(&out)
+        stderr(&out)
     );
 }

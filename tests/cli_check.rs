@@ -116,8 +116,18 @@ fn exit_codes_follow_the_worst_verdict() {
 fn missing_thresholds_say_how_to_give_them() {
     let out = easyrun(&["check", "fixtures/treadmill.fit"]);
     assert_eq!(out.status.code(), Some(2));
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("no_thresholds"), "{text}");
+    // Errors go to stderr; stdout holds only results (none here).
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        text.starts_with("easyrun: error: fixtures/treadmill.fit"),
+        "{text}"
+    );
+    assert!(text.contains("[no_thresholds]"), "{text}");
     assert!(
         text.contains("--max-hr") && text.contains("easyrun.toml"),
         "{text}"

@@ -325,7 +325,19 @@ fn csv_and_output_file() {
     let text = std::fs::read_to_string(&target).unwrap();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 7);
-    assert!(rows[0].starts_with("source,start_time,sport,name,class,judged,verdict,reasons"));
+    assert!(
+        rows[0].starts_with(
+            "schema_version,status,source,start_time,sport,name,class,judged,verdict,reasons"
+        ),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0].ends_with(",error_kind,error_message"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[2].starts_with("2,ok,"), "{}", rows[2]);
     assert!(rows[2].contains(",recovery,true,pass,"), "{}", rows[2]);
     let leftovers: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -355,9 +367,29 @@ fn an_output_that_cannot_be_written_is_no_input_error() {
     ]);
     assert_eq!(out.status.code(), Some(4), "output failed, input fine");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with(&format!("easyrun: cannot write {}: ", target.display())),
-        "{stderr}"
+    // The path and the cause, naming the missing folder.
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "easyrun: error: cannot write {}: the folder {} does not exist",
+            target.display(),
+            dir.join("no-such-folder").display()
+        )
+    );
+    // A folder given as the output file.
+    let out = easyrun(&[
+        "report",
+        "-o",
+        dir.to_str().unwrap(),
+        "fixtures/history_week",
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        format!(
+            "easyrun: error: cannot write {}: it is a folder; name a file",
+            dir.display()
+        )
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -63,7 +63,7 @@ fn scan_text_csv_and_jsonl() {
     assert!(fixtures.entries.len() > 30 && !fixtures.errors.is_empty());
     assert_snapshot(
         "scan_fixtures.txt",
-        &scan_output(&fixtures, ScanFormat::Text),
+        &scan_output(&fixtures, ScanFormat::Text { color: false }),
     );
     assert_snapshot(
         "scan_fixtures.csv",

@@ -9,10 +9,22 @@ use easyrun::setting::{Setting, SettingNames};
 
 /// easyrun: tells runners the truth about their recovery runs.
 #[derive(Debug, Parser)]
-#[command(name = "easyrun", version, about, long_about = None)]
+#[command(name = "easyrun", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// When to color the output: auto (on a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE forces it), always, never. Words say everything colors do.
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,12 +49,36 @@ pub enum Command {
     /// Show or clear the history cache (the facts `check --history`, `scan` and `report`
     /// keep of every file of a history).
     Cache(CacheArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, section 1) to stdout.
+    Manpage(ManpageArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManpageArgs {
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CacheArgs {
     #[command(subcommand)]
     pub action: CacheAction,
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
@@ -128,7 +164,7 @@ pub struct BatchArgs {
     /// that kind's default list; repeatable).
     #[arg(long, value_name = "KIND=WORDS")]
     pub workout_words: Vec<easyrun::history::WorkoutWordsSpec>,
-    /// No progress display.
+    /// No progress display (errors and warnings still go to stderr).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Neither read nor write the history cache (the result is the same).
@@ -236,9 +272,6 @@ pub struct CheckArgs {
     /// Neither read nor write the history cache (the result is the same).
     #[arg(long)]
     pub no_cache: bool,
-    /// No progress display while a history is read.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
     #[command(flatten)]
     pub placement: HistoryArgs,
     #[command(flatten)]
@@ -249,6 +282,9 @@ pub struct CheckArgs {
     /// Treat `warn` as a failure (exit 1).
     #[arg(long)]
     pub strict: bool,
+    /// No progress display (errors and warnings still go to stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }
@@ -261,6 +297,9 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    /// No progress display (errors still go to stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }
@@ -299,6 +338,9 @@ pub struct RegressArgs {
     /// Also write JUnit XML to FILE (one test case per file), atomically.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// No progress display (errors still go to stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }

@@ -1,8 +1,6 @@
 //! `inspect`, `check`, `scan` and `report`: each runs the library's batch and renders
 //! it, and says with which exit status the command ends.
 
-use std::io::IsTerminal;
-
 use easyrun::judge::Verdict;
 use easyrun::report::check::{self as check_report, CheckFormat, CheckItem};
 use easyrun::report::html::{self, HtmlOptions};
@@ -13,13 +11,21 @@ use easyrun::scan::{self, Scope};
 use super::args::{
     CheckArgs, FLAGS, FailOn, InspectArgs, OutputFormat, ReportArgs, ScanArgs, ScanFormatArg,
 };
+use super::color::Colors;
+use super::progress::ProgressLine;
 use super::{
-    CliError, Exit, batch_history, config, history, history_config, output, scan_paths, settings,
+    CliError, Exit, batch_history, config, history, history_config, notes, output, scan_paths,
+    settings,
 };
 
 /// Exit 0 when every file was read, 2 when any failed.
-pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
-    let items = scan::read_each(&args.paths, args.jobs.jobs, inspect::summarize);
+pub fn inspect(args: &InspectArgs, colors: Colors) -> Result<Exit, CliError> {
+    let progress = ProgressLine::new(args.quiet);
+    let items = scan::read_each(&args.paths, args.jobs.jobs, &progress, inspect::summarize);
+    drop(progress);
+    for e in items.iter().filter_map(|i| i.as_ref().err()) {
+        notes::error(&format!("{e} [{}]", e.error.kind()), colors);
+    }
     let format = match args.format {
         OutputFormat::Text => InspectFormat::Text,
         OutputFormat::Json => InspectFormat::Json,
@@ -34,7 +40,7 @@ pub fn inspect(args: &InspectArgs) -> Result<Exit, CliError> {
 }
 
 /// `check FILE...`, `check FILE... --history PATH...`, `check --latest [PATH...]`.
-pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
+pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
     let settings = settings(&args.profile)?;
     let (scope, paths) = if args.latest {
         let paths = history::latest_paths(&args.paths, &settings)?;
@@ -54,7 +60,10 @@ pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
     if in_history {
         config.cache = history::cache_dir(args.no_cache);
     }
-    let result = scan_paths(&paths, &config, args.quiet || !in_history);
+    let progress = ProgressLine::new(args.quiet);
+    let result = scan_paths(&paths, &config, &progress);
+    drop(progress);
+    notes::batch(&result, colors);
     if args.latest && result.entries.is_empty() && result.errors.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(CliError::NoRun {
@@ -65,7 +74,7 @@ pub fn check(args: &CheckArgs) -> Result<Exit, CliError> {
     let items = CheckItem::all(&result, config.history.recovery_window_h);
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
-            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            color: colors.stdout,
         },
         OutputFormat::Json => CheckFormat::Json,
         OutputFormat::Jsonl => CheckFormat::Jsonl,
@@ -94,21 +103,30 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
     }
 }
 
-pub fn scan(args: &ScanArgs) -> Result<Exit, CliError> {
+pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
+    output::check_target(args.output.as_deref())?;
     let settings = settings(&args.profile)?;
     let placement = batch_history(&args.batch);
     let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
     config.cache = history::cache_dir(args.batch.no_cache);
-    let result = scan_paths(&args.paths, &config, args.batch.quiet);
+    let progress = ProgressLine::new(args.batch.quiet);
+    let result = scan_paths(&args.paths, &config, &progress);
     let format = match args.format {
-        ScanFormatArg::Text => ScanFormat::Text,
+        // Color only on the terminal itself: never into a file.
+        ScanFormatArg::Text => ScanFormat::Text {
+            color: colors.stdout && args.output.is_none(),
+        },
         ScanFormatArg::Json => ScanFormat::Json,
         ScanFormatArg::Jsonl => ScanFormat::Jsonl,
         ScanFormatArg::Csv => ScanFormat::Csv,
     };
-    output::write_output(args.output.as_deref(), |out| {
+    progress.writing(&output::target_name(args.output.as_deref()));
+    let written = output::write_output(args.output.as_deref(), |out| {
         scan_report::write(out, &result, format)
-    })?;
+    });
+    drop(progress);
+    notes::batch(&result, colors);
+    written?;
     Ok(scan_exit(&result, args.fail_on))
 }
 
@@ -137,13 +155,15 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 
 /// The HTML report: the scan with each run's curves kept. Exit 2 when a file could not
 /// be read (the page lists it), else 0: verdicts are the page's business.
-pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
+pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
+    output::check_target(args.output.as_deref())?;
     let mut settings = settings(&args.profile)?;
     settings.keep_series = true;
     let placement = batch_history(&args.batch);
     let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
     config.cache = history::cache_dir(args.batch.no_cache);
-    let result = scan_paths(&args.paths, &config, args.batch.quiet);
+    let progress = ProgressLine::new(args.batch.quiet);
+    let result = scan_paths(&args.paths, &config, &progress);
     let options = HtmlOptions {
         title: args.title.clone(),
         recent_runs: args.recent,
@@ -151,8 +171,12 @@ pub fn report(args: &ReportArgs) -> Result<Exit, CliError> {
         generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
         setting_names: FLAGS,
     };
-    output::write_output(args.output.as_deref(), |out| {
+    progress.writing(&output::target_name(args.output.as_deref()));
+    let written = output::write_output(args.output.as_deref(), |out| {
         html::write(out, &result, &options)
-    })?;
+    });
+    drop(progress);
+    notes::batch(&result, colors);
+    written?;
     Ok(scan_exit(&result, FailOn::Error))
 }

@@ -1,12 +1,11 @@
 //! What the command line adds to judging runs in a history: the history cache's folder
 //! (`--no-cache`, `EASYRUN_CACHE_DIR`), `--latest`'s default folders (`history = [...]`
-//! in easyrun.toml, `~` expanded), the notes a batch leaves on stderr (history files
-//! skipped, a cache rebuilt), and `easyrun cache info|clear`.
+//! in easyrun.toml, `~` expanded), and `easyrun cache info|clear`.
 
 use std::path::{Path, PathBuf};
 
 use easyrun::analyze::Settings;
-use easyrun::scan::{Scan, cache};
+use easyrun::scan::cache;
 
 use super::args::{CacheAction, CacheArgs};
 use super::{CliError, Exit};
@@ -47,19 +46,6 @@ pub fn latest_paths(given: &[PathBuf], settings: &Settings) -> Result<Vec<PathBu
         Err(CliError::NoHistoryPaths)
     } else {
         Ok(from_file)
-    }
-}
-
-/// What a batch noted beside its result, on stderr: history files it skipped, and what
-/// went wrong with the cache (never fatal).
-pub fn print_notes(scan: &Scan) {
-    for e in &scan.history_errors {
-        eprintln!("easyrun: history: {} (skipped)", e.message);
-    }
-    if let Some(report) = &scan.cache {
-        for w in &report.warnings {
-            eprintln!("easyrun: warning: {w}");
-        }
     }
 }
 

@@ -3,11 +3,16 @@
 //! or a [`CliError`]; [`run`] turns either into the process status.
 
 pub mod args;
+mod color;
 mod commands;
+mod help;
 mod history;
+mod manpage;
+mod notes;
 mod output;
 mod progress;
 mod regress;
+mod shell;
 
 use std::fmt;
 use std::io;
@@ -21,7 +26,8 @@ use easyrun::profile::{ProfileError, ProfileFlags, discover_profile_file};
 use easyrun::regress::RegressError;
 use easyrun::scan::{self, ScanConfig, Scope};
 
-use args::{BatchArgs, Command, FLAGS, HistoryArgs, ProfileArgs};
+use args::{BatchArgs, Cli, Command, FLAGS, HistoryArgs, ProfileArgs};
+use color::Colors;
 use progress::ProgressLine;
 
 /// Exit codes shared by all commands.
@@ -104,7 +110,9 @@ impl fmt::Display for CliError {
                     None => Ok(()),
                 }
             }
-            CliError::Output { target, error } => write!(f, "cannot write {target}: {error}"),
+            CliError::Output { target, error } => {
+                write!(f, "cannot write {target}: {}", output::cause(target, error))
+            }
             CliError::Environment { what, error } => write!(f, "cannot read {what}: {error}"),
             CliError::NoRun {
                 paths,
@@ -127,21 +135,45 @@ impl fmt::Display for CliError {
     }
 }
 
-/// Runs `command`; the one place that prints an error.
-pub fn run(command: &Command) -> ExitCode {
-    let result = match command {
-        Command::Inspect(args) => commands::inspect(args),
-        Command::Check(args) => commands::check(args),
-        Command::Scan(args) => commands::scan(args),
+/// easyrun's clap definition with each command's examples and exit statuses after
+/// its options: what `--help`, `easyrun completions` and `easyrun manpage` read.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    help::decorate(Cli::command())
+}
+
+/// Parses the process's arguments (help, version and usage errors exit here, in the
+/// colors `--color` asks for) and runs the command.
+pub fn main() -> ExitCode {
+    use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = command()
+        .color(color::clap_choice(&args))
+        .get_matches_from(args);
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => run(&cli),
+        Err(e) => e.exit(),
+    }
+}
+
+/// Runs the command `cli` names; the one place that prints an error.
+pub fn run(cli: &Cli) -> ExitCode {
+    let colors = Colors::detect(cli.color);
+    let result = match &cli.command {
+        Command::Inspect(args) => commands::inspect(args, colors),
+        Command::Check(args) => commands::check(args, colors),
+        Command::Scan(args) => commands::scan(args, colors),
         Command::Regress(args) => regress::regress(args),
-        Command::Report(args) => commands::report(args),
+        Command::Report(args) => commands::report(args, colors),
+        Command::Completions(args) => shell::completions(args),
+        Command::Manpage(_) => shell::manpage(),
         Command::Cache(args) => history::cache(args),
     };
     match result {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("easyrun: {e}");
+            notes::error(&e.to_string(), colors);
             e.exit().into()
         }
     }
@@ -202,16 +234,20 @@ fn config(settings: Settings, history: HistoryConfig, scope: Scope, jobs: usize)
         jobs,
         cache: None,
         setting_names: FLAGS,
+        clock: Some(now()),
     }
 }
 
-/// Scans `paths` in their history, with a progress line unless `quiet`: the one way
-/// `scan`, `regress` and `report` read a folder. What the library noted on the side (a
-/// cache rebuilt, history files skipped) goes to stderr.
-fn scan_paths(paths: &[PathBuf], config: &ScanConfig, quiet: bool) -> scan::Scan {
-    let progress = ProgressLine::new(quiet);
-    let result = scan::run_batch(paths, config, &progress);
-    progress.finish();
-    history::print_notes(&result);
-    result
+/// The machine's clock: starts more than a day after it are flagged.
+fn now() -> easyrun::Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    easyrun::Timestamp(ms)
+}
+
+/// Runs the batch of `paths` with `progress` showing its phases: the one way `check`,
+/// `scan`, `regress` and `report` read their files.
+fn scan_paths(paths: &[PathBuf], config: &ScanConfig, progress: &ProgressLine) -> scan::Scan {
+    scan::run_batch(paths, config, progress)
 }

@@ -14,8 +14,60 @@ pub fn write_output(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), CliError> {
-    let target = path.map_or("stdout".to_string(), |p| p.display().to_string());
-    write_to(path, render).map_err(|error| CliError::Output { target, error })
+    write_to(path, render).map_err(|error| CliError::Output {
+        target: target_name(path),
+        error,
+    })
+}
+
+/// How messages name an output: its path, or `stdout`.
+pub fn target_name(path: Option<&Path>) -> String {
+    path.map_or("stdout".to_string(), |p| p.display().to_string())
+}
+
+/// Fails early, before a long batch, when `path` cannot be an output file: its folder
+/// does not exist, or it is a folder itself.
+pub fn check_target(path: Option<&Path>) -> Result<(), CliError> {
+    let Some(path) = path else { return Ok(()) };
+    let failed = |error: io::Error| {
+        Err(CliError::Output {
+            target: target_name(Some(path)),
+            error,
+        })
+    };
+    if path.is_dir() {
+        return failed(io::Error::from(io::ErrorKind::IsADirectory));
+    }
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => {
+            failed(io::Error::from(io::ErrorKind::NotFound))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Why writing `target` failed, in words that name the folder when it is the folder's
+/// fault (a missing folder, one that cannot be written to).
+pub fn cause(target: &str, error: &io::Error) -> String {
+    let path = Path::new(target);
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => ".".to_string(),
+    };
+    let is_file = target != "stdout" && target != "stderr";
+    match error.kind() {
+        io::ErrorKind::NotFound if is_file && !Path::new(&folder).is_dir() => {
+            format!("the folder {folder} does not exist")
+        }
+        io::ErrorKind::IsADirectory if is_file => "it is a folder; name a file".to_string(),
+        io::ErrorKind::PermissionDenied if is_file => {
+            format!(
+                "permission denied (easyrun writes a temporary file in {folder}, then renames it)"
+            )
+        }
+        io::ErrorKind::StorageFull => "the disk is full".to_string(),
+        _ => error.to_string(),
+    }
 }
 
 fn write_to(
@@ -28,6 +80,9 @@ fn write_to(
         render(&mut out)?;
         return out.flush();
     };
+    if path.is_dir() {
+        return Err(io::Error::from(io::ErrorKind::IsADirectory));
+    }
     let tmp = temp_path(path);
     let result = (|| {
         let mut out = BufWriter::new(File::create(&tmp)?);

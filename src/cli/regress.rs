@@ -13,6 +13,7 @@ use easyrun::scan::Scope;
 use easyrun::setting::Setting;
 
 use super::args::{FLAGS, RegressArgs, RegressFormatArg};
+use super::progress::ProgressLine;
 use super::{CliError, Exit, config, history_config, output, scan_paths, settings};
 
 fn broken(error: RegressError) -> CliError {
@@ -52,7 +53,9 @@ pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
         .as_ref()
         .map(|_| history.recovery_words.clone());
     let config = config(settings, history, Scope::History, args.jobs.jobs);
-    let scan = scan_paths(&args.paths, &config, true);
+    let progress = ProgressLine::new(args.quiet);
+    let scan = scan_paths(&args.paths, &config, &progress);
+    drop(progress);
 
     let mut report = Report::default();
     if let Some(path) = &args.baseline {

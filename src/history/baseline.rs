@@ -164,10 +164,11 @@ pub fn compare(
     config: &BaselineConfig,
 ) -> Option<BaselineCheck> {
     let this = facts.get(index)?;
-    // A run as history sees it (its sport recorded, labelled or inferred).
+    // A run as history sees it (its sport recorded, labelled or inferred), dated (a
+    // start that cannot be true relates it to no other run).
     if placements
         .get(index)
-        .is_none_or(|p| p.class == Class::Other)
+        .is_none_or(|p| p.class == Class::Other || p.implausible_start.is_some())
     {
         return None;
     }
@@ -185,6 +186,7 @@ pub fn compare(
             *j != index && t < start && start - t <= window_ms
         })
         .filter(|(_, (_, p))| matches!(p.class, Class::Easy | Class::Recovery))
+        .filter(|(_, (_, p))| p.implausible_start.is_none())
         .filter_map(|(_, (f, _))| f.steady)
         .map(|s| (s.gap_speed_mps, s.hr_bpm))
         .collect();

@@ -112,6 +112,7 @@ pub fn classify(facts: &[RunFacts], config: &HistoryConfig) -> Vec<Placement> {
                 sport_source: s.sport.source,
                 sport_inferred_from: s.sport.inferred_from,
                 session: part,
+                implausible_start: None,
             });
         }
     }
@@ -128,6 +129,7 @@ pub fn classify(facts: &[RunFacts], config: &HistoryConfig) -> Vec<Placement> {
                 sport_source: s.sport.source,
                 sport_inferred_from: s.sport.inferred_from,
                 session: None,
+                implausible_start: None,
             })
         })
         .collect()

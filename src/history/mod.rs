@@ -15,6 +15,7 @@ use crate::model::{Format, LapIntensity, PlannedWorkout, Sport, SubSport, Timest
 pub mod baseline;
 pub mod classify;
 pub mod config;
+pub mod dates;
 pub mod duplicates;
 pub mod max_hr;
 pub mod race;
@@ -34,6 +35,7 @@ pub use classify::{classify, is_running, usual_run_s};
 pub use config::{
     HistoryConfig, RaceRule, WorkoutKind, WorkoutWords, WorkoutWordsError, WorkoutWordsSpec,
 };
+pub use dates::{ImplausibleStart, StartIssue, check_start};
 pub use max_hr::{MaxHrEstimate, estimate_max_hr};
 pub use sessions::{SessionPart, SessionRole};
 pub use sport::{InferredFrom, SportCall, SportConfig, SportSource};
@@ -52,6 +54,8 @@ pub struct RunFacts {
     pub start_time: Timestamp,
     /// start + elapsed.
     pub end_time: Timestamp,
+    /// When the file says it was created (FIT `file_id.time_created`), if it says.
+    pub created: Option<Timestamp>,
     pub sport: Option<Sport>,
     pub sub_sport: Option<SubSport>,
     /// The activity's name (file's own, or a Strava export's "Activity Name").
@@ -255,4 +259,7 @@ pub struct Placement {
     pub sport_inferred_from: Option<InferredFrom>,
     /// The activity's place in a session of several recordings.
     pub session: Option<SessionPart>,
+    /// Why the start cannot be true, when it cannot (`dates.rs`): such an activity is
+    /// classified on its own evidence only, placed after nothing and in no week.
+    pub implausible_start: Option<ImplausibleStart>,
 }

@@ -97,6 +97,7 @@ mod tests {
             sport_source: SportSource::Recorded,
             sport_inferred_from: None,
             session: None,
+            implausible_start: None,
         }
     }
 

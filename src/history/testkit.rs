@@ -23,6 +23,7 @@ pub(crate) fn run(source: &str, start: &str, moving_min: u32) -> RunFacts {
         format: None,
         start_time,
         end_time: Timestamp(start_time.unix_ms() + i64::from(moving_s) * 1000),
+        created: None,
         sport: Some(Sport::Running),
         sub_sport: None,
         name: None,

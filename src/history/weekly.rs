@@ -56,10 +56,17 @@ pub fn iso_week(t: Timestamp) -> (i32, u32) {
 /// `other` (activities without a placement fall back to [`is_running`] and are left out
 /// of `by_class`). Time and distance are of running activities only; other activities
 /// are counted in `by_class` only, so cross-training neither inflates the volume nor
-/// moves the 80/20 share.
+/// moves the 80/20 share. An activity whose start cannot be true (its placement's
+/// `implausible_start`) is in no week: its date says nothing about when it was run.
 pub fn weekly(facts: &[RunFacts], placements: &[Placement]) -> Vec<WeekSummary> {
     let mut weeks: BTreeMap<(i32, u32), WeekSummary> = BTreeMap::new();
     for (i, f) in facts.iter().enumerate() {
+        if placements
+            .get(i)
+            .is_some_and(|p| p.implausible_start.is_some())
+        {
+            continue;
+        }
         let (iso_year, iso_week) = iso_week(f.start_time);
         let week = weeks
             .entry((iso_year, iso_week))
@@ -173,6 +180,30 @@ mod tests {
                 (Class::Tempo, 1),
                 (Class::Other, 1)
             ])
+        );
+    }
+
+    #[test]
+    fn implausible_starts_make_no_week() {
+        let facts = vec![
+            run("a.fit", "2024-03-05T07:00:00Z", 30),
+            run("b.fit", "2037-07-31T16:14:31Z", 60),
+            run("c.gpx", "1901-12-13T20:45:52Z", 45),
+        ];
+        let mut placements = classify(&facts, &HistoryConfig::default());
+        for p in placements.iter_mut().skip(1) {
+            p.implausible_start = Some(crate::history::ImplausibleStart {
+                code: crate::history::StartIssue::InFuture,
+                message: String::new(),
+            });
+        }
+        let weeks = weekly(&facts, &placements);
+        assert_eq!(weeks.len(), 1);
+        assert_eq!(
+            weeks
+                .first()
+                .map(|w| (w.iso_year, w.iso_week, w.runs, w.moving_s)),
+            Some((2024, 10, 1, 1800))
         );
     }
 

@@ -236,6 +236,10 @@ pub struct RawActivity {
     /// The planned workout the watch followed (FIT `workout`/`workout_step`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workout: Option<super::workout::PlannedWorkout>,
+    /// When the file says it was created (FIT `file_id.time_created`, when it is a
+    /// date and not seconds of device uptime): a recording cannot start long after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Timestamp>,
 }
 
 impl RawActivity {
@@ -260,6 +264,7 @@ impl RawActivity {
             timer_events: Vec::new(),
             watch_hr: None,
             workout: None,
+            created: None,
         }
     }
 

@@ -8,6 +8,7 @@ use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
 use crate::scan::Scan;
 
+use super::rate::Rate;
 use super::schema::{BaselineRecord, CheckRecord, HistoryRecord};
 
 /// One line of `check` output: a judged activity or a file/activity that failed.
@@ -76,7 +77,9 @@ impl CheckItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// Output format of `check`.
 pub enum CheckFormat {
-    /// The human report; `color` paints verdicts with ANSI colours.
+    /// The human report of the judged activities; files that failed are left to the
+    /// caller, which prints them on stderr. `color` paints verdicts and severities with
+    /// ANSI colours (the words say the same).
     Text {
         /// Whether to paint verdicts with ANSI colours.
         color: bool,
@@ -106,11 +109,15 @@ pub fn write(out: &mut impl Write, items: &[CheckItem], format: CheckFormat) -> 
             out.write_all(b"\n]\n")
         }
         CheckFormat::Text { color } => {
-            for (i, item) in items.iter().enumerate() {
+            let judged = items.iter().filter_map(|item| match item {
+                CheckItem::Judged(r) => Some(r),
+                CheckItem::Failed { .. } => None,
+            });
+            for (i, r) in judged.enumerate() {
                 if i > 0 {
                     out.write_all(b"\n")?;
                 }
-                write_text(out, item, color)?;
+                write_text(out, r, color)?;
             }
             Ok(())
         }
@@ -154,7 +161,8 @@ pub fn duration(s: f64) -> String {
     }
 }
 
-fn paint(text: &str, code: &str, color: bool) -> String {
+/// `text` in the ANSI SGR `code` (`1;32`: bold green) when `color`, else as it is.
+pub fn paint(text: &str, code: &str, color: bool) -> String {
     if color {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
@@ -162,7 +170,8 @@ fn paint(text: &str, code: &str, color: bool) -> String {
     }
 }
 
-fn verdict_word(v: Verdict, color: bool) -> String {
+/// `PASS`, `WARN`, `FAIL`, `UNKNOWN`, in green, yellow, red, grey when `color`.
+pub fn verdict_word(v: Verdict, color: bool) -> String {
     let (word, code) = match v {
         Verdict::Pass => ("PASS", "1;32"),
         Verdict::Warn => ("WARN", "1;33"),
@@ -172,13 +181,25 @@ fn verdict_word(v: Verdict, color: bool) -> String {
     paint(word, code, color)
 }
 
-fn severity_word(s: Severity) -> &'static str {
+/// The ANSI colour of a reason of severity `s`: its verdict's, info dimmed.
+pub fn severity_color(s: Severity) -> &'static str {
     match s {
+        Severity::Info => "2",
+        Severity::Warn => "33",
+        Severity::Fail => "31",
+        Severity::Unknown => "90",
+    }
+}
+
+/// The severity, right-aligned in four columns, in its colour.
+fn severity_word(s: Severity, color: bool) -> String {
+    let word = match s {
         Severity::Info => "info",
         Severity::Warn => "warn",
         Severity::Fail => "fail",
         Severity::Unknown => "?",
-    }
+    };
+    paint(&format!("{word:>4}"), severity_color(s), color)
 }
 
 /// A 30-character bar: each zone's share drawn with its number, so it reads without
@@ -204,21 +225,7 @@ pub fn zone_bar(seconds: &[u32]) -> String {
     format!("[{cells}]")
 }
 
-fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result<()> {
-    let r = match item {
-        CheckItem::Judged(r) => r,
-        CheckItem::Failed {
-            source,
-            kind,
-            message,
-        } => {
-            return writeln!(
-                out,
-                "{source}: {} [{kind}]\n  {message}",
-                paint("ERROR", "1;31", color)
-            );
-        }
-    };
+fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool) -> io::Result<()> {
     let verdict = r
         .verdict
         .map_or("not judged".to_string(), |v| verdict_word(v, color));
@@ -228,10 +235,12 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
         (Some(s), None) => s.as_str().to_string(),
         _ => "unknown sport".to_string(),
     };
-    let pace_text = match (r.pace_s_per_km, r.gap_s_per_km) {
-        (Some(p), Some(g)) => format!(" · {} /km (GAP {} /km)", pace(p), pace(g)),
-        (Some(p), None) => format!(" · {} /km", pace(p)),
-        _ => String::new(),
+    let pace_text = match (Rate::of(r.sport.as_ref(), r.pace_s_per_km), r.gap_s_per_km) {
+        (Some(Rate::Pace { s_per_km }), Some(g)) => {
+            format!(" · {} /km (GAP {} /km)", pace(s_per_km), pace(g))
+        }
+        (Some(rate), _) => format!(" · {}", rate.text()),
+        (None, _) => String::new(),
     };
     writeln!(
         out,
@@ -244,8 +253,8 @@ fn write_text(out: &mut impl Write, item: &CheckItem, color: bool) -> io::Result
     for reason in &r.reasons {
         writeln!(
             out,
-            "  {:>4} {}: {}",
-            severity_word(reason.severity),
+            "  {} {}: {}",
+            severity_word(reason.severity, color),
             reason.code.as_str(),
             reason.message
         )?;

@@ -119,7 +119,8 @@ pub fn summarize(result: IngestResult) -> InspectItem {
 /// Output format of `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InspectFormat {
-    /// A few lines per activity.
+    /// A few lines per activity; unreadable files are left to the caller, which
+    /// prints them on stderr.
     Text,
     /// One JSON array.
     Json,
@@ -145,8 +146,8 @@ pub fn write(out: &mut impl Write, items: &[InspectItem], format: InspectFormat)
             out.write_all(b"\n]\n")?;
         }
         InspectFormat::Text => {
-            for item in items {
-                write_text_item(out, item)?;
+            for s in items.iter().flatten() {
+                write_text_item(out, s)?;
             }
         }
     }
@@ -161,11 +162,7 @@ fn write_json_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
     .map_err(io::Error::other)
 }
 
-fn write_text_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
-    let s = match item {
-        Ok(s) => s,
-        Err(e) => return writeln!(out, "ERROR {} [{}]", e, e.error.kind()),
-    };
+fn write_text_item(out: &mut impl Write, s: &InspectSummary) -> io::Result<()> {
     let minutes =
         |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{:.1} min", v / 60.0));
     let device = device_name(s.manufacturer.as_deref(), s.product.as_deref())

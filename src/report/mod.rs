@@ -4,6 +4,7 @@ pub mod check;
 pub mod escape;
 pub mod html;
 pub mod inspect;
+pub mod rate;
 pub mod scan;
 pub mod schema;
 

@@ -8,21 +8,27 @@ use serde::Serialize;
 
 use crate::history::{ClassReason, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
-use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 
-use super::check::{duration, pace};
+use super::check::{duration, pace, paint, severity_color, verdict_word};
+use super::rate::Rate;
 use super::schema::EntryRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// Output format of `scan`.
 pub enum ScanFormat {
-    /// A table of runs, the history summary and the weeks.
-    Text,
+    /// A table of runs, the history summary and the weeks; unreadable files are
+    /// counted, and left to the caller to list on stderr.
+    Text {
+        /// Paint verdicts, reasons and the weeks' shares with ANSI colours (the words
+        /// say the same).
+        color: bool,
+    },
     /// One JSON document.
     Json,
     /// One JSON object per activity, then the errors, then a summary object.
     Jsonl,
-    /// One CSV row per activity, for spreadsheets.
+    /// One CSV row per activity and per error, for spreadsheets.
     Csv,
 }
 
@@ -39,6 +45,8 @@ pub struct SummaryRecord<'a> {
     pub skipped: usize,
     /// Files that could not be read, activities that could not be judged.
     pub errors: usize,
+    /// Activities read but doubted: a start that cannot be true.
+    pub warnings: usize,
     /// Recordings left out as the same run as another.
     pub duplicates: &'a [Duplicate],
     /// The max HR estimated from the history, when one was needed.
@@ -57,6 +65,7 @@ fn summary_record(scan: &Scan) -> SummaryRecord<'_> {
         activities: scan.entries.len(),
         skipped: scan.skipped.len(),
         errors: scan.errors.len(),
+        warnings: scan.warnings.len(),
         duplicates: &scan.duplicates,
         max_hr_estimate: scan.max_hr_estimate.as_ref(),
         history: &scan.summary,
@@ -91,6 +100,7 @@ struct JsonDocument<'a> {
     schema_version: u32,
     activities: &'a [EntryRecord<'a>],
     errors: Vec<ErrorLine<'a>>,
+    warnings: &'a [ScanWarning],
     skipped: &'a [Skipped],
     summary: SummaryRecord<'a>,
 }
@@ -117,14 +127,15 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
                 schema_version: super::schema::SCHEMA_VERSION,
                 activities: &entries,
                 errors: scan.errors.iter().map(error_line).collect(),
+                warnings: &scan.warnings,
                 skipped: &scan.skipped,
                 summary: summary_record(scan),
             };
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
-        ScanFormat::Csv => write_csv(out, &entries),
-        ScanFormat::Text => write_text(out, scan, &entries),
+        ScanFormat::Csv => write_csv(out, &entries, &scan.errors),
+        ScanFormat::Text { color } => write_text(out, scan, &entries, color),
     }
 }
 
@@ -168,7 +179,15 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-const CSV_HEADER: &[&str] = &[
+/// The CSV layout's version, the first column of every row: bumped when a column is
+/// removed, renamed or moves (version 1 had no version column, no `status` and no
+/// error rows). docs/output-schema.md lists the columns.
+pub const CSV_SCHEMA_VERSION: u32 = 2;
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: &[&str] = &[
+    "schema_version",
+    "status",
     "source",
     "start_time",
     "sport",
@@ -194,15 +213,24 @@ const CSV_HEADER: &[&str] = &[
     "trimp",
     "class_reason",
     "sport_source",
+    "start_issue",
+    "error_kind",
+    "error_message",
 ];
 
-fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
+/// One row per activity (`status` `ok`), then one per file that could not be read or
+/// activity that could not be judged (`status` `error`: the source, `error_kind` and
+/// `error_message`, every other column empty).
+fn write_csv(out: &mut dyn Write, entries: &[EntryRecord], errors: &[ScanError]) -> io::Result<()> {
     writeln!(out, "{}", CSV_HEADER.join(","))?;
+    let version = CSV_SCHEMA_VERSION.to_string();
     for e in entries {
         let r = &e.record;
         let p = &e.placement;
         let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
         let row = [
+            version.clone(),
+            "ok".to_string(),
             csv_field(&r.source),
             r.start_time.to_string(),
             opt(r.sport.as_ref().map(|s| s.as_str().to_string())),
@@ -231,27 +259,72 @@ fn write_csv(out: &mut dyn Write, entries: &[EntryRecord]) -> io::Result<()> {
             opt(r.trimp),
             p.class_reason.as_str().to_string(),
             p.sport_source.as_str().to_string(),
+            opt(p.implausible_start.as_ref().map(|i| i.code.as_str())),
+            String::new(),
+            String::new(),
         ];
+        writeln!(out, "{}", row.join(","))?;
+    }
+    for e in errors {
+        let mut row = vec![String::new(); CSV_HEADER.len()];
+        let cells = [
+            (0, version.clone()),
+            (1, "error".to_string()),
+            (2, csv_field(&e.source)),
+            (CSV_HEADER.len() - 2, e.kind.to_string()),
+            (CSV_HEADER.len() - 1, csv_field(&e.message)),
+        ];
+        for (i, v) in cells {
+            if let Some(cell) = row.get_mut(i) {
+                *cell = v;
+            }
+        }
         writeln!(out, "{}", row.join(","))?;
     }
     Ok(())
 }
 
-fn verdict_text(v: Option<Verdict>) -> &'static str {
-    match v {
-        Some(Verdict::Pass) => "PASS",
-        Some(Verdict::Warn) => "WARN",
-        Some(Verdict::Fail) => "FAIL",
-        Some(Verdict::Unknown) => "UNKNOWN",
-        None => "-",
+/// The verdict padded to `width` columns, painted when `color` (the padding is not).
+fn verdict_cell(v: Option<Verdict>, width: usize, color: bool) -> String {
+    let Some(v) = v else {
+        return format!("{:<width$}", "-");
+    };
+    let word = verdict_word(v, false);
+    let pad = width.saturating_sub(word.len());
+    format!("{}{}", verdict_word(v, color), " ".repeat(pad))
+}
+
+/// The share of a week's heart-rate time below the ceiling, and in words when it is
+/// under the 80/20 rule's 80 % (green at or over it, yellow under it, when `color`).
+fn share_cell(share: Option<f64>, color: bool) -> String {
+    match share {
+        None => "-".to_string(),
+        Some(b) if b >= EASY_SHARE => paint(&format!("{:.0} %", b * 100.0), "32", color),
+        Some(b) => paint(&format!("{:.0} % (under 80 %)", b * 100.0), "33", color),
     }
 }
 
-fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::Result<()> {
+/// A pace without its unit (the column says `pace`), a speed with it.
+fn rate_cell(rate: Rate) -> String {
+    match rate {
+        Rate::Pace { s_per_km } => pace(s_per_km),
+        Rate::Speed { .. } => rate.text(),
+    }
+}
+
+/// The 80/20 rule: at least this share of running time easy.
+const EASY_SHARE: f64 = 0.8;
+
+fn write_text(
+    out: &mut dyn Write,
+    scan: &Scan,
+    entries: &[EntryRecord],
+    color: bool,
+) -> io::Result<()> {
     writeln!(
         out,
-        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>6} {:>4}  source · reasons",
-        "start (UTC)", "class", "verdict", "moving", "km", "/km", "HR"
+        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>9} {:>4}  source · reasons",
+        "start (UTC)", "class", "verdict", "moving", "km", "pace", "HR"
     )?;
     for e in entries {
         let r = &e.record;
@@ -259,7 +332,11 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
         let start = start.get(..16).unwrap_or(&start).replace('T', " ");
         let mut tail = r.source.clone();
         if !r.reasons.is_empty() {
-            let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
+            let codes: Vec<String> = r
+                .reasons
+                .iter()
+                .map(|x| paint(x.code.as_str(), severity_color(x.severity), color))
+                .collect();
             tail.push_str(&format!(" · {}", codes.join(", ")));
         }
         if !matches!(
@@ -275,15 +352,18 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
                 f.hours_since_end
             ));
         }
+        if let Some(i) = &e.placement.implausible_start {
+            tail.push_str(&format!(" · date set aside: {}", i.code.as_str()));
+        }
         writeln!(
             out,
-            "{:<17} {:<9} {:<8} {:>8} {:>7.2} {:>6} {:>4}  {}",
+            "{:<17} {:<9} {} {:>8} {:>7.2} {:>9} {:>4}  {}",
             start,
             e.placement.class.as_str(),
-            verdict_text(r.verdict),
+            verdict_cell(r.verdict, 8, color),
             duration(f64::from(r.moving_s)),
             r.distance_m / 1000.0,
-            r.pace_s_per_km.map(pace).unwrap_or_else(|| "-".into()),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km).map_or_else(|| "-".into(), rate_cell),
             r.hr.avg_bpm.map_or("-".to_string(), |h| format!("{h:.0}")),
             tail
         )?;
@@ -344,8 +424,7 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
                 w.runs,
                 duration(w.moving_s as f64),
                 w.distance_m / 1000.0,
-                w.below_share
-                    .map_or("-".to_string(), |b| format!("{:.0} %", b * 100.0))
+                share_cell(w.below_share, color)
             )?;
         }
     }
@@ -362,11 +441,28 @@ fn write_text(out: &mut dyn Write, scan: &Scan, entries: &[EntryRecord]) -> io::
             scan.skipped.len()
         )?;
     }
+    if !scan.warnings.is_empty() {
+        writeln!(
+            out,
+            "\n{} with a start that cannot be true, in no week (listed on stderr)",
+            if scan.warnings.len() == 1 {
+                "1 activity".to_string()
+            } else {
+                format!("{} activities", scan.warnings.len())
+            }
+        )?;
+    }
     if !scan.errors.is_empty() {
-        writeln!(out, "\n{} errors:", scan.errors.len())?;
-        for e in &scan.errors {
-            writeln!(out, "  {} [{}]", e.message, e.kind)?;
-        }
+        writeln!(
+            out,
+            "\n{} {} not read or not judged (listed on stderr)",
+            scan.errors.len(),
+            if scan.errors.len() == 1 {
+                "file or activity"
+            } else {
+                "files or activities"
+            }
+        )?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! history is not read again to judge one new run (`check --history`, `check
 //! --latest`), and `scan`/`report` know the estimate before they read (no second pass).
 //!
-//! Design (docs/decisions.md §18):
+//! Design (docs/decisions.md §19):
 //!
 //! - One file per build and settings: `facts-<build>-<settings>.cache` in the cache
 //!   folder ([`default_dir`]). `<build>` hashes easyrun's version, [`FACTS_FORMAT_VERSION`]

@@ -19,11 +19,16 @@ pub(super) use history::duplicates::same_run;
 pub(super) trait Recording {
     /// Its facts (start, distance, richness).
     fn facts(&self) -> &RunFacts;
+    /// Its place in input order (warnings are reported there).
+    fn input_index(&self) -> usize;
 }
 
 impl Recording for Run {
     fn facts(&self) -> &RunFacts {
         &self.facts
+    }
+    fn input_index(&self) -> usize {
+        self.input_index
     }
 }
 

@@ -14,11 +14,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::cache::{CachedActivity, FileId, HistoryCache, Outcome};
-use super::duplicates::{Recording, drop_duplicates, same_run};
+use super::duplicates::{Recording, same_run};
 use super::passes::{add_elevated_hr, apply_label, judge_as_run};
 use super::{
     Entry, HistoryContext, Progress, Scan, ScanConfig, ScanError, Skipped, not_an_activity,
-    parallel,
+    parallel, undated,
 };
 use crate::analyze::{Analysis, Analyzed, analyze_raw};
 use crate::error::IngestError;
@@ -52,6 +52,9 @@ struct Checked {
 impl Recording for Item {
     fn facts(&self) -> &RunFacts {
         &self.facts
+    }
+    fn input_index(&self) -> usize {
+        self.checked.as_ref().map_or(0, |c| c.input_index)
     }
 }
 
@@ -271,10 +274,15 @@ pub(super) fn run(
         }
     }
 
-    let (items, duplicates) = combine(kept);
+    let (items, mut duplicates) = combine(kept);
+    // Duplicates out, every activity classified; implausible starts apart, as in scan.
+    let placed = undated::place(items, config);
+    let (items, placements) = (placed.runs, placed.placements);
+    duplicates.extend(placed.duplicates);
+    duplicates.sort_by(|a, b| a.source.cmp(&b.source));
     scan.duplicates = duplicates;
+    scan.warnings = placed.warnings;
     let facts: Vec<RunFacts> = items.iter().map(|i| i.facts.clone()).collect();
-    let placements = history::classify(&facts, &config.history);
     let summary = history::summarize(&placements, &[]);
     scan.history = Some(HistoryContext {
         files: history_walk.files.len(),
@@ -478,16 +486,13 @@ fn source_of(o: &Outcome) -> &str {
     }
 }
 
-/// The batch in time order, each run once: duplicates among the history dropped as
-/// `scan` drops them, then history recordings of a checked run dropped in its favour.
+/// The batch in time order: history recordings of a checked run dropped in its favour
+/// (the run the runner asked about is the one judged); the rest goes through `scan`'s
+/// duplicates and placement (`undated::place`).
 fn combine(items: Vec<Item>) -> (Vec<Item>, Vec<super::Duplicate>) {
-    let (mut checked, mut rest): (Vec<Item>, Vec<Item>) =
+    let (checked, rest): (Vec<Item>, Vec<Item>) =
         items.into_iter().partition(|i| i.checked.is_some());
-    let order = |a: &Item, b: &Item| {
-        (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
-    };
-    rest.sort_by(order);
-    let (rest, mut duplicates) = drop_duplicates(rest);
+    let mut duplicates = Vec::new();
     let mut all = Vec::with_capacity(rest.len() + checked.len());
     for item in rest {
         match checked.iter().find(|c| same_run(&c.facts, &item.facts)) {
@@ -498,19 +503,26 @@ fn combine(items: Vec<Item>) -> (Vec<Item>, Vec<super::Duplicate>) {
             None => all.push(item),
         }
     }
-    all.append(&mut checked);
-    all.sort_by(order);
-    duplicates.sort_by(|a, b| a.source.cmp(&b.source));
+    all.extend(checked);
+    all.sort_by(|a, b| {
+        (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
+    });
     (all, duplicates)
 }
 
 /// The newest run (as history sees it: sport recorded, labelled or inferred): latest
-/// start, then last by source.
+/// start, then last by source. A start that cannot be true (a watch whose clock said
+/// 2099, a FIT time read from power-on) is not the newest of anything: those runs are
+/// left out (and warned about by `undated::place`).
 fn newest_run(facts: &[RunFacts], placements: &[Placement]) -> Option<usize> {
     facts
         .iter()
         .enumerate()
-        .filter(|(k, _)| placements.get(*k).is_some_and(|p| p.class != Class::Other))
+        .filter(|(k, _)| {
+            placements
+                .get(*k)
+                .is_some_and(|p| p.class != Class::Other && p.implausible_start.is_none())
+        })
         .max_by(|(_, a), (_, b)| (a.start_time, &a.source).cmp(&(b.start_time, &b.source)))
         .map(|(k, _)| k)
 }

@@ -11,6 +11,7 @@ mod duplicates;
 mod in_history;
 mod parallel;
 mod passes;
+mod undated;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,8 +21,11 @@ use serde::Serialize;
 use crate::analyze::{Analysis, Analyzed, Settings, analyze_raw};
 use crate::error::{IngestError, ReadError};
 use crate::history::baseline::{BaselineCheck, BaselineConfig};
-use crate::history::{Class, HistoryConfig, HistorySummary, MaxHrEstimate, Placement, WeekSummary};
+use crate::history::{
+    Class, HistoryConfig, HistorySummary, ImplausibleStart, MaxHrEstimate, Placement, WeekSummary,
+};
 use crate::ingest::IngestResult;
+use crate::model::Timestamp;
 use crate::setting::SettingNames;
 use crate::walk;
 
@@ -71,6 +75,9 @@ pub struct ScanConfig {
     pub cache: Option<PathBuf>,
     /// How error messages name the settings to give (a command line: its flags).
     pub setting_names: SettingNames,
+    /// The machine's clock, for starts in the future (`history::dates`); `None` leaves
+    /// that check out, so a result never depends on when it was computed.
+    pub clock: Option<Timestamp>,
 }
 
 /// What a long batch tells its caller while it runs (the library never prints).
@@ -79,8 +86,30 @@ pub trait Progress: Sync {
     fn start(&self, files: usize) {
         let _ = files;
     }
-    /// One more file has been read and analysed.
+    /// One more file has been read and analysed (in the first pass, then again in
+    /// [`BatchPhase::Rereading`]).
     fn file_done(&self) {}
+    /// The batch has moved on to `phase`.
+    fn phase(&self, phase: BatchPhase) {
+        let _ = phase;
+    }
+}
+
+/// What a history batch does after its first pass over the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchPhase {
+    /// Pass 2: `files` files read again for the activities that waited for the
+    /// history's max-HR estimate.
+    Rereading {
+        /// Files to read again.
+        files: usize,
+    },
+    /// The history: duplicates, classes, recovery-run placement, verdicts and weeks of
+    /// `activities` activities.
+    History {
+        /// Activities read.
+        activities: usize,
+    },
 }
 
 /// No progress display.
@@ -108,6 +137,42 @@ pub struct ScanError {
     /// This outcome's place in input order (see [`Entry::input_index`]).
     #[serde(skip)]
     pub input_index: usize,
+}
+
+/// Something a batch read but doubts: an activity whose start cannot be true.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanWarning {
+    /// The file, member or activity.
+    pub source: String,
+    /// A stable snake_case code: for a start that cannot be true, its
+    /// [`crate::history::StartIssue`] (`before_fit_epoch`, `before_device`,
+    /// `after_file_created`, `in_future`).
+    pub kind: &'static str,
+    /// The message, naming the source.
+    pub message: String,
+    /// This outcome's place in input order (see [`Entry::input_index`]).
+    #[serde(skip)]
+    pub input_index: usize,
+}
+
+impl ScanWarning {
+    /// `source`'s start cannot be true: left out of the weeks and of every relation in
+    /// time.
+    pub fn implausible_start(
+        source: &str,
+        issue: &ImplausibleStart,
+        input_index: usize,
+    ) -> ScanWarning {
+        ScanWarning {
+            source: source.to_string(),
+            kind: issue.code.as_str(),
+            message: format!(
+                "{source}: {}; left out of the weeks and of recovery-run placement",
+                issue.message
+            ),
+            input_index,
+        }
+    }
 }
 
 /// The same run recorded twice (a `.fit` and its `.gpx` twin, or watch and phone).
@@ -151,6 +216,9 @@ pub struct Scan {
     pub skipped: Vec<Skipped>,
     /// Sorted by source ([`Scope::History`]); in input order ([`Scope::EachActivity`]).
     pub errors: Vec<ScanError>,
+    /// Activities read but doubted (a start that cannot be true), in the order of
+    /// `entries`.
+    pub warnings: Vec<ScanWarning>,
     /// The max HR estimated from the history, when some activity needed it.
     pub max_hr_estimate: Option<MaxHrEstimate>,
     /// Week-by-week totals (ISO weeks).
@@ -223,12 +291,19 @@ pub fn run_batch(paths: &[PathBuf], config: &ScanConfig, progress: &dyn Progress
 
 /// Reads every activity of `paths` as recorded, in input order (walk errors first), and
 /// maps each result with `per_result` in parallel on `jobs` threads (`inspect`).
-pub fn read_each<T, F>(paths: &[PathBuf], jobs: usize, per_result: F) -> Vec<T>
+/// `progress` hears how many files there are and when each is done.
+pub fn read_each<T, F>(
+    paths: &[PathBuf],
+    jobs: usize,
+    progress: &dyn Progress,
+    per_result: F,
+) -> Vec<T>
 where
     T: Send,
     F: Fn(IngestResult) -> T + Sync + Send,
 {
     let expanded = walk::expand(paths);
+    progress.start(expanded.files.len());
     let mut out: Vec<T> = expanded
         .errors
         .into_iter()
@@ -236,7 +311,7 @@ where
         .map(&per_result)
         .collect();
     out.extend(with_jobs(jobs, || {
-        parallel::map_files(&expanded.files, &(), |_, r| per_result(r))
+        parallel::map_files(&expanded.files, progress, |_, r| per_result(r))
     }));
     out
 }
@@ -264,14 +339,23 @@ fn each_activity(expanded: &walk::Expanded, config: &ScanConfig, progress: &dyn 
             Err(e) => scan.errors.push(ScanError::of_ingest(&e, input_index)),
             Ok(Analyzed {
                 analysis: Ok(analysis),
-                ..
-            }) => scan.entries.push(Entry {
-                analysis,
-                placement: None,
-                baseline: None,
-                judged: true,
-                input_index,
-            }),
+                facts,
+            }) => {
+                if let Some(issue) = crate::history::check_start(&facts, config.clock) {
+                    scan.warnings.push(ScanWarning::implausible_start(
+                        &facts.source,
+                        &issue,
+                        input_index,
+                    ));
+                }
+                scan.entries.push(Entry {
+                    analysis,
+                    placement: None,
+                    baseline: None,
+                    judged: true,
+                    input_index,
+                });
+            }
             Ok(Analyzed {
                 facts,
                 analysis: Err(e),

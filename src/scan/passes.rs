@@ -9,8 +9,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::cache::{CachedActivity, FileId, HistoryCache, Outcome};
-use super::duplicates::{Run, drop_duplicates};
-use super::{Entry, Progress, Scan, ScanConfig, ScanError, Skipped, not_an_activity, parallel};
+use super::duplicates::Run;
+use super::{
+    BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, Skipped, not_an_activity, parallel,
+    undated,
+};
 use crate::analyze::{Analysis, Analyzed, analyze_raw};
 use crate::history::baseline::{BaselineCheck, BaselineConfig};
 use crate::history::{self, RunFacts, VerdictSummary};
@@ -163,7 +166,7 @@ fn scan_files(
             },
         }
     }
-    scan.max_hr_estimate = second_pass(files, &mut digests, config);
+    scan.max_hr_estimate = second_pass(files, &mut digests, config, progress);
     if let Some(p) = &preset
         && !p.needs.is_empty()
         && scan.max_hr_estimate.is_none()
@@ -182,6 +185,9 @@ fn scan_files(
         );
         scan.cache = Some(cache.finish());
     }
+    progress.phase(BatchPhase::History {
+        activities: digests.len(),
+    });
 
     // Still without thresholds: errors that say how to give them.
     let mut analysed: Vec<Run> = Vec::new();
@@ -210,12 +216,13 @@ fn scan_files(
     analysed.sort_by(|a, b| {
         (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
     });
-    let (kept, duplicates) = drop_duplicates(analysed);
+    // Duplicates out, every activity classified; implausible starts apart (undated.rs).
+    let placed = undated::place(analysed, config);
+    let (mut kept, placements, duplicates) = (placed.runs, placed.placements, placed.duplicates);
+    scan.warnings = placed.warnings;
 
     let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
-    let placements = history::classify(&facts, &config.history);
     scan.weeks = history::weekly(&facts, &placements);
-    let mut kept = kept;
     for (run, placement) in kept.iter_mut().zip(&placements) {
         if placement.intent.is_some() {
             // History knows it is a run (labelled or inferred) where the file did not say.
@@ -266,6 +273,7 @@ fn second_pass(
     files: &[PathBuf],
     digests: &mut [Digest],
     config: &ScanConfig,
+    progress: &dyn Progress,
 ) -> Option<history::MaxHrEstimate> {
     let pending = |d: &&Digest| d.analyzed.analysis.is_err();
     if !digests.iter().any(|d| pending(&d)) {
@@ -288,7 +296,10 @@ fn second_pass(
         .filter_map(|&i| files.get(i).cloned())
         .collect();
     let settings = &config.settings;
-    let redone = parallel::map_files(&subset, &(), |_, r| match r {
+    progress.phase(BatchPhase::Rereading {
+        files: subset.len(),
+    });
+    let redone = parallel::map_files(&subset, progress, |_, r| match r {
         Ok(raw) if pending_sources.contains(raw.source.as_str()) => {
             Some(analyze_raw(&raw, settings, Some(estimate.bpm)))
         }

@@ -23,13 +23,28 @@ pub fn easyrun(args: &[&str]) -> Output {
 
 /// Runs the built `easyrun` with `args` in `dir`, with no user profile to find.
 pub fn easyrun_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_easyrun"))
+    easyrun_with(dir, args, &[])
+}
+
+/// Runs the built `easyrun` with `args` in `dir` and the environment variables `env`
+/// set, with no user profile to find and none of the caller's color settings
+/// (`NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`) unless `env` sets them.
+pub fn easyrun_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_easyrun"));
+    command
         .args(args)
         .current_dir(dir)
         .env("XDG_CONFIG_HOME", "/nonexistent")
         .env("HOME", "/nonexistent")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env_remove("XDG_CACHE_HOME")
-        .env("EASYRUN_CACHE_DIR", test_cache_dir())
+        .env("EASYRUN_CACHE_DIR", test_cache_dir());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
         .output()
         .unwrap_or_else(|e| panic!("cannot run easyrun: {e}"))
 }
@@ -44,22 +59,14 @@ pub fn test_cache_dir() -> PathBuf {
     ))
 }
 
-/// Runs the built `easyrun` with `args` in `dir` and extra environment `vars`.
+/// [`easyrun_with`] with path-valued variables (`EASYRUN_CACHE_DIR`, `HOME`).
 pub fn easyrun_env(dir: &Path, args: &[&str], vars: &[(&str, &Path)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_easyrun"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("HOME", "/nonexistent")
-        .env_remove("XDG_CACHE_HOME")
-        .env("EASYRUN_CACHE_DIR", test_cache_dir());
-    for (k, v) in vars {
-        command.env(k, v);
-    }
-    command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run easyrun: {e}"))
+    let owned: Vec<(&str, String)> = vars
+        .iter()
+        .map(|(k, v)| (*k, v.display().to_string()))
+        .collect();
+    let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    easyrun_with(dir, args, &env)
 }
 
 /// Standard output as text.

@@ -23,6 +23,7 @@ fn placed(class: Class) -> Placement {
         sport_source: SportSource::Recorded,
         sport_inferred_from: None,
         session: None,
+        implausible_start: None,
     }
 }
 

@@ -35,6 +35,7 @@ struct FileId {
     file_type: Option<u64>,
     manufacturer: Option<u64>,
     product: Option<u64>,
+    time_created: Option<Timestamp>,
 }
 
 #[derive(Default)]
@@ -115,6 +116,7 @@ impl Visitor for Collector {
                 file_type: get(def, msg, 0),
                 manufacturer: get(def, msg, 1),
                 product: get(def, msg, 2),
+                time_created: get_time(def, msg, 4),
             }),
             // device_index 0 is the creator (the watch itself).
             mesg::DEVICE_INFO if get(def, msg, 0) == Some(0) && self.creator.is_none() => {
@@ -262,6 +264,11 @@ impl Collector {
         }
         let mut a = RawActivity::new(source, Format::Fit);
         a.file_type = profile::file_type_name(profile::FILE_TYPE_ACTIVITY);
+        // Below 0x10000000 a FIT date_time counts seconds since the device was switched
+        // on (FIT profile, `date_time`): no date.
+        a.created = file_id
+            .time_created
+            .filter(|t| *t >= Timestamp::from_fit(0x1000_0000));
         let (manufacturer, product) = match (file_id.manufacturer, self.creator) {
             (Some(m), _) => (Some(m), file_id.product),
             (None, Some(creator)) => creator,

@@ -20,12 +20,13 @@ use std::io::{self, Write};
 
 use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
+use crate::report::rate::Rate;
 use crate::report::schema::EntryRecord;
-use crate::scan::{Duplicate, Scan, ScanError, Skipped};
+use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 use crate::setting::{Setting, SettingNames};
 
 use crate::report::check::duration;
-use words::{badge, display_name, pace_km, pct};
+use words::{badge, display_name, pct};
 
 /// The page's style sheet (screen and print), inlined into every report.
 const STYLE: &str = include_str!("style.css");
@@ -66,6 +67,7 @@ struct View<'a> {
     max_hr_estimate: Option<&'a MaxHrEstimate>,
     weeks: &'a [WeekSummary],
     errors: &'a [ScanError],
+    warnings: &'a [ScanWarning],
     duplicates: &'a [Duplicate],
     skipped: &'a [Skipped],
 }
@@ -79,6 +81,7 @@ impl<'a> View<'a> {
             max_hr_estimate: scan.max_hr_estimate.as_ref(),
             weeks: &scan.weeks,
             errors: &scan.errors,
+            warnings: &scan.warnings,
             duplicates: &scan.duplicates,
             skipped: &scan.skipped,
         }
@@ -102,7 +105,7 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
                 !e.judged
                     && e.placement
                         .as_ref()
-                        .is_some_and(|p| p.class != Class::Other)
+                        .is_some_and(|p| p.class != Class::Other && p.implausible_start.is_none())
             })
             .map(|(i, _)| i)
             .take(options.recent_runs),
@@ -211,7 +214,12 @@ fn rule_sentence(scan: &View, options: &HtmlOptions, shown: usize) -> String {
 
 fn header(scan: &View, title: &str, names: SettingNames) -> String {
     let mut h = format!("<header class=\"page-head\">\n<h1>{title}</h1>\n");
-    let span = match (scan.entries.first(), scan.entries.last()) {
+    // The span of the dates that can be true (a file dated 2037 stretches nothing).
+    let mut dated = scan
+        .entries
+        .iter()
+        .filter(|e| e.placement.implausible_start.is_none());
+    let span = match (dated.next(), dated.next_back()) {
         (Some(a), Some(b)) => format!(
             " · {} to {}",
             words::date(a.record.start_time),
@@ -422,7 +430,7 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
          <th scope=\"col\">start (UTC)</th><th scope=\"col\">activity</th>\
          <th scope=\"col\">class</th><th scope=\"col\">verdict</th>\
          <th scope=\"col\" class=\"num\">moving</th><th scope=\"col\" class=\"num\">km</th>\
-         <th scope=\"col\" class=\"num\">pace</th><th scope=\"col\" class=\"num\">avg HR</th>\
+         <th scope=\"col\" class=\"num\">pace or speed</th><th scope=\"col\" class=\"num\">avg HR</th>\
          <th scope=\"col\" class=\"num\">above ceiling</th><th scope=\"col\">reasons · after</th>\
          </tr></thead>\n<tbody>\n",
     );
@@ -451,6 +459,13 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
                 f.hours_since_end
             ));
         }
+        if let Some(issue) = &e.placement.implausible_start {
+            notes.push(format!(
+                "date set aside: <code title=\"{}\">{}</code>",
+                escape::attr(&issue.message),
+                issue.code.as_str()
+            ));
+        }
         let _ = writeln!(
             h,
             "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {}</td><td>{name}<br/><span class=\"src\">{}</span></td>\
@@ -462,7 +477,7 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
             e.placement.class.as_str(),
             duration(f64::from(r.moving_s)),
             r.distance_m / 1000.0,
-            pace_km(r.pace_s_per_km).trim_end_matches(" /km"),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km).map_or_else(|| "–".to_string(), Rate::text),
             r.hr.avg_bpm.map_or("–".to_string(), |b| format!("{b:.0}")),
             if r.hr.avg_bpm.is_some() {
                 pct(r.ceiling.share)
@@ -477,12 +492,39 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
 }
 
 fn problems(scan: &View) -> String {
-    if scan.errors.is_empty() && scan.duplicates.is_empty() && scan.skipped.is_empty() {
+    if scan.errors.is_empty()
+        && scan.duplicates.is_empty()
+        && scan.skipped.is_empty()
+        && scan.warnings.is_empty()
+    {
         return String::new();
     }
-    let mut h = String::from(
-        "<section id=\"problems\" aria-labelledby=\"problems-h\">\n<h2 id=\"problems-h\">Files left out</h2>\n",
+    let mut h = format!(
+        "<section id=\"problems\" aria-labelledby=\"problems-h\">\n<h2 id=\"problems-h\">{}</h2>\n",
+        if scan.warnings.is_empty() {
+            "Files left out"
+        } else {
+            "Files left out, dates set aside"
+        }
     );
+    if !scan.warnings.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3>Dates that cannot be true ({})</h3>\n<p>These activities are in the table, \
+             classified on their own, but in no week and after no session.</p>\n<ul class=\"errors\">",
+            scan.warnings.len()
+        );
+        for w in scan.warnings {
+            let _ = writeln!(
+                h,
+                "<li><span class=\"src\">{}</span> <code>{}</code>: {}</li>",
+                escape::text(&w.source),
+                escape::text(w.kind),
+                escape::text(&w.message)
+            );
+        }
+        h.push_str("</ul>\n");
+    }
     if !scan.errors.is_empty() {
         let _ = writeln!(
             h,

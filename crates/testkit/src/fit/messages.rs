@@ -32,7 +32,10 @@ pub(super) fn write_file_id(enc: &mut Encoder, activity: &RawActivity, options: 
             V::U16(Some(options.manufacturer)),
             V::U16(Some(options.product)),
             V::U32(Some(options.serial_number)),
-            V::U32(Some(fit_time(activity.start_time))),
+            // time_created: the activity's own when it states one, else its start.
+            V::U32(Some(fit_time(
+                activity.created.unwrap_or(activity.start_time),
+            ))),
         ],
     );
 }

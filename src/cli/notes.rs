@@ -1,0 +1,51 @@
+//! What goes to stderr besides the progress line, in every output format (results go
+//! to stdout): errors — a file not read, an activity not judged, a command that
+//! stopped — and warnings, each on one line that names its source and ends with its
+//! stable code (`[truncated]`).
+
+use easyrun::report::check::paint;
+use easyrun::scan::{Scan, ScanError};
+
+use super::color::Colors;
+
+/// `easyrun: error: MESSAGE`, "error" in bold red when stderr is colored.
+pub fn error(message: &str, colors: Colors) {
+    eprintln!(
+        "easyrun: {} {message}",
+        paint("error:", "1;31", colors.stderr)
+    );
+}
+
+/// `easyrun: warning: MESSAGE`, "warning" in bold yellow when stderr is colored.
+pub fn warning(message: &str, colors: Colors) {
+    eprintln!(
+        "easyrun: {} {message}",
+        paint("warning:", "1;33", colors.stderr)
+    );
+}
+
+/// A batch's errors, one line each with its code.
+pub fn batch_errors(errors: &[ScanError], colors: Colors) {
+    for e in errors {
+        error(&format!("{} [{}]", e.message, e.kind), colors);
+    }
+}
+
+/// Everything a batch has to say on stderr: its warnings (a start that cannot be
+/// true, a history file skipped, a history cache rebuilt or not written), then its
+/// errors.
+pub fn batch(scan: &Scan, colors: Colors) {
+    for w in &scan.warnings {
+        warning(&format!("{} [{}]", w.message, w.kind), colors);
+    }
+    for e in &scan.history_errors {
+        warning(
+            &format!("history: {} (skipped) [{}]", e.message, e.kind),
+            colors,
+        );
+    }
+    for w in scan.cache.iter().flat_map(|c| &c.warnings) {
+        warning(w, colors);
+    }
+    batch_errors(&scan.errors, colors);
+}
