@@ -15,9 +15,11 @@
 //!
 //! [`run_batch`] runs a whole batch end to end and returns a [`Scan`], domain types only;
 //! [`report`] renders it (text, JSON, CSV, HTML) to any `io::Write`, [`regress`]
-//! compares it with a baseline. For one activity, [`read_path`] and [`analyze()`]. Only
-//! ingest can fail on a file; every error names it, and a batch goes on. The library
-//! never prints. docs/architecture.md maps every module.
+//! compares it with a baseline. With OpenStreetMap files ([`Settings::maps`]),
+//! [`surface`] tells the ground a run was on from the map. For one activity,
+//! [`read_path`] and [`analyze()`]. Only ingest can fail on a file; every error names
+//! it, and a batch goes on. The library never prints. docs/architecture.md maps every
+//! module.
 //!
 //! # Example
 //!
@@ -60,6 +62,7 @@ pub mod history;
 pub mod ingest;
 #[allow(missing_docs)]
 pub mod judge;
+pub mod local_time;
 #[allow(missing_docs)]
 pub mod metrics;
 pub mod model;
@@ -68,6 +71,7 @@ pub mod regress;
 pub mod report;
 pub mod scan;
 pub mod setting;
+pub mod surface;
 pub mod walk;
 
 pub use analyze::{Analysis, Settings, analyze};

@@ -513,11 +513,28 @@ fn rides_show_speed_runs_show_pace() {
     let text = stdout(&out);
     assert!(
         text.contains(
-            "cycling · 2025-05-16T06:30:00Z · 35:00 moving of 35:00 · 14.04 km · 24.1 km/h\n"
+            "cycling · 2025-05-16 08:30 +02:00 · 35:00 moving of 35:00 · 14.04 km · 24.1 km/h\n"
         ),
         "{text}"
     );
     assert!(text.contains("4.34 km · 5:46 /km (GAP 5:45 /km)"), "{text}");
+    // In imperial: miles, mph for the ride, minutes per mile for the run.
+    let imperial = stdout(&easyrun(&[
+        "check",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "--units",
+        "imperial",
+        "fixtures/scenarios/bike_ride.fit",
+        "fixtures/paused_run.fit",
+    ]));
+    assert!(imperial.contains(" · 8.73 mi · 15.0 mph\n"), "{imperial}");
+    assert!(
+        imperial.contains("2.70 mi · 9:16 /mi (GAP 9:16 /mi)"),
+        "{imperial}"
+    );
     let scan = stdout(&easyrun(&[
         "scan",
         "--max-hr",
@@ -531,7 +548,7 @@ fn rides_show_speed_runs_show_pace() {
     let run = scan.lines().find(|l| l.contains("road_run.fit")).unwrap();
     assert!(!run.contains("km/h"), "{run}");
     let cells: Vec<&str> = run.split_whitespace().collect();
-    assert!(cells[6].contains(':'), "a pace m:ss: {run}");
+    assert!(cells[7].contains(':'), "a pace m:ss: {run}");
     let dir = temp_dir("speed");
     let page = dir.join("r.html");
     let out = easyrun(&[

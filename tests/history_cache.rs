@@ -146,6 +146,18 @@ fn cache_file(cache: &Path) -> PathBuf {
     files[0].clone()
 }
 
+/// `text` with the format version of its header set to the one before this build's.
+fn older_format(text: &str) -> String {
+    let (header, body) = text.split_once('\n').unwrap();
+    let mut fields: Vec<String> = header.split(' ').map(str::to_string).collect();
+    assert_eq!(
+        fields[1],
+        easyrun::scan::cache::FACTS_FORMAT_VERSION.to_string()
+    );
+    fields[1] = (easyrun::scan::cache::FACTS_FORMAT_VERSION - 1).to_string();
+    format!("{}\n{body}", fields.join(" "))
+}
+
 #[test]
 fn a_truncated_or_hand_edited_cache_is_rebuilt_with_a_warning() {
     let cache = temp_dir("broken-cache");
@@ -179,6 +191,13 @@ fn a_truncated_or_hand_edited_cache_is_rebuilt_with_a_warning() {
             "garbage",
             "{\"not\": \"a cache\"}".to_string(),
             "no header line",
+        ),
+        // A cache of an older format (facts without `created`, `local`…), whole and
+        // with its checksum right: still not read.
+        (
+            "old format",
+            older_format(&text),
+            "not a cache of this format",
         ),
     ] {
         std::fs::write(&file, broken).unwrap();

@@ -15,6 +15,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::assert_snapshot;
+use easyrun::profile::Units;
 use easyrun::regress::{
     Anchor, Baseline, Manifest, Report, ReportFormat, RunSettings, Section, check_expectations,
     compare, junit, observe,
@@ -53,7 +54,7 @@ fn batch(path: &str, scope: Scope, keep_series: bool) -> Scan {
 
 fn scan_output(scan: &Scan, format: ScanFormat) -> Vec<u8> {
     let mut out = Vec::new();
-    scan::write(&mut out, scan, format).unwrap();
+    scan::write(&mut out, scan, format, Units::Metric).unwrap();
     out
 }
 
@@ -91,7 +92,10 @@ fn check_text() {
     check::write(
         &mut out,
         &CheckItem::all(&each, 24.0),
-        CheckFormat::Text { color: false },
+        CheckFormat::Text {
+            color: false,
+            units: Units::Metric,
+        },
     )
     .unwrap();
     assert_snapshot("check_fixtures.txt", &out);

@@ -15,6 +15,7 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity) -> RunFacts {
         format: Some(raw.format),
         start_time: raw.start_time,
         end_time: Timestamp(raw.start_time.0.saturating_add(end_ms)),
+        local: activity.header.local.clone(),
         created: raw.created,
         sport: raw.sport.clone(),
         sub_sport: raw.sub_sport.clone(),

@@ -10,14 +10,18 @@ use serde::Serialize;
 
 use crate::clean;
 use crate::history::{Intensity, RunFacts, TraceFacts};
-use crate::judge::{self, Assessment, RuleSet, Surface};
+use crate::judge::{self, Assessment, ReasonCode, RuleSet, Surface, SurfaceSource};
+use crate::local_time::{self, Zone};
 use crate::metrics::zones::seconds_at_or_above;
 use crate::metrics::{self, Metrics, terrain};
-use crate::model::{Activity, ActivityHeader, AltitudeTreatment, CleaningReport, RawActivity};
+use crate::model::{
+    Activity, ActivityHeader, AltitudeTreatment, CleaningReport, LocalTime, RawActivity,
+};
 use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
-    require_zones, resolve,
+    Units, require_zones, resolve,
 };
+use crate::surface::{self, MapSurface};
 use series::SeriesPoint;
 
 /// What the runner (or their config) told easyrun, shared by every activity of a batch.
@@ -31,6 +35,13 @@ pub struct Settings {
     pub rules: RuleSet,
     /// Keep each run's downsampled curves (for charts; costs a few KB per run).
     pub keep_series: bool,
+    /// Opened OpenStreetMap files for the surface (none: the file's word only).
+    pub maps: std::sync::Arc<Vec<surface::Map>>,
+    /// The map matcher's parameters (candidate radius, GPS noise, switch costs).
+    pub map_params: surface::Params,
+    /// The runner's usual time zone, for runs whose file and start position do not say
+    /// theirs (`--timezone`, else `timezone` in the profile file).
+    pub timezone: Option<Zone>,
 }
 
 /// The compact result of one activity: all a report needs, none of the samples.
@@ -43,6 +54,10 @@ pub struct Analysis {
     pub elapsed_s: f64,
     /// The ground the run was on (from the sport and sub-sport).
     pub surface: Surface,
+    /// Where the surface judgement came from.
+    pub surface_source: SurfaceSource,
+    /// Paved/unpaved shares from the map, when one covered the run.
+    pub surface_map: Option<MapSurface>,
     /// The thresholds used, each with its source.
     pub profile: AthleteProfile,
     /// The zones of the profile's effective model.
@@ -63,28 +78,39 @@ pub struct Analysis {
 impl Settings {
     /// The athlete profile for `raw` (flags > profile file > the watch's settings), with
     /// `fallback_max_hr` — the history's estimate — standing in for a missing max HR.
+    /// The profile file's periods are read on `local`'s calendar day.
     pub(crate) fn profile_for(
         &self,
         raw: &RawActivity,
+        local: &LocalTime,
         fallback_max_hr: Option<f64>,
     ) -> AthleteProfile {
         let (label, file) = match &self.profile_file {
             Some((label, file)) => (label.as_str(), Some(file)),
             None => ("", None),
         };
-        let mut profile = resolve(
-            &self.flags,
-            file,
-            label,
-            raw.watch_hr.as_ref(),
-            raw.start_time,
-        );
+        // The profile file's periods hold local calendar days.
+        let day = local.wall_clock(raw.start_time);
+        let mut profile = resolve(&self.flags, file, label, raw.watch_hr.as_ref(), day);
         if profile.max_hr_bpm.is_none()
             && let Some(bpm) = fallback_max_hr
         {
             profile.max_hr_bpm = Some(Sourced::new(bpm, Source::HistoryEstimate));
         }
         profile
+    }
+
+    /// The units to show: `asked` (a command line's choice), else the profile file's
+    /// `units`, else metric.
+    pub fn units(&self, asked: Option<Units>) -> Units {
+        asked
+            .or_else(|| self.profile_file.as_ref().and_then(|(_, f)| f.units))
+            .unwrap_or_default()
+    }
+
+    /// The local clock of `raw`'s start (file, start position, configured zone, UTC).
+    pub fn local_time(&self, raw: &RawActivity) -> LocalTime {
+        local_time::resolve(raw, self.timezone.as_ref())
     }
 
     /// [`analyze_clean`] under these settings' rules, keeping the curves when asked.
@@ -95,6 +121,10 @@ impl Settings {
         zones: HrZones,
     ) -> Analysis {
         let mut analysis = analyze_clean(activity, profile, zones, &self.rules);
+        if !self.maps.is_empty() {
+            let map = surface::surface_from_maps(activity, &self.maps, &self.map_params).ok();
+            apply_map_surface(&mut analysis, map);
+        }
         if self.keep_series {
             analysis.series = Some(series::downsample(activity));
         }
@@ -119,9 +149,10 @@ pub fn analyze_raw(
     settings: &Settings,
     fallback_max_hr: Option<f64>,
 ) -> Analyzed {
-    let activity = clean::clean(raw);
+    let mut activity = clean::clean(raw);
+    activity.header.local = settings.local_time(raw);
     let mut facts = facts::base(raw, &activity);
-    let profile = settings.profile_for(raw, fallback_max_hr);
+    let profile = settings.profile_for(raw, &activity.header.local, fallback_max_hr);
     let analysis = require_zones(&profile).map(|zones| {
         facts.hard_s = Some(seconds_at_or_above(&activity, zones.hard_bpm()));
         facts.trace = TraceFacts::of(&activity, Some(&Intensity::of(&zones)));
@@ -157,6 +188,8 @@ pub(crate) fn analyze_clean(
         header: activity.header.clone(),
         elapsed_s: activity.elapsed_s,
         surface: judge::surface::surface(activity),
+        surface_source: judge::surface::source(judge::surface::surface(activity), false),
+        surface_map: None,
         profile,
         zones,
         phase,
@@ -165,4 +198,24 @@ pub(crate) fn analyze_clean(
         assessment,
         series: None,
     }
+}
+
+/// Puts the map's surface into `analysis` when it decides (not for treadmill or indoor
+/// runs): the file's `hard_surface` gives way to the map's, and the verdict is redone.
+fn apply_map_surface(analysis: &mut Analysis, map: Option<MapSurface>) {
+    let source = judge::surface::source(analysis.surface, map.is_some());
+    analysis.surface_source = source;
+    if source != SurfaceSource::Map {
+        return;
+    }
+    let Some(map) = map else {
+        return;
+    };
+    let mut reasons: Vec<_> = std::mem::take(&mut analysis.assessment.reasons)
+        .into_iter()
+        .filter(|r| r.code != ReasonCode::HardSurface)
+        .collect();
+    reasons.extend(judge::rules::hard_surface_from_map(&map));
+    analysis.assessment = Assessment::from_reasons(reasons);
+    analysis.surface_map = Some(map);
 }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
-use easyrun::profile::{Choice, Phase, Sex, ZoneModel};
+use easyrun::local_time::Zone;
+use easyrun::profile::{Choice, Phase, Sex, Units, ZoneModel};
 use easyrun::setting::{Setting, SettingNames};
 
 /// easyrun: tells runners the truth about their recovery runs.
@@ -119,6 +120,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     #[command(flatten)]
+    pub units: UnitsArgs,
+    #[command(flatten)]
     pub batch: BatchArgs,
 }
 
@@ -141,6 +144,8 @@ pub struct ReportArgs {
     /// Draw charts for at most this many recovery runs (the most recent).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_recovery_charts: usize,
+    #[command(flatten)]
+    pub units: UnitsArgs,
     #[command(flatten)]
     pub batch: BatchArgs,
 }
@@ -253,6 +258,31 @@ pub struct ProfileArgs {
     /// Profile file (default: ./easyrun.toml, then the user's config directory).
     #[arg(long, value_name = "PATH")]
     pub profile: Option<PathBuf>,
+    /// OpenStreetMap file (.osm or .osm.pbf) to judge the surface from; repeatable.
+    /// Its index is built once into the user's cache (~/.cache/easyrun/maps).
+    #[arg(long = "map", value_name = "FILE")]
+    pub maps: Vec<PathBuf>,
+    /// Your usual time zone (tz database name, e.g. America/Denver), for runs whose file
+    /// and start position do not say theirs (default: `timezone` in the profile file).
+    #[arg(long, value_name = "ZONE", value_parser = time_zone)]
+    pub timezone: Option<Zone>,
+}
+
+/// A zone of the tz database, named case-insensitively.
+fn time_zone(name: &str) -> Result<Zone, String> {
+    Zone::named(name).ok_or_else(|| {
+        "not a time zone of the tz database (like America/Denver or Europe/Berlin)".to_string()
+    })
+}
+
+/// What distances, paces, speeds and elevations are shown in, shared by `check`,
+/// `scan` and `report` (JSON stays SI).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct UnitsArgs {
+    /// Units of distance, pace, speed and elevation in text, CSV and HTML (default:
+    /// `units` in the profile file, else metric); JSON is always SI.
+    #[arg(long, value_parser = choice::<Units>())]
+    pub units: Option<Units>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -285,6 +315,8 @@ pub struct CheckArgs {
     /// No progress display (errors and warnings still go to stderr).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub units: UnitsArgs,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }

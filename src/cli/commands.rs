@@ -41,7 +41,8 @@ pub fn inspect(args: &InspectArgs, colors: Colors) -> Result<Exit, CliError> {
 
 /// `check FILE...`, `check FILE... --history PATH...`, `check --latest [PATH...]`.
 pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
-    let settings = settings(&args.profile)?;
+    let settings = settings(&args.profile, colors)?;
+    let units = settings.units(args.units.units);
     let (scope, paths) = if args.latest {
         let paths = history::latest_paths(&args.paths, &settings)?;
         (Scope::Latest, paths)
@@ -69,12 +70,15 @@ pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
         return Err(CliError::NoRun {
             paths: shown.join(", "),
             activities: result.history.as_ref().map_or(0, |h| h.activities),
+            // A latest batch warns of nothing but starts set aside.
+            undated: result.warnings.len(),
         });
     }
     let items = CheckItem::all(&result, config.history.recovery_window_h);
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
             color: colors.stdout,
+            units,
         },
         OutputFormat::Json => CheckFormat::Json,
         OutputFormat::Jsonl => CheckFormat::Jsonl,
@@ -105,7 +109,8 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 
 pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
     output::check_target(args.output.as_deref())?;
-    let settings = settings(&args.profile)?;
+    let settings = settings(&args.profile, colors)?;
+    let units = settings.units(args.units.units);
     let placement = batch_history(&args.batch);
     let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
     config.cache = history::cache_dir(args.batch.no_cache);
@@ -122,7 +127,7 @@ pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
     };
     progress.writing(&output::target_name(args.output.as_deref()));
     let written = output::write_output(args.output.as_deref(), |out| {
-        scan_report::write(out, &result, format)
+        scan_report::write(out, &result, format, units)
     });
     drop(progress);
     notes::batch(&result, colors);
@@ -157,8 +162,9 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 /// be read (the page lists it), else 0: verdicts are the page's business.
 pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
     output::check_target(args.output.as_deref())?;
-    let mut settings = settings(&args.profile)?;
+    let mut settings = settings(&args.profile, colors)?;
     settings.keep_series = true;
+    let units = settings.units(args.units.units);
     let placement = batch_history(&args.batch);
     let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
     config.cache = history::cache_dir(args.batch.no_cache);
@@ -170,6 +176,7 @@ pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
         max_recovery_runs: args.max_recovery_charts,
         generator: Some(format!("easyrun {}", env!("CARGO_PKG_VERSION"))),
         setting_names: FLAGS,
+        units,
     };
     progress.writing(&output::target_name(args.output.as_deref()));
     let written = output::write_output(args.output.as_deref(), |out| {

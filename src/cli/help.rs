@@ -75,7 +75,10 @@ pub const TOP: CommandHelp = CommandHelp {
         ),
         (3, "a run could not be judged, and none failed"),
         OUTPUT,
-        (5, "check --latest: the folders hold no run"),
+        (
+            5,
+            "nothing to judge (check --latest: the folders hold no run)",
+        ),
     ],
 };
 
@@ -132,7 +135,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             ),
             (3, "a run could not be judged, and none failed"),
             STDOUT,
-            (5, "--latest: the folders hold no run"),
+            (5, "nothing to judge: --latest found no run in the folders"),
         ],
     },
     CommandHelp {

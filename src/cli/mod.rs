@@ -8,6 +8,7 @@ mod commands;
 mod help;
 mod history;
 mod manpage;
+mod maps;
 mod notes;
 mod output;
 mod progress;
@@ -18,6 +19,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use easyrun::analyze::Settings;
 use easyrun::history::HistoryConfig;
@@ -45,7 +47,8 @@ pub enum Exit {
     /// The output (stdout, `-o FILE`, `--junit FILE`, the baseline being re-pinned) could
     /// not be written: nothing is wrong with the input.
     OutputFailed = 4,
-    /// `check --latest`: the paths hold no run to check.
+    /// Nothing to judge: the paths hold no activity (or, for `check --latest`, no run).
+    /// One meaning for every command that gives it.
     NoRun = 5,
 }
 
@@ -72,8 +75,14 @@ pub enum CliError {
         what: &'static str,
         error: io::Error,
     },
-    /// `check --latest`: no run among `paths` (`activities` other activities found).
-    NoRun { paths: String, activities: usize },
+    /// Nothing to judge (exit 5): `check --latest` found no run among `paths`
+    /// (`activities` other activities found, `undated` of them set aside for a start
+    /// that cannot be true).
+    NoRun {
+        paths: String,
+        activities: usize,
+        undated: usize,
+    },
     /// `check --latest` without paths and no `history = [...]` in a profile file.
     NoHistoryPaths,
     /// The history cache folder cannot be listed or cleared.
@@ -117,12 +126,26 @@ impl fmt::Display for CliError {
             CliError::NoRun {
                 paths,
                 activities: 0,
+                ..
             } => {
                 write!(f, "no activity found in {paths}: nothing to check")
             }
-            CliError::NoRun { paths, activities } => write!(
+            CliError::NoRun {
+                paths,
+                activities,
+                undated: 0,
+            } => write!(
                 f,
                 "no run found in {paths} ({activities} other activities): nothing to check"
+            ),
+            CliError::NoRun {
+                paths,
+                activities,
+                undated,
+            } => write!(
+                f,
+                "no run found in {paths} ({activities} activities, {undated} of them set aside: \
+                 a start that cannot be true): nothing to check"
             ),
             CliError::NoHistoryPaths => f.write_str(
                 "--latest needs folders: give them (easyrun check --latest ~/Garmin/Activities) \
@@ -163,7 +186,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Command::Inspect(args) => commands::inspect(args, colors),
         Command::Check(args) => commands::check(args, colors),
         Command::Scan(args) => commands::scan(args, colors),
-        Command::Regress(args) => regress::regress(args),
+        Command::Regress(args) => regress::regress(args, colors),
         Command::Report(args) => commands::report(args, colors),
         Command::Completions(args) => shell::completions(args),
         Command::Manpage(_) => shell::manpage(),
@@ -179,8 +202,9 @@ pub fn run(cli: &Cli) -> ExitCode {
     }
 }
 
-/// Profile flags and file, resolved once for the whole command.
-fn settings(p: &ProfileArgs) -> Result<Settings, CliError> {
+/// Profile flags and file, resolved once for the whole command, and the maps they name
+/// opened (notes on stderr, in `colors`).
+fn settings(p: &ProfileArgs, colors: Colors) -> Result<Settings, CliError> {
     let flags = ProfileFlags {
         max_hr: p.max_hr,
         rest_hr: p.rest_hr,
@@ -194,11 +218,23 @@ fn settings(p: &ProfileArgs) -> Result<Settings, CliError> {
     let profile_file = discover_profile_file(p.profile.as_deref())
         .map_err(CliError::Settings)?
         .map(|(path, file)| (path.display().to_string(), file));
+    let mut map_paths = p.maps.clone();
+    if let Some((_, file)) = &profile_file {
+        map_paths.extend(file.maps.iter().cloned());
+    }
+    let timezone = p.timezone.clone().or_else(|| {
+        profile_file
+            .as_ref()
+            .and_then(|(_, file)| file.timezone.clone())
+    });
     Ok(Settings {
         flags,
         profile_file,
         rules: RuleSet::default(),
         keep_series: false,
+        maps: Arc::new(maps::open_all(&map_paths, colors)),
+        map_params: Default::default(),
+        timezone,
     })
 }
 

@@ -1,7 +1,8 @@
 //! What goes to stderr besides the progress line, in every output format (results go
 //! to stdout): errors — a file not read, an activity not judged, a command that
 //! stopped — and warnings, each on one line that names its source and ends with its
-//! stable code (`[truncated]`).
+//! stable code (`[truncated]`); and notes, plain lines that only inform (a map's index
+//! being built on its first use).
 
 use easyrun::report::check::paint;
 use easyrun::scan::{Scan, ScanError};
@@ -22,6 +23,11 @@ pub fn warning(message: &str, colors: Colors) {
         "easyrun: {} {message}",
         paint("warning:", "1;33", colors.stderr)
     );
+}
+
+/// `easyrun: MESSAGE`: information, neither error nor warning.
+pub fn note(message: &str) {
+    eprintln!("easyrun: {message}");
 }
 
 /// A batch's errors, one line each with its code.

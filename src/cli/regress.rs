@@ -13,6 +13,7 @@ use easyrun::scan::Scope;
 use easyrun::setting::Setting;
 
 use super::args::{FLAGS, RegressArgs, RegressFormatArg};
+use super::color::Colors;
 use super::progress::ProgressLine;
 use super::{CliError, Exit, config, history_config, output, scan_paths, settings};
 
@@ -20,8 +21,8 @@ fn broken(error: RegressError) -> CliError {
     CliError::Regress { error, hint: None }
 }
 
-pub fn regress(args: &RegressArgs) -> Result<Exit, CliError> {
-    let settings = settings(&args.profile)?;
+pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
+    let settings = settings(&args.profile, colors)?;
     // What it compares with is read first: a broken file fails before the scan.
     let baseline = match (&args.baseline, args.update) {
         (Some(path), false) => Some(Baseline::read(path).map_err(|error| CliError::Regress {

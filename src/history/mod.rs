@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::steady::SteadyHr;
-use crate::model::{Format, LapIntensity, PlannedWorkout, Sport, SubSport, Timestamp};
+use crate::model::{Format, LapIntensity, LocalTime, PlannedWorkout, Sport, SubSport, Timestamp};
 
 pub mod baseline;
 pub mod classify;
@@ -54,6 +54,9 @@ pub struct RunFacts {
     pub start_time: Timestamp,
     /// start + elapsed.
     pub end_time: Timestamp,
+    /// The local clock of the start: weeks and days are local (placement windows are
+    /// absolute time).
+    pub local: LocalTime,
     /// When the file says it was created (FIT `file_id.time_created`), if it says.
     pub created: Option<Timestamp>,
     pub sport: Option<Sport>,

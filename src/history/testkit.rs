@@ -2,7 +2,7 @@
 //! states only what matters to it.
 
 use super::{Effort, LapFacts, RunFacts, TraceFacts};
-use crate::model::{LapIntensity, Sport, Timestamp};
+use crate::model::{LapIntensity, LocalTime, Sport, Timestamp};
 
 /// The threshold the builders' heart rates are measured against (HRR with max 190 and
 /// rest 50: Z5 starts at 176), bpm.
@@ -23,6 +23,7 @@ pub(crate) fn run(source: &str, start: &str, moving_min: u32) -> RunFacts {
         format: None,
         start_time,
         end_time: Timestamp(start_time.unix_ms() + i64::from(moving_s) * 1000),
+        local: LocalTime::utc(),
         created: None,
         sport: Some(Sport::Running),
         sub_sport: None,

@@ -1,4 +1,4 @@
-//! History, weekly totals: per ISO-8601 week (of the start time, UTC), running volume
+//! History, weekly totals: per ISO-8601 week (of the local start date), running volume
 //! and the share of running time below the conversational ceiling — the 80/20 check
 //! (about 80 % of training time easy). docs/history.md explains the numbers.
 
@@ -35,7 +35,8 @@ pub struct WeekSummary {
     pub by_class: BTreeMap<Class, usize>,
 }
 
-/// ISO-8601 week of an instant (UTC): weeks start on Monday and week 1 is the one
+/// ISO-8601 week of an instant's calendar date read as UTC (pass a run's local wall
+/// clock, [`crate::model::LocalTime::wall_clock`], for its local week): weeks start on Monday and week 1 is the one
 /// holding the year's first Thursday, so the ISO year can differ from the calendar
 /// year near New Year (2020-12-31 is 2020-W53; 2021-01-03 too; 2021-01-04 is 2021-W01).
 pub fn iso_week(t: Timestamp) -> (i32, u32) {
@@ -51,7 +52,7 @@ pub fn iso_week(t: Timestamp) -> (i32, u32) {
     )
 }
 
-/// Per-week totals, sorted by (ISO year, week). `placements` are [`super::classify()`]'s
+/// Per-week totals by the local start date, sorted by (ISO year, week). `placements` are [`super::classify()`]'s
 /// answer for `facts` (same order and length): running means a class other than
 /// `other` (activities without a placement fall back to [`is_running`] and are left out
 /// of `by_class`). Time and distance are of running activities only; other activities
@@ -67,7 +68,8 @@ pub fn weekly(facts: &[RunFacts], placements: &[Placement]) -> Vec<WeekSummary> 
         {
             continue;
         }
-        let (iso_year, iso_week) = iso_week(f.start_time);
+        // The runner's week: a Sunday-evening run in California is Sunday's.
+        let (iso_year, iso_week) = iso_week(f.local.wall_clock(f.start_time));
         let week = weeks
             .entry((iso_year, iso_week))
             .or_insert_with(|| WeekSummary {
@@ -181,6 +183,35 @@ mod tests {
                 (Class::Other, 1)
             ])
         );
+    }
+
+    #[test]
+    fn weeks_follow_the_local_date() {
+        use crate::model::{LocalTime, LocalTimeSource};
+        let clock = |offset_h: i32, zone: &str| LocalTime {
+            utc_offset_s: offset_h * 3600,
+            source: LocalTimeSource::StartPosition,
+            zone: Some(zone.to_string()),
+            note: None,
+        };
+        let mut facts = vec![
+            // Sunday 2024-03-10 19:00 in California: Monday 02:00 UTC, week 11 in UTC.
+            run("la.gpx", "2024-03-11T02:00:00Z", 40),
+            // Monday 2024-03-11 06:00 in Sydney: Sunday 19:00 UTC, week 10 in UTC.
+            run("sydney.gpx", "2024-03-10T19:00:00Z", 40),
+        ];
+        if let [la, sydney] = facts.as_mut_slice() {
+            la.local = clock(-7, "America/Los_Angeles");
+            sydney.local = clock(11, "Australia/Sydney");
+        }
+        let utc_weeks: Vec<(i32, u32)> = facts.iter().map(|f| iso_week(f.start_time)).collect();
+        assert_eq!(utc_weeks, [(2024, 11), (2024, 10)]);
+        let weeks = weekly(&facts, &[]);
+        let got: Vec<(u32, usize)> = weeks.iter().map(|w| (w.iso_week, w.runs)).collect();
+        assert_eq!(got, [(10, 1), (11, 1)]);
+        // Which run is in which week: the Californian Sunday in week 10.
+        let only_la = weekly(facts.get(..1).unwrap_or_default(), &[]);
+        assert_eq!(only_la.first().map(|w| w.iso_week), Some(10));
     }
 
     #[test]

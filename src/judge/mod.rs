@@ -10,7 +10,7 @@ use crate::model::Activity;
 use crate::profile::{HrZones, Phase};
 
 pub use rules::RuleSet;
-pub use surface::Surface;
+pub use surface::{Surface, SurfaceSource};
 pub use verdict::{Assessment, Reason, ReasonCode, Severity, Verdict};
 
 /// Judges one activity as a recovery run against `zones` (whose ceiling is the

@@ -367,3 +367,25 @@ pub fn hard_surface(surface: Surface) -> Option<Reason> {
         )
     })
 }
+
+/// Share of moving distance on paved ground (from the map) from which a run counts as
+/// run on hard surface: "most of the run".
+pub const MAP_PAVED_SHARE_WARN: f64 = 0.5;
+
+/// `hard_surface` from the map: most of the moving distance matched to paved ways.
+pub fn hard_surface_from_map(map: &crate::surface::MapSurface) -> Option<Reason> {
+    (map.shares.paved >= MAP_PAVED_SHARE_WARN).then(|| {
+        reason(
+            ReasonCode::HardSurface,
+            Severity::Warn,
+            format!(
+                "{:.0} % of the run on paved ground (longest paved stretch {:.1} km, from the map): soft ground (trail, grass, treadmill) spares the legs on recovery days",
+                map.shares.paved * 100.0,
+                map.longest_paved_m / 1000.0
+            ),
+            Some(map.shares.paved),
+            Some(MAP_PAVED_SHARE_WARN),
+            "share",
+        )
+    })
+}

@@ -50,3 +50,37 @@ pub fn surface(activity: &Activity) -> Surface {
         }
     }
 }
+
+/// Where a run's surface judgement came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurfaceSource {
+    /// Matched against an OpenStreetMap file (`surface_shares`).
+    Map,
+    /// What the file says (sub-sport, GPX/TCX type, indoor without GPS).
+    Sport,
+    /// Nothing says.
+    None,
+}
+
+impl SurfaceSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurfaceSource::Map => "map",
+            SurfaceSource::Sport => "sport",
+            SurfaceSource::None => "none",
+        }
+    }
+}
+
+/// Which source judges the surface: a treadmill or indoor run stays as the file says;
+/// otherwise a map that covered the run wins over the file's label; without either,
+/// nothing is invented.
+pub fn source(sport_surface: Surface, map: bool) -> SurfaceSource {
+    match sport_surface {
+        Surface::Treadmill | Surface::Indoor => SurfaceSource::Sport,
+        _ if map => SurfaceSource::Map,
+        Surface::Unknown => SurfaceSource::None,
+        _ => SurfaceSource::Sport,
+    }
+}

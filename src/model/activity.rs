@@ -236,6 +236,10 @@ pub struct RawActivity {
     /// The planned workout the watch followed (FIT `workout`/`workout_step`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workout: Option<super::workout::PlannedWorkout>,
+    /// Offsets from UTC the file states (FIT `activity.local_timestamp`,
+    /// `device_settings`), best first, not yet checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stated_offsets: Vec<super::local::StatedOffset>,
     /// When the file says it was created (FIT `file_id.time_created`, when it is a
     /// date and not seconds of device uptime): a recording cannot start long after it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -264,6 +268,7 @@ impl RawActivity {
             timer_events: Vec::new(),
             watch_hr: None,
             workout: None,
+            stated_offsets: Vec::new(),
             created: None,
         }
     }

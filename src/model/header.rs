@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::activity::{Format, RawActivity};
+use super::local::LocalTime;
 use super::sport::{Sport, SubSport};
 use super::time::Timestamp;
 
@@ -28,6 +29,9 @@ pub struct ActivityHeader {
     pub name: Option<String>,
     /// The file's start time (see [`RawActivity::start_time`]).
     pub start_time: Timestamp,
+    /// The local clock at the start and where it came from (UTC until the per-file
+    /// pipeline resolves it: [`crate::local_time`]).
+    pub local: LocalTime,
 }
 
 impl ActivityHeader {
@@ -42,12 +46,18 @@ impl ActivityHeader {
             sub_sport: None,
             name: None,
             start_time: Timestamp::default(),
+            local: LocalTime::utc(),
         }
     }
 
     /// The recording device: `manufacturer/product`, or whichever is known.
     pub fn device(&self) -> Option<String> {
         device_name(self.manufacturer.as_deref(), self.product.as_deref())
+    }
+
+    /// The start on the local clock.
+    pub fn local_start(&self) -> super::local::LocalInstant {
+        self.local.at(self.start_time)
     }
 }
 
@@ -72,6 +82,7 @@ impl RawActivity {
             sub_sport: self.sub_sport.clone(),
             name: self.name.clone(),
             start_time: self.start_time,
+            local: LocalTime::utc(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod header;
+pub mod local;
 pub mod sport;
 pub mod time;
 pub mod track;
@@ -12,6 +13,7 @@ pub use activity::{
     TimerEventKind, WatchHrSettings,
 };
 pub use header::{ActivityHeader, device_name};
+pub use local::{LocalInstant, LocalTime, LocalTimeSource, OffsetField, StatedOffset};
 pub use sport::{Sport, SubSport};
 pub use time::Timestamp;
 pub use track::{Activity, AltitudeTreatment, CleaningReport, HrFlag, Second, Span};

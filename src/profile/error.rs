@@ -226,6 +226,14 @@ pub enum FileProblem {
         /// The value as written.
         value: String,
     },
+    /// A `timezone` the tz database does not know.
+    #[error(
+        "`timezone` = \"{value}\" is no time zone of the tz database (like \"America/Denver\" or \"Europe/Berlin\")"
+    )]
+    UnknownTimeZone {
+        /// The name as written.
+        value: String,
+    },
     /// A period whose `from` is after its `until`.
     #[error("period starts ({from}) after it ends ({until})")]
     EmptyRange {
@@ -258,6 +266,7 @@ impl FileProblem {
             FileProblem::OutOfRange { .. } => "out_of_range",
             FileProblem::BadChoice { .. } => "bad_choice",
             FileProblem::BadDate { .. } => "bad_date",
+            FileProblem::UnknownTimeZone { .. } => "unknown_time_zone",
             FileProblem::EmptyRange { .. } => "empty_range",
             FileProblem::Overlap { .. } => "overlap",
         }

@@ -15,7 +15,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{FileProblem, ProfileError};
-use super::{Choice, Phase, Sex, ZoneModel};
+use super::{Choice, Phase, Sex, Units, ZoneModel};
+use crate::local_time::Zone;
 use crate::model::Timestamp;
 
 /// Plausible maximum heart rate, bpm.
@@ -30,18 +31,20 @@ pub const AGE_YEARS_RANGE: RangeInclusive<f64> = 5.0..=100.0;
 const SEX_CHOICES: &str = "male, female";
 const ZONES_CHOICES: &str = "hrmax, hrr, lthr, seiler, maf";
 const PHASE_CHOICES: &str = "base, build, peak";
-const TOP_KEYS: &str = "max_hr, rest_hr, lthr, age, sex, zones, phase, history, [[period]]";
+const UNITS_CHOICES: &str = "metric, imperial";
+const TOP_KEYS: &str =
+    "max_hr, rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, history, [[period]]";
 const PERIOD_KEYS: &str = "from, until, max_hr, rest_hr, lthr, age, sex, zones, phase";
 
-/// A calendar day (UTC), days since 1970-01-01.
+/// A calendar day, days since 1970-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(i64);
 
 const MS_PER_DAY: i64 = 86_400_000;
 
 impl Date {
-    /// The UTC calendar day holding `t`. The model has no local time, so a run started
-    /// just after local midnight east of Greenwich counts on the previous day.
+    /// The calendar day holding `t` read as UTC: pass a run's local wall clock
+    /// ([`crate::model::LocalTime::wall_clock`]) for its local day.
     pub fn of(t: Timestamp) -> Date {
         Date(t.unix_ms().div_euclid(MS_PER_DAY))
     }
@@ -181,6 +184,14 @@ pub struct ProfileFile {
     /// `history = [...]`: the folders `check --latest` reads by default, as written
     /// (`~` not expanded).
     pub history: Vec<String>,
+    /// OpenStreetMap files for the surface (`maps = ["region.osm.pbf"]`), relative
+    /// paths resolved against the profile file's folder.
+    pub maps: Vec<PathBuf>,
+    /// `units`: what distances and paces are shown in (top level only).
+    pub units: Option<Units>,
+    /// `timezone`: the runner's usual time zone, for runs whose file and position do not
+    /// say theirs (top level only).
+    pub timezone: Option<Zone>,
 }
 
 impl ProfileFile {
@@ -209,12 +220,20 @@ impl ProfileFile {
         let mut base = PartialProfile::default();
         let mut periods = Vec::new();
         let mut history = Vec::new();
+        let mut maps = Vec::new();
+        let (mut units, mut timezone) = (None, None);
         for (key, value) in in_file_order(doc.get_ref()) {
             let name: &str = key.get_ref();
             if name == "period" {
                 periods = cx.periods(value)?;
             } else if name == "history" {
                 history = cx.strings(value, "history")?;
+            } else if name == "maps" {
+                maps = cx.maps(value)?;
+            } else if name == "units" {
+                units = Some(cx.choice(value, "units", UNITS_CHOICES)?);
+            } else if name == "timezone" {
+                timezone = Some(cx.timezone(value)?);
             } else if !cx.common_value(&mut base, name, value)? {
                 return Err(cx.error(
                     key.span().start,
@@ -236,6 +255,9 @@ impl ProfileFile {
             base,
             periods,
             history,
+            maps,
+            units,
+            timezone,
         })
     }
 
@@ -411,6 +433,21 @@ impl Cx<'_> {
         })
     }
 
+    /// A time zone of the tz database (`"America/Denver"`).
+    fn timezone(&self, value: &Spanned<DeValue>) -> Result<Zone, ProfileError> {
+        let DeValue::String(name) = value.get_ref() else {
+            return Err(self.wrong_type("timezone", value, "a quoted time zone name"));
+        };
+        Zone::named(name).ok_or_else(|| {
+            self.error(
+                value.span().start,
+                FileProblem::UnknownTimeZone {
+                    value: name.to_string(),
+                },
+            )
+        })
+    }
+
     /// A date: a TOML local date (`2024-01-31`) or a string (`"2024-01-31"`).
     fn date(&self, value: &Spanned<DeValue>, key: &'static str) -> Result<Date, ProfileError> {
         let (parsed, shown) = match value.get_ref() {
@@ -445,6 +482,21 @@ impl Cx<'_> {
             .map(|item| match item.get_ref() {
                 DeValue::String(s) => Ok(s.to_string()),
                 _ => Err(self.wrong_type(key, item, EXPECTED)),
+            })
+            .collect()
+    }
+
+    fn maps(&self, value: &Spanned<DeValue>) -> Result<Vec<PathBuf>, ProfileError> {
+        const EXPECTED: &str = "a list of file paths";
+        let DeValue::Array(items) = value.get_ref() else {
+            return Err(self.wrong_type("maps", value, EXPECTED));
+        };
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::String(s) => Ok(dir.join(&**s)),
+                _ => Err(self.wrong_type("maps", item, EXPECTED)),
             })
             .collect()
     }

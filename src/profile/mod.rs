@@ -4,6 +4,7 @@
 pub mod error;
 pub mod file;
 pub mod resolve;
+pub mod units;
 pub mod zones;
 
 use serde::Serialize;
@@ -11,6 +12,7 @@ use serde::Serialize;
 pub use error::{FileProblem, ProfileError};
 pub use file::{Date, PartialProfile, Period, ProfileFile};
 pub use resolve::{ProfileFlags, discover_profile_file, require_zones, resolve};
+pub use units::Units;
 pub use zones::HrZones;
 
 /// Where a threshold came from, in order of trust.

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use crate::error::{ErrorDetail, ErrorRecord};
 use crate::judge::{Severity, Verdict};
+use crate::profile::Units;
 use crate::scan::Scan;
 
 use super::rate::Rate;
@@ -83,6 +84,8 @@ pub enum CheckFormat {
     Text {
         /// Whether to paint verdicts with ANSI colours.
         color: bool,
+        /// What distances, paces and elevations are shown in.
+        units: Units,
     },
     /// One JSON array of records.
     Json,
@@ -108,7 +111,7 @@ pub fn write(out: &mut impl Write, items: &[CheckItem], format: CheckFormat) -> 
             }
             out.write_all(b"\n]\n")
         }
-        CheckFormat::Text { color } => {
+        CheckFormat::Text { color, units } => {
             let judged = items.iter().filter_map(|item| match item {
                 CheckItem::Judged(r) => Some(r),
                 CheckItem::Failed { .. } => None,
@@ -117,7 +120,7 @@ pub fn write(out: &mut impl Write, items: &[CheckItem], format: CheckFormat) -> 
                 if i > 0 {
                     out.write_all(b"\n")?;
                 }
-                write_text(out, r, color)?;
+                write_text(out, r, color, units)?;
             }
             Ok(())
         }
@@ -225,7 +228,7 @@ pub fn zone_bar(seconds: &[u32]) -> String {
     format!("[{cells}]")
 }
 
-fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool) -> io::Result<()> {
+fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) -> io::Result<()> {
     let verdict = r
         .verdict
         .map_or("not judged".to_string(), |v| verdict_word(v, color));
@@ -236,19 +239,21 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool) -> io::Result<
         _ => "unknown sport".to_string(),
     };
     let pace_text = match (Rate::of(r.sport.as_ref(), r.pace_s_per_km), r.gap_s_per_km) {
-        (Some(Rate::Pace { s_per_km }), Some(g)) => {
-            format!(" · {} /km (GAP {} /km)", pace(s_per_km), pace(g))
-        }
-        (Some(rate), _) => format!(" · {}", rate.text()),
+        (Some(Rate::Pace { s_per_km }), Some(g)) => format!(
+            " · {} (GAP {})",
+            units.pace_text(s_per_km),
+            units.pace_text(g)
+        ),
+        (Some(rate), _) => format!(" · {}", units.rate_text(rate)),
         (None, _) => String::new(),
     };
     writeln!(
         out,
-        "  {sport} · {} · {} moving of {} · {:.2} km{pace_text}",
-        r.start_time,
+        "  {sport} · {} · {} moving of {} · {}{pace_text}",
+        r.local.stamp(),
         duration(f64::from(r.moving_s)),
         duration(r.elapsed_s),
-        r.distance_m / 1000.0
+        units.distance_text(r.distance_m, 2)
     )?;
     for reason in &r.reasons {
         writeln!(
@@ -256,7 +261,7 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool) -> io::Result<
             "  {} {}: {}",
             severity_word(reason.severity, color),
             reason.code.as_str(),
-            reason.message
+            units.reason_message(reason, r.ascent_m, r.steep_share)
         )?;
     }
     if r.reasons.is_empty() {
@@ -299,13 +304,28 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool) -> io::Result<
         format!("decoupling {d:.1} %")
     });
     let terrain = match (r.ascent_m, r.ascent_per_km_m, r.terrain) {
-        (Some(a), Some(k), Some(t)) => {
-            format!("ascent {a:.0} m ({k:.0} m/km, {})", t.as_str())
-        }
+        (Some(a), Some(k), Some(t)) => format!(
+            "ascent {} ({:.0} {}, {})",
+            units.elevation_text(a),
+            units.climb_rate(k),
+            units.climb_rate_unit(),
+            t.as_str()
+        ),
         (_, _, Some(t)) => t.as_str().to_string(),
         _ => "terrain unknown".to_string(),
     };
     writeln!(out, "  {decoupling} · {terrain} · surface {}", r.surface)?;
+    if let (Some(sh), Some(m)) = (&r.surface_shares, &r.surface_map) {
+        writeln!(
+            out,
+            "  surface from the map: {:.0} % paved, {:.0} % unpaved, {:.0} % unknown · longest paved {:.1} km · confidence {:.2}",
+            sh.paved * 100.0,
+            sh.unpaved * 100.0,
+            sh.unknown * 100.0,
+            m.longest_paved_m / 1000.0,
+            m.confidence
+        )?;
+    }
     let t = &r.thresholds;
     let mut used = Vec::new();
     if let Some(z) = &t.zone_model {
@@ -329,6 +349,7 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool) -> io::Result<
         t.phase.source.describe()
     ));
     writeln!(out, "  thresholds: {}", used.join(", "))?;
+    writeln!(out, "  local time: {}", r.local.describe())?;
     write_history(out, r)
 }
 

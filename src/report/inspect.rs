@@ -5,7 +5,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::ingest::IngestResult;
-use crate::model::{RawActivity, Sport, SubSport, Timestamp, WatchHrSettings, device_name};
+use crate::model::{
+    RawActivity, Sport, StatedOffset, SubSport, Timestamp, WatchHrSettings, device_name,
+};
 
 use super::round_to as round;
 
@@ -66,6 +68,10 @@ pub struct InspectSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The heart-rate settings the watch stored in the file (FIT).
     pub watch_hr_settings: Option<WatchHrSettings>,
+    /// The offsets from UTC the file states (FIT `activity.local_timestamp`,
+    /// `device_settings`), as stated: not checked, unlike a check record's local time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stated_utc_offsets: Vec<StatedOffset>,
 }
 
 impl InspectSummary {
@@ -104,6 +110,7 @@ impl InspectSummary {
                 .filter(|e| e.kind != crate::model::TimerEventKind::Start)
                 .count(),
             watch_hr_settings: a.watch_hr.clone(),
+            stated_utc_offsets: a.stated_offsets.clone(),
         }
     }
 }
@@ -218,6 +225,14 @@ fn write_text_item(out: &mut impl Write, s: &InspectSummary) -> io::Result<()> {
         .flatten()
         .collect();
         writeln!(out, "  watch HR settings: {} bpm", parts.join(", "))?;
+    }
+    if !s.stated_utc_offsets.is_empty() {
+        let offsets: Vec<String> = s
+            .stated_utc_offsets
+            .iter()
+            .map(|o| format!("{} {} s", o.field.fit_name(), o.utc_offset_s))
+            .collect();
+        writeln!(out, "  stated UTC offsets: {}", offsets.join(", "))?;
     }
     Ok(())
 }

@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::history::{ClassReason, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::judge::Verdict;
+use crate::profile::Units;
 use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 
-use super::check::{duration, pace, paint, severity_color, verdict_word};
+use super::check::{duration, paint, severity_color, verdict_word};
 use super::rate::Rate;
 use super::schema::EntryRecord;
 
@@ -105,8 +106,9 @@ struct JsonDocument<'a> {
     summary: SummaryRecord<'a>,
 }
 
-/// Writes `scan` in `format`.
-pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result<()> {
+/// Writes `scan` in `format`; text and CSV show distances, paces and elevations in
+/// `units` (JSON is SI whatever `units` says).
+pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat, units: Units) -> io::Result<()> {
     let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
     let entries: Vec<EntryRecord> = scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect();
     match format {
@@ -134,8 +136,8 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat) -> io::Result
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
             out.write_all(b"\n")
         }
-        ScanFormat::Csv => write_csv(out, &entries, &scan.errors),
-        ScanFormat::Text { color } => write_text(out, scan, &entries, color),
+        ScanFormat::Csv => write_csv(out, &entries, &scan.errors, units),
+        ScanFormat::Text { color } => write_text(out, scan, &entries, color, units),
     }
 }
 
@@ -214,6 +216,9 @@ pub const CSV_HEADER: &[&str] = &[
     "class_reason",
     "sport_source",
     "start_issue",
+    "local_start_time",
+    "utc_offset_s",
+    "local_time_source",
     "error_kind",
     "error_message",
 ];
@@ -221,8 +226,15 @@ pub const CSV_HEADER: &[&str] = &[
 /// One row per activity (`status` `ok`), then one per file that could not be read or
 /// activity that could not be judged (`status` `error`: the source, `error_kind` and
 /// `error_message`, every other column empty).
-fn write_csv(out: &mut dyn Write, entries: &[EntryRecord], errors: &[ScanError]) -> io::Result<()> {
-    writeln!(out, "{}", CSV_HEADER.join(","))?;
+/// Distances, paces and ascents in `units`, their columns named with the unit.
+fn write_csv(
+    out: &mut dyn Write,
+    entries: &[EntryRecord],
+    errors: &[ScanError],
+    units: Units,
+) -> io::Result<()> {
+    let header: Vec<&str> = CSV_HEADER.iter().map(|c| units.csv_column(c)).collect();
+    writeln!(out, "{}", header.join(","))?;
     let version = CSV_SCHEMA_VERSION.to_string();
     for e in entries {
         let r = &e.record;
@@ -245,14 +257,14 @@ fn write_csv(out: &mut dyn Write, entries: &[EntryRecord], errors: &[ScanError])
                 .as_ref()
                 .map(|f| format!("{:.1}", f.hours_since_end))),
             r.moving_s.to_string(),
-            r.distance_m.to_string(),
-            opt(r.pace_s_per_km),
+            units.csv_distance(r.distance_m).to_string(),
+            opt(r.pace_s_per_km.map(|p| units.csv_pace(p))),
             opt(r.hr.avg_bpm),
             opt(r.hr.max_bpm),
             r.ceiling.bpm.to_string(),
             opt(r.ceiling.share),
             opt(r.decoupling_pct),
-            opt(r.ascent_m),
+            opt(r.ascent_m.map(|a| units.csv_elevation(a))),
             opt(r.terrain.map(|t| t.as_str())),
             r.surface.to_string(),
             r.surges.len().to_string(),
@@ -260,6 +272,9 @@ fn write_csv(out: &mut dyn Write, entries: &[EntryRecord], errors: &[ScanError])
             p.class_reason.as_str().to_string(),
             p.sport_source.as_str().to_string(),
             opt(p.implausible_start.as_ref().map(|i| i.code.as_str())),
+            r.local.local_start_time.to_string(),
+            r.local.utc_offset_s.to_string(),
+            r.local.local_time_source.as_str().to_string(),
             String::new(),
             String::new(),
         ];
@@ -304,14 +319,6 @@ fn share_cell(share: Option<f64>, color: bool) -> String {
     }
 }
 
-/// A pace without its unit (the column says `pace`), a speed with it.
-fn rate_cell(rate: Rate) -> String {
-    match rate {
-        Rate::Pace { s_per_km } => pace(s_per_km),
-        Rate::Speed { .. } => rate.text(),
-    }
-}
-
 /// The 80/20 rule: at least this share of running time easy.
 const EASY_SHARE: f64 = 0.8;
 
@@ -320,16 +327,22 @@ fn write_text(
     scan: &Scan,
     entries: &[EntryRecord],
     color: bool,
+    units: Units,
 ) -> io::Result<()> {
     writeln!(
         out,
-        "{:<17} {:<9} {:<8} {:>8} {:>7} {:>9} {:>4}  source · reasons",
-        "start (UTC)", "class", "verdict", "moving", "km", "pace", "HR"
+        "{:<23} {:<9} {:<8} {:>8} {:>7} {:>9} {:>4}  source · reasons",
+        "start (local)",
+        "class",
+        "verdict",
+        "moving",
+        units.distance_unit(),
+        format!("pace {}", units.pace_unit()),
+        "HR"
     )?;
     for e in entries {
         let r = &e.record;
-        let start = r.start_time.to_string();
-        let start = start.get(..16).unwrap_or(&start).replace('T', " ");
+        let start = r.local.stamp();
         let mut tail = r.source.clone();
         if !r.reasons.is_empty() {
             let codes: Vec<String> = r
@@ -357,13 +370,14 @@ fn write_text(
         }
         writeln!(
             out,
-            "{:<17} {:<9} {} {:>8} {:>7.2} {:>9} {:>4}  {}",
+            "{:<23} {:<9} {} {:>8} {:>7.2} {:>9} {:>4}  {}",
             start,
             e.placement.class.as_str(),
             verdict_cell(r.verdict, 8, color),
             duration(f64::from(r.moving_s)),
-            r.distance_m / 1000.0,
-            Rate::of(r.sport.as_ref(), r.pace_s_per_km).map_or_else(|| "-".into(), rate_cell),
+            units.distance(r.distance_m),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km)
+                .map_or_else(|| "-".into(), |rate| units.rate_cell(rate)),
             r.hr.avg_bpm.map_or("-".to_string(), |h| format!("{h:.0}")),
             tail
         )?;
@@ -410,10 +424,23 @@ fn write_text(
             est.bpm, est.from_source
         )?;
     }
+    let in_utc = entries
+        .iter()
+        .filter(|e| e.record.local.is_utc_fallback())
+        .count();
+    if in_utc > 0 {
+        writeln!(
+            out,
+            "{in_utc} of {} activities without a local time (no offset in the file, no position, \
+             no neighbouring run, no time zone configured): shown in UTC",
+            entries.len()
+        )?;
+    }
     if !scan.weeks.is_empty() {
         writeln!(
             out,
-            "\nweek      runs  time     km     below ceiling (80/20)"
+            "\nweek      runs  time     {:<5}  below ceiling (80/20)",
+            units.distance_unit()
         )?;
         for w in &scan.weeks {
             writeln!(
@@ -423,7 +450,7 @@ fn write_text(
                 w.iso_week,
                 w.runs,
                 duration(w.moving_s as f64),
-                w.distance_m / 1000.0,
+                units.distance(w.distance_m),
                 share_cell(w.below_share, color)
             )?;
         }

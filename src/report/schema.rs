@@ -16,6 +16,7 @@ use crate::model::{Span, Sport, SubSport, Timestamp};
 use crate::profile::{Source, Sourced};
 use crate::scan::Entry;
 
+use super::clock::LocalTimeRecord;
 use super::round_to as round;
 
 /// Bumped on any incompatible change of the records below.
@@ -48,6 +49,9 @@ pub struct CheckRecord {
     pub device: Option<String>,
     /// The file's start, UTC.
     pub start_time: Timestamp,
+    /// The start on the local clock, its offset and where it came from.
+    #[serde(flatten)]
+    pub local: LocalTimeRecord,
     /// Elapsed time, seconds.
     pub elapsed_s: f64,
     /// Moving time, seconds.
@@ -82,6 +86,12 @@ pub struct CheckRecord {
     pub terrain: Option<TerrainClass>,
     /// `treadmill`, `indoor`, `track`, `trail`, `road` or `unknown`.
     pub surface: &'static str,
+    /// `map`, `sport` or `none`: where the surface judgement came from.
+    pub surface_source: &'static str,
+    /// Fractions of moving distance from the map (`null` without a covering map).
+    pub surface_shares: Option<SurfaceSharesRecord>,
+    /// How the map shares came about (`null` without a covering map).
+    pub surface_map: Option<SurfaceMapRecord>,
     /// Pace surges, seconds from the first sample.
     pub surges: Vec<SurgeRecord>,
     /// Coefficient of variation of 30-s grade-adjusted speed, %.
@@ -237,6 +247,36 @@ impl BaselineRecord {
     }
 }
 
+/// Paved / unpaved / unknown shares of moving distance (sum 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurfaceSharesRecord {
+    /// On paved ways.
+    pub paved: f64,
+    /// On unpaved ways.
+    pub unpaved: f64,
+    /// On ways of unknown surface, or off the map.
+    pub unknown: f64,
+}
+
+/// The map matching behind the shares.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurfaceMapRecord {
+    /// The map file used.
+    pub map: String,
+    /// Share of moving distance classed from `surface`/`tracktype` tags.
+    pub tagged_share: f64,
+    /// Share classed by inference (way type, smoothness).
+    pub inferred_share: f64,
+    /// Share matched to no way (part of `unknown`).
+    pub off_map_share: f64,
+    /// The longest continuous stretch on paved ways, metres.
+    pub longest_paved_m: f64,
+    /// Mean posterior of the chosen surface class, 0–1.
+    pub confidence: f64,
+    /// The GPS noise the matcher assumed (given or estimated from the track), metres.
+    pub gps_sigma_m: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 /// Heart rate of a judged activity and its quality.
 pub struct HrRecord {
@@ -348,6 +388,7 @@ impl CheckRecord {
             name: h.name.clone(),
             device: h.device(),
             start_time: h.start_time,
+            local: LocalTimeRecord::of(h),
             elapsed_s: round(a.elapsed_s, 1),
             moving_s: m.moving_s,
             distance_m: round(m.distance_m, 1),
@@ -388,6 +429,21 @@ impl CheckRecord {
             steep_share: r3(m.terrain.steep_share),
             terrain: m.terrain.class,
             surface: a.surface.as_str(),
+            surface_source: a.surface_source.as_str(),
+            surface_shares: a.surface_map.as_ref().map(|s| SurfaceSharesRecord {
+                paved: round(s.shares.paved, 3),
+                unpaved: round(s.shares.unpaved, 3),
+                unknown: round(s.shares.unknown, 3),
+            }),
+            surface_map: a.surface_map.as_ref().map(|s| SurfaceMapRecord {
+                map: s.map.clone(),
+                tagged_share: round(s.tagged_share, 3),
+                inferred_share: round(s.inferred_share, 3),
+                off_map_share: round(s.off_map_share, 3),
+                longest_paved_m: round(s.longest_paved_m, 0),
+                confidence: round(s.confidence, 3),
+                gps_sigma_m: round(s.gps_sigma_m, 1),
+            }),
             surges: m
                 .surges
                 .iter()

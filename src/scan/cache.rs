@@ -4,7 +4,7 @@
 //! history is not read again to judge one new run (`check --history`, `check
 //! --latest`), and `scan`/`report` know the estimate before they read (no second pass).
 //!
-//! Design (docs/decisions.md §19):
+//! Design (docs/decisions.md §22):
 //!
 //! - One file per build and settings: `facts-<build>-<settings>.cache` in the cache
 //!   folder ([`default_dir`]). `<build>` hashes easyrun's version, [`FACTS_FORMAT_VERSION`]
@@ -39,8 +39,10 @@ use crate::analyze::Settings;
 use crate::history::RunFacts;
 use crate::model::Format;
 
-/// Bumped whenever what a cache entry holds, or means, changes.
-pub const FACTS_FORMAT_VERSION: u32 = 1;
+/// Bumped whenever what a cache entry holds, or means, changes. 1: the first facts;
+/// 2: `RunFacts` gained `created` (implausible starts), `local` (the start's local
+/// clock) and facts computed with map surfaces: a cache of 1 is rebuilt, never read.
+pub const FACTS_FORMAT_VERSION: u32 = 2;
 const MAGIC: &str = "easyrun-history-cache";
 const PREFIX: &str = "facts-";
 const SUFFIX: &str = ".cache";

@@ -277,7 +277,9 @@ pub(super) fn run(
     let (items, mut duplicates) = combine(kept);
     // Duplicates out, every activity classified; implausible starts apart, as in scan.
     let placed = undated::place(items, config);
-    let (items, placements) = (placed.runs, placed.placements);
+    let (mut items, placements) = (placed.runs, placed.placements);
+    // Runs that do not say where they were take their neighbours' zone, as in scan.
+    local_times_from_neighbours(&mut items);
     duplicates.extend(placed.duplicates);
     duplicates.sort_by(|a, b| a.source.cmp(&b.source));
     scan.duplicates = duplicates;
@@ -300,7 +302,6 @@ pub(super) fn run(
         .filter(|(_, i)| i.checked.is_some())
         .map(|(k, _)| k)
         .collect();
-    let mut items = items;
     if latest {
         judged = newest_run(&facts, &placements).into_iter().collect();
         if let Some(&k) = judged.first()
@@ -330,6 +331,7 @@ pub(super) fn run(
             // History knows it is a run (labelled or inferred) where the file did not say.
             judge_as_run(&mut analysis.assessment);
         }
+        analysis.header.local = item.facts.local.clone();
         let check = baseline::compare(&facts, &placements, k, &config.baseline);
         add_elevated_hr(&mut analysis, check.as_ref(), &config.baseline);
         scan.entries.push(Entry {
@@ -508,6 +510,23 @@ fn combine(items: Vec<Item>) -> (Vec<Item>, Vec<super::Duplicate>) {
         (a.facts.start_time, &a.facts.source).cmp(&(b.facts.start_time, &b.facts.source))
     });
     (all, duplicates)
+}
+
+/// Runs that do not say where they were take the zone of their nearest runs in time
+/// that do ([`crate::local_time::neighbours`]), as `scan` gives them.
+fn local_times_from_neighbours(items: &mut [Item]) {
+    let borrowed = {
+        let clocks: Vec<_> = items
+            .iter()
+            .map(|i| (i.facts.start_time, &i.facts.local))
+            .collect();
+        crate::local_time::neighbours::borrow(&clocks)
+    };
+    for (item, local) in items.iter_mut().zip(borrowed) {
+        if let Some(local) = local {
+            item.facts.local = local;
+        }
+    }
 }
 
 /// The newest run (as history sees it: sport recorded, labelled or inferred): latest

@@ -20,6 +20,7 @@ use crate::history::{self, RunFacts, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
 use crate::judge::elevated::{HrAtPace, with_elevated_hr};
 use crate::judge::{Assessment, ReasonCode};
+use crate::local_time;
 use crate::model::Format;
 use crate::walk::Expanded;
 
@@ -220,6 +221,7 @@ fn scan_files(
     let placed = undated::place(analysed, config);
     let (mut kept, placements, duplicates) = (placed.runs, placed.placements, placed.duplicates);
     scan.warnings = placed.warnings;
+    local_times_from_neighbours(&mut kept);
 
     let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
     scan.weeks = history::weekly(&facts, &placements);
@@ -319,6 +321,24 @@ fn second_pass(
         }
     }
     Some(estimate)
+}
+
+/// Runs that do not say where they were (no file offset, no usable position) take the
+/// zone of their nearest runs in time that do ([`local_time::neighbours`]).
+fn local_times_from_neighbours(runs: &mut [Run]) {
+    let borrowed = {
+        let clocks: Vec<_> = runs
+            .iter()
+            .map(|r| (r.facts.start_time, &r.facts.local))
+            .collect();
+        local_time::neighbours::borrow(&clocks)
+    };
+    for (run, local) in runs.iter_mut().zip(borrowed) {
+        if let Some(local) = local {
+            run.analysis.header.local = local.clone();
+            run.facts.local = local;
+        }
+    }
 }
 
 /// A run history placed as a recovery run is judged as one even when its file named no

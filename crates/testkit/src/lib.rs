@@ -18,6 +18,7 @@ pub mod scenarios;
 pub mod session_truth;
 pub mod synth;
 pub mod tcx;
+pub mod town;
 pub mod week;
 
 use std::path::{Path, PathBuf};

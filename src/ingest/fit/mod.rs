@@ -15,8 +15,8 @@ pub use multisport::split_sessions;
 
 use crate::error::ReadError;
 use crate::model::{
-    Format, HrCalcType, Lap, LapIntensity, RawActivity, Sample, Session, Sport, SubSport,
-    TimerEvent, TimerEventKind, Timestamp, WatchHrSettings,
+    Format, HrCalcType, Lap, LapIntensity, OffsetField, RawActivity, Sample, Session, Sport,
+    StatedOffset, SubSport, TimerEvent, TimerEventKind, Timestamp, WatchHrSettings,
 };
 
 use decoder::{Definition, Visitor};
@@ -51,6 +51,10 @@ struct Collector {
     watch: WatchHrSettings,
     hr_zones: Vec<(u64, u16)>,
     workout: workout::WorkoutCollector,
+    /// Local minus UTC from the first `activity` message with both stamps, seconds.
+    activity_offset_s: Option<i64>,
+    /// Local minus UTC from the first `device_settings` that states one, seconds.
+    device_offset_s: Option<i64>,
     accumulated_distance_16: u64,
     last_time: Timestamp,
     /// Whether any message so far carried a time (records before it get none).
@@ -190,6 +194,22 @@ impl Visitor for Collector {
                     .age_years
                     .or(get(def, msg, 2).and_then(|v| u8::try_from(v).ok()));
             }
+            mesg::ACTIVITY if self.activity_offset_s.is_none() => {
+                let local = get(def, msg, profile::clock::ACTIVITY_LOCAL_TIMESTAMP);
+                if let (Some(local), Some(utc)) = (local, timestamp) {
+                    self.activity_offset_s = Some(local as i64 - i64::from(utc));
+                }
+            }
+            mesg::DEVICE_SETTINGS if self.device_offset_s.is_none() => {
+                let quarters = def
+                    .field(profile::clock::DEVICE_TIME_ZONE_OFFSET)
+                    .and_then(|f| decoder::number(msg, f, def.big_endian));
+                let seconds = get(def, msg, profile::clock::DEVICE_TIME_OFFSET)
+                    .and_then(|v| u32::try_from(v).ok())
+                    // A negative offset is stored as its two's complement.
+                    .map(|v| i64::from(v as i32));
+                self.device_offset_s = quarters.map(|q| (q * 900.0) as i64).or(seconds);
+            }
             mesg::WORKOUT => self.workout.workout(def, msg),
             mesg::WORKOUT_STEP => self.workout.step(def, msg),
             mesg::HR_ZONE => {
@@ -306,6 +326,19 @@ impl Collector {
         a.sessions = self.sessions;
         a.timer_events = self.timer_events;
         a.workout = self.workout.finish();
+        let stated = [
+            (self.activity_offset_s, OffsetField::ActivityLocalTimestamp),
+            (self.device_offset_s, OffsetField::DeviceSettings),
+        ];
+        a.stated_offsets = stated
+            .into_iter()
+            .filter_map(|(v, field)| {
+                v.map(|utc_offset_s| StatedOffset {
+                    utc_offset_s,
+                    field,
+                })
+            })
+            .collect();
         Ok(a)
     }
 

@@ -61,6 +61,7 @@ fn part(raw: &RawActivity, index: usize, session: Option<&Session>) -> RawActivi
     a.product.clone_from(&raw.product);
     a.watch_hr.clone_from(&raw.watch_hr);
     a.workout.clone_from(&raw.workout);
+    a.stated_offsets.clone_from(&raw.stated_offsets);
     if let Some(s) = session {
         a.sport.clone_from(&s.sport);
         a.sub_sport.clone_from(&s.sub_sport);

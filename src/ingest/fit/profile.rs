@@ -6,6 +6,8 @@ use fitparser::profile::field_types as ft;
 
 pub mod mesg {
     pub const FILE_ID: u16 = 0;
+    pub const DEVICE_SETTINGS: u16 = 2;
+    pub const ACTIVITY: u16 = 34;
     pub const USER_PROFILE: u16 = 3;
     pub const ZONES_TARGET: u16 = 7;
     pub const HR_ZONE: u16 = 8;
@@ -50,6 +52,17 @@ pub mod summary {
     pub const LAP_AVG_HEART_RATE: u8 = 15;
     pub const LAP_MAX_HEART_RATE: u8 = 16;
     pub const LAP_INTENSITY: u8 = 23;
+}
+
+/// `activity` (34) and `device_settings` (2) fields that state the local clock.
+pub mod clock {
+    /// `activity.local_timestamp`: the local wall clock at `activity.timestamp`, as a
+    /// FIT `date_time` (seconds since the FIT epoch read on the local clock).
+    pub const ACTIVITY_LOCAL_TIMESTAMP: u8 = 5;
+    /// `device_settings.time_offset` (uint32 array, seconds; negative offsets wrap).
+    pub const DEVICE_TIME_OFFSET: u8 = 2;
+    /// `device_settings.time_zone_offset` (sint8, quarter hours).
+    pub const DEVICE_TIME_ZONE_OFFSET: u8 = 5;
 }
 
 /// Scales (value = raw / scale − offset).

@@ -175,7 +175,7 @@ fn unknown_keys_are_named_with_their_line() {
     assert_eq!(
         message("max_hr = 188\nmaxhr = 190\n"),
         "easyrun.toml:2: unknown key `maxhr` at the top level (expected one of max_hr, \
-         rest_hr, lthr, age, sex, zones, phase, history, [[period]])"
+         rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, history, [[period]])"
     );
     assert_eq!(
         message("[[period]]\nfrom = \"2024-01-01\"\nuntill = \"2024-02-01\"\n"),
@@ -326,4 +326,54 @@ fn history_folders_are_a_list_of_paths() {
         message("history = \"~/Garmin\"\n"),
         "easyrun.toml:1: `history` must be a list of quoted paths, not a string"
     );
+}
+
+#[test]
+fn maps_are_paths_beside_the_file() {
+    let f = ProfileFile::parse(
+        "maps = [\"alps.osm.pbf\", \"/data/town.osm\"]\n",
+        Path::new("/home/r/easyrun.toml"),
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        f.maps,
+        vec![
+            PathBuf::from("/home/r/alps.osm.pbf"),
+            PathBuf::from("/data/town.osm")
+        ]
+    );
+    assert_eq!(
+        message("maps = \"alps.osm.pbf\"\n"),
+        "easyrun.toml:1: `maps` must be a list of file paths, not a string"
+    );
+}
+
+#[test]
+fn units_and_timezone_are_top_level_keys() {
+    let text = "units = \"imperial\"\ntimezone = \"america/denver\"\nmax_hr = 188\n";
+    let f = ProfileFile::parse(text, Path::new("easyrun.toml"));
+    let f = f.unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(f.units, Some(crate::profile::Units::Imperial));
+    assert_eq!(
+        f.timezone.as_ref().map(|z| z.name()),
+        Some("America/Denver")
+    );
+    assert_eq!(
+        message("units = \"miles\"\n"),
+        "easyrun.toml:1: `units` = \"miles\" is not one of metric, imperial"
+    );
+    assert_eq!(
+        message("max_hr = 188\ntimezone = \"Mars/Olympus\"\n"),
+        "easyrun.toml:2: `timezone` = \"Mars/Olympus\" is no time zone of the tz database \
+         (like \"America/Denver\" or \"Europe/Berlin\")"
+    );
+    assert!(matches!(
+        problem("timezone = 3\n"),
+        Some((1, FileProblem::WrongType { .. }))
+    ));
+    // Not per period: the runner's units and usual zone are one each.
+    assert!(matches!(
+        problem("[[period]]\nunits = \"metric\"\n"),
+        Some((2, FileProblem::UnknownKey { .. }))
+    ));
 }

@@ -25,6 +25,7 @@ use crate::report::schema::EntryRecord;
 use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 use crate::setting::{Setting, SettingNames};
 
+use crate::profile::Units;
 use crate::report::check::duration;
 use words::{badge, display_name, pct};
 
@@ -44,6 +45,8 @@ pub struct HtmlOptions {
     pub generator: Option<String>,
     /// How the page names the settings it suggests (a command line: its flags).
     pub setting_names: SettingNames,
+    /// What distances, paces and elevations are shown in.
+    pub units: Units,
 }
 
 impl Default for HtmlOptions {
@@ -54,6 +57,7 @@ impl Default for HtmlOptions {
             max_recovery_runs: 100,
             generator: None,
             setting_names: SettingNames::KEYS,
+            units: Units::Metric,
         }
     }
 }
@@ -70,10 +74,11 @@ struct View<'a> {
     warnings: &'a [ScanWarning],
     duplicates: &'a [Duplicate],
     skipped: &'a [Skipped],
+    units: Units,
 }
 
 impl<'a> View<'a> {
-    fn of(scan: &'a Scan) -> View<'a> {
+    fn of(scan: &'a Scan, units: Units) -> View<'a> {
         View {
             entries: scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect(),
             files: scan.files,
@@ -84,6 +89,7 @@ impl<'a> View<'a> {
             warnings: &scan.warnings,
             duplicates: &scan.duplicates,
             skipped: &scan.skipped,
+            units,
         }
     }
 }
@@ -117,7 +123,7 @@ pub fn charted(scan: &Scan, options: &HtmlOptions) -> Vec<usize> {
 /// Writes the report of `scan` to `out`.
 pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Result<()> {
     let sections = charted(scan, options);
-    let scan = &View::of(scan);
+    let scan = &View::of(scan, options.units);
     let mut is_charted = vec![false; scan.entries.len()];
     for i in &sections {
         if let Some(flag) = is_charted.get_mut(*i) {
@@ -180,7 +186,9 @@ pub fn write(out: &mut dyn Write, scan: &Scan, options: &HtmlOptions) -> io::Res
     out.write_all(b"</main>\n")?;
     write!(
         out,
-        "<footer><p>{}Every time is UTC. Heart-rate zones, the ceiling and the verdicts follow the \
+        "<footer><p>{}Start times are each run's local time with its offset from UTC (UTC where \
+         neither the file, the start position nor a configured time zone says it); weeks run \
+         from local Monday to Sunday. Heart-rate zones, the ceiling and the verdicts follow the \
          rules in easyrun's docs/verdict.md; weeks and classes follow docs/history.md.</p></footer>\n\
          </body>\n</html>\n",
         options
@@ -220,16 +228,12 @@ fn header(scan: &View, title: &str, names: SettingNames) -> String {
         .iter()
         .filter(|e| e.placement.implausible_start.is_none());
     let span = match (dated.next(), dated.next_back()) {
-        (Some(a), Some(b)) => format!(
-            " · {} to {}",
-            words::date(a.record.start_time),
-            words::date(b.record.start_time)
-        ),
+        (Some(a), Some(b)) => format!(" · {} to {}", a.record.local.date(), b.record.local.date()),
         _ => String::new(),
     };
     let _ = writeln!(
         h,
-        "<p class=\"lede\">{} from {}{span} · times in UTC</p>",
+        "<p class=\"lede\">{} from {}{span} · local start times</p>",
         words::count(scan.entries.len(), "activity", "activities"),
         words::count(scan.files, "file", "files")
     );
@@ -370,7 +374,10 @@ fn recovery(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
             .or_else(|| r.reasons.first())
             .map_or_else(
                 || "a proper recovery run".to_string(),
-                |x| escape::text(&x.message).into_owned(),
+                |x| {
+                    let m = scan.units.reason_message(x, r.ascent_m, r.steep_share);
+                    escape::text(&m).into_owned()
+                },
             );
         let _ = writeln!(
             h,
@@ -378,7 +385,7 @@ fn recovery(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
             badge(r.verdict),
             run::anchor(i, has_section),
             display_name(r),
-            words::day_time(r.start_time)
+            r.local.day_stamp()
         );
     }
     h.push_str("</ol>\n</section>\n");
@@ -389,7 +396,7 @@ fn weeks_section(scan: &View) -> String {
     let mut h = String::from(
         "<section id=\"weeks\" aria-labelledby=\"weeks-h\">\n<h2 id=\"weeks-h\">Week by week</h2>\n",
     );
-    match weeks::chart(scan.weeks) {
+    match weeks::chart(scan.weeks, scan.units) {
         Some(svg) => {
             let _ = write!(
                 h,
@@ -412,7 +419,7 @@ fn weeks_section(scan: &View) -> String {
                     String::new()
                 }
             );
-            h.push_str(&weeks::table(scan.weeks));
+            h.push_str(&weeks::table(scan.weeks, scan.units));
         }
         None => h.push_str("<p>No running activities.</p>\n"),
     }
@@ -421,18 +428,21 @@ fn weeks_section(scan: &View) -> String {
 }
 
 fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
+    let units = scan.units;
     let mut h = String::with_capacity(2_000 + scan.entries.len() * 700);
-    h.push_str(
+    let _ = write!(
+        h,
         "<section id=\"activities\" aria-labelledby=\"activities-h\">\n\
          <h2 id=\"activities-h\">All activities</h2>\n<div class=\"table-wrap\">\
          <table class=\"activities\"><caption>Every activity, newest first. A name links to \
          its charts when it has them.</caption>\n<thead><tr>\
-         <th scope=\"col\">start (UTC)</th><th scope=\"col\">activity</th>\
+         <th scope=\"col\">start (local)</th><th scope=\"col\">activity</th>\
          <th scope=\"col\">class</th><th scope=\"col\">verdict</th>\
-         <th scope=\"col\" class=\"num\">moving</th><th scope=\"col\" class=\"num\">km</th>\
+         <th scope=\"col\" class=\"num\">moving</th><th scope=\"col\" class=\"num\">{}</th>\
          <th scope=\"col\" class=\"num\">pace or speed</th><th scope=\"col\" class=\"num\">avg HR</th>\
          <th scope=\"col\" class=\"num\">above ceiling</th><th scope=\"col\">reasons · after</th>\
          </tr></thead>\n<tbody>\n",
+        units.distance_unit()
     );
     for (i, e) in scan.entries.iter().enumerate().rev() {
         let r = &e.record;
@@ -468,16 +478,18 @@ fn activities(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
         }
         let _ = writeln!(
             h,
-            "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {}</td><td>{name}<br/><span class=\"src\">{}</span></td>\
+            "<tr id=\"row-{i}\"><td class=\"nowrap\">{} {} <span class=\"tz\">{}</span></td><td>{name}<br/><span class=\"src\">{}</span></td>\
              <td>{}</td><td>{verdict}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            words::date(r.start_time),
-            words::time(r.start_time),
+            r.local.date(),
+            r.local.time(),
+            r.local.zone_label(),
             escape::text(&r.source),
             e.placement.class.as_str(),
             duration(f64::from(r.moving_s)),
-            r.distance_m / 1000.0,
-            Rate::of(r.sport.as_ref(), r.pace_s_per_km).map_or_else(|| "–".to_string(), Rate::text),
+            units.distance(r.distance_m),
+            Rate::of(r.sport.as_ref(), r.pace_s_per_km)
+                .map_or_else(|| "–".to_string(), |rate| units.rate_text(rate)),
             r.hr.avg_bpm.map_or("–".to_string(), |b| format!("{b:.0}")),
             if r.hr.avg_bpm.is_some() {
                 pct(r.ceiling.share)

@@ -10,7 +10,8 @@ use crate::report::schema::EntryRecord;
 use crate::report::schema::{CheckRecord, SourcedValue};
 
 use super::run_chart::{Drawn, run_chart, zone_colour};
-use super::words::{self, badge, bpm, display_name, pace_km, pct};
+use super::words::{self, badge, bpm, display_name, pct};
+use crate::profile::Units;
 use crate::report::check::duration;
 use crate::report::escape;
 
@@ -32,16 +33,17 @@ pub(super) fn section(
     has_section: &dyn Fn(usize) -> bool,
 ) -> String {
     let r = &e.record;
+    let units = scan.units;
     let id = format!("run-{i}");
     let name = display_name(r);
     let mut h = String::with_capacity(32_000);
     let _ = write!(
         h,
         "<section class=\"run\" id=\"{id}\" aria-labelledby=\"{id}-h\">\n<header class=\"run-head\">\
-         <h3 id=\"{id}-h\">{} <span class=\"run-name\">{name}</span></h3>\n<p class=\"meta\">{} UTC · {} · \
+         <h3 id=\"{id}-h\">{} <span class=\"run-name\">{name}</span></h3>\n<p class=\"meta\">{} · {} · \
          <span class=\"src\">{}</span>{}</p></header>\n",
         badge(r.verdict),
-        words::day_time(r.start_time),
+        r.local.day_stamp(),
         intent_phrase(e),
         escape::text(&r.source),
         r.device
@@ -50,7 +52,7 @@ pub(super) fn section(
     );
 
     if e.judged {
-        h.push_str(&reasons(r));
+        h.push_str(&reasons(r, units));
     }
     if let Some(from) = &e.placement.recovers_from {
         let other = scan.entries.get(from.index);
@@ -65,13 +67,13 @@ pub(super) fn section(
             ),
             other.map_or(String::new(), |o| format!(
                 " on {}",
-                words::day_time(o.record.start_time)
+                o.record.local.day_stamp()
             )),
             from.hours_since_end
         );
     }
 
-    match e.series.and_then(|s| run_chart(&id, &name, r, s)) {
+    match e.series.and_then(|s| run_chart(&id, &name, r, s, units)) {
         Some((svg, drawn)) => {
             h.push_str("<figure class=\"chart-box\">");
             h.push_str(&svg);
@@ -83,7 +85,7 @@ pub(super) fn section(
 
     h.push_str("<div class=\"facts\">\n");
     h.push_str(&zones(r));
-    h.push_str(&numbers(r));
+    h.push_str(&numbers(r, units));
     h.push_str(&thresholds(r));
     h.push_str("</div>\n</section>\n");
     h
@@ -99,7 +101,7 @@ fn intent_phrase(e: &EntryRecord) -> String {
     }
 }
 
-fn reasons(r: &CheckRecord) -> String {
+fn reasons(r: &CheckRecord, units: Units) -> String {
     if r.reasons.is_empty() {
         return match r.verdict {
             Some(Verdict::Pass) => "<p class=\"reasons-none\">Easy, short enough, steady and flat: a proper recovery run.</p>\n".to_string(),
@@ -113,7 +115,7 @@ fn reasons(r: &CheckRecord) -> String {
             h,
             "<li class=\"{class}\"><span class=\"sev\">{word}</span> <code>{}</code> {}</li>",
             reason.code.as_str(),
-            escape::text(&reason.message)
+            escape::text(&units.reason_message(reason, r.ascent_m, r.steep_share))
         );
     }
     h.push_str("</ul>\n");
@@ -221,8 +223,7 @@ fn zones(r: &CheckRecord) -> String {
     h
 }
 
-fn numbers(r: &CheckRecord) -> String {
-    let km = r.distance_m / 1000.0;
+fn numbers(r: &CheckRecord, units: Units) -> String {
     let mut rows: Vec<(&str, String)> = vec![
         (
             "Moving time",
@@ -232,13 +233,13 @@ fn numbers(r: &CheckRecord) -> String {
                 duration(r.elapsed_s)
             ),
         ),
-        ("Distance", format!("{km:.2} km")),
+        ("Distance", units.distance_text(r.distance_m, 2)),
         (
             "Pace",
             format!(
                 "{} (grade-adjusted {})",
-                pace_km(r.pace_s_per_km),
-                pace_km(r.gap_s_per_km)
+                words::pace(r.pace_s_per_km, units),
+                words::pace(r.gap_s_per_km, units)
             ),
         ),
         (
@@ -265,15 +266,21 @@ fn numbers(r: &CheckRecord) -> String {
         (
             "Climb",
             format!(
-                "{} m up{}{}",
-                r.ascent_m.map_or("–".to_string(), |a| format!("{a:.0}")),
-                r.ascent_per_km_m
-                    .map_or(String::new(), |a| format!(" ({a:.0} m/km)")),
+                "{} up{}{}",
+                r.ascent_m
+                    .map_or(format!("– {}", units.elevation_unit()), |a| units
+                        .elevation_text(a)),
+                r.ascent_per_km_m.map_or(String::new(), |a| format!(
+                    " ({:.0} {})",
+                    units.climb_rate(a),
+                    units.climb_rate_unit()
+                )),
                 r.terrain
                     .map_or(String::new(), |t| format!(" · {}", t.as_str()))
             ),
         ),
         ("Surface", escape::text(r.surface).into_owned()),
+        ("Local time", escape::text(&r.local.describe()).into_owned()),
         ("Surges", r.surges.len().to_string()),
     ];
     if let Some(t) = r.trimp {

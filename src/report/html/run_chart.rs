@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use crate::analyze::series::SeriesPoint;
 use crate::model::Span;
+use crate::profile::Units;
 use crate::report::schema::CheckRecord;
 
 use super::chart::{self, Scale, num, polyline};
@@ -84,6 +85,7 @@ pub fn run_chart(
     name: &str,
     r: &CheckRecord,
     series: &[SeriesPoint],
+    units: Units,
 ) -> Option<(String, Drawn)> {
     let last = series.last()?;
     let step = match series {
@@ -102,7 +104,8 @@ pub fn run_chart(
             p.gap_speed_mps
                 .map(f64::from)
                 .filter(|v| *v >= MIN_PACE_SPEED_MPS)
-                .map(|v| 1000.0 / v)
+                // Seconds per km or per mile: the axis is in the runner's units.
+                .map(|v| units.m_per_distance_unit() / v)
         })
         .collect();
     // Surges are the fast end and must show whole; walking breaks the slow end.
@@ -110,7 +113,7 @@ pub fn run_chart(
     let alt_range = robust_range(
         series
             .iter()
-            .filter_map(|p| p.altitude_m.map(f64::from))
+            .filter_map(|p| p.altitude_m.map(|a| units.elevation(f64::from(a))))
             .collect(),
         0.0,
         0.0,
@@ -143,7 +146,8 @@ pub fn run_chart(
             r,
             series,
             pace_range.is_some(),
-            alt_range.is_some()
+            alt_range.is_some(),
+            units
         )),
     );
 
@@ -200,10 +204,23 @@ pub fn run_chart(
         &mid,
     );
     if let Some(range) = pace_range {
-        pace_panel(&mut svg, &x, r, &paces, series, range, pace_top, &mid);
+        let title = format!(
+            "Grade-adjusted pace, {} (faster is higher)",
+            units.pace_axis_unit()
+        );
+        pace_panel(
+            &mut svg,
+            &x,
+            r,
+            &paces,
+            series,
+            range,
+            (pace_top, &title),
+            &mid,
+        );
     }
     if let Some(range) = alt_range {
-        elevation_panel(&mut svg, series, range, elev_top, &mid);
+        elevation_panel(&mut svg, series, range, elev_top, units, &mid);
     }
 
     // The shared time axis.
@@ -438,15 +455,11 @@ fn pace_panel(
     paces: &[Option<f64>],
     series: &[SeriesPoint],
     (fast, slow): (f64, f64),
-    top: f64,
+    (top, title): (f64, &str),
     // x of a bucket's middle
     mid: &dyn Fn(&SeriesPoint) -> f64,
 ) {
-    panel_title(
-        svg,
-        top - 8.0,
-        "Grade-adjusted pace, min/km (faster is higher)",
-    );
+    panel_title(svg, top - 8.0, title);
     let pad = ((slow - fast) * 0.1).max(10.0);
     let (lo, hi) = (fast - pad, slow + pad);
     // Faster (fewer seconds per km) at the top.
@@ -494,19 +507,18 @@ fn elevation_panel(
     series: &[SeriesPoint],
     (low, high): (f64, f64),
     top: f64,
+    units: Units,
     // x of a bucket's middle
     mid: &dyn Fn(&SeriesPoint) -> f64,
 ) {
-    panel_title(svg, top - 8.0, "Elevation, m");
+    let title = format!("Elevation, {}", units.elevation_unit());
+    panel_title(svg, top - 8.0, &title);
+    let height = |p: &SeriesPoint| p.altitude_m.map(|a| units.elevation(f64::from(a)));
     let centre = (low + high) / 2.0;
     let half = ((high - low) / 2.0 * 1.15).max(10.0);
     let (lo, hi) = (centre - half, centre + half);
     let y = Scale::new(lo, hi, top + ELEV_H, top);
-    let line = polyline(
-        series
-            .iter()
-            .map(|p| p.altitude_m.map(|v| (mid(p), y.at(f64::from(v))))),
-    );
+    let line = polyline(series.iter().map(|p| height(p).map(|v| (mid(p), y.at(v)))));
     // The area under the curve: the line closed along the panel's floor.
     let first_x = series.iter().find(|p| p.altitude_m.is_some()).map(mid);
     let last_x = series

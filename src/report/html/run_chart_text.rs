@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::analyze::series::SeriesPoint;
 use crate::judge::verdict::clock;
 use crate::model::Span;
+use crate::profile::Units;
 use crate::report::schema::CheckRecord;
 
 /// The chart in words, for screen readers and anyone who cannot see the colours.
@@ -14,6 +15,7 @@ pub(super) fn describe(
     series: &[SeriesPoint],
     pace: bool,
     elevation: bool,
+    units: Units,
 ) -> String {
     let mut d = String::new();
     let hr: Vec<f64> = series
@@ -82,15 +84,16 @@ pub(super) fn describe(
         let _ = write!(
             d,
             "Grade-adjusted pace averages {}. ",
-            super::words::pace_km(r.gap_s_per_km)
+            super::words::pace(r.gap_s_per_km, units)
         );
     }
     if elevation {
         let _ = write!(
             d,
-            "Elevation profile: {} m of ascent.",
+            "Elevation profile: {} of ascent.",
             r.ascent_m
-                .map_or("unknown".to_string(), |a| format!("{a:.0}"))
+                .map_or(format!("unknown {}", units.elevation_unit()), |a| units
+                    .elevation_text(a))
         );
     }
     d.trim_end().to_string()

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use crate::history::WeekSummary;
 use crate::model::Timestamp;
+use crate::profile::Units;
 
 use super::chart::{self, Scale, num, polyline};
 use crate::report::check::duration;
@@ -77,8 +78,8 @@ fn hours_label(h: f64) -> String {
     }
 }
 
-/// The week chart, or `None` without weeks.
-pub fn chart(weeks: &[WeekSummary]) -> Option<String> {
+/// The week chart (distances in `units`), or `None` without weeks.
+pub fn chart(weeks: &[WeekSummary], units: Units) -> Option<String> {
     let slots = slots(weeks);
     let n = slots.len();
     if n == 0 {
@@ -138,11 +139,11 @@ pub fn chart(weeks: &[WeekSummary]) -> Option<String> {
         let rest = (total - below - above).max(0.0);
         let _ = write!(
             svg,
-            "<g><title>{}: {} runs, {}, {:.1} km; below the ceiling {}, above {}, no usable HR {}</title>",
+            "<g><title>{}: {} runs, {}, {}; below the ceiling {}, above {}, no usable HR {}</title>",
             label(w),
             w.runs,
             duration(w.moving_s as f64),
-            w.distance_m / 1000.0,
+            units.distance_text(w.distance_m, 1),
             duration(w.below_ceiling_s as f64),
             duration(w.above_ceiling_s as f64),
             duration(rest * 3600.0)
@@ -174,10 +175,10 @@ pub fn chart(weeks: &[WeekSummary]) -> Option<String> {
         if labelled {
             let _ = write!(
                 svg,
-                "<text class=\"bar-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{:.0} km</text>",
+                "<text class=\"bar-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 num(x_of(k) + bar_w / 2.0),
                 num(y.at(total) - 4.0),
-                w.distance_m / 1000.0
+                units.distance_text(w.distance_m, 0)
             );
         }
         svg.push_str("</g>");
@@ -288,15 +289,16 @@ fn describe(weeks: &[WeekSummary], drawn: usize) -> String {
     )
 }
 
-/// The numbers of the chart as a table, newest week first.
-pub fn table(weeks: &[WeekSummary]) -> String {
-    let mut h = String::from(
+/// The numbers of the chart as a table (distances in `units`), newest week first.
+pub fn table(weeks: &[WeekSummary], units: Units) -> String {
+    let mut h = format!(
         "<details class=\"week-table\"><summary>Week by week as a table</summary>\
          <div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">week</th>\
          <th scope=\"col\" class=\"num\">runs</th><th scope=\"col\" class=\"num\">time</th>\
-         <th scope=\"col\" class=\"num\">km</th><th scope=\"col\" class=\"num\">below ceiling</th>\
+         <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">below ceiling</th>\
          <th scope=\"col\" class=\"num\">above</th><th scope=\"col\" class=\"num\">share below</th>\
          </tr></thead><tbody>",
+        units.distance_unit()
     );
     for w in weeks.iter().rev() {
         let _ = write!(
@@ -307,7 +309,7 @@ pub fn table(weeks: &[WeekSummary]) -> String {
             label(w),
             w.runs,
             duration(w.moving_s as f64),
-            w.distance_m / 1000.0,
+            units.distance(w.distance_m),
             duration(w.below_ceiling_s as f64),
             duration(w.above_ceiling_s as f64),
             super::words::pct(w.below_share)

@@ -1,46 +1,16 @@
-//! HTML report, the words: dates, durations, paces, names and verdict badges as the page
-//! shows them. Everything returned here is already escaped HTML.
+//! HTML report, the words: paces, shares, names and verdict badges as the page shows
+//! them (dates: [`crate::report::clock`]; units: [`crate::report::units`]). Everything returned here is already escaped HTML.
 
 use crate::history::Class;
 use crate::judge::{Severity, Verdict};
-use crate::model::Timestamp;
-use crate::report::check::pace;
+use crate::profile::Units;
 use crate::report::schema::CheckRecord;
 
 use crate::report::escape;
 
-const MS_PER_DAY: i64 = 86_400_000;
-
-/// `Sun 2025-05-04 06:30` (UTC).
-pub fn day_time(t: Timestamp) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    // 1970-01-01 was a Thursday.
-    let weekday = usize::try_from((t.unix_ms().div_euclid(MS_PER_DAY) + 4).rem_euclid(7))
-        .ok()
-        .and_then(|d| DAYS.get(d))
-        .copied()
-        .unwrap_or("");
-    let iso = t.to_string();
-    let date = iso.get(..10).unwrap_or(&iso);
-    let time = iso.get(11..16).unwrap_or("");
-    format!("{weekday} {date} {time}")
-}
-
-/// `2025-05-04` (UTC).
-pub fn date(t: Timestamp) -> String {
-    let iso = t.to_string();
-    iso.get(..10).unwrap_or(&iso).to_string()
-}
-
-/// `06:30` (UTC).
-pub fn time(t: Timestamp) -> String {
-    let iso = t.to_string();
-    iso.get(11..16).unwrap_or("").to_string()
-}
-
-/// `m:ss /km`, or an en dash.
-pub fn pace_km(s_per_km: Option<f64>) -> String {
-    s_per_km.map_or_else(|| "–".to_string(), |p| format!("{} /km", pace(p)))
+/// `m:ss /km` or `m:ss /mi`, or an en dash.
+pub fn pace(s_per_km: Option<f64>, units: Units) -> String {
+    s_per_km.map_or_else(|| "–".to_string(), |p| units.pace_text(p))
 }
 
 /// `12 %` from a share 0–1, or an en dash.
@@ -131,15 +101,6 @@ pub fn verdict_rank(v: Option<Verdict>) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_in_utc_with_weekday() {
-        let t = Timestamp::parse_rfc3339("2025-05-04T06:30:00Z").unwrap_or_default();
-        assert_eq!(day_time(t), "Sun 2025-05-04 06:30");
-        assert_eq!(date(t), "2025-05-04");
-        let thursday = Timestamp::parse_rfc3339("1970-01-01T00:00:00Z").unwrap_or_default();
-        assert!(day_time(thursday).starts_with("Thu "));
-    }
 
     #[test]
     fn file_names_and_badges() {

@@ -191,6 +191,7 @@ pub(super) const LOCAL_FIELD_DESC: u8 = 8;
 pub(super) const LOCAL_USER_PROFILE: u8 = 9;
 pub(super) const LOCAL_ZONES_TARGET: u8 = 10;
 pub(super) const LOCAL_HR_ZONE: u8 = 11;
+pub(super) const LOCAL_DEVICE_SETTINGS: u8 = 14;
 
 pub(super) fn scaled_u32(value: Option<f64>, scale: f64, offset: f64) -> Option<u32> {
     let v = ((value? + offset) * scale).round();

@@ -2,10 +2,10 @@
 //! timer events, records and laps into one time-ordered stream.
 
 use super::encoder::{
-    Base, Definition, Encoder, LOCAL_ACTIVITY, LOCAL_DEV_ID, LOCAL_EVENT, LOCAL_FIELD_DESC,
-    LOCAL_FILE_ID, LOCAL_HR_ZONE, LOCAL_LAP, LOCAL_RECORD, LOCAL_RECORD_COMPRESSED, LOCAL_SESSION,
-    LOCAL_USER_PROFILE, LOCAL_ZONES_TARGET, V, intensity_number, scaled_u32, small_u8,
-    sport_number, sub_sport_number,
+    Base, Definition, Encoder, LOCAL_ACTIVITY, LOCAL_DEV_ID, LOCAL_DEVICE_SETTINGS, LOCAL_EVENT,
+    LOCAL_FIELD_DESC, LOCAL_FILE_ID, LOCAL_HR_ZONE, LOCAL_LAP, LOCAL_RECORD,
+    LOCAL_RECORD_COMPRESSED, LOCAL_SESSION, LOCAL_USER_PROFILE, LOCAL_ZONES_TARGET, V,
+    intensity_number, scaled_u32, small_u8, sport_number, sub_sport_number,
 };
 use super::{
     DEVELOPER_FIELDS, FitOptions, MANUFACTURER_DEVELOPMENT, dev_air_power, dev_form_power,
@@ -536,7 +536,16 @@ pub(super) fn write_session(
     enc.last_time = Some(end);
 }
 
-pub(super) fn write_activity(enc: &mut Encoder, end: u32, timer_s: f64, sessions: usize) {
+/// The `activity` message; `local_timestamp` is `end` on the local clock
+/// (`utc_offset_s` ahead of UTC: 0 unless the activity states its offset).
+pub(super) fn write_activity(
+    enc: &mut Encoder,
+    end: u32,
+    timer_s: f64,
+    sessions: usize,
+    utc_offset_s: i64,
+) {
+    let local = u32::try_from(i64::from(end) + utc_offset_s).ok();
     let def = Definition::new(34)
         .field(253, Base::U32)
         .field(0, Base::U32)
@@ -556,7 +565,16 @@ pub(super) fn write_activity(enc: &mut Encoder, end: u32, timer_s: f64, sessions
             V::U8(Some(0)),
             V::U8(Some(26)),
             V::U8(Some(1)),
-            V::U32(Some(end)),
+            V::U32(local),
         ],
     );
+}
+
+/// A `device_settings` message whose `time_offset` states the watch's offset from UTC
+/// (seconds; a negative one as its two's complement, as Garmin writes it).
+pub(super) fn write_device_settings(enc: &mut Encoder, utc_offset_s: i64) {
+    let def = Definition::new(2).field(2, Base::U32);
+    enc.define(LOCAL_DEVICE_SETTINGS, &def);
+    let wrapped = i32::try_from(utc_offset_s).map(|v| v as u32).ok();
+    enc.data(LOCAL_DEVICE_SETTINGS, &def, &[V::U32(wrapped)]);
 }

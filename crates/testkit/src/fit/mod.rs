@@ -15,11 +15,11 @@ mod messages;
 mod workout;
 
 use easyrun::model::time::FIT_EPOCH_UNIX_S;
-use easyrun::model::{RawActivity, Sample, Session, Timestamp};
+use easyrun::model::{OffsetField, RawActivity, Sample, Session, Timestamp};
 use encoder::Encoder;
 use messages::{
-    derived_session, write_activity, write_developer_definitions, write_file_id, write_session,
-    write_stream, write_watch_settings,
+    derived_session, write_activity, write_developer_definitions, write_device_settings,
+    write_file_id, write_session, write_stream, write_watch_settings,
 };
 
 /// `file_id.type` activity.
@@ -157,6 +157,16 @@ pub fn encode(activity: &RawActivity, options: &FitOptions) -> Vec<u8> {
     if let Some(watch) = &activity.watch_hr {
         write_watch_settings(&mut enc, watch);
     }
+    let stated = |field: OffsetField| {
+        activity
+            .stated_offsets
+            .iter()
+            .find(|o| o.field == field)
+            .map(|o| o.utc_offset_s)
+    };
+    if let Some(offset) = stated(OffsetField::DeviceSettings) {
+        write_device_settings(&mut enc, offset);
+    }
     if let Some(w) = &activity.workout {
         workout::write_workout(&mut enc, w, activity.sport.as_ref());
     }
@@ -181,7 +191,8 @@ pub fn encode(activity: &RawActivity, options: &FitOptions) -> Vec<u8> {
     }
     if options.file_type == FILE_TYPE_ACTIVITY && !sessions.is_empty() {
         let timer_s = sessions.iter().filter_map(|s| s.timer_s).sum::<f64>();
-        write_activity(&mut enc, end, timer_s, sessions.len());
+        let offset = stated(OffsetField::ActivityLocalTimestamp).unwrap_or(0);
+        write_activity(&mut enc, end, timer_s, sessions.len(), offset);
     }
     finish(enc.out, options.profile_version)
 }

@@ -1,0 +1,248 @@
+//! The map surface end to end: `--map` on `check`, `scan` and `report`, `maps = [...]`
+//! in the profile file, and a bad map left out with a note, over the town fixtures
+//! (`tests/maps/`). The runs' truth comes from the generator that wrote them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use serde_json::Value;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{code, easyrun_with, json_array, repo, stderr, temp_dir};
+use easyrun_testkit::town::town_runs;
+
+/// Shares must match the truth of the legs within this, as a fraction of distance.
+const SHARE_TOLERANCE: f64 = 0.05;
+
+const PARK: &str = "tests/maps/runs/park_grass_untagged.gpx";
+const FIELD: &str = "tests/maps/runs/open_field.gpx";
+
+/// Runs `easyrun` in `dir` with the map index cache in `cache`.
+fn easyrun_cached(dir: &Path, args: &[&str], cache: &Path) -> Output {
+    easyrun_with(dir, args, &[("XDG_CACHE_HOME", cache.to_str().unwrap())])
+}
+
+fn truth(path: &str) -> (f64, f64, f64) {
+    town_runs()
+        .into_iter()
+        .find(|r| path.ends_with(r.name))
+        .unwrap()
+        .truth()
+}
+
+fn codes(record: &Value) -> Vec<&str> {
+    record["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect()
+}
+
+fn assert_map_shares(record: &Value, path: &str) {
+    assert_eq!(record["surface_source"], "map", "{record}");
+    let (paved, unpaved, unknown) = truth(path);
+    let shares = &record["surface_shares"];
+    for (key, want) in [("paved", paved), ("unpaved", unpaved), ("unknown", unknown)] {
+        let got = shares[key].as_f64().unwrap();
+        assert!(
+            (got - want).abs() <= SHARE_TOLERANCE,
+            "{path}: {key} {got} vs truth {want}"
+        );
+    }
+    assert!(
+        record["surface_map"]["map"]
+            .as_str()
+            .unwrap()
+            .ends_with("town.osm")
+    );
+}
+
+#[test]
+fn check_with_a_map_judges_the_surface_from_it() {
+    let args = [
+        "check",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "--format",
+        "json",
+    ];
+    let with: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--map", "tests/maps/town.osm", PARK, FIELD])
+        .collect();
+    let cache = temp_dir("check");
+    let out = easyrun_cached(repo(), &with, &cache);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("easyrun: building the map index of tests/maps/town.osm (first use)")
+            && err.contains("easyrun: indexed tests/maps/town.osm: 12 ways"),
+        "{err}"
+    );
+    let records = json_array(&out);
+    assert_eq!(records.len(), 2);
+    let record = |path: &str| {
+        records
+            .iter()
+            .find(|r| r["source"] == path)
+            .unwrap_or_else(|| panic!("no record of {path}"))
+    };
+    let (park, field) = (record(PARK), record(FIELD));
+    assert_map_shares(park, PARK);
+    assert_map_shares(field, FIELD);
+    // The park run is mostly paved (its untagged path stays unknown): hard_surface,
+    // naming the share; the open field is mostly off the map: no warning.
+    assert!(truth(PARK).0 > 0.5 && truth(FIELD).0 < 0.5);
+    assert_eq!(park["verdict"], "warn");
+    assert!(codes(park).contains(&"hard_surface"));
+    assert!(!codes(field).contains(&"hard_surface"));
+    // The second run reads the cached index: the same result, nothing said.
+    let again = easyrun_cached(repo(), &with, &cache);
+    assert_eq!(stderr(&again), "");
+    assert_eq!(again.stdout, out.stdout);
+    // A cache that cannot be written: the index is kept in memory, with a note.
+    let blocker = cache.join("a-file");
+    std::fs::write(&blocker, b"x").unwrap();
+    let mem = easyrun_cached(repo(), &with, &blocker);
+    let err = stderr(&mem);
+    assert!(
+        err.lines().any(|l| {
+            l.starts_with("easyrun: warning: map index kept in memory only: cannot write")
+                && l.ends_with("[cache_write]")
+        }),
+        "{err}"
+    );
+    assert_eq!(mem.stdout, out.stdout);
+
+    // Without a map nothing is invented: the file says nothing about the ground.
+    let without: Vec<&str> = args.iter().copied().chain([PARK]).collect();
+    let out = easyrun_cached(repo(), &without, &cache);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let plain = &json_array(&out)[0];
+    assert_eq!(plain["surface_source"], "none");
+    assert!(plain["surface_shares"].is_null() && plain["surface_map"].is_null());
+    assert!(!codes(plain).contains(&"hard_surface"));
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+#[test]
+fn maps_in_the_profile_file_are_read_beside_it() {
+    let dir = temp_dir("profile");
+    std::fs::copy(repo().join("tests/maps/town.osm"), dir.join("town.osm")).unwrap();
+    std::fs::write(
+        dir.join("easyrun.toml"),
+        "max_hr = 190\nrest_hr = 50\nmaps = [\"town.osm\"]\n",
+    )
+    .unwrap();
+    let run = repo().join(PARK);
+    let cache = dir.join("cache");
+    let out = easyrun_cached(
+        &dir,
+        &["check", "--format", "json", run.to_str().unwrap()],
+        &cache,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_map_shares(&json_array(&out)[0], PARK);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_map_is_named_and_left_out() {
+    let dir = temp_dir("bad");
+    let bad = dir.join("broken.osm.pbf");
+    std::fs::write(&bad, b"\xde\xad\xbe\xef not a map").unwrap();
+    let out = easyrun_cached(
+        repo(),
+        &[
+            "check",
+            "--max-hr",
+            "190",
+            "--rest-hr",
+            "50",
+            "--format",
+            "json",
+            "--map",
+            bad.to_str().unwrap(),
+            PARK,
+        ],
+        &dir,
+    );
+    assert_eq!(code(&out), 0, "the run is still judged: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("easyrun: warning: map ") && err.contains("broken.osm.pbf"),
+        "{err}"
+    );
+    assert!(
+        err.contains("(runs are judged without it) [not_osm]"),
+        "{err}"
+    );
+    assert_eq!(json_array(&out)[0]["surface_source"], "none");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn scan_and_report_take_the_map_too() {
+    let cache = temp_dir("scan");
+    let out = easyrun_cached(
+        repo(),
+        &[
+            "scan",
+            "--max-hr",
+            "190",
+            "--rest-hr",
+            "50",
+            "--format",
+            "json",
+            "-q",
+            "--map",
+            "tests/maps/town.osm",
+            "tests/maps/runs",
+        ],
+        &cache,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let activities = doc["activities"].as_array().unwrap();
+    // The town runs all start at the same minute: a scan may take two for one run
+    // recorded twice (history::duplicates); every run is either kept or named so.
+    let duplicates = doc["summary"]["duplicates"].as_array().unwrap();
+    assert_eq!(activities.len() + duplicates.len(), town_runs().len());
+    assert!(activities.len() >= 4, "{duplicates:?}");
+    for a in activities {
+        assert_map_shares(a, a["source"].as_str().unwrap());
+    }
+
+    let page = cache.join("report.html");
+    let out = easyrun_cached(
+        repo(),
+        &[
+            "report",
+            "--max-hr",
+            "190",
+            "--rest-hr",
+            "50",
+            "-q",
+            "--map",
+            "tests/maps/town.osm",
+            "-o",
+            page.to_str().unwrap(),
+            "tests/maps/runs",
+        ],
+        &cache,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(std::fs::metadata(&page).unwrap().len() > 0);
+    let _ = std::fs::remove_dir_all(&cache);
+}
