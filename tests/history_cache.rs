@@ -315,6 +315,15 @@ fn what_changes_the_facts_is_never_served_from_the_cache() {
     }
     let files = std::fs::read_dir(&cache).unwrap().count();
     assert_eq!(files, 2, "one cache per settings");
+    // Another configured time zone (runs that say none of their own take it).
+    for tz in ["America/Denver", "Asia/Tokyo"] {
+        assert_eq!(
+            check("190", &["--timezone", tz]).stdout,
+            check("190", &["--timezone", tz, "--no-cache"]).stdout,
+            "{tz}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 4);
     // A history file rewritten (another run in its place): read again.
     let before = check("190", &[]);
     let newer = context::forced("Morning Run");

@@ -167,11 +167,13 @@ fn build_id() -> String {
     format!("{:016x}", fnv(text.as_bytes()))
 }
 
-/// The settings that shape the facts: thresholds given and rules.
+/// The settings that shape the facts: thresholds given, rules and the configured time
+/// zone (a run that says no zone of its own takes it). The maps shape the surface of
+/// an analysis, never the facts.
 fn settings_id(settings: &Settings) -> String {
     let text = format!(
-        "{:?}|{:?}|{:?}",
-        settings.flags, settings.profile_file, settings.rules
+        "{:?}|{:?}|{:?}|{:?}",
+        settings.flags, settings.profile_file, settings.rules, settings.timezone
     );
     format!("{:016x}", fnv(text.as_bytes()))
 }
