@@ -434,16 +434,18 @@ impl HistoryCache {
             stamp: id.stamp,
             outcomes: stored,
         };
+        // Already held as it is (a warm re-scan): nothing to check or write.
+        if self.files.get(&entry.path) == Some(&entry) {
+            return;
+        }
         let round_trip = serde_json::to_string(&entry)
             .ok()
             .and_then(|line| serde_json::from_str::<StoredFile>(&line).ok());
         if round_trip.as_ref() != Some(&entry) {
             return;
         }
-        if self.files.get(&entry.path) != Some(&entry) {
-            self.files.insert(entry.path.clone(), entry);
-            self.dirty = true;
-        }
+        self.files.insert(entry.path.clone(), entry);
+        self.dirty = true;
     }
 
     /// Writes the cache back when it changed (merging entries another process wrote
