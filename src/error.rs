@@ -78,6 +78,27 @@ pub enum ReadError {
         /// The limit, bytes.
         limit_bytes: u64,
     },
+    /// A decompressed stream that expands far more than any activity file does (a
+    /// decompression bomb): stopped once past a few megabytes, before it costs memory.
+    #[error(
+        "decompression bomb: {what} expands more than {max_ratio}:1 once past {grace_bytes} bytes"
+    )]
+    Bomb {
+        /// `gzip content`, `zip member`, `zip archive`.
+        what: String,
+        /// The largest expansion allowed ([`crate::ingest::Limits::max_ratio`]).
+        max_ratio: u64,
+        /// Output below this size is never a bomb
+        /// ([`crate::ingest::Limits::ratio_grace_bytes`]).
+        grace_bytes: u64,
+    },
+    /// A path that names no regular file: a FIFO, a device, a socket (reading one could
+    /// block forever or never end), or a folder where a file was expected.
+    #[error("not a regular file: {what}")]
+    NotRegularFile {
+        /// What it is instead (`a FIFO (named pipe)`, `a character device`…).
+        what: &'static str,
+    },
     /// The file system refused (missing file, permissions, a folder that cannot be
     /// listed).
     #[error("cannot read: {message}")]
@@ -108,6 +129,8 @@ impl ReadError {
             ReadError::NoSamples { .. } => "no_samples",
             ReadError::CorruptArchive { .. } => "corrupt_archive",
             ReadError::TooLarge { .. } => "too_large",
+            ReadError::Bomb { .. } => "decompression_bomb",
+            ReadError::NotRegularFile { .. } => "not_regular_file",
             ReadError::Io { .. } => "io",
             ReadError::BadMetadata { .. } => "bad_metadata",
         }

@@ -442,7 +442,7 @@ fn latest_on_a_folder_without_runs_is_its_own_error() {
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        format!("easyrun: error: no activity found in {e}: nothing to check\n")
+        format!("easyrun: error: no activities found in {e}\n")
     );
     // A ride only: an activity, but no run.
     let rides = temp_dir("rides");

@@ -44,6 +44,7 @@ fn check(name: &str, bytes: &[u8]) {
     let limits = Limits {
         max_decompressed_bytes: 64 << 20,
         max_nesting: 4,
+        ..Limits::default()
     };
     let results = catch_unwind(AssertUnwindSafe(|| {
         ingest::read_bytes_with(name, bytes, limits)

@@ -6,6 +6,7 @@ fuzz_target!(|data: &[u8]| {
     let limits = easyrun::ingest::Limits {
         max_decompressed_bytes: 1 << 20,
         max_nesting: 3,
+        ..Default::default()
     };
     let _ = easyrun::ingest::read_bytes_with("fuzz.bin", data, limits);
 });

@@ -14,11 +14,12 @@ use super::args::{
 use super::color::Colors;
 use super::progress::ProgressLine;
 use super::{
-    CliError, Exit, batch_history, config, history, history_config, notes, output, scan_paths,
-    settings,
+    CliError, Exit, batch_history, batch_inputs, config, finish, history, history_config, notes,
+    output, scan_paths, settings, shown_paths,
 };
 
-/// Exit 0 when every file was read, 2 when any failed.
+/// Exit 0 when every file was read, 2 when any failed, 5 when there was nothing to
+/// read.
 pub fn inspect(args: &InspectArgs, colors: Colors) -> Result<Exit, CliError> {
     let progress = ProgressLine::new(args.quiet);
     let items = scan::read_each(&args.paths, args.jobs.jobs, &progress, inspect::summarize);
@@ -31,12 +32,31 @@ pub fn inspect(args: &InspectArgs, colors: Colors) -> Result<Exit, CliError> {
         OutputFormat::Json => InspectFormat::Json,
         OutputFormat::Jsonl => InspectFormat::Jsonl,
     };
-    output::write_output(None, |mut out| inspect::write(&mut out, &items, format))?;
-    Ok(if items.iter().any(Result::is_err) {
+    let written = output::write_output(None, |mut out| inspect::write(&mut out, &items, format));
+    let exit = if items.iter().any(Result::is_err) {
         Exit::Unreadable
     } else {
         Exit::Ok
-    })
+    };
+    if items.is_empty() {
+        finish(written, exit)?;
+        return Err(no_activities(&args.paths, 0));
+    }
+    finish(written, exit)
+}
+
+/// The error for a run that found nothing to read in `paths`.
+fn no_activities(paths: &[std::path::PathBuf], skipped: usize) -> CliError {
+    CliError::NoActivities {
+        paths: shown_paths(paths),
+        skipped,
+    }
+}
+
+/// Whether a batch found no activity and no error at all (only skipped files, or
+/// nothing).
+fn found_nothing(scan: &scan::Scan) -> bool {
+    scan.entries.is_empty() && scan.duplicates.is_empty() && scan.errors.is_empty()
 }
 
 /// `check FILE...`, `check FILE... --history PATH...`, `check --latest [PATH...]`.
@@ -66,10 +86,13 @@ pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
     drop(progress);
     notes::batch(&result, colors);
     if args.latest && result.entries.is_empty() && result.errors.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let activities = result.history.as_ref().map_or(0, |h| h.activities);
+        if activities == 0 {
+            return Err(no_activities(&paths, result.skipped.len()));
+        }
         return Err(CliError::NoRun {
-            paths: shown.join(", "),
-            activities: result.history.as_ref().map_or(0, |h| h.activities),
+            paths: shown_paths(&paths),
+            activities,
             // A latest batch warns of nothing but starts set aside.
             undated: result.warnings.len(),
         });
@@ -83,10 +106,14 @@ pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
         OutputFormat::Json => CheckFormat::Json,
         OutputFormat::Jsonl => CheckFormat::Jsonl,
     };
-    output::write_output(None, |mut out| {
+    let written = output::write_output(None, |mut out| {
         check_report::write(&mut out, &items, format)
-    })?;
-    Ok(check_exit(&items, args.strict))
+    });
+    let exit = finish(written, check_exit(&items, args.strict))?;
+    if found_nothing(&result) {
+        return Err(no_activities(&paths, result.skipped.len()));
+    }
+    Ok(exit)
 }
 
 /// 2 any unreadable (precedence), 1 any fail (or warn when strict), 3 any unknown, else 0.
@@ -108,7 +135,9 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 }
 
 pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
-    output::check_target(args.output.as_deref())?;
+    // The output is checked before anything is read (a map index can take minutes).
+    let inputs = batch_inputs(&args.paths, &args.profile);
+    let destination = output::destination(args.output.as_deref(), &inputs)?;
     let settings = settings(&args.profile, colors)?;
     let units = settings.units(args.units.units);
     let placement = batch_history(&args.batch);
@@ -126,13 +155,14 @@ pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
         ScanFormatArg::Csv => ScanFormat::Csv,
     };
     progress.writing(&output::target_name(args.output.as_deref()));
-    let written = output::write_output(args.output.as_deref(), |out| {
-        scan_report::write(out, &result, format, units)
-    });
+    let written = destination.write(|out| scan_report::write(out, &result, format, units));
     drop(progress);
     notes::batch(&result, colors);
-    written?;
-    Ok(scan_exit(&result, args.fail_on))
+    let exit = finish(written, scan_exit(&result, args.fail_on))?;
+    if found_nothing(&result) {
+        return Err(no_activities(&args.paths, result.skipped.len()));
+    }
+    Ok(exit)
 }
 
 /// The exit status `check` would give, counted only from the `--fail-on` level up:
@@ -161,7 +191,8 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 /// The HTML report: the scan with each run's curves kept. Exit 2 when a file could not
 /// be read (the page lists it), else 0: verdicts are the page's business.
 pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
-    output::check_target(args.output.as_deref())?;
+    let inputs = batch_inputs(&args.paths, &args.profile);
+    let destination = output::destination(args.output.as_deref(), &inputs)?;
     let mut settings = settings(&args.profile, colors)?;
     settings.keep_series = true;
     let units = settings.units(args.units.units);
@@ -179,11 +210,12 @@ pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
         units,
     };
     progress.writing(&output::target_name(args.output.as_deref()));
-    let written = output::write_output(args.output.as_deref(), |out| {
-        html::write(out, &result, &options)
-    });
+    let written = destination.write(|out| html::write(out, &result, &options));
     drop(progress);
     notes::batch(&result, colors);
-    written?;
-    Ok(scan_exit(&result, FailOn::Error))
+    let exit = finish(written, scan_exit(&result, FailOn::Error))?;
+    if found_nothing(&result) {
+        return Err(no_activities(&args.paths, result.skipped.len()));
+    }
+    Ok(exit)
 }

@@ -36,7 +36,14 @@ const OUTPUT: (u8, &str) = (
     "the output could not be written (stdout, -o FILE, --junit FILE)",
 );
 const STDOUT: (u8, &str) = (4, "stdout could not be written");
-const FILE: (u8, &str) = (4, "the output (stdout or -o FILE) could not be written");
+const FILE: (u8, &str) = (
+    4,
+    "the output (stdout or -o FILE) could not be written, or must not be (an input of the run, a folder)",
+);
+const NOTHING: (u8, &str) = (
+    5,
+    "no activities found in the paths (an empty folder, only side files)",
+);
 const REGRESS_OUTPUT: (u8, &str) = (
     4,
     "the output (stdout, --junit FILE, the re-pinned baseline) could not be written",
@@ -77,7 +84,7 @@ pub const TOP: CommandHelp = CommandHelp {
         OUTPUT,
         (
             5,
-            "nothing to judge (check --latest: the folders hold no run)",
+            "nothing to judge: no activities found in the paths (an empty folder, only side files), or check --latest found no run",
         ),
     ],
 };
@@ -100,6 +107,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             (0, "every file was read"),
             (2, "a file could not be read"),
             STDOUT,
+            NOTHING,
         ],
     },
     CommandHelp {
@@ -135,7 +143,10 @@ pub const COMMANDS: &[CommandHelp] = &[
             ),
             (3, "a run could not be judged, and none failed"),
             STDOUT,
-            (5, "nothing to judge: --latest found no run in the folders"),
+            (
+                5,
+                "nothing to judge: no activities found in the paths, or --latest found no run",
+            ),
         ],
     },
     CommandHelp {
@@ -170,6 +181,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             (2, "a file could not be read (unless --fail-on never)"),
             (3, "--fail-on warn: a recovery run could not be judged"),
             FILE,
+            NOTHING,
         ],
     },
     CommandHelp {
@@ -214,6 +226,7 @@ pub const COMMANDS: &[CommandHelp] = &[
             (0, "the page was written"),
             (2, "a file could not be read (the page lists it)"),
             FILE,
+            NOTHING,
         ],
     },
     CommandHelp {

@@ -14,6 +14,7 @@ mod output;
 mod progress;
 mod regress;
 mod shell;
+mod target;
 
 use std::fmt;
 use std::io;
@@ -45,11 +46,13 @@ pub enum Exit {
     /// Some run could not be judged (and none failed).
     Unknown = 3,
     /// The output (stdout, `-o FILE`, `--junit FILE`, the baseline being re-pinned) could
-    /// not be written: nothing is wrong with the input.
+    /// not be written (or must not be: an input of the run): nothing is wrong with the
+    /// input.
     OutputFailed = 4,
-    /// Nothing to judge: the paths hold no activity (or, for `check --latest`, no run).
+    /// Nothing to judge: the paths held no activity at all (an empty folder, only side
+    /// files) and nothing failed to read; or `check --latest` found no run among them.
     /// One meaning for every command that gives it.
-    NoRun = 5,
+    NoActivities = 5,
 }
 
 impl From<Exit> for ExitCode {
@@ -75,9 +78,9 @@ pub enum CliError {
         what: &'static str,
         error: io::Error,
     },
-    /// Nothing to judge (exit 5): `check --latest` found no run among `paths`
-    /// (`activities` other activities found, `undated` of them set aside for a start
-    /// that cannot be true).
+    /// Nothing to judge (exit 5, as [`CliError::NoActivities`]): `check --latest` found
+    /// activities among `paths` but no run (`activities` found, `undated` of them set
+    /// aside for a start that cannot be true).
     NoRun {
         paths: String,
         activities: usize,
@@ -87,13 +90,16 @@ pub enum CliError {
     NoHistoryPaths,
     /// The history cache folder cannot be listed or cleared.
     Cache { dir: PathBuf, error: io::Error },
+    /// Nothing to read: `paths` held no activity (`skipped` files or members were not
+    /// activities) and no file failed.
+    NoActivities { paths: String, skipped: usize },
 }
 
 impl CliError {
     fn exit(&self) -> Exit {
         match self {
             CliError::Output { .. } => Exit::OutputFailed,
-            CliError::NoRun { .. } => Exit::NoRun,
+            CliError::NoRun { .. } | CliError::NoActivities { .. } => Exit::NoActivities,
             CliError::Settings(_)
             | CliError::Regress { .. }
             | CliError::Environment { .. }
@@ -112,24 +118,12 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Settings(e) => f.write_str(&e.describe(FLAGS)),
-            CliError::Regress { error, hint } => {
-                write!(f, "{error}")?;
-                match hint {
-                    Some(hint) => write!(f, "\neasyrun: {hint}"),
-                    None => Ok(()),
-                }
-            }
+            // The hint is a line of its own ([`run`] prints it after the error).
+            CliError::Regress { error, .. } => write!(f, "{error}"),
             CliError::Output { target, error } => {
                 write!(f, "cannot write {target}: {}", output::cause(target, error))
             }
             CliError::Environment { what, error } => write!(f, "cannot read {what}: {error}"),
-            CliError::NoRun {
-                paths,
-                activities: 0,
-                ..
-            } => {
-                write!(f, "no activity found in {paths}: nothing to check")
-            }
             CliError::NoRun {
                 paths,
                 activities,
@@ -153,6 +147,14 @@ impl fmt::Display for CliError {
             ),
             CliError::Cache { dir, error } => {
                 write!(f, "cannot use the history cache {}: {error}", dir.display())
+            }
+            CliError::NoActivities { paths, skipped } => {
+                write!(f, "no activities found in {paths}")?;
+                match skipped {
+                    0 => Ok(()),
+                    1 => write!(f, " (1 file or member skipped: not an activity)"),
+                    n => write!(f, " ({n} files or members skipped: not activities)"),
+                }
             }
         }
     }
@@ -194,12 +196,67 @@ pub fn run(cli: &Cli) -> ExitCode {
     };
     match result {
         Ok(exit) => exit.into(),
+        // Commands give their own status for a closed pipe ([`finish`]); one that
+        // reaches here closed before anything was judged.
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
+            // Paths and messages quote file names and content: the notes escape them
+            // for the terminal.
             notes::error(&e.to_string(), colors);
+            if let CliError::Regress {
+                hint: Some(hint), ..
+            } = &e
+            {
+                notes::note(hint);
+            }
             e.exit().into()
         }
     }
+}
+
+/// The command's status once its output is `written`: a closed pipe (`easyrun … |
+/// head`) is no error, and the status is the one the run would have had.
+fn finish(written: Result<(), CliError>, exit: Exit) -> Result<Exit, CliError> {
+    match written {
+        Ok(()) => Ok(exit),
+        Err(e) if e.is_broken_pipe() => Ok(exit),
+        Err(e) => Err(e),
+    }
+}
+
+/// How messages name a path the user gave: exact, bytes that are not UTF-8 kept
+/// losslessly ([`easyrun::walk::source_name`]); the printer escapes it.
+fn shown_path(path: &std::path::Path) -> String {
+    easyrun::walk::source_name(path)
+}
+
+/// The paths as a message lists them.
+fn shown_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| shown_path(p))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every file a run over `paths` reads (the walk's files and export metadata), plus
+/// `extra` (a profile file, a baseline or manifest read): what no output may replace.
+fn run_inputs(paths: &[PathBuf], extra: &[Option<&std::path::Path>]) -> target::Inputs {
+    let expanded = easyrun::walk::expand(paths);
+    let metadata = expanded
+        .skipped
+        .iter()
+        .filter(|p| easyrun::walk::layout::is_metadata_path(p));
+    let extra: Vec<PathBuf> = extra.iter().flatten().map(|p| p.to_path_buf()).collect();
+    target::Inputs::of(expanded.files.iter().chain(metadata).chain(&extra))
+}
+
+/// What no output of a batch over `paths` may replace: its files, the profile file
+/// and the maps named on the command line.
+fn batch_inputs(paths: &[PathBuf], p: &ProfileArgs) -> target::Inputs {
+    let mut extra = vec![p.profile.as_deref()];
+    extra.extend(p.maps.iter().map(|m| Some(m.as_path())));
+    run_inputs(paths, &extra)
 }
 
 /// Profile flags and file, resolved once for the whole command, and the maps they name
@@ -217,7 +274,7 @@ fn settings(p: &ProfileArgs, colors: Colors) -> Result<Settings, CliError> {
     flags.validate().map_err(CliError::Settings)?;
     let profile_file = discover_profile_file(p.profile.as_deref())
         .map_err(CliError::Settings)?
-        .map(|(path, file)| (path.display().to_string(), file));
+        .map(|(path, file)| (shown_path(&path), file));
     let mut map_paths = p.maps.clone();
     if let Some((_, file)) = &profile_file {
         map_paths.extend(file.maps.iter().cloned());

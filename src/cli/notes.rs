@@ -5,29 +5,35 @@
 //! being built on its first use).
 
 use easyrun::report::check::paint;
+use easyrun::report::escape::terminal;
 use easyrun::scan::{Scan, ScanError};
 
 use super::color::Colors;
 
+// Messages quote file names and file content: every line is escaped for the terminal
+// (control characters as `\e`, `\n`, `\x07`, as `ls -b` does) before it is colored.
+
 /// `easyrun: error: MESSAGE`, "error" in bold red when stderr is colored.
 pub fn error(message: &str, colors: Colors) {
     eprintln!(
-        "easyrun: {} {message}",
-        paint("error:", "1;31", colors.stderr)
+        "easyrun: {} {}",
+        paint("error:", "1;31", colors.stderr),
+        terminal(message)
     );
 }
 
 /// `easyrun: warning: MESSAGE`, "warning" in bold yellow when stderr is colored.
 pub fn warning(message: &str, colors: Colors) {
     eprintln!(
-        "easyrun: {} {message}",
-        paint("warning:", "1;33", colors.stderr)
+        "easyrun: {} {}",
+        paint("warning:", "1;33", colors.stderr),
+        terminal(message)
     );
 }
 
 /// `easyrun: MESSAGE`: information, neither error nor warning.
 pub fn note(message: &str) {
-    eprintln!("easyrun: {message}");
+    eprintln!("easyrun: {}", terminal(message));
 }
 
 /// A batch's errors, one line each with its code.

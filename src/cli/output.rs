@@ -1,49 +1,73 @@
-//! Where command output goes: stdout, or a file written atomically (a temporary file in
-//! the same folder, renamed over the target only once complete), so `-o` never leaves
-//! half a file behind.
+//! Where command output goes: stdout, or a file given with `-o` (and `--junit`, a
+//! re-pinned baseline), written as [`target`](super::target) decides: atomically over a
+//! regular file or a new path (a temporary file in the same folder, renamed over the
+//! target only once complete, so `-o` never leaves half a file behind), in place for a
+//! device or a FIFO with a reader, never over an input of the run.
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::CliError;
+use super::target::{self, Inputs, Target};
 
-/// Writes `render`'s output to `path` atomically, or to stdout when `path` is `None`. A
-/// failure is an output error naming where it went.
+/// Where one output goes, checked before the run starts.
+pub struct Destination {
+    /// How messages name it: the path as given, or `stdout`.
+    label: String,
+    /// `None` for stdout.
+    target: Option<Target>,
+}
+
+/// Checks `path` (stdout when `None`) as a destination for a run reading `inputs`: an
+/// output error naming the path when it cannot or must not be written.
+pub fn destination(path: Option<&Path>, inputs: &Inputs) -> Result<Destination, CliError> {
+    let label = path.map_or("stdout".to_string(), super::shown_path);
+    let target = match path {
+        None => None,
+        Some(path) => Some(
+            target::resolve(path, inputs).map_err(|error| CliError::Output {
+                target: label.clone(),
+                error,
+            })?,
+        ),
+    };
+    Ok(Destination { label, target })
+}
+
+impl Destination {
+    /// Writes `render`'s output here; a failure is an output error naming where it
+    /// went.
+    pub fn write(
+        &self,
+        render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), CliError> {
+        let result = match &self.target {
+            None => {
+                let stdout = io::stdout();
+                let mut out = BufWriter::new(stdout.lock());
+                render(&mut out).and_then(|()| out.flush())
+            }
+            Some(target) => target::write(target, render),
+        };
+        result.map_err(|error| CliError::Output {
+            target: self.label.clone(),
+            error,
+        })
+    }
+}
+
+/// Writes `render`'s output to `path` (stdout when `None`), checked as
+/// [`destination`] checks it against no inputs.
 pub fn write_output(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), CliError> {
-    write_to(path, render).map_err(|error| CliError::Output {
-        target: target_name(path),
-        error,
-    })
+    destination(path, &Inputs::default())?.write(render)
 }
 
 /// How messages name an output: its path, or `stdout`.
 pub fn target_name(path: Option<&Path>) -> String {
-    path.map_or("stdout".to_string(), |p| p.display().to_string())
-}
-
-/// Fails early, before a long batch, when `path` cannot be an output file: its folder
-/// does not exist, or it is a folder itself.
-pub fn check_target(path: Option<&Path>) -> Result<(), CliError> {
-    let Some(path) = path else { return Ok(()) };
-    let failed = |error: io::Error| {
-        Err(CliError::Output {
-            target: target_name(Some(path)),
-            error,
-        })
-    };
-    if path.is_dir() {
-        return failed(io::Error::from(io::ErrorKind::IsADirectory));
-    }
-    match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => {
-            failed(io::Error::from(io::ErrorKind::NotFound))
-        }
-        _ => Ok(()),
-    }
+    path.map_or("stdout".to_string(), super::shown_path)
 }
 
 /// Why writing `target` failed, in words that name the folder when it is the folder's
@@ -68,40 +92,4 @@ pub fn cause(target: &str, error: &io::Error) -> String {
         io::ErrorKind::StorageFull => "the disk is full".to_string(),
         _ => error.to_string(),
     }
-}
-
-fn write_to(
-    path: Option<&Path>,
-    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let Some(path) = path else {
-        let stdout = io::stdout();
-        let mut out = BufWriter::new(stdout.lock());
-        render(&mut out)?;
-        return out.flush();
-    };
-    if path.is_dir() {
-        return Err(io::Error::from(io::ErrorKind::IsADirectory));
-    }
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut out = BufWriter::new(File::create(&tmp)?);
-        render(&mut out)?;
-        out.flush()?;
-        out.get_ref().sync_all()?;
-        drop(out);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }

@@ -15,7 +15,9 @@ use easyrun::setting::Setting;
 use super::args::{FLAGS, RegressArgs, RegressFormatArg};
 use super::color::Colors;
 use super::progress::ProgressLine;
-use super::{CliError, Exit, config, history_config, output, scan_paths, settings};
+use super::{
+    CliError, Exit, config, finish, history_config, output, run_inputs, scan_paths, settings,
+};
 
 fn broken(error: RegressError) -> CliError {
     CliError::Regress { error, hint: None }
@@ -54,6 +56,24 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
         .as_ref()
         .map(|_| history.recovery_words.clone());
     let config = config(settings, history, Scope::History, args.jobs.jobs);
+    // What this run reads must not be overwritten by what it writes: the baseline is an
+    // input unless it is being re-pinned.
+    let read_baseline = args.baseline.as_deref().filter(|_| !args.update);
+    let mut extra = vec![
+        args.profile.profile.as_deref(),
+        read_baseline,
+        args.expect.as_deref(),
+    ];
+    extra.extend(args.profile.maps.iter().map(|m| Some(m.as_path())));
+    let inputs = run_inputs(&args.paths, &extra);
+    let baseline_out = match (&args.baseline, args.update) {
+        (Some(path), true) => Some(output::destination(Some(path), &inputs)?),
+        _ => None,
+    };
+    let junit_out = match &args.junit {
+        Some(path) => Some(output::destination(Some(path), &inputs)?),
+        None => None,
+    };
     let progress = ProgressLine::new(args.quiet);
     let scan = scan_paths(&args.paths, &config, &progress);
     drop(progress);
@@ -68,7 +88,7 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
             words,
         );
         let observed = observe(&scan, &anchor);
-        let file = path.display().to_string();
+        let file = super::shown_path(path);
         let section = baseline.as_ref().map(|b| {
             let c = compare(b, &run, &observed);
             let note = (!c.settings.is_empty()).then(|| {
@@ -94,7 +114,9 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
                 observed.duplicates.len(),
             );
             let new = Baseline::new(run, tolerances, observed);
-            output::write_output(Some(path), |out| new.write(out))?;
+            if let Some(destination) = &baseline_out {
+                destination.write(|out| new.write(out))?;
+            }
             // What the update changes, for the person running it (stdout stays the
             // report of the expectations, if any).
             if let Some(section) = section.filter(|s| s.differences() > 0) {
@@ -111,8 +133,9 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
                 before.write(&mut err, ReportFormat::Text).map_err(stderr)?;
             }
             eprintln!(
-                "easyrun: wrote {file}: {activities} activities, {unreadable} unreadable, \
-                 {duplicates} duplicates"
+                "easyrun: wrote {}: {activities} activities, {unreadable} unreadable, \
+                 {duplicates} duplicates",
+                easyrun::report::escape::terminal(&file)
             );
         } else {
             report.baseline = section;
@@ -121,7 +144,7 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
     if let (Some(path), Some(manifest)) = (&args.expect, &manifest) {
         let observed = observe(&scan, &Anchor::of_file(&cwd, path));
         report.expectations = Some(Section {
-            file: path.display().to_string(),
+            file: super::shown_path(path),
             settings: vec![],
             note: None,
             cases: check_expectations(manifest, &observed),
@@ -132,18 +155,22 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
         RegressFormatArg::Text => ReportFormat::Text,
         RegressFormatArg::Json => ReportFormat::Json,
     };
-    let nothing_compared = report.baseline.is_none() && report.expectations.is_none();
-    if !(nothing_compared && format == ReportFormat::Text) {
-        output::write_output(None, |out| report.write(out, format))?;
-    }
-    if let Some(path) = &args.junit {
-        output::write_output(Some(path), |out| junit::write(out, &report))?;
-    }
-    Ok(if report.differences() > 0 {
+    let exit = if report.differences() > 0 {
         Exit::Fail
     } else {
         Exit::Ok
-    })
+    };
+    let nothing_compared = report.baseline.is_none() && report.expectations.is_none();
+    if !(nothing_compared && format == ReportFormat::Text) {
+        finish(
+            output::write_output(None, |out| report.write(out, format)),
+            exit,
+        )?;
+    }
+    if let Some(destination) = &junit_out {
+        destination.write(|out| junit::write(out, &report))?;
+    }
+    Ok(exit)
 }
 
 /// A run's settings as the flags that give them, for the note on changed settings.

@@ -246,7 +246,7 @@ struct GpxReader<'a> {
 
 /// Reads the tracks of a GPX document as activities (one per `<trk>` with timed points).
 pub fn read(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
-    let text = xml::document_text(bytes);
+    let text = xml::document_text(bytes)?;
     xml::read_document(&text, || GpxReader::new(source))?.finish()
 }
 
@@ -254,7 +254,10 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
 /// quick-xml (tests and benches measure how often that happens).
 #[doc(hidden)]
 pub fn read_fast_only(bytes: &[u8], source: &str) -> Option<Result<Vec<RawActivity>, ReadError>> {
-    let text = xml::document_text(bytes);
+    let text = match xml::document_text(bytes) {
+        Ok(text) => text,
+        Err(e) => return Some(Err(e)),
+    };
     xml::read_document_fast(&text, || GpxReader::new(source)).map(|reader| reader.finish())
 }
 
@@ -262,7 +265,7 @@ pub fn read_fast_only(bytes: &[u8], source: &str) -> Option<Result<Vec<RawActivi
 /// and benchmarked against. Same results, errors and messages as [`read`].
 #[doc(hidden)]
 pub fn read_quick_xml(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
-    let text = xml::document_text(bytes);
+    let text = xml::document_text(bytes)?;
     xml::read_document_quick_xml(&text, || GpxReader::new(source))?.finish()
 }
 

@@ -11,14 +11,14 @@
 //! `export_1.zip/activities.csv` labels `export_1.zip/activities/123.fit.gz`.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use super::container::{self, Pick};
 use super::csv::parse_csv;
-use super::{Limits, container, sniff};
+use super::{Budget, Limits, RunBudget, open, sniff};
 use crate::error::{IngestError, ReadError};
-use crate::walk::layout::{is_metadata_name, is_metadata_path, parent_of};
+use crate::walk::layout::{ZipLayout, is_metadata_name, is_metadata_path, parent_of};
 use crate::walk::{self, Expanded};
 
 /// What `activities.csv` says about one activity.
@@ -78,12 +78,10 @@ impl Labels {
         let mut errors = Vec::new();
         for path in expanded.skipped.iter().chain(&expanded.files) {
             if is_metadata_path(path) {
-                let source = path.display().to_string();
+                let source = walk::source_name(path);
                 let base = path.parent().unwrap_or(Path::new(""));
-                let added =
-                    read_file_capped(path, limits.max_decompressed_bytes).and_then(|bytes| {
-                        labels.add_csv(&bytes, |f| base.join(f).display().to_string())
-                    });
+                let added = read_file_capped(path, limits.max_decompressed_bytes)
+                    .and_then(|bytes| labels.add_csv(&bytes, |f| walk::source_name(&base.join(f))));
                 if let Err(e) = added {
                     errors.push(IngestError::new(source, e));
                 }
@@ -96,25 +94,36 @@ impl Labels {
 
     /// Reads the `activities.csv` members of the zip at `path`.
     fn add_zip(&mut self, path: &Path, limits: Limits, errors: &mut Vec<IngestError>) {
-        let Ok(file) = File::open(path) else {
+        let Ok((file, _)) = open::open_regular(path) else {
             return; // the scan reports it
         };
-        let zip_source = path.display().to_string();
-        let Ok(members) =
-            container::zip_members_where(file, limits.max_decompressed_bytes, is_metadata_name)
-        else {
-            return; // the scan reports a corrupt archive
-        };
-        for member in members {
-            let source = format!("{zip_source}/{}", member.name);
-            let folder = parent_of(&member.name);
-            let added = member
-                .bytes
-                .and_then(|bytes| self.add_csv(&bytes, |f| format!("{zip_source}/{folder}{f}")));
-            if let Err(e) = added {
-                errors.push(IngestError::new(source, e));
+        let zip_source = walk::source_name(path);
+        let run = RunBudget::new(&limits);
+        let mut budget = Budget::new(limits, &run);
+        let pick = |_: &ZipLayout, name: &str| {
+            if is_metadata_name(name) {
+                Pick::Read
+            } else {
+                Pick::Ignore
             }
-        }
+        };
+        // A corrupt archive is reported by the scan that reads it.
+        let _ = container::zip_each(
+            BufReader::new(file),
+            &mut budget,
+            true,
+            pick,
+            |name, bytes, _| {
+                let source = format!("{zip_source}/{name}");
+                let folder = parent_of(name);
+                let added = bytes.and_then(|bytes| {
+                    self.add_csv(&bytes, |f| format!("{zip_source}/{folder}{f}"))
+                });
+                if let Err(e) = added {
+                    errors.push(IngestError::new(source, e));
+                }
+            },
+        );
     }
 
     /// Parses one `activities.csv` and adds its rows, keyed by `key(Filename)`. Nothing
@@ -154,8 +163,8 @@ impl Labels {
                 continue;
             };
             let label = Label {
-                name: field(name).map(str::to_string),
-                activity_type: field(activity_type).map(str::to_string),
+                name: field(name).map(crate::model::text::capped),
+                activity_type: field(activity_type).map(crate::model::text::capped),
                 perceived_exertion: field(exertion).and_then(|v| v.parse::<f64>().ok()),
             };
             found.push((key(file), label));
@@ -167,26 +176,36 @@ impl Labels {
     }
 }
 
-/// Whether the file at `path` starts with the zip magic (content, not extension).
+/// Whether the file at `path` starts with the zip magic (content, not extension); a
+/// FIFO or device is no zip (and is never waited on).
 fn is_zip(path: &Path) -> bool {
     let mut head = [0u8; 4];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| sniff::detect(&head) == sniff::Kind::Zip)
+    open::open_regular(path).is_ok_and(|(mut f, _)| f.read_exact(&mut head).is_ok())
+        && sniff::detect(&head) == sniff::Kind::Zip
 }
 
 fn read_file_capped(path: &Path, limit_bytes: u64) -> Result<Vec<u8>, ReadError> {
     let io = |e: std::io::Error| ReadError::Io {
         message: e.to_string(),
     };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > limit_bytes {
+    let (file, meta) = open::open_regular(path)?;
+    if meta.len() > limit_bytes {
         return Err(ReadError::TooLarge {
             what: "metadata file".to_string(),
             limit_bytes,
         });
     }
-    std::fs::read(path).map_err(io)
+    let mut bytes = Vec::new();
+    file.take(limit_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit_bytes {
+        return Err(ReadError::TooLarge {
+            what: "metadata file".to_string(),
+            limit_bytes,
+        });
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

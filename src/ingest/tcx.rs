@@ -184,7 +184,7 @@ struct TcxReader<'a> {
 /// Reads the activities of a TCX document (one [`RawActivity`] per `<Activity>` with
 /// timed trackpoints).
 pub fn read(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
-    let text = xml::document_text(bytes);
+    let text = xml::document_text(bytes)?;
     xml::read_document(&text, || TcxReader::new(source))?.finish()
 }
 
@@ -192,7 +192,10 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
 /// quick-xml (tests and benches measure how often that happens).
 #[doc(hidden)]
 pub fn read_fast_only(bytes: &[u8], source: &str) -> Option<Result<Vec<RawActivity>, ReadError>> {
-    let text = xml::document_text(bytes);
+    let text = match xml::document_text(bytes) {
+        Ok(text) => text,
+        Err(e) => return Some(Err(e)),
+    };
     xml::read_document_fast(&text, || TcxReader::new(source)).map(|reader| reader.finish())
 }
 
@@ -200,7 +203,7 @@ pub fn read_fast_only(bytes: &[u8], source: &str) -> Option<Result<Vec<RawActivi
 /// and benchmarked against. Same results, errors and messages as [`read`].
 #[doc(hidden)]
 pub fn read_quick_xml(bytes: &[u8], source: &str) -> Result<Vec<RawActivity>, ReadError> {
-    let text = xml::document_text(bytes);
+    let text = xml::document_text(bytes)?;
     xml::read_document_quick_xml(&text, || TcxReader::new(source))?.finish()
 }
 

@@ -22,21 +22,10 @@ use quick_xml::reader::Reader;
 use crate::error::ReadError;
 use crate::model::Timestamp;
 
+mod decode;
 pub(crate) mod fast;
 
-const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
-
-/// The document as text: a UTF-8 BOM is dropped; bytes that are not UTF-8 (a Latin-1
-/// file that declares `encoding="ISO-8859-1"`) are replaced by U+FFFD rather than
-/// rejected, since everything easyrun reads from GPX/TCX is ASCII numbers and times
-/// and only free-text names can be damaged.
-pub(crate) fn document_text(bytes: &[u8]) -> Cow<'_, str> {
-    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    match std::str::from_utf8(body) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(body),
-    }
-}
+pub(crate) use decode::document_text;
 
 /// 1-based line of byte offset `pos` in `text`.
 pub(crate) fn line_at(text: &str, pos: u64) -> u64 {
@@ -186,13 +175,54 @@ pub(crate) fn attribute<'s>(
     for attr in attributes {
         let attr = attr.map_err(|e| e.to_string())?;
         if attr.key.local_name().as_ref() == local {
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| e.to_string())?;
+            let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(value) => value,
+                // A DTD's entity (a DOCTYPE is never read): kept as written, like one
+                // in text (`resolve_reference`), never expanded.
+                Err(quick_xml::Error::Escape(
+                    quick_xml::escape::EscapeError::UnrecognizedEntity(..),
+                )) => {
+                    let kept = quick_xml::events::attributes::Attribute {
+                        key: attr.key,
+                        value: Cow::Owned(escape_unknown_entities(&attr.value)),
+                    };
+                    let value = kept
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(|e| e.to_string())?;
+                    Cow::Owned(value.into_owned())
+                }
+                Err(e) => return Err(e.to_string()),
+            };
             return Ok(Some(value));
         }
     }
     Ok(None)
+}
+
+/// `raw` with the `&` of every reference to an entity that is neither predefined nor a
+/// character reference escaped as `&amp;`, so normalising keeps `&name;` as written.
+fn escape_unknown_entities(raw: &str) -> String {
+    let raw = raw.as_bytes();
+    let mut out = Vec::with_capacity(raw.len() + 16);
+    for (i, &b) in raw.iter().enumerate() {
+        out.push(b);
+        if b != b'&' {
+            continue;
+        }
+        let rest = raw.get(i + 1..).unwrap_or_default();
+        let name = rest
+            .iter()
+            .position(|&c| c == b';')
+            .and_then(|end| rest.get(..end));
+        let known = name.is_some_and(|n| {
+            n.first() == Some(&b'#') || matches!(n, b"lt" | b"gt" | b"amp" | b"apos" | b"quot")
+        });
+        if name.is_some() && !known {
+            out.extend_from_slice(b"amp;");
+        }
+    }
+    // Only ASCII was inserted, after an ASCII `&`: still UTF-8.
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Text collected for one element, borrowing when it arrived in one piece.
@@ -345,10 +375,10 @@ fn parse_utc_time(b: &[u8]) -> Option<Timestamp> {
     .to_timestamp(0)
 }
 
-/// Free text trimmed; `None` when blank.
+/// Free text trimmed and capped ([`crate::model::text::capped`]); `None` when blank.
 pub(crate) fn non_blank(text: &str) -> Option<String> {
     let trimmed = text.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    (!trimmed.is_empty()).then(|| crate::model::text::capped(trimmed))
 }
 
 /// Activities of one document in document order (index, activity); when the document
@@ -581,8 +611,11 @@ mod tests {
 
     #[test]
     fn bom_and_latin1_decode() {
-        assert_eq!(document_text(b"\xef\xbb\xbf<a/>"), "<a/>");
-        assert_eq!(document_text(b"<a>Ger\xe4t</a>"), "<a>Ger\u{fffd}t</a>");
+        assert_eq!(document_text(b"\xef\xbb\xbf<a/>").as_deref(), Ok("<a/>"));
+        assert_eq!(
+            document_text(b"<a>Ger\xe4t</a>").as_deref(),
+            Ok("<a>Ger\u{fffd}t</a>")
+        );
     }
 
     /// Walks a whole document, returning its concatenated text.

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod header;
 pub mod local;
 pub mod sport;
+pub mod text;
 pub mod time;
 pub mod track;
 pub mod workout;

@@ -197,7 +197,11 @@ pub struct ProfileFile {
 impl ProfileFile {
     /// Reads and parses `path`; a missing file is [`ProfileError::NotFound`].
     pub fn load(path: &Path) -> Result<ProfileFile, ProfileError> {
-        match std::fs::read_to_string(path) {
+        let read = crate::ingest::open::read_settings_file(path).and_then(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        });
+        match read {
             Ok(text) => ProfileFile::parse(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ProfileError::NotFound {
                 path: path.to_path_buf(),

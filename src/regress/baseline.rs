@@ -119,10 +119,11 @@ impl Baseline {
     /// Reads the baseline at `path`.
     pub fn read(path: &Path) -> Result<Baseline, RegressError> {
         let label = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| RegressError::Io {
-            path: label.clone(),
-            message: e.to_string(),
-        })?;
+        let bytes =
+            crate::ingest::open::read_settings_file(path).map_err(|e| RegressError::Io {
+                path: label.clone(),
+                message: e.to_string(),
+            })?;
         Baseline::parse(&bytes, &label)
     }
 

@@ -147,10 +147,11 @@ impl Manifest {
     /// Reads the manifest at `path`.
     pub fn read(path: &Path) -> Result<Manifest, RegressError> {
         let label = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| RegressError::Io {
-            path: label.clone(),
-            message: e.to_string(),
-        })?;
+        let bytes =
+            crate::ingest::open::read_settings_file(path).map_err(|e| RegressError::Io {
+                path: label.clone(),
+                message: e.to_string(),
+            })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let (line, column) = line_column(
                 &String::from_utf8_lossy(e.as_bytes()),

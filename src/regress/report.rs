@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::compare::{Case, Difference, Status};
+use crate::report::escape::terminal;
 use crate::report::schema::SCHEMA_VERSION;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,11 +146,11 @@ impl Report {
                 writeln!(
                     out,
                     "{}: the run's settings differ from the baseline's: no activity compared",
-                    section.file
+                    terminal(&section.file)
                 )?;
                 table(out, &section.settings)?;
                 if let Some(note) = &section.note {
-                    writeln!(out, "  {note}")?;
+                    writeln!(out, "  {}", terminal(note))?;
                 }
                 writeln!(out)?;
             }
@@ -157,8 +158,8 @@ impl Report {
                 writeln!(
                     out,
                     "{} ({}): {}",
-                    case.source,
-                    section.file,
+                    terminal(&case.source),
+                    terminal(&section.file),
                     case.status.as_str().replace('_', " ")
                 )?;
                 table(out, &case.differences)?;
@@ -202,8 +203,8 @@ fn table(out: &mut dyn Write, diffs: &[Difference]) -> io::Result<()> {
         .map(|d| {
             [
                 d.field.clone(),
-                cell(&d.expected),
-                cell(&d.got),
+                terminal(&cell(&d.expected)).into_owned(),
+                terminal(&cell(&d.got)).into_owned(),
                 d.tolerance.map(plus_minus).unwrap_or_default(),
             ]
         })

@@ -9,6 +9,7 @@ use crate::judge::{Severity, Verdict};
 use crate::profile::Units;
 use crate::scan::Scan;
 
+use super::escape::terminal;
 use super::rate::Rate;
 use super::schema::{BaselineRecord, CheckRecord, HistoryRecord};
 
@@ -145,7 +146,7 @@ fn write_json(out: &mut impl Write, item: &CheckItem) -> io::Result<()> {
             },
         ),
     }
-    .map_err(io::Error::other)
+    .map_err(io::Error::from)
 }
 
 /// `m:ss` per km.
@@ -232,12 +233,13 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) 
     let verdict = r
         .verdict
         .map_or("not judged".to_string(), |v| verdict_word(v, color));
-    writeln!(out, "{} — {verdict}", r.source)?;
+    writeln!(out, "{} — {verdict}", terminal(&r.source))?;
     let sport = match (&r.sport, &r.sub_sport) {
         (Some(s), Some(sub)) => format!("{}/{}", s.as_str(), sub.as_str()),
         (Some(s), None) => s.as_str().to_string(),
         _ => "unknown sport".to_string(),
     };
+    let sport = terminal(&sport);
     let pace_text = match (Rate::of(r.sport.as_ref(), r.pace_s_per_km), r.gap_s_per_km) {
         (Some(Rate::Pace { s_per_km }), Some(g)) => format!(
             " · {} (GAP {})",
@@ -261,7 +263,7 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) 
             "  {} {}: {}",
             severity_word(reason.severity, color),
             reason.code.as_str(),
-            units.reason_message(reason, r.ascent_m, r.steep_share)
+            terminal(&units.reason_message(reason, r.ascent_m, r.steep_share))
         )?;
     }
     if r.reasons.is_empty() {
@@ -348,8 +350,9 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) 
         t.phase.value,
         t.phase.source.describe()
     ));
-    writeln!(out, "  thresholds: {}", used.join(", "))?;
-    writeln!(out, "  local time: {}", r.local.describe())?;
+    // Sources name the profile file: a path, escaped like every other.
+    writeln!(out, "  thresholds: {}", terminal(&used.join(", ")))?;
+    writeln!(out, "  local time: {}", terminal(&r.local.describe()))?;
     write_history(out, r)
 }
 
@@ -366,7 +369,7 @@ fn write_history(out: &mut impl Write, r: &CheckRecord) -> io::Result<()> {
             out,
             "  placement: class {}{intent} · recovers from {} ({}), which ended {:.1} h before",
             p.class.as_str(),
-            from.source,
+            terminal(&from.source),
             from.class.as_str(),
             from.hours_since_end
         )?,
@@ -388,7 +391,9 @@ fn write_history(out: &mut impl Write, r: &CheckRecord) -> io::Result<()> {
     let estimate = h.max_hr_estimate.as_ref().map_or(String::new(), |e| {
         format!(
             "; max HR {:.0} estimated from {} ({} runs considered)",
-            e.bpm, e.from_source, e.activities_considered
+            e.bpm,
+            terminal(&e.from_source),
+            e.activities_considered
         )
     });
     let unreadable = match h.unreadable {

@@ -9,6 +9,7 @@ use crate::model::{
     RawActivity, Sport, StatedOffset, SubSport, Timestamp, WatchHrSettings, device_name,
 };
 
+use super::escape::terminal;
 use super::round_to as round;
 
 /// Heart-rate facts as recorded (zeros included: cleaning decides what they mean).
@@ -166,7 +167,7 @@ fn write_json_item(out: &mut impl Write, item: &InspectItem) -> io::Result<()> {
         Ok(s) => serde_json::to_writer(&mut *out, s),
         Err(e) => serde_json::to_writer(&mut *out, &e.record()),
     }
-    .map_err(io::Error::other)
+    .map_err(io::Error::from)
 }
 
 fn write_text_item(out: &mut impl Write, s: &InspectSummary) -> io::Result<()> {
@@ -179,11 +180,15 @@ fn write_text_item(out: &mut impl Write, s: &InspectSummary) -> io::Result<()> {
         (Some(sp), None) => sp.as_str().to_string(),
         _ => "unknown sport".to_string(),
     };
-    writeln!(out, "{}", s.source)?;
+    writeln!(out, "{}", terminal(&s.source))?;
     writeln!(
         out,
         "  {} {} · {} · {} · start {}",
-        s.format, s.file_type, sport, device, s.start_time
+        s.format,
+        terminal(&s.file_type),
+        terminal(&sport),
+        terminal(&device),
+        s.start_time
     )?;
     let distance = s
         .distance_m

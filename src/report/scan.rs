@@ -12,6 +12,7 @@ use crate::profile::Units;
 use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 
 use super::check::{duration, paint, severity_color, verdict_word};
+use super::escape::terminal;
 use super::rate::Rate;
 use super::schema::EntryRecord;
 
@@ -133,7 +134,9 @@ pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat, units: Units)
                 skipped: &scan.skipped,
                 summary: summary_record(scan),
             };
-            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+            // `io::Error::from` keeps an io error's kind (a closed pipe stays
+            // `BrokenPipe`); `other` would hide it.
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
             out.write_all(b"\n")
         }
         ScanFormat::Csv => write_csv(out, &entries, &scan.errors, units),
@@ -163,7 +166,7 @@ mod erased {
 
     impl<T: serde::Serialize> Ser for T {
         fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
-            serde_json::to_writer(out, self).map_err(io::Error::other)
+            serde_json::to_writer(out, self).map_err(io::Error::from)
         }
     }
 }
@@ -343,7 +346,7 @@ fn write_text(
     for e in entries {
         let r = &e.record;
         let start = r.local.stamp();
-        let mut tail = r.source.clone();
+        let mut tail = terminal(&r.source).into_owned();
         if !r.reasons.is_empty() {
             let codes: Vec<String> = r
                 .reasons
@@ -458,7 +461,12 @@ fn write_text(
     if !scan.duplicates.is_empty() {
         writeln!(out, "\n{} duplicates left out:", scan.duplicates.len())?;
         for d in &scan.duplicates {
-            writeln!(out, "  {} (same run as {})", d.source, d.duplicate_of)?;
+            writeln!(
+                out,
+                "  {} (same run as {})",
+                terminal(&d.source),
+                terminal(&d.duplicate_of)
+            )?;
         }
     }
     if !scan.skipped.is_empty() {

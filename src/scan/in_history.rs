@@ -152,7 +152,7 @@ pub(super) fn run(
         .collect();
     progress.start(paths.len());
     let settings = &config.settings;
-    let results = parallel::with_jobs(config.jobs, || {
+    let results = parallel::with_jobs(config.jobs, paths.len(), || {
         parallel::map_files(&paths, progress, |k, r| {
             (
                 k,
@@ -410,17 +410,18 @@ fn reanalyse(
         .map(|f| f.path.clone())
         .collect();
     let settings = &config.settings;
-    let mut redone: HashMap<String, Analyzed> = parallel::with_jobs(config.jobs, || {
-        parallel::map_files(&paths, &(), |_, r| match r {
-            Ok(raw) if sources.contains(&raw.source) => {
-                Some((raw.source.clone(), analyze_raw(&raw, settings, estimate)))
-            }
-            _ => None,
+    let mut redone: HashMap<String, Analyzed> =
+        parallel::with_jobs(config.jobs, paths.len(), || {
+            parallel::map_files(&paths, &(), |_, r| match r {
+                Ok(raw) if sources.contains(&raw.source) => {
+                    Some((raw.source.clone(), analyze_raw(&raw, settings, estimate)))
+                }
+                _ => None,
+            })
         })
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+        .into_iter()
+        .flatten()
+        .collect();
     for &k in redo {
         let Some(item) = items.get_mut(k) else {
             continue;

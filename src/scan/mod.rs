@@ -31,6 +31,7 @@ use crate::walk;
 
 use cache::CacheReport;
 use parallel::with_jobs;
+pub use parallel::{MAX_JOBS, threads_for};
 
 /// How the activities of a batch are judged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,7 +69,8 @@ pub struct ScanConfig {
     pub baseline: BaselineConfig,
     /// Whether activities are judged in their history or each on its own.
     pub scope: Scope,
-    /// Worker threads (0 = one per core). The result is the same for any value.
+    /// Worker threads (0 = one per core; at most [`MAX_JOBS`], and never more than
+    /// there are files). The result is the same for any value.
     pub jobs: usize,
     /// The history cache's folder ([`cache::default_dir`]); `None`: no cache. The result
     /// is the same with or without it.
@@ -281,8 +283,14 @@ pub fn run_batch(paths: &[PathBuf], config: &ScanConfig, progress: &dyn Progress
     };
     for path in &expanded.skipped {
         scan.skipped.push(Skipped {
-            source: path.display().to_string(),
+            source: walk::source_name(path),
             reason: "side file of an export".to_string(),
+        });
+    }
+    for (path, what) in &expanded.special {
+        scan.skipped.push(Skipped {
+            source: walk::source_name(path),
+            reason: format!("not a regular file: {what}"),
         });
     }
     scan.skipped.sort_by(|a, b| a.source.cmp(&b.source));
@@ -310,7 +318,7 @@ where
         .map(Err)
         .map(&per_result)
         .collect();
-    out.extend(with_jobs(jobs, || {
+    out.extend(with_jobs(jobs, expanded.files.len(), || {
         parallel::map_files(&expanded.files, progress, |_, r| per_result(r))
     }));
     out
@@ -327,7 +335,7 @@ fn each_activity(expanded: &walk::Expanded, config: &ScanConfig, progress: &dyn 
         scan.errors.push(ScanError::of_ingest(e, i));
     }
     let settings = &config.settings;
-    let outcomes = with_jobs(config.jobs, || {
+    let outcomes = with_jobs(config.jobs, expanded.files.len(), || {
         parallel::map_files(&expanded.files, progress, |_, r| match r {
             Err(e) => Err(e),
             Ok(raw) => Ok(analyze_raw(&raw, settings, None)),

@@ -92,7 +92,7 @@ impl Preset {
 pub(super) fn history(expanded: &Expanded, config: &ScanConfig, progress: &dyn Progress) -> Scan {
     let (labels, label_errors) = Labels::from_expanded(expanded);
     let walk_errors = expanded.errors.len();
-    let (mut scan, outcomes) = parallel::with_jobs(config.jobs, || {
+    let (mut scan, outcomes) = parallel::with_jobs(config.jobs, expanded.files.len(), || {
         scan_files(&expanded.files, walk_errors, &labels, config, progress)
     });
     let walk = expanded.errors.iter().enumerate();

@@ -6,8 +6,11 @@
 //!
 //! # Side files
 //!
-//! Photos, JSON, CSV, text and similar files ([`is_side_file_name`], by extension) are
-//! no activities in any folder or zip.
+//! Photos, documents, scripts, JSON, CSV, text and similar files, and the metadata
+//! operating systems leave in folders (`Thumbs.db`, `desktop.ini`, `.DS_Store`, macOS's
+//! `__MACOSX/` and `._name` resource forks in zips) are no activities in any folder or
+//! zip ([`is_side_file_name`], by name): they are skipped quietly, so only files that
+//! may be activities can be errors. A file named on the command line is always read.
 //!
 //! # The Strava layout rule
 //!
@@ -34,19 +37,48 @@ const ROUTE_WHAT: &str = "route in a Strava export (routes/ beside activities.cs
 const METADATA_WHAT: &str = "Strava export metadata (activities.csv)";
 const SIDE_FILE_WHAT: &str = "side file of an export (photo, JSON, CSV, text)";
 
-/// Extensions of files that sit beside activities in exports (Strava's
-/// `activities.csv`, Garmin's JSON, manifests, photos) and are never activities.
+/// Extensions of files that sit beside activities in exports and downloads folders
+/// (Strava's `activities.csv`, Garmin's JSON, manifests, photos, videos, documents,
+/// scripts) and are never activities.
 const SIDE_FILE_EXTENSIONS: &[&str] = &[
-    "csv", "json", "jsonl", "txt", "md", "html", "htm", "jpg", "jpeg", "png", "gif", "heic", "mp4",
-    "mov", "pdf", "toml", "yaml", "yml",
+    // data and text
+    "csv", "tsv", "json", "jsonl", "txt", "md", "log", "ini", "cfg", "conf", "toml", "yaml", "yml",
+    "html", "htm", "css", // images
+    "jpg", "jpeg", "png", "gif", "heic", "heif", "webp", "bmp", "tif", "tiff", "svg", "ico",
+    // audio and video
+    "mp4", "mov", "avi", "mkv", "m4v", "mp3", "m4a", "wav", "aac", "ogg", "flac",
+    // documents
+    "pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "ppt", "pptx", "odp", "epub",
+    // scripts and programs
+    "py", "pyc", "sh", "bash", "zsh", "bat", "cmd", "ps1", "js", "ts", "rb", "pl", "php", "r",
+    "exe", "dll", "so", "dylib", "db", "sqlite", "lnk", "url", "desktop",
 ];
 
-/// Whether a file or archive member named `name` is a side file of an export, by its
-/// extension: folder walks and archive reading pass over these instead of reporting each
-/// as an unknown format.
+/// File names operating systems and file managers leave in folders (compared ASCII
+/// case-insensitively); `.DS_Store` and `._name` are hidden in folders anyway but show
+/// up in zips made on macOS.
+const SYSTEM_FILE_NAMES: &[&str] = &[
+    "thumbs.db",
+    "ehthumbs.db",
+    "desktop.ini",
+    ".ds_store",
+    ".directory",
+    "icon\r",
+];
+
+/// Whether a file or archive member named `name` (a file name, or a `/`-separated
+/// member path) is a side file: by extension, a system metadata name, or inside a zip
+/// made on macOS (`__MACOSX/`, `._name`). Folder walks and archive reading pass over
+/// these instead of reporting each as an unknown format.
 pub fn is_side_file_name(name: &str) -> bool {
-    name.rsplit_once('.')
-        .is_some_and(|(_, ext)| SIDE_FILE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let lower = last.to_ascii_lowercase();
+    SYSTEM_FILE_NAMES.contains(&lower.as_str())
+        || lower.starts_with("._")
+        || name.split('/').any(|segment| segment == "__MACOSX")
+        || lower
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| SIDE_FILE_EXTENSIONS.contains(&ext))
 }
 
 /// Whether the last `/`-separated segment of `name` is `activities.csv`.
