@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "scan",
     "regress",
     "report",
+    "cache",
     "completions",
     "manpage",
 ];
@@ -141,8 +142,9 @@ fn version_and_quiet_on_every_command() {
     }
     let dir = temp_dir("quiet");
     let page = dir.join("r.html");
-    let runs: [&[&str]; 7] = [
+    let runs: [&[&str]; 8] = [
         &["completions", "-q", "bash"],
+        &["cache", "-q", "info"],
         &["manpage", "-q"],
         &["inspect", "-q", "fixtures/paused_run.fit"],
         &[

@@ -91,7 +91,7 @@ fn check_text() {
     let mut out = Vec::new();
     check::write(
         &mut out,
-        &CheckItem::all(&each),
+        &CheckItem::all(&each, 24.0),
         CheckFormat::Text {
             color: false,
             units: Units::Metric,

@@ -4,6 +4,7 @@
 use crate::history::{LapFacts, RunFacts, TraceFacts};
 use crate::metrics::Metrics;
 use crate::metrics::MovingHr;
+use crate::metrics::steady::steady_hr;
 use crate::metrics::zones::sustained_max_hr_bpm_of;
 use crate::model::{Activity, RawActivity, Timestamp};
 
@@ -49,6 +50,7 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity, hr: &MovingHr) -> Run
             .count() as u32,
         position_samples: raw.samples.iter().filter(|s| s.position.is_some()).count() as u32,
         trace: TraceFacts::of(activity, None),
+        steady: steady_hr(activity),
     }
 }
 

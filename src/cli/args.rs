@@ -47,6 +47,9 @@ pub enum Command {
     /// scan: recovery runs worst first, the weeks' 80/20 picture, every activity, and
     /// charts per run.
     Report(ReportArgs),
+    /// Show or clear the history cache (the facts `check --history`, `scan` and `report`
+    /// keep of every file of a history).
+    Cache(CacheArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff, section 1) to stdout.
@@ -68,6 +71,23 @@ pub struct ManpageArgs {
     /// Accepted as by every command (this one shows no progress).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+    /// Accepted as by every command (this one shows no progress).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum CacheAction {
+    /// The cache folder and its files: size, history files and activities held.
+    Info,
+    /// Remove every cache file (nothing else in the folder).
+    Clear,
 }
 
 /// When `scan` exits non-zero.
@@ -152,6 +172,9 @@ pub struct BatchArgs {
     /// No progress display (errors and warnings still go to stderr).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Neither read nor write the history cache (the result is the same).
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub jobs: JobsArgs,
 }
@@ -264,9 +287,23 @@ pub struct UnitsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Activity files (or archives, folders).
-    #[arg(required = true)]
+    /// Activity files (or archives, folders). With --latest: the history's folders
+    /// (default: `history = [...]` in easyrun.toml).
+    #[arg(required_unless_present = "latest")]
     pub paths: Vec<PathBuf>,
+    /// Judge each FILE in the history of PATH (folders, archives, exports, as `scan`
+    /// reads them): the session it recovers from, its class, the max-HR estimate, your
+    /// own baseline (`elevated_hr`). Put the files first: PATH... takes the rest.
+    #[arg(long, value_name = "PATH", num_args = 1.., conflicts_with = "latest")]
+    pub history: Option<Vec<PathBuf>>,
+    /// Judge the newest run among PATH... in the context of the rest.
+    #[arg(long)]
+    pub latest: bool,
+    /// Neither read nor write the history cache (the result is the same).
+    #[arg(long)]
+    pub no_cache: bool,
+    #[command(flatten)]
+    pub placement: HistoryArgs,
     #[command(flatten)]
     pub profile: ProfileArgs,
     /// Output format.

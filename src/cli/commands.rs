@@ -14,8 +14,8 @@ use super::args::{
 use super::color::Colors;
 use super::progress::ProgressLine;
 use super::{
-    CliError, Exit, batch_history, batch_inputs, config, finish, notes, output, scan_paths,
-    settings, shown_paths,
+    CliError, Exit, batch_history, batch_inputs, config, finish, history, history_config, notes,
+    output, scan_paths, settings, shown_paths,
 };
 
 /// Exit 0 when every file was read, 2 when any failed, 5 when there was nothing to
@@ -59,20 +59,45 @@ fn found_nothing(scan: &scan::Scan) -> bool {
     scan.entries.is_empty() && scan.duplicates.is_empty() && scan.errors.is_empty()
 }
 
+/// `check FILE...`, `check FILE... --history PATH...`, `check --latest [PATH...]`.
 pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
     let settings = settings(&args.profile, colors)?;
     let units = settings.units(args.units.units);
-    let config = config(
+    let (scope, paths) = if args.latest {
+        let paths = history::latest_paths(&args.paths, &settings)?;
+        (Scope::Latest, paths)
+    } else if let Some(history) = &args.history {
+        (Scope::InHistory(history.clone()), args.paths.clone())
+    } else {
+        (Scope::EachActivity, args.paths.clone())
+    };
+    let in_history = scope != Scope::EachActivity;
+    let mut config = config(
         settings,
-        Default::default(),
-        Scope::EachActivity,
+        history_config(&args.placement),
+        scope,
         args.jobs.jobs,
     );
+    if in_history {
+        config.cache = history::cache_dir(args.no_cache);
+    }
     let progress = ProgressLine::new(args.quiet);
-    let result = scan_paths(&args.paths, &config, &progress);
+    let result = scan_paths(&paths, &config, &progress);
     drop(progress);
     notes::batch(&result, colors);
-    let items = CheckItem::all(&result);
+    if args.latest && result.entries.is_empty() && result.errors.is_empty() {
+        let activities = result.history.as_ref().map_or(0, |h| h.activities);
+        if activities == 0 {
+            return Err(no_activities(&paths, result.skipped.len()));
+        }
+        return Err(CliError::NoRun {
+            paths: shown_paths(&paths),
+            activities,
+            // A latest batch warns of nothing but starts set aside.
+            undated: result.warnings.len(),
+        });
+    }
+    let items = CheckItem::all(&result, config.history.recovery_window_h);
     let format = match args.format {
         OutputFormat::Text => CheckFormat::Text {
             color: colors.stdout,
@@ -86,7 +111,7 @@ pub fn check(args: &CheckArgs, colors: Colors) -> Result<Exit, CliError> {
     });
     let exit = finish(written, check_exit(&items, args.strict))?;
     if found_nothing(&result) {
-        return Err(no_activities(&args.paths, result.skipped.len()));
+        return Err(no_activities(&paths, result.skipped.len()));
     }
     Ok(exit)
 }
@@ -115,8 +140,9 @@ pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
     let destination = output::destination(args.output.as_deref(), &inputs)?;
     let settings = settings(&args.profile, colors)?;
     let units = settings.units(args.units.units);
-    let history = batch_history(&args.batch);
-    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let placement = batch_history(&args.batch);
+    let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
+    config.cache = history::cache_dir(args.batch.no_cache);
     let progress = ProgressLine::new(args.batch.quiet);
     let result = scan_paths(&args.paths, &config, &progress);
     let format = match args.format {
@@ -170,8 +196,9 @@ pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
     let mut settings = settings(&args.profile, colors)?;
     settings.keep_series = true;
     let units = settings.units(args.units.units);
-    let history = batch_history(&args.batch);
-    let config = config(settings, history, Scope::History, args.batch.jobs.jobs);
+    let placement = batch_history(&args.batch);
+    let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
+    config.cache = history::cache_dir(args.batch.no_cache);
     let progress = ProgressLine::new(args.batch.quiet);
     let result = scan_paths(&args.paths, &config, &progress);
     let options = HtmlOptions {

@@ -82,7 +82,10 @@ pub const TOP: CommandHelp = CommandHelp {
         ),
         (3, "a run could not be judged, and none failed"),
         OUTPUT,
-        NOTHING,
+        (
+            5,
+            "nothing to judge: no activities found in the paths (an empty folder, only side files), or check --latest found no run",
+        ),
     ],
 };
 
@@ -122,6 +125,14 @@ pub const COMMANDS: &[CommandHelp] = &[
                 "Fail (exit 1) on a warning too:",
                 "easyrun check --strict --max-hr 188 --rest-hr 52 run.fit",
             ),
+            ex(
+                "A run in the context of your history (the session it recovers from, your baseline):",
+                "easyrun check today.fit --history ~/Garmin/Activities",
+            ),
+            ex(
+                "The newest run of a folder (or of `history = [...]` in easyrun.toml):",
+                "easyrun check --latest ~/Garmin/Activities",
+            ),
         ],
         exits: &[
             (0, "every run passed or warned"),
@@ -132,7 +143,10 @@ pub const COMMANDS: &[CommandHelp] = &[
             ),
             (3, "a run could not be judged, and none failed"),
             STDOUT,
-            NOTHING,
+            (
+                5,
+                "nothing to judge: no activities found in the paths, or --latest found no run",
+            ),
         ],
     },
     CommandHelp {
@@ -213,6 +227,24 @@ pub const COMMANDS: &[CommandHelp] = &[
             (2, "a file could not be read (the page lists it)"),
             FILE,
             NOTHING,
+        ],
+    },
+    CommandHelp {
+        name: "cache",
+        examples: &[
+            ex(
+                "Where the history cache is and what it holds:",
+                "easyrun cache info",
+            ),
+            ex(
+                "Remove it (it is rebuilt on the next use):",
+                "easyrun cache clear",
+            ),
+        ],
+        exits: &[
+            (0, "done"),
+            (2, "the cache folder could not be listed or cleared"),
+            STDOUT,
         ],
     },
     CommandHelp {

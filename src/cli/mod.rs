@@ -6,6 +6,7 @@ pub mod args;
 mod color;
 mod commands;
 mod help;
+mod history;
 mod manpage;
 mod maps;
 mod notes;
@@ -48,8 +49,9 @@ pub enum Exit {
     /// not be written (or must not be: an input of the run): nothing is wrong with the
     /// input.
     OutputFailed = 4,
-    /// The paths held no activity at all (an empty folder, only side files) and nothing
-    /// failed to read.
+    /// Nothing to judge: the paths held no activity at all (an empty folder, only side
+    /// files) and nothing failed to read; or `check --latest` found no run among them.
+    /// One meaning for every command that gives it.
     NoActivities = 5,
 }
 
@@ -76,6 +78,18 @@ pub enum CliError {
         what: &'static str,
         error: io::Error,
     },
+    /// Nothing to judge (exit 5, as [`CliError::NoActivities`]): `check --latest` found
+    /// activities among `paths` but no run (`activities` found, `undated` of them set
+    /// aside for a start that cannot be true).
+    NoRun {
+        paths: String,
+        activities: usize,
+        undated: usize,
+    },
+    /// `check --latest` without paths and no `history = [...]` in a profile file.
+    NoHistoryPaths,
+    /// The history cache folder cannot be listed or cleared.
+    Cache { dir: PathBuf, error: io::Error },
     /// Nothing to read: `paths` held no activity (`skipped` files or members were not
     /// activities) and no file failed.
     NoActivities { paths: String, skipped: usize },
@@ -85,10 +99,12 @@ impl CliError {
     fn exit(&self) -> Exit {
         match self {
             CliError::Output { .. } => Exit::OutputFailed,
-            CliError::Settings(_) | CliError::Regress { .. } | CliError::Environment { .. } => {
-                Exit::Unreadable
-            }
-            CliError::NoActivities { .. } => Exit::NoActivities,
+            CliError::NoRun { .. } | CliError::NoActivities { .. } => Exit::NoActivities,
+            CliError::Settings(_)
+            | CliError::Regress { .. }
+            | CliError::Environment { .. }
+            | CliError::NoHistoryPaths
+            | CliError::Cache { .. } => Exit::Unreadable,
         }
     }
 
@@ -108,6 +124,30 @@ impl fmt::Display for CliError {
                 write!(f, "cannot write {target}: {}", output::cause(target, error))
             }
             CliError::Environment { what, error } => write!(f, "cannot read {what}: {error}"),
+            CliError::NoRun {
+                paths,
+                activities,
+                undated: 0,
+            } => write!(
+                f,
+                "no run found in {paths} ({activities} other activities): nothing to check"
+            ),
+            CliError::NoRun {
+                paths,
+                activities,
+                undated,
+            } => write!(
+                f,
+                "no run found in {paths} ({activities} activities, {undated} of them set aside: \
+                 a start that cannot be true): nothing to check"
+            ),
+            CliError::NoHistoryPaths => f.write_str(
+                "--latest needs folders: give them (easyrun check --latest ~/Garmin/Activities) \
+                 or set history = [\"...\"] in easyrun.toml (docs/history.md)",
+            ),
+            CliError::Cache { dir, error } => {
+                write!(f, "cannot use the history cache {}: {error}", dir.display())
+            }
             CliError::NoActivities { paths, skipped } => {
                 write!(f, "no activities found in {paths}")?;
                 match skipped {
@@ -152,6 +192,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Command::Report(args) => commands::report(args, colors),
         Command::Completions(args) => shell::completions(args),
         Command::Manpage(_) => shell::manpage(),
+        Command::Cache(args) => history::cache(args),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -281,8 +322,10 @@ fn config(settings: Settings, history: HistoryConfig, scope: Scope, jobs: usize)
     ScanConfig {
         settings,
         history,
+        baseline: Default::default(),
         scope,
         jobs,
+        cache: None,
         setting_names: FLAGS,
         clock: Some(now()),
     }

@@ -44,10 +44,20 @@ pub fn batch_errors(errors: &[ScanError], colors: Colors) {
 }
 
 /// Everything a batch has to say on stderr: its warnings (a start that cannot be
-/// true), then its errors.
+/// true, a history file skipped, a history cache rebuilt or not written), then its
+/// errors.
 pub fn batch(scan: &Scan, colors: Colors) {
     for w in &scan.warnings {
         warning(&format!("{} [{}]", w.message, w.kind), colors);
+    }
+    for e in &scan.history_errors {
+        warning(
+            &format!("history: {} (skipped) [{}]", e.message, e.kind),
+            colors,
+        );
+    }
+    for w in scan.cache.iter().flat_map(|c| &c.warnings) {
+        warning(w, colors);
     }
     batch_errors(&scan.errors, colors);
 }

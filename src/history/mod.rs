@@ -9,8 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::metrics::steady::SteadyHr;
 use crate::model::{Format, LapIntensity, LocalTime, PlannedWorkout, Sport, SubSport, Timestamp};
 
+pub mod baseline;
 pub mod classify;
 pub mod config;
 pub mod dates;
@@ -27,7 +29,7 @@ mod words;
 pub mod workout;
 
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 pub use classify::{classify, is_running, usual_run_s};
 pub use config::{
@@ -42,8 +44,9 @@ pub use trace::{Effort, Intensity, TraceFacts};
 pub use weekly::{WeekSummary, iso_week, weekly};
 pub use workout::IntervalsRule;
 
-/// What history needs to know about one activity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What history needs to know about one activity. (De)serialised for the history cache
+/// (`scan::cache`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunFacts {
     pub source: String,
     /// The file's format (`None` when not read from a file).
@@ -92,9 +95,12 @@ pub struct RunFacts {
     pub position_samples: u32,
     /// The trace boiled down: speed, cadence, efforts, sustained intensity.
     pub trace: TraceFacts,
+    /// Heart rate at pace over the run's steady stretch (`metrics::steady`): the
+    /// runner's baseline is made of these (`baseline`).
+    pub steady: Option<SteadyHr>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LapFacts {
     pub intensity: Option<LapIntensity>,
     pub timer_s: Option<f64>,

@@ -52,6 +52,7 @@ pub(crate) fn run(source: &str, start: &str, moving_min: u32) -> RunFacts {
             tempo_block_hr_bpm: None,
             threshold_bpm: Some(THRESHOLD_BPM),
         },
+        steady: None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! threshold (to tell tempo from race). Independent of `metrics`: its own, documented
 //! definitions (docs/history.md).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Activity, Second};
 use crate::profile::{HrZones, ZoneModel};
@@ -49,7 +49,7 @@ impl Intensity {
 
 /// A repeated effort found in the trace: a stretch clearly faster than the run's own
 /// typical speed.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Effort {
     /// Seconds since the first sample.
     pub start_s: u32,
@@ -64,7 +64,7 @@ pub struct Effort {
 }
 
 /// The trace, boiled down.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceFacts {
     /// Median and 75th percentile of moving speed, m/s.
     pub speed_p50_mps: Option<f64>,

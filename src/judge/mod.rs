@@ -1,6 +1,7 @@
 //! Judge: metrics → a verdict with reasons, one rule per clause of the coaching rule.
 
 pub mod clauses;
+pub mod elevated;
 pub mod rules;
 pub mod surface;
 pub mod verdict;

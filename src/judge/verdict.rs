@@ -62,6 +62,8 @@ pub enum ReasonCode {
     /// Judged for its name, but no long or hard session ended in the window before it
     /// (information: the timing clause, from the history).
     NotAfterHardSession,
+    /// Heart rate at the run's pace clearly above the runner's usual (needs a history).
+    ElevatedHr,
 }
 
 impl ReasonCode {
@@ -82,6 +84,7 @@ impl ReasonCode {
             ReasonCode::TimeRepaired => "time_repaired",
             ReasonCode::StartUnknown => "start_unknown",
             ReasonCode::NotAfterHardSession => "not_after_hard_session",
+            ReasonCode::ElevatedHr => "elevated_hr",
         }
     }
 }
@@ -120,7 +123,8 @@ pub struct Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClauseName {
-    /// "super easy, HR below the aerobic threshold" (`too_hard`).
+    /// "super easy, HR below the aerobic threshold" (`too_hard`; `elevated_hr` in a
+    /// history: forced at its pace).
     Intensity,
     /// "20–45 min" (`too_long`, `too_short`).
     Duration,

@@ -10,6 +10,7 @@
 pub mod drift;
 pub mod gap;
 pub mod load;
+pub mod steady;
 pub mod summary;
 pub mod surges;
 pub mod terrain;

@@ -1,12 +1,12 @@
 //! `RawActivity`: what a reader hands on, values as recorded, missing kept missing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::sport::{Sport, SubSport};
 use super::time::Timestamp;
 
 /// The file format an activity was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// The FIT protocol (Garmin, COROS, Polar, Suunto…).
@@ -61,7 +61,7 @@ pub struct Sample {
 }
 
 /// Lap intensity as FIT and TCX state it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LapIntensity {
     /// Active running (the lap's work).

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::time::{Timestamp, civil_from_days};
 
@@ -39,7 +39,7 @@ pub struct StatedOffset {
 }
 
 /// Where a run's local time came from, best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LocalTimeSource {
     /// The FIT file's `activity.local_timestamp` (its offset from `activity.timestamp`).
@@ -105,8 +105,8 @@ impl LocalTimeSource {
     }
 }
 
-/// The local clock of one activity's start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The local clock of one activity's start. (De)serialised for the history cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalTime {
     /// Local minus UTC at the start, seconds (0 for [`LocalTimeSource::Utc`]).
     pub utc_offset_s: i32,

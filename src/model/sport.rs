@@ -93,6 +93,14 @@ impl Serialize for Sport {
     }
 }
 
+/// The inverse of `Serialize` ([`Sport::from_fit_name`]), for the history cache.
+impl<'de> serde::Deserialize<'de> for Sport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(Sport::from_fit_name(&name))
+    }
+}
+
 /// Sub-sport: where the surface rules get their facts (FIT `sub_sport`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubSport {
@@ -147,6 +155,14 @@ impl SubSport {
 impl Serialize for SubSport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+/// The inverse of `Serialize` ([`SubSport::from_fit_name`]), for the history cache.
+impl<'de> serde::Deserialize<'de> for SubSport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(SubSport::from_fit_name(&name))
     }
 }
 

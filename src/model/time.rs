@@ -141,6 +141,15 @@ impl serde::Serialize for Timestamp {
     }
 }
 
+/// The inverse of `Serialize` (RFC 3339, milliseconds kept), for the history cache.
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse_rfc3339(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text}")))
+    }
+}
+
 /// The fields of a date-time as written (RFC 3339 ranges: a leap second and `24:00`
 /// accepted).
 pub(crate) struct Civil {

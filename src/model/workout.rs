@@ -1,12 +1,12 @@
 //! A planned workout as a watch stores it (FIT `workout` and `workout_step` messages):
 //! the session the runner meant to do, independent of how it was run.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::activity::LapIntensity;
 
 /// What ends a workout step (FIT `wkt_step_duration`), the kinds easyrun tells apart.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepDuration {
     /// A time, seconds.
@@ -31,7 +31,7 @@ pub enum StepDuration {
 }
 
 /// One step of a planned workout.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkoutStep {
     /// The step's `message_index` (repeat steps point back to it).
     pub index: u32,
@@ -42,7 +42,7 @@ pub struct WorkoutStep {
 }
 
 /// A planned workout: its name and steps (in file order).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlannedWorkout {
     /// `wkt_name` ("HIIT 20 x 0:30/0:15", "Wahoo Workout", …).
     pub name: Option<String>,

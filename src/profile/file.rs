@@ -33,7 +33,7 @@ const ZONES_CHOICES: &str = "hrmax, hrr, lthr, seiler, maf";
 const PHASE_CHOICES: &str = "base, build, peak";
 const UNITS_CHOICES: &str = "metric, imperial";
 const TOP_KEYS: &str =
-    "max_hr, rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, [[period]]";
+    "max_hr, rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, history, [[period]]";
 const PERIOD_KEYS: &str = "from, until, max_hr, rest_hr, lthr, age, sex, zones, phase";
 
 /// A calendar day, days since 1970-01-01.
@@ -181,6 +181,9 @@ pub struct ProfileFile {
     pub base: PartialProfile,
     /// In file order.
     pub periods: Vec<Period>,
+    /// `history = [...]`: the folders `check --latest` reads by default, as written
+    /// (`~` not expanded).
+    pub history: Vec<String>,
     /// OpenStreetMap files for the surface (`maps = ["region.osm.pbf"]`), relative
     /// paths resolved against the profile file's folder.
     pub maps: Vec<PathBuf>,
@@ -220,12 +223,15 @@ impl ProfileFile {
         })?;
         let mut base = PartialProfile::default();
         let mut periods = Vec::new();
+        let mut history = Vec::new();
         let mut maps = Vec::new();
         let (mut units, mut timezone) = (None, None);
         for (key, value) in in_file_order(doc.get_ref()) {
             let name: &str = key.get_ref();
             if name == "period" {
                 periods = cx.periods(value)?;
+            } else if name == "history" {
+                history = cx.strings(value, "history")?;
             } else if name == "maps" {
                 maps = cx.maps(value)?;
             } else if name == "units" {
@@ -252,6 +258,7 @@ impl ProfileFile {
             path: path.to_path_buf(),
             base,
             periods,
+            history,
             maps,
             units,
             timezone,
@@ -466,6 +473,21 @@ impl Cx<'_> {
                 FileProblem::BadDate { key, value: shown },
             )
         })
+    }
+
+    /// A list of strings (`history = ["~/Garmin/Activities"]`).
+    fn strings(&self, value: &Spanned<DeValue>, key: &str) -> Result<Vec<String>, ProfileError> {
+        const EXPECTED: &str = "a list of quoted paths";
+        let DeValue::Array(items) = value.get_ref() else {
+            return Err(self.wrong_type(key, value, EXPECTED));
+        };
+        items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::String(s) => Ok(s.to_string()),
+                _ => Err(self.wrong_type(key, item, EXPECTED)),
+            })
+            .collect()
     }
 
     fn maps(&self, value: &Spanned<DeValue>) -> Result<Vec<PathBuf>, ProfileError> {

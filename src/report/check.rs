@@ -11,7 +11,7 @@ use crate::scan::Scan;
 
 use super::escape::terminal;
 use super::rate::Rate;
-use super::schema::CheckRecord;
+use super::schema::{BaselineRecord, CheckRecord, HistoryRecord};
 
 /// One line of `check` output: a judged activity or a file/activity that failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,11 +30,29 @@ pub enum CheckItem {
 }
 
 impl CheckItem {
-    /// Every activity and error of `scan` in input order, as `check` prints them.
-    pub fn all(scan: &Scan) -> Vec<CheckItem> {
+    /// Every activity and error of `scan` in input order, as `check` prints them; judged
+    /// in a history (`recovery_window_h` its window), with their place in it.
+    pub fn all(scan: &Scan, recovery_window_h: f64) -> Vec<CheckItem> {
+        let history = scan.history.as_ref().map(|h| HistoryRecord {
+            files: h.files,
+            activities: h.activities,
+            runs: h.runs,
+            by_class: h.by_class.clone(),
+            max_hr_estimate: scan.max_hr_estimate.clone(),
+            unreadable: scan.history_errors.len(),
+            recovery_window_h,
+        });
         let judged = scan.entries.iter().map(|e| {
-            let item = CheckItem::Judged(Box::new(CheckRecord::of(&e.analysis)));
-            (e.input_index, item)
+            let mut record = CheckRecord::of_entry(e);
+            if history.is_some() {
+                record.placement.clone_from(&e.placement);
+                record.history.clone_from(&history);
+                // The sport history took (recorded, labelled or inferred), as scan.
+                if let Some(p) = &e.placement {
+                    record.sport.clone_from(&p.sport);
+                }
+            }
+            (e.input_index, CheckItem::Judged(Box::new(record)))
         });
         let failed = scan.errors.iter().map(|e| {
             let item = CheckItem::Failed {
@@ -347,7 +365,109 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) 
     ));
     // Sources name the profile file: a path, escaped like every other.
     writeln!(out, "  thresholds: {}", terminal(&used.join(", ")))?;
-    writeln!(out, "  local time: {}", terminal(&r.local.describe()))
+    writeln!(out, "  local time: {}", terminal(&r.local.describe()))?;
+    write_history(out, r)
+}
+
+/// The lines of a run checked in a history: its place, its baseline, the history.
+fn write_history(out: &mut impl Write, r: &CheckRecord) -> io::Result<()> {
+    let (Some(p), Some(h)) = (&r.placement, &r.history) else {
+        return Ok(());
+    };
+    let intent = p
+        .intent
+        .map_or(String::new(), |i| format!(" (by {})", intent_word(i)));
+    match &p.recovers_from {
+        Some(from) => writeln!(
+            out,
+            "  placement: class {}{intent} · recovers from {} ({}), which ended {:.1} h before",
+            p.class.as_str(),
+            terminal(&from.source),
+            from.class.as_str(),
+            from.hours_since_end
+        )?,
+        None => writeln!(
+            out,
+            "  placement: class {}{intent} · nothing long or hard in the {:.0} h before",
+            p.class.as_str(),
+            h.recovery_window_h
+        )?,
+    }
+    if let Some(b) = &r.baseline {
+        writeln!(out, "  baseline: {}", baseline_text(b))?;
+    }
+    let classes: Vec<String> = h
+        .by_class
+        .iter()
+        .map(|(c, n)| format!("{} {n}", c.as_str()))
+        .collect();
+    let estimate = h.max_hr_estimate.as_ref().map_or(String::new(), |e| {
+        format!(
+            "; max HR {:.0} estimated from {} ({} runs considered)",
+            e.bpm,
+            terminal(&e.from_source),
+            e.activities_considered
+        )
+    });
+    let unreadable = match h.unreadable {
+        0 => String::new(),
+        n => format!("; {n} files unreadable, skipped"),
+    };
+    writeln!(
+        out,
+        "  history: {} activities, {} runs ({}){estimate}{unreadable}",
+        h.activities,
+        h.runs,
+        classes.join(", ")
+    )
+}
+
+fn intent_word(i: crate::history::Intent) -> &'static str {
+    match i {
+        crate::history::Intent::Placement => "placement",
+        crate::history::Intent::Name => "name",
+    }
+}
+
+/// The baseline line: the comparison, or why there is none.
+fn baseline_text(b: &BaselineRecord) -> String {
+    let at = |hr: Option<f64>, p: Option<f64>| match (hr, p) {
+        (Some(hr), Some(p)) => format!("HR {hr:.0} bpm at {} /km (GAP)", pace(p)),
+        _ => String::new(),
+    };
+    match b.status {
+        "compared" => format!(
+            "{}, usual {:.0} ± {:.0} bpm ({} steady easy runs, last 6 weeks): {:+.0} bpm{}",
+            at(b.run_hr_bpm, b.gap_pace_s_per_km),
+            b.usual_hr_bpm.unwrap_or(0.0),
+            b.spread_bpm.unwrap_or(0.0),
+            b.runs.unwrap_or(0),
+            b.excess_bpm.unwrap_or(0.0),
+            if b.elevated == Some(true) {
+                format!(", elevated (≥ {:.0})", b.threshold_bpm.unwrap_or(0.0))
+            } else {
+                format!(
+                    ", within your usual (elevated from {:+.0})",
+                    b.threshold_bpm.unwrap_or(0.0)
+                )
+            }
+        ),
+        "too_few_runs" => format!(
+            "{}; not enough recent steady easy runs to know your usual ({} of {} in the last 6 weeks)",
+            at(b.run_hr_bpm, b.gap_pace_s_per_km),
+            b.runs.unwrap_or(0),
+            b.needed_runs.unwrap_or(0)
+        ),
+        "pace_outside" => format!(
+            "{}; outside the paces of your recent easy runs ({}–{} /km): not compared",
+            at(b.run_hr_bpm, b.gap_pace_s_per_km),
+            pace(b.fastest_pace_s_per_km.unwrap_or(0.0)),
+            pace(b.slowest_pace_s_per_km.unwrap_or(0.0))
+        ),
+        _ => "no steady stretch after the warm-up to compare with your usual (too short, \
+              too hilly or too unsteady)"
+            .to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -2,11 +2,14 @@
 //! internal types so the JSON stays stable when the code moves. docs/output-schema.md
 //! documents every key.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::analyze::Analysis;
 use crate::analyze::series::SeriesPoint;
-use crate::history::Placement;
+use crate::history::baseline::BaselineCheck;
+use crate::history::{Class, MaxHrEstimate, Placement};
 use crate::judge::{Clause, Reason, Verdict};
 use crate::metrics::{Decoupling, Load, TerrainClass};
 use crate::model::{Span, Sport, SubSport, Timestamp};
@@ -139,6 +142,145 @@ pub struct CheckRecord {
     /// Every clause of the rule: checked, broken or not checkable (empty in `scan`
     /// output for runs that are not judged).
     pub clauses: Vec<Clause>,
+    /// In a history: what the runner's own baseline says of the run (absent without a
+    /// history; docs/metrics.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineRecord>,
+    /// `check` in a history: the run's class, intent and the session it recovers from
+    /// (`recovers_from` null: nothing long or hard in the window before it).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<Placement>,
+    /// `check` in a history: the history it was judged in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryRecord>,
+}
+
+/// The history a `check` judged its runs in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryRecord {
+    /// Files of the history's paths.
+    pub files: usize,
+    /// Activities of the history and the checked runs (duplicates out).
+    pub activities: usize,
+    /// Of which runs.
+    pub runs: usize,
+    /// Activities by class.
+    pub by_class: BTreeMap<Class, usize>,
+    /// The max HR estimated from the history, when one was needed.
+    pub max_hr_estimate: Option<MaxHrEstimate>,
+    /// History files that could not be read (skipped).
+    pub unreadable: usize,
+    /// Hours after a long or hard session in which a run is placed as its recovery.
+    pub recovery_window_h: f64,
+}
+
+/// What the runner's own baseline says of a run: `status` `compared` (with the
+/// numbers), `too_few_runs`, `pace_outside` or `no_steady_stretch`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineRecord {
+    /// `compared`, `too_few_runs`, `pace_outside` or `no_steady_stretch`.
+    pub status: &'static str,
+    /// Steady easy runs of the window the baseline is made of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<usize>,
+    /// Runs needed (`too_few_runs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needed_runs: Option<usize>,
+    /// The run's mean HR over its steady stretch, bpm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_hr_bpm: Option<f64>,
+    /// The run's grade-adjusted pace over the same stretch, s/km.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap_pace_s_per_km: Option<f64>,
+    /// The usual HR at that pace, bpm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usual_hr_bpm: Option<f64>,
+    /// The run's HR minus the usual, bpm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excess_bpm: Option<f64>,
+    /// The excess from which the run is elevated, bpm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_bpm: Option<f64>,
+    /// The runner's day-to-day spread, bpm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread_bpm: Option<f64>,
+    /// The HR–speed slope used, bpm per m/s, and whether it is the runner's own fit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slope_bpm_per_mps: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Whether the slope is the runner's own fit (else the default).
+    pub own_slope: Option<bool>,
+    /// The baseline's slowest and fastest steady paces, s/km (`pace_outside`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slowest_pace_s_per_km: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The baseline's fastest steady pace, s/km (`pace_outside`).
+    pub fastest_pace_s_per_km: Option<f64>,
+    /// Whether the run's HR was clearly above the usual (`compared`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elevated: Option<bool>,
+}
+
+impl BaselineRecord {
+    /// The record of `check`, rounded for output.
+    pub fn of(check: &BaselineCheck) -> BaselineRecord {
+        let none = BaselineRecord {
+            status: "no_steady_stretch",
+            runs: None,
+            needed_runs: None,
+            run_hr_bpm: None,
+            gap_pace_s_per_km: None,
+            usual_hr_bpm: None,
+            excess_bpm: None,
+            threshold_bpm: None,
+            spread_bpm: None,
+            slope_bpm_per_mps: None,
+            own_slope: None,
+            slowest_pace_s_per_km: None,
+            fastest_pace_s_per_km: None,
+            elevated: None,
+        };
+        let pace = |v: f64| Some(round(1000.0 / v, 1));
+        match check {
+            BaselineCheck::NoSteadyStretch => none,
+            BaselineCheck::TooFewRuns { runs, needed, run } => BaselineRecord {
+                status: "too_few_runs",
+                runs: Some(*runs),
+                needed_runs: Some(*needed),
+                run_hr_bpm: Some(round(run.hr_bpm, 1)),
+                gap_pace_s_per_km: pace(run.gap_speed_mps),
+                ..none
+            },
+            BaselineCheck::PaceOutside {
+                runs,
+                run,
+                slowest_mps,
+                fastest_mps,
+            } => BaselineRecord {
+                status: "pace_outside",
+                runs: Some(*runs),
+                run_hr_bpm: Some(round(run.hr_bpm, 1)),
+                gap_pace_s_per_km: pace(run.gap_speed_mps),
+                slowest_pace_s_per_km: pace(*slowest_mps),
+                fastest_pace_s_per_km: pace(*fastest_mps),
+                ..none
+            },
+            BaselineCheck::Compared(c) => BaselineRecord {
+                status: "compared",
+                runs: Some(c.runs),
+                run_hr_bpm: Some(round(c.run.hr_bpm, 1)),
+                gap_pace_s_per_km: pace(c.run.gap_speed_mps),
+                usual_hr_bpm: Some(round(c.usual_hr_bpm, 1)),
+                excess_bpm: Some(round(c.excess_bpm, 1)),
+                threshold_bpm: Some(round(c.threshold_bpm, 1)),
+                spread_bpm: Some(round(c.spread_bpm, 1)),
+                slope_bpm_per_mps: Some(round(c.slope_bpm_per_mps, 1)),
+                own_slope: Some(c.own_slope),
+                elevated: Some(c.elevated),
+                ..none
+            },
+        }
+    }
 }
 
 /// Paved / unpaved / unknown shares of moving distance (sum 1).
@@ -387,7 +529,19 @@ impl CheckRecord {
             verdict: Some(a.assessment.verdict),
             reasons: a.assessment.reasons.clone(),
             clauses: a.assessment.clauses.clone(),
+            baseline: None,
+            placement: None,
+            history: None,
         }
+    }
+
+    /// The record of `entry`: its analysis and, judged in a history, its baseline.
+    pub fn of_entry(entry: &Entry) -> CheckRecord {
+        let mut record = CheckRecord::of(&entry.analysis);
+        if entry.judged {
+            record.baseline = entry.baseline.as_ref().map(BaselineRecord::of);
+        }
+        record
     }
 }
 
@@ -417,7 +571,7 @@ pub struct EntryRecord<'a> {
 impl<'a> EntryRecord<'a> {
     /// The record of `entry`, placed in its history at `placement` ([`crate::scan::Scan::placed`]).
     pub fn of(entry: &'a Entry, placement: &'a Placement) -> EntryRecord<'a> {
-        let mut record = CheckRecord::of(&entry.analysis);
+        let mut record = CheckRecord::of_entry(entry);
         // The sport history took (recorded, labelled or inferred).
         record.sport.clone_from(&placement.sport);
         if !entry.judged {

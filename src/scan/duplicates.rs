@@ -12,9 +12,29 @@ pub(super) struct Run {
     pub(super) input_index: usize,
 }
 
+pub(super) use history::duplicates::same_run;
+
+/// A recording of a run on its way to the history (an analysed [`Run`], or the facts a
+/// history keeps of one).
+pub(super) trait Recording {
+    /// Its facts (start, distance, richness).
+    fn facts(&self) -> &RunFacts;
+    /// Its place in input order (warnings are reported there).
+    fn input_index(&self) -> usize;
+}
+
+impl Recording for Run {
+    fn facts(&self) -> &RunFacts {
+        &self.facts
+    }
+    fn input_index(&self) -> usize {
+        self.input_index
+    }
+}
+
 /// Keeps the richer copy of each run recorded twice (`history::duplicates`).
-pub(super) fn drop_duplicates(sorted: Vec<Run>) -> (Vec<Run>, Vec<Duplicate>) {
-    let (kept, dropped) = history::duplicates::dedup(sorted, |r| &r.facts);
+pub(super) fn drop_duplicates<T: Recording>(sorted: Vec<T>) -> (Vec<T>, Vec<Duplicate>) {
+    let (kept, dropped) = history::duplicates::dedup(sorted, |r| r.facts());
     let duplicates = dropped
         .into_iter()
         .map(|(source, duplicate_of)| Duplicate {

@@ -6,30 +6,35 @@
 //! the weeks. `check`, `scan`, `report` and `regress` all call it; output does not
 //! depend on thread count or file-system order.
 
+pub mod cache;
 mod duplicates;
+mod in_history;
 mod parallel;
 mod passes;
 mod undated;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::analyze::{Analysis, Analyzed, Settings, analyze_raw};
 use crate::error::{IngestError, ReadError};
+use crate::history::baseline::{BaselineCheck, BaselineConfig};
 use crate::history::{
-    HistoryConfig, HistorySummary, ImplausibleStart, MaxHrEstimate, Placement, WeekSummary,
+    Class, HistoryConfig, HistorySummary, ImplausibleStart, MaxHrEstimate, Placement, WeekSummary,
 };
 use crate::ingest::IngestResult;
 use crate::model::Timestamp;
 use crate::setting::SettingNames;
 use crate::walk;
 
+use cache::CacheReport;
 use parallel::with_jobs;
 pub use parallel::{MAX_JOBS, threads_for};
 
 /// How the activities of a batch are judged.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Scope {
     /// In their history (`scan`, `report`, `regress`): an export's labels, the max-HR
     /// estimate for activities without thresholds, duplicates left out, every activity
@@ -41,6 +46,16 @@ pub enum Scope {
     /// order; no labels, estimate, duplicates or classes, and a file that holds no
     /// activity is an error.
     EachActivity,
+    /// Each activity of the batch's paths judged as a recovery run (as
+    /// [`Scope::EachActivity`], in input order) within the history of these paths, as a
+    /// history scan of both would place it: its class, the session it recovers from,
+    /// the history's max-HR estimate, the runner's baseline (`check --history`). The
+    /// history's facts come from the cache where it has them; its unreadable files are
+    /// reported in [`Scan::history_errors`] and skipped.
+    InHistory(Vec<PathBuf>),
+    /// The newest run among the batch's paths judged in the context of the rest
+    /// (`check --latest`); no entry when they hold no run.
+    Latest,
 }
 
 /// What a batch is told.
@@ -50,11 +65,16 @@ pub struct ScanConfig {
     pub settings: Settings,
     /// How runs are placed in their history.
     pub history: HistoryConfig,
+    /// How the runner's own baseline is made (`elevated_hr`).
+    pub baseline: BaselineConfig,
     /// Whether activities are judged in their history or each on its own.
     pub scope: Scope,
     /// Worker threads (0 = one per core; at most [`MAX_JOBS`], and never more than
     /// there are files). The result is the same for any value.
     pub jobs: usize,
+    /// The history cache's folder ([`cache::default_dir`]); `None`: no cache. The result
+    /// is the same with or without it.
+    pub cache: Option<PathBuf>,
     /// How error messages name the settings to give (a command line: its flags).
     pub setting_names: SettingNames,
     /// The machine's clock, for starts in the future (`history::dates`); `None` leaves
@@ -175,6 +195,8 @@ pub struct Entry {
     pub analysis: Analysis,
     /// Its place in the history ([`Scope::History`] only).
     pub placement: Option<Placement>,
+    /// What the runner's own baseline says of it (runs judged in a history).
+    pub baseline: Option<BaselineCheck>,
     /// Whether the run is judged as a recovery run (reports show its verdict only then):
     /// the intended recovery runs of a history, every run of [`Scope::EachActivity`].
     pub judged: bool,
@@ -207,6 +229,26 @@ pub struct Scan {
     pub summary: HistorySummary,
     /// Files read.
     pub files: usize,
+    /// [`Scope::InHistory`], [`Scope::Latest`]: the history's files that could not be
+    /// read (skipped), by source.
+    pub history_errors: Vec<ScanError>,
+    /// [`Scope::InHistory`], [`Scope::Latest`]: the history the runs were judged in.
+    pub history: Option<HistoryContext>,
+    /// What the history cache did, when one was used.
+    pub cache: Option<CacheReport>,
+}
+
+/// The history a run was judged in ([`Scope::InHistory`], [`Scope::Latest`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HistoryContext {
+    /// Files of the history's paths.
+    pub files: usize,
+    /// Activities of the history and the judged runs together (duplicates out).
+    pub activities: usize,
+    /// Of which runs.
+    pub runs: usize,
+    /// Activities by class.
+    pub by_class: BTreeMap<Class, usize>,
 }
 
 impl ScanError {
@@ -225,10 +267,19 @@ impl ScanError {
 /// `progress` hears how many files there are and when each is done.
 pub fn run_batch(paths: &[PathBuf], config: &ScanConfig, progress: &dyn Progress) -> Scan {
     let expanded = walk::expand(paths);
-    progress.start(expanded.files.len());
-    let mut scan = match config.scope {
-        Scope::History => passes::history(&expanded, config, progress),
-        Scope::EachActivity => each_activity(&expanded, config, progress),
+    let mut scan = match &config.scope {
+        Scope::History => {
+            progress.start(expanded.files.len());
+            passes::history(&expanded, config, progress)
+        }
+        Scope::EachActivity => {
+            progress.start(expanded.files.len());
+            each_activity(&expanded, config, progress)
+        }
+        Scope::InHistory(history) => in_history::run(&expanded, history, false, config, progress),
+        Scope::Latest => {
+            return in_history::run(&walk::Expanded::default(), paths, true, config, progress);
+        }
     };
     for path in &expanded.skipped {
         scan.skipped.push(Skipped {
@@ -308,6 +359,7 @@ fn each_activity(expanded: &walk::Expanded, config: &ScanConfig, progress: &dyn 
                 scan.entries.push(Entry {
                     analysis,
                     placement: None,
+                    baseline: None,
                     judged: true,
                     input_index,
                 });

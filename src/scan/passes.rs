@@ -5,25 +5,86 @@
 //! the export's labels applied, duplicates dropped, every activity classified, intended
 //! recovery runs judged, weeks summed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
+use super::cache::{CachedActivity, FileId, HistoryCache, Outcome};
 use super::duplicates::Run;
 use super::{
-    BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, not_an_activity, parallel, undated,
+    BatchPhase, Entry, Progress, Scan, ScanConfig, ScanError, Skipped, not_an_activity, parallel,
+    undated,
 };
 use crate::analyze::{Analysis, Analyzed, analyze_raw};
-use crate::history::{self, VerdictSummary};
+use crate::history::baseline::{BaselineCheck, BaselineConfig};
+use crate::history::{self, RunFacts, VerdictSummary};
 use crate::ingest::labels::{Label, Labels};
+use crate::judge::elevated::{HrAtPace, with_elevated_hr};
 use crate::judge::{Assessment, ReasonCode};
 use crate::local_time;
+use crate::model::Format;
 use crate::walk::Expanded;
 
 /// Pass-1 result of one activity.
 struct Digest {
     file_index: usize,
     input_index: usize,
+    format: Format,
+    /// No max HR of its own: the history's estimate stands in.
+    needs_fallback: bool,
+    /// The estimate it was analysed with.
+    fallback_bpm: Option<f64>,
     analyzed: Analyzed,
+}
+
+/// What the cache tells a scan before it reads: the history's estimate and the
+/// activities that need it (known only when the cache holds every file).
+struct Preset {
+    estimate: Option<f64>,
+    needs: HashSet<String>,
+}
+
+impl Preset {
+    /// From the cache, when it holds every file of `files` (identified as `ids`).
+    fn of(cache: &mut HistoryCache, files: &[PathBuf], ids: &[Option<FileId>]) -> Option<Preset> {
+        let mut activities = Vec::new();
+        let mut all = true;
+        for (path, id) in files.iter().zip(ids) {
+            let hit = match id {
+                Some(id) => cache.get(id, path),
+                None => {
+                    cache.count_miss();
+                    None
+                }
+            };
+            match hit {
+                Some(outcomes) => activities.extend(outcomes.into_iter().filter_map(|o| match o {
+                    Outcome::Activity(a) => Some(*a),
+                    Outcome::Skipped(_) => None,
+                })),
+                None => all = false,
+            }
+        }
+        if !all {
+            return None;
+        }
+        let needs: HashSet<String> = activities
+            .iter()
+            .filter(|a| a.needs_fallback)
+            .map(|a| a.facts.source.clone())
+            .collect();
+        let estimate = if needs.is_empty() {
+            None
+        } else {
+            let facts: Vec<RunFacts> = activities.into_iter().map(|a| a.facts).collect();
+            history::estimate_max_hr(&facts).map(|e| e.bpm)
+        };
+        Some(Preset { estimate, needs })
+    }
+
+    fn fallback_for(this: Option<&Preset>, source: &str) -> Option<f64> {
+        this.filter(|p| p.needs.contains(source))
+            .and_then(|p| p.estimate)
+    }
 }
 
 /// [`super::Scope::History`] over a walk: labels read, files scanned on `config.jobs`
@@ -56,8 +117,21 @@ fn scan_files(
     progress: &dyn Progress,
 ) -> (Scan, usize) {
     let settings = &config.settings;
+    let mut cache = config
+        .cache
+        .as_deref()
+        .map(|dir| HistoryCache::open(dir, settings));
+    let ids: Vec<Option<FileId>> = match cache {
+        Some(_) => files.iter().map(|f| FileId::of(f)).collect(),
+        None => Vec::new(),
+    };
+    let preset = cache.as_mut().and_then(|c| Preset::of(c, files, &ids));
     let results = parallel::map_files(files, progress, |i, r| {
-        (i, r.map(|raw| analyze_raw(&raw, settings, None)))
+        let read = r.map(|raw| {
+            let fallback = Preset::fallback_for(preset.as_ref(), &raw.source);
+            (raw.format, fallback, analyze_raw(&raw, settings, fallback))
+        });
+        (i, read)
     });
     let outcomes = results.len();
     let mut scan = Scan {
@@ -65,21 +139,53 @@ fn scan_files(
         ..Scan::default()
     };
     let mut digests = Vec::new();
+    let mut skipped_by_file: HashMap<usize, Vec<Skipped>> = HashMap::new();
+    let mut failed_files = BTreeSet::new();
     for (k, (file_index, result)) in results.into_iter().enumerate() {
         let input_index = first_index + k;
         match result {
-            Ok(analyzed) => digests.push(Digest {
+            Ok((format, fallback_bpm, analyzed)) => digests.push(Digest {
                 file_index,
                 input_index,
+                format,
+                needs_fallback: fallback_bpm.is_some() || analyzed.analysis.is_err(),
+                fallback_bpm,
                 analyzed,
             }),
             Err(e) => match not_an_activity(&e) {
-                Some(skipped) => scan.skipped.push(skipped),
-                None => scan.errors.push(ScanError::of_ingest(&e, input_index)),
+                Some(skipped) => {
+                    skipped_by_file
+                        .entry(file_index)
+                        .or_default()
+                        .push(skipped.clone());
+                    scan.skipped.push(skipped);
+                }
+                None => {
+                    failed_files.insert(file_index);
+                    scan.errors.push(ScanError::of_ingest(&e, input_index));
+                }
             },
         }
     }
     scan.max_hr_estimate = second_pass(files, &mut digests, config, progress);
+    if let Some(p) = &preset
+        && !p.needs.is_empty()
+        && scan.max_hr_estimate.is_none()
+    {
+        let facts: Vec<RunFacts> = digests.iter().map(|d| d.analyzed.facts.clone()).collect();
+        scan.max_hr_estimate = history::estimate_max_hr(&facts);
+    }
+    if let Some(mut cache) = cache {
+        store(
+            &mut cache,
+            files,
+            &ids,
+            &digests,
+            &skipped_by_file,
+            &failed_files,
+        );
+        scan.cache = Some(cache.finish());
+    }
     progress.phase(BatchPhase::History {
         activities: digests.len(),
     });
@@ -88,7 +194,8 @@ fn scan_files(
     let mut analysed: Vec<Run> = Vec::new();
     for mut d in digests {
         if let Some(label) = labels.get(&d.analyzed.facts.source) {
-            apply_label(&mut d.analyzed, label);
+            let a = &mut d.analyzed;
+            apply_label(&mut a.facts, a.analysis.as_mut().ok(), label);
         }
         let Analyzed { facts, analysis } = d.analyzed;
         match analysis {
@@ -129,6 +236,10 @@ fn scan_files(
             );
         }
     }
+    let baselines = history::baseline::compare_all(&facts, &placements, &config.baseline);
+    for (run, check) in kept.iter_mut().zip(&baselines) {
+        add_elevated_hr(&mut run.analysis, check.as_ref(), &config.baseline);
+    }
     let verdicts: Vec<Option<VerdictSummary>> = kept
         .iter()
         .zip(&placements)
@@ -148,10 +259,12 @@ fn scan_files(
     scan.entries = kept
         .into_iter()
         .zip(placements)
-        .map(|(run, placement)| Entry {
+        .zip(baselines)
+        .map(|((run, placement), baseline)| Entry {
             judged: placement.intent.is_some(),
             analysis: run.analysis,
             placement: Some(placement),
+            baseline,
             input_index: run.input_index,
         })
         .collect();
@@ -209,6 +322,7 @@ fn second_pass(
             && let Some(new) = by_source.remove(&d.analyzed.facts.source)
         {
             d.analyzed = new;
+            d.fallback_bpm = Some(estimate.bpm);
         }
     }
     Some(estimate)
@@ -234,7 +348,7 @@ fn local_times_from_neighbours(runs: &mut [Run]) {
 
 /// A run history placed as a recovery run is judged as one even when its file named no
 /// sport: the `not_a_run` reason goes, and the verdict follows the other reasons.
-fn judge_as_run(assessment: &mut Assessment) {
+pub(super) fn judge_as_run(assessment: &mut Assessment) {
     if assessment
         .reasons
         .iter()
@@ -253,7 +367,7 @@ fn judge_as_run(assessment: &mut Assessment) {
 /// The timing clause of a judged run from its place in the history (`check` cannot see
 /// it): kept after a long or hard session within the window, broken (information) for a
 /// run judged by its name that follows none, not checkable when the start is unknown.
-fn place_timing(analysis: &mut Analysis, placement: &history::Placement, window_h: f64) {
+pub(super) fn place_timing(analysis: &mut Analysis, placement: &history::Placement, window_h: f64) {
     let placed = crate::judge::clauses::Placed {
         after: placement
             .recovers_from
@@ -284,13 +398,84 @@ fn place_timing(analysis: &mut Analysis, placement: &history::Placement, window_
     }
 }
 
-fn apply_label(a: &mut Analyzed, label: &Label) {
+/// Every file read without error whose activities could all be judged, with their facts
+/// (before labels: the export's labels are read afresh each time), into the cache.
+fn store(
+    cache: &mut HistoryCache,
+    files: &[PathBuf],
+    ids: &[Option<FileId>],
+    digests: &[Digest],
+    skipped_by_file: &HashMap<usize, Vec<Skipped>>,
+    failed_files: &BTreeSet<usize>,
+) {
+    let mut by_file: HashMap<usize, Vec<Outcome>> = HashMap::new();
+    // An activity that cannot be judged even with the estimate is an error, and errors
+    // are never cached.
+    let unjudged: BTreeSet<usize> = digests
+        .iter()
+        .filter(|d| d.analyzed.analysis.is_err())
+        .map(|d| d.file_index)
+        .collect();
+    for d in digests {
+        by_file
+            .entry(d.file_index)
+            .or_default()
+            .push(Outcome::Activity(Box::new(CachedActivity {
+                facts: d.analyzed.facts.clone(),
+                format: d.format,
+                needs_fallback: d.needs_fallback,
+                fallback_bpm: d.fallback_bpm,
+            })));
+    }
+    for (index, (path, id)) in files.iter().zip(ids).enumerate() {
+        let Some(id) = id else {
+            continue;
+        };
+        if failed_files.contains(&index) || unjudged.contains(&index) {
+            continue;
+        }
+        let mut outcomes = by_file.remove(&index).unwrap_or_default();
+        outcomes.extend(
+            skipped_by_file
+                .get(&index)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .map(Outcome::Skipped),
+        );
+        cache.put(id, path, &outcomes);
+    }
+}
+
+/// The `elevated_hr` warning added to `analysis` when its baseline check found the run
+/// clearly above the runner's usual heart rate at its pace.
+pub(super) fn add_elevated_hr(
+    analysis: &mut Analysis,
+    check: Option<&BaselineCheck>,
+    config: &BaselineConfig,
+) {
+    if let Some(c) = check.and_then(BaselineCheck::elevated) {
+        let x = HrAtPace {
+            run_hr_bpm: c.run.hr_bpm,
+            gap_pace_s_per_km: c.run.gap_pace_s_per_km(),
+            usual_hr_bpm: c.usual_hr_bpm,
+            threshold_bpm: c.threshold_bpm,
+            spread_bpm: c.spread_bpm,
+            baseline_runs: c.runs,
+            window_days: config.window_days,
+        };
+        analysis.assessment = with_elevated_hr(&analysis.assessment, &x);
+    }
+}
+
+/// An export's label on an activity's facts (and its analysis, when judged).
+pub(super) fn apply_label(facts: &mut RunFacts, analysis: Option<&mut Analysis>, label: &Label) {
     if let Some(name) = &label.name {
-        a.facts.name = Some(name.clone());
-        if let Ok(analysis) = a.analysis.as_mut() {
+        facts.name = Some(name.clone());
+        if let Some(analysis) = analysis {
             analysis.header.name = Some(name.clone());
         }
     }
-    a.facts.activity_type.clone_from(&label.activity_type);
-    a.facts.perceived_exertion = label.perceived_exertion;
+    facts.activity_type.clone_from(&label.activity_type);
+    facts.perceived_exertion = label.perceived_exertion;
 }

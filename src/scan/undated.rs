@@ -5,14 +5,14 @@
 //! duration, effort), flagged, and merged back in time order; `history::weekly` leaves
 //! them out of the weeks.
 
-use super::duplicates::{Run, drop_duplicates};
+use super::duplicates::{Recording, drop_duplicates};
 use super::{Duplicate, ScanConfig, ScanWarning};
 use crate::history::{self, ImplausibleStart, Placement};
 
 /// The history's activities in time order with their placements, the duplicates left
 /// out and a warning per implausible start.
-pub(super) struct Placed {
-    pub(super) runs: Vec<Run>,
+pub(super) struct Placed<T> {
+    pub(super) runs: Vec<T>,
     pub(super) placements: Vec<Placement>,
     pub(super) duplicates: Vec<Duplicate>,
     pub(super) warnings: Vec<ScanWarning>,
@@ -20,17 +20,17 @@ pub(super) struct Placed {
 
 /// Classifies `sorted` (time order) as `history::classify` does, the implausible starts
 /// apart.
-pub(super) fn place(sorted: Vec<Run>, config: &ScanConfig) -> Placed {
+pub(super) fn place<T: Recording>(sorted: Vec<T>, config: &ScanConfig) -> Placed<T> {
     let mut dated = Vec::with_capacity(sorted.len());
-    let mut undated: Vec<(Run, ImplausibleStart)> = Vec::new();
+    let mut undated: Vec<(T, ImplausibleStart)> = Vec::new();
     for run in sorted {
-        match history::check_start(&run.facts, config.clock) {
+        match history::check_start(run.facts(), config.clock) {
             None => dated.push(run),
             Some(issue) => undated.push((run, issue)),
         }
     }
     let (kept, duplicates) = drop_duplicates(dated);
-    let facts: Vec<_> = kept.iter().map(|r| r.facts.clone()).collect();
+    let facts: Vec<_> = kept.iter().map(|r| r.facts().clone()).collect();
     let placements = history::classify(&facts, &config.history);
     let warnings = undated
         .iter()
@@ -45,7 +45,7 @@ pub(super) fn place(sorted: Vec<Run>, config: &ScanConfig) -> Placed {
         };
     }
     let dated_len = kept.len();
-    let mut all: Vec<(Run, Placement, Option<usize>)> = kept
+    let mut all: Vec<(T, Placement, Option<usize>)> = kept
         .into_iter()
         .zip(placements)
         .enumerate()
@@ -53,14 +53,15 @@ pub(super) fn place(sorted: Vec<Run>, config: &ScanConfig) -> Placed {
         .collect();
     for (run, issue) in undated {
         // Alone: nothing before it to recover from, no session, no twin.
-        let alone = history::classify(std::slice::from_ref(&run.facts), &config.history);
+        let alone = history::classify(std::slice::from_ref(run.facts()), &config.history);
         if let Some(mut placement) = alone.into_iter().next() {
             placement.implausible_start = Some(issue);
             all.push((run, placement, None));
         }
     }
     all.sort_by(|a, b| {
-        (a.0.facts.start_time, &a.0.facts.source).cmp(&(b.0.facts.start_time, &b.0.facts.source))
+        let (fa, fb) = (a.0.facts(), b.0.facts());
+        (fa.start_time, &fa.source).cmp(&(fb.start_time, &fb.source))
     });
     // Placements point into the dated list: re-point them into the merged one.
     let mut moved = vec![0; dated_len];
@@ -90,6 +91,6 @@ pub(super) fn place(sorted: Vec<Run>, config: &ScanConfig) -> Placed {
 }
 
 /// The warning that a run's start was set aside.
-pub(super) fn warning(run: &Run, issue: &ImplausibleStart) -> ScanWarning {
-    ScanWarning::implausible_start(&run.facts.source, issue, run.input_index)
+pub(super) fn warning<T: Recording>(run: &T, issue: &ImplausibleStart) -> ScanWarning {
+    ScanWarning::implausible_start(&run.facts().source, issue, run.input_index())
 }

@@ -38,13 +38,35 @@ pub fn easyrun_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("HOME", "/nonexistent")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR");
+        .env_remove("CLICOLOR")
+        .env_remove("XDG_CACHE_HOME")
+        .env("EASYRUN_CACHE_DIR", test_cache_dir());
     for (key, value) in env {
         command.env(key, value);
     }
     command
         .output()
         .unwrap_or_else(|e| panic!("cannot run easyrun: {e}"))
+}
+
+/// The history cache every run of this test binary shares (unless a test gives its
+/// own `EASYRUN_CACHE_DIR`): never the user's.
+pub fn test_cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cache-{}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ))
+}
+
+/// [`easyrun_with`] with path-valued variables (`EASYRUN_CACHE_DIR`, `HOME`).
+pub fn easyrun_env(dir: &Path, args: &[&str], vars: &[(&str, &Path)]) -> Output {
+    let owned: Vec<(&str, String)> = vars
+        .iter()
+        .map(|(k, v)| (*k, v.display().to_string()))
+        .collect();
+    let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    easyrun_with(dir, args, &env)
 }
 
 /// Standard output as text.

@@ -10,6 +10,7 @@
 //!
 //! [`RawActivity`]: easyrun::model::RawActivity
 
+pub mod context;
 pub mod fit;
 pub mod fixtures;
 pub mod gpx;

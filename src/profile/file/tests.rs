@@ -175,7 +175,7 @@ fn unknown_keys_are_named_with_their_line() {
     assert_eq!(
         message("max_hr = 188\nmaxhr = 190\n"),
         "easyrun.toml:2: unknown key `maxhr` at the top level (expected one of max_hr, \
-         rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, [[period]])"
+         rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, history, [[period]])"
     );
     assert_eq!(
         message("[[period]]\nfrom = \"2024-01-01\"\nuntill = \"2024-02-01\"\n"),
@@ -310,6 +310,22 @@ fn load_tells_missing_from_unreadable() {
         ProfileFile::load(missing),
         Err(ProfileError::NotFound { .. })
     ));
+}
+
+#[test]
+fn history_folders_are_a_list_of_paths() {
+    let file = parse("max_hr = 188\nhistory = [\"~/Garmin/Activities\", \"/data/strava\"]\n");
+    assert_eq!(
+        file.map(|f| f.history).ok(),
+        Some(vec![
+            "~/Garmin/Activities".to_string(),
+            "/data/strava".to_string()
+        ])
+    );
+    assert_eq!(
+        message("history = \"~/Garmin\"\n"),
+        "easyrun.toml:1: `history` must be a list of quoted paths, not a string"
+    );
 }
 
 #[test]

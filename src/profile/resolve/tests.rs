@@ -458,7 +458,7 @@ fn discovery_order_explicit_then_cwd_then_config() {
         found(None).err().map(|e| e.to_string()),
         Some(format!(
             "{}:2: unknown key `maxhr` at the top level (expected one of max_hr, \
-             rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, [[period]])",
+             rest_hr, lthr, age, sex, zones, phase, units, timezone, maps, history, [[period]])",
             cwd.display()
         )),
         "a broken file is an error, not skipped"

@@ -1,0 +1,521 @@
+//! The history cache: what each file of a history boiled down to — its activities'
+//! [`RunFacts`] (the history's input: classes, placement, the max-HR estimate, the
+//! baseline) and which of them needed the estimate — kept between runs so that a
+//! history is not read again to judge one new run (`check --history`, `check
+//! --latest`), and `scan`/`report` know the estimate before they read (no second pass).
+//!
+//! Design (docs/decisions.md §22):
+//!
+//! - One file per build and settings: `facts-<build>-<settings>.cache` in the cache
+//!   folder ([`default_dir`]). `<build>` hashes easyrun's version, [`FACTS_FORMAT_VERSION`]
+//!   and the library's sources (build.rs), so any change of code that could compute
+//!   other facts starts a new cache; `<settings>` hashes the thresholds given (flags,
+//!   profile file) and the rules. Files of other builds are removed when a cache is
+//!   written.
+//! - An entry is keyed by the file's canonical path, size and modification time; its
+//!   activities' facts were computed with the max-HR estimate they record, and are
+//!   used only while the history's estimate is the same.
+//! - Files with an unreadable part are never cached: their errors are always read
+//!   afresh. An entry is stored only when it survives its own round trip exactly (no
+//!   float that JSON cannot hold), so a cached run gives byte-identical output.
+//! - A header line names the format, build, settings, body length and an FNV-1a
+//!   checksum: a truncated or hand-edited file is not trusted but rebuilt, with a
+//!   warning.
+//! - Written atomically (a temporary file renamed over the cache), merging what
+//!   another process wrote since this one read: concurrent runs lose at most each
+//!   other's newest entries, never corrupt the file.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
+use super::Skipped;
+use crate::analyze::Settings;
+use crate::history::RunFacts;
+use crate::model::Format;
+
+/// Bumped whenever what a cache entry holds, or means, changes. 1: the first facts;
+/// 2: `RunFacts` gained `created` (implausible starts), `local` (the start's local
+/// clock) and facts computed with map surfaces: a cache of 1 is rebuilt, never read.
+pub const FACTS_FORMAT_VERSION: u32 = 2;
+const MAGIC: &str = "easyrun-history-cache";
+const PREFIX: &str = "facts-";
+const SUFFIX: &str = ".cache";
+const TEMP_MARK: &str = ".tmp.";
+
+/// The cache folder: `EASYRUN_CACHE_DIR`, else `$XDG_CACHE_HOME/easyrun`, else
+/// `$HOME/.cache/easyrun` (XDG Base Directory defaults); `None` without any. `var`
+/// reads the environment (`|k| std::env::var_os(k)`).
+pub fn default_dir(var: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let set = |k: &str| var(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = set("EASYRUN_CACHE_DIR") {
+        return Some(dir);
+    }
+    if let Some(dir) = set("XDG_CACHE_HOME").filter(|p| p.is_absolute()) {
+        return Some(dir.join("easyrun"));
+    }
+    set("HOME").map(|home| home.join(".cache").join("easyrun"))
+}
+
+/// What the cache did in one batch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CacheReport {
+    /// The cache file.
+    pub file: PathBuf,
+    /// History files whose facts came from the cache.
+    pub hits: usize,
+    /// History files read (new, changed, or not cacheable).
+    pub misses: usize,
+    /// Whether the cache file was (re)written.
+    pub written: bool,
+    /// A broken cache rebuilt, a cache that could not be written: said, never fatal.
+    pub warnings: Vec<String>,
+}
+
+/// One cache file found in the folder ([`info`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CacheFileInfo {
+    /// The file.
+    pub path: PathBuf,
+    /// Its size, bytes.
+    pub bytes: u64,
+    /// History files it holds; `None` when it is broken.
+    pub files: Option<usize>,
+    /// Activities it holds.
+    pub activities: usize,
+    /// Whether this build of easyrun reads it.
+    pub current_build: bool,
+}
+
+/// The cache files in `dir` (none when it does not exist), sorted by name.
+pub fn info(dir: &Path) -> io::Result<Vec<CacheFileInfo>> {
+    let build = build_id();
+    let mut out = Vec::new();
+    for path in cache_files(dir)? {
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let parsed = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| parse(&text, None).ok());
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        out.push(CacheFileInfo {
+            bytes,
+            files: parsed.as_ref().map(BTreeMap::len),
+            activities: parsed
+                .iter()
+                .flat_map(|m| m.values())
+                .map(|f| f.outcomes.len())
+                .sum(),
+            current_build: name.is_some_and(|n| n.starts_with(&format!("{PREFIX}{build}-"))),
+            path,
+        });
+    }
+    Ok(out)
+}
+
+/// Removes every cache file (and leftover temporary file) from `dir`; returns how
+/// many. Nothing else in the folder is touched.
+pub fn clear(dir: &Path) -> io::Result<usize> {
+    let files = cache_files(dir)?;
+    for f in &files {
+        std::fs::remove_file(f)?;
+    }
+    Ok(files.len())
+}
+
+fn cache_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                let n = n.strip_prefix('.').unwrap_or(n);
+                n.starts_with(PREFIX) && (n.ends_with(SUFFIX) || n.contains(TEMP_MARK))
+            })
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// FNV-1a, 64 bits: a stable checksum (std's hasher may change between releases).
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// This build: easyrun's version, the facts format and the sources' hash.
+fn build_id() -> String {
+    let text = format!(
+        "{} {FACTS_FORMAT_VERSION} {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("EASYRUN_SOURCE_HASH")
+    );
+    format!("{:016x}", fnv(text.as_bytes()))
+}
+
+/// The settings that shape the facts: thresholds given, rules and the configured time
+/// zone (a run that says no zone of its own takes it). The maps shape the surface of
+/// an analysis, never the facts.
+fn settings_id(settings: &Settings) -> String {
+    let text = format!(
+        "{:?}|{:?}|{:?}|{:?}",
+        settings.flags, settings.profile_file, settings.rules, settings.timezone
+    );
+    format!("{:016x}", fnv(text.as_bytes()))
+}
+
+/// A file's size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Stamp {
+    size: u64,
+    mtime_s: i64,
+    mtime_ns: u32,
+}
+
+/// A history file as the cache knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct FileId {
+    canonical: String,
+    stamp: Stamp,
+}
+
+impl FileId {
+    /// `path`'s identity now; `None` when it cannot be known (then it is not cached).
+    pub(super) fn of(path: &Path) -> Option<FileId> {
+        let canonical = std::fs::canonicalize(path).ok()?;
+        let meta = std::fs::metadata(&canonical).ok()?;
+        let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        Some(FileId {
+            canonical: canonical.to_str()?.to_string(),
+            stamp: Stamp {
+                size: meta.len(),
+                mtime_s: i64::try_from(mtime.as_secs()).ok()?,
+                mtime_ns: mtime.subsec_nanos(),
+            },
+        })
+    }
+
+    /// The canonical path (files given twice under different names are one).
+    pub(super) fn canonical(&self) -> &str {
+        &self.canonical
+    }
+}
+
+/// One activity of a cached file.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct CachedActivity {
+    /// Its facts, computed with `fallback_bpm` standing in for a missing max HR.
+    pub(super) facts: RunFacts,
+    pub(super) format: Format,
+    /// Whether it has no max HR of its own (the history's estimate stands in).
+    pub(super) needs_fallback: bool,
+    /// The estimate its facts were computed with.
+    pub(super) fallback_bpm: Option<f64>,
+}
+
+/// One result of reading a cached file.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Outcome {
+    Activity(Box<CachedActivity>),
+    /// A member that is no activity.
+    Skipped(Skipped),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredFile {
+    path: String,
+    stamp: Stamp,
+    outcomes: Vec<Stored>,
+}
+
+/// An outcome with its source relative to the file (`""`, `/member`, `#2`): the same
+/// file is named differently from another folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Stored {
+    Activity {
+        suffix: String,
+        format: Format,
+        needs_fallback: bool,
+        fallback_bpm: Option<f64>,
+        facts: Box<RunFacts>,
+    },
+    Skipped {
+        suffix: String,
+        reason: String,
+    },
+}
+
+impl Stored {
+    fn restore(&self, name: &str) -> Outcome {
+        match self {
+            Stored::Activity {
+                suffix,
+                format,
+                needs_fallback,
+                fallback_bpm,
+                facts,
+            } => {
+                let mut facts = RunFacts::clone(facts);
+                facts.source = format!("{name}{suffix}");
+                Outcome::Activity(Box::new(CachedActivity {
+                    facts,
+                    format: *format,
+                    needs_fallback: *needs_fallback,
+                    fallback_bpm: *fallback_bpm,
+                }))
+            }
+            Stored::Skipped { suffix, reason } => Outcome::Skipped(Skipped {
+                source: format!("{name}{suffix}"),
+                reason: reason.clone(),
+            }),
+        }
+    }
+
+    fn of(outcome: &Outcome, name: &str) -> Option<Stored> {
+        Some(match outcome {
+            Outcome::Activity(a) => {
+                let suffix = a.facts.source.strip_prefix(name)?.to_string();
+                let mut facts = a.facts.clone();
+                facts.source = String::new();
+                Stored::Activity {
+                    suffix,
+                    format: a.format,
+                    needs_fallback: a.needs_fallback,
+                    fallback_bpm: a.fallback_bpm,
+                    facts: Box::new(facts),
+                }
+            }
+            Outcome::Skipped(s) => Stored::Skipped {
+                suffix: s.source.strip_prefix(name)?.to_string(),
+                reason: s.reason.clone(),
+            },
+        })
+    }
+}
+
+/// Why a cache file is not trusted.
+fn parse(text: &str, expect: Option<(&str, &str)>) -> Result<BTreeMap<String, StoredFile>, String> {
+    let (header, body) = text.split_once('\n').ok_or("no header line")?;
+    let fields: Vec<&str> = header.split(' ').collect();
+    let [magic, version, build, settings, len, sum] = fields.as_slice() else {
+        return Err("the header line is not a cache header".to_string());
+    };
+    if *magic != MAGIC || *version != FACTS_FORMAT_VERSION.to_string() {
+        return Err("not a cache of this format".to_string());
+    }
+    if let Some((b, s)) = expect
+        && (*build != b || *settings != s)
+    {
+        return Err("written for another build or settings".to_string());
+    }
+    if len.parse::<usize>().ok() != Some(body.len()) {
+        return Err(format!(
+            "{} bytes where the header says {len}: truncated or edited",
+            body.len()
+        ));
+    }
+    if *sum != format!("{:016x}", fnv(body.as_bytes())) {
+        return Err("its checksum does not match: edited or damaged".to_string());
+    }
+    let mut files = BTreeMap::new();
+    for (i, line) in body.lines().enumerate() {
+        let file: StoredFile =
+            serde_json::from_str(line).map_err(|e| format!("entry {}: {e}", i + 1))?;
+        files.insert(file.path.clone(), file);
+    }
+    Ok(files)
+}
+
+/// An open cache: read once, looked up per file, written back once.
+#[derive(Debug)]
+pub(super) struct HistoryCache {
+    dir: PathBuf,
+    file: PathBuf,
+    build: String,
+    settings: String,
+    files: BTreeMap<String, StoredFile>,
+    dirty: bool,
+    report: CacheReport,
+}
+
+impl HistoryCache {
+    /// The cache in `dir` for `settings`; a missing cache is empty, a broken one is
+    /// empty with a warning (and rewritten).
+    pub(super) fn open(dir: &Path, settings: &Settings) -> HistoryCache {
+        let build = build_id();
+        let settings = settings_id(settings);
+        let file = dir.join(format!("{PREFIX}{build}-{settings}{SUFFIX}"));
+        let mut cache = HistoryCache {
+            dir: dir.to_path_buf(),
+            report: CacheReport {
+                file: file.clone(),
+                ..CacheReport::default()
+            },
+            file,
+            build,
+            settings,
+            files: BTreeMap::new(),
+            dirty: false,
+        };
+        match std::fs::read_to_string(&cache.file) {
+            Ok(text) => match parse(&text, Some((&cache.build, &cache.settings))) {
+                Ok(files) => cache.files = files,
+                Err(why) => {
+                    cache.dirty = true;
+                    cache.report.warnings.push(format!(
+                        "history cache {} not trusted ({why}): rebuilt",
+                        cache.file.display()
+                    ));
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                cache.dirty = true;
+                cache.report.warnings.push(format!(
+                    "history cache {} unreadable ({e}): rebuilt",
+                    cache.file.display()
+                ));
+            }
+        }
+        cache
+    }
+
+    /// The cached outcomes of `path` (named as the walk names it) when `id` matches.
+    pub(super) fn get(&mut self, id: &FileId, path: &Path) -> Option<Vec<Outcome>> {
+        let name = path.display().to_string();
+        let hit = self
+            .files
+            .get(&id.canonical)
+            .filter(|f| f.stamp == id.stamp)
+            .map(|f| f.outcomes.iter().map(|o| o.restore(&name)).collect());
+        match hit {
+            Some(_) => self.report.hits += 1,
+            None => self.report.misses += 1,
+        }
+        hit
+    }
+
+    /// Counts a history file read without asking the cache (its identity unknown).
+    pub(super) fn count_miss(&mut self) {
+        self.report.misses += 1;
+    }
+
+    /// Keeps `outcomes` of `path` (identified as `id` before it was read) — unless the
+    /// file changed since, or an outcome would not come back exactly.
+    pub(super) fn put(&mut self, id: &FileId, path: &Path, outcomes: &[Outcome]) {
+        if FileId::of(path).as_ref() != Some(id) {
+            return;
+        }
+        let name = path.display().to_string();
+        let Some(stored) = outcomes
+            .iter()
+            .map(|o| Stored::of(o, &name))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return;
+        };
+        let entry = StoredFile {
+            path: id.canonical.clone(),
+            stamp: id.stamp,
+            outcomes: stored,
+        };
+        // Already held as it is (a warm re-scan): nothing to check or write.
+        if self.files.get(&entry.path) == Some(&entry) {
+            return;
+        }
+        let round_trip = serde_json::to_string(&entry)
+            .ok()
+            .and_then(|line| serde_json::from_str::<StoredFile>(&line).ok());
+        if round_trip.as_ref() != Some(&entry) {
+            return;
+        }
+        self.files.insert(entry.path.clone(), entry);
+        self.dirty = true;
+    }
+
+    /// Writes the cache back when it changed (merging entries another process wrote
+    /// meanwhile, dropping files that no longer exist) and returns what it did.
+    pub(super) fn finish(mut self) -> CacheReport {
+        if self.dirty {
+            match self.write() {
+                Ok(()) => self.report.written = true,
+                Err(e) => self.report.warnings.push(format!(
+                    "history cache {} not written: {e}",
+                    self.file.display()
+                )),
+            }
+        }
+        self.report
+    }
+
+    fn write(&mut self) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        if let Ok(text) = std::fs::read_to_string(&self.file)
+            && let Ok(theirs) = parse(&text, Some((&self.build, &self.settings)))
+        {
+            for (path, file) in theirs {
+                self.files.entry(path).or_insert(file);
+            }
+        }
+        self.files.retain(|path, _| Path::new(path).exists());
+        let mut body = String::new();
+        for file in self.files.values() {
+            let line = serde_json::to_string(file).map_err(io::Error::other)?;
+            body.push_str(&line);
+            body.push('\n');
+        }
+        let header = format!(
+            "{MAGIC} {FACTS_FORMAT_VERSION} {} {} {} {:016x}\n",
+            self.build,
+            self.settings,
+            body.len(),
+            fnv(body.as_bytes())
+        );
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let name = self
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = self.dir.join(format!(
+            ".{name}{TEMP_MARK}{}.{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = std::fs::write(&tmp, format!("{header}{body}"))
+            .and_then(|()| std::fs::rename(&tmp, &self.file));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result?;
+        // Caches of other builds can never be read again.
+        let mine = format!("{PREFIX}{}-", self.build);
+        for old in cache_files(&self.dir).unwrap_or_default() {
+            let n = old.file_name().map(|n| n.to_string_lossy().into_owned());
+            if n.is_some_and(|n| {
+                n.starts_with(PREFIX) && n.ends_with(SUFFIX) && !n.starts_with(&mine)
+            }) {
+                let _ = std::fs::remove_file(old);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
