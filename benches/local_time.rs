@@ -4,7 +4,7 @@
 //! lookup), against the FIT decode of the same one-hour run as the same-run baseline.
 //! The boundary data is opened before the timing (once per process: a few ms).
 //! `python3 benches/ratios.py` does not read these; criterion prints the times, and the
-//! ratio to `decode_1h_fit` is the figure to compare (docs/decisions.md §19).
+//! ratio to `decode_1h_fit` is the figure to compare (docs/decisions.md §20).
 
 use std::hint::black_box;
 
