@@ -26,6 +26,7 @@
 
 use std::borrow::Cow;
 
+use crate::model::activity::nominal_step_ms;
 use crate::model::{ClockJump, RawActivity, Sample, TimerEvent, TimerEventKind, Timestamp};
 
 use super::resample::haversine_m;
@@ -63,7 +64,7 @@ pub struct Repaired<'a> {
 /// Repairs forward jumps and backward steps of `raw`'s clock (module docs).
 pub fn repair(raw: &RawActivity) -> Repaired<'_> {
     let samples = &raw.samples;
-    let step_ms = nominal_step_ms(samples);
+    let step_ms = nominal_step_ms(samples, |_| true);
     let stated_elapsed_ms = stated_elapsed_ms(raw);
     let span_ms = match (samples.first(), samples.last()) {
         (Some(a), Some(b)) => b.time.0 - a.time.0,
@@ -167,23 +168,6 @@ fn stated_elapsed_ms(raw: &RawActivity) -> Option<i64> {
         }
     }
     total
-}
-
-/// The median step between consecutive increasing records, clamped to 1–10 s.
-fn nominal_step_ms(samples: &[Sample]) -> i64 {
-    let mut steps: Vec<i64> = samples
-        .windows(2)
-        .filter_map(|w| match w {
-            [a, b] if b.time > a.time => Some(b.time.0 - a.time.0),
-            _ => None,
-        })
-        .collect();
-    steps.sort_unstable();
-    steps
-        .get(steps.len() / 2)
-        .copied()
-        .unwrap_or(1000)
-        .clamp(1000, 10_000)
 }
 
 /// `[stop, start)` instants of the timer's pauses; a stop without a later start runs to

@@ -37,6 +37,24 @@ pub struct Position {
     pub lon_deg: f64,
 }
 
+/// The median step between consecutive increasing sample times that `keep` accepts
+/// (1 s at 1 Hz, 1–8 s under smart recording), clamped to 1–10 s; 1 s when there is none.
+pub fn nominal_step_ms(samples: &[Sample], keep: impl Fn(Timestamp) -> bool) -> i64 {
+    let mut steps: Vec<i64> = samples
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] if keep(a.time) && keep(b.time) && b.time > a.time => Some(b.time.0 - a.time.0),
+            _ => None,
+        })
+        .collect();
+    steps.sort_unstable();
+    steps
+        .get(steps.len() / 2)
+        .copied()
+        .unwrap_or(1000)
+        .clamp(1000, 10_000)
+}
+
 /// One recorded sample (a FIT `record`, a GPX `trkpt`, a TCX `Trackpoint`).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Sample {

@@ -15,6 +15,7 @@
 //! ([`TimeBase::Uptime`]): durations, paces and every per-run metric are right, only the
 //! date is not known.
 
+use crate::model::activity::nominal_step_ms;
 use crate::model::{Lap, Sample, Session, TimeBase, TimerEvent, Timestamp};
 
 /// FIT `date_time` values below this are seconds since device power-on.
@@ -85,7 +86,7 @@ fn offset(samples: &[Sample], a: Anchors, first_uptime: Timestamp) -> Option<(i6
     });
     if let Some((last_uptime, first_utc)) = switch {
         return Some((
-            first_utc.0 - nominal_step_ms(samples) - last_uptime.0,
+            first_utc.0 - nominal_step_ms(samples, is_uptime) - last_uptime.0,
             TimeBase::LaterTimestamp,
         ));
     }
@@ -95,26 +96,6 @@ fn offset(samples: &[Sample], a: Anchors, first_uptime: Timestamp) -> Option<(i6
         }
         _ => None,
     }
-}
-
-/// The median step between consecutive increasing uptime samples (1 s at 1 Hz,
-/// 1–8 s under smart recording), clamped to 1–10 s.
-fn nominal_step_ms(samples: &[Sample]) -> i64 {
-    let mut steps: Vec<i64> = samples
-        .windows(2)
-        .filter_map(|w| match w {
-            [a, b] if is_uptime(a.time) && is_uptime(b.time) && b.time > a.time => {
-                Some(b.time.0 - a.time.0)
-            }
-            _ => None,
-        })
-        .collect();
-    steps.sort_unstable();
-    steps
-        .get(steps.len() / 2)
-        .copied()
-        .unwrap_or(1000)
-        .clamp(1000, 10_000)
 }
 
 #[cfg(test)]
