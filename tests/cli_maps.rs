@@ -107,6 +107,34 @@ fn check_with_a_map_judges_the_surface_from_it() {
     assert_eq!(park["verdict"], "warn");
     assert!(codes(park).contains(&"hard_surface"));
     assert!(!codes(field).contains(&"hard_surface"));
+    // The text line names the longest paved stretch in the runner's units.
+    let longest_m = park["surface_map"]["longest_paved_m"].as_f64().unwrap();
+    assert!(longest_m > 100.0, "{longest_m}");
+    for (units, m_per_unit, unit) in [("metric", 1000.0, "km"), ("imperial", 1609.344, "mi")] {
+        let text = easyrun_cached(
+            repo(),
+            &[
+                "check",
+                "--max-hr",
+                "190",
+                "--rest-hr",
+                "50",
+                "--units",
+                units,
+                "--map",
+                "tests/maps/town.osm",
+                PARK,
+            ],
+            &cache,
+        );
+        let want = format!("longest paved {:.1} {unit} ·", longest_m / m_per_unit);
+        let out = String::from_utf8_lossy(&text.stdout).into_owned();
+        assert!(
+            out.lines()
+                .any(|l| l.contains("surface from the map:") && l.contains(&want)),
+            "{units}: {want} not in\n{out}"
+        );
+    }
     // The second run reads the cached index: the same result, nothing said.
     let again = easyrun_cached(repo(), &with, &cache);
     assert_eq!(stderr(&again), "");

@@ -333,11 +333,11 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) 
     if let (Some(sh), Some(m)) = (&r.surface_shares, &r.surface_map) {
         writeln!(
             out,
-            "  surface from the map: {:.0} % paved, {:.0} % unpaved, {:.0} % unknown · longest paved {:.1} km · confidence {:.2}",
+            "  surface from the map: {:.0} % paved, {:.0} % unpaved, {:.0} % unknown · longest paved {} · confidence {:.2}",
             sh.paved * 100.0,
             sh.unpaved * 100.0,
             sh.unknown * 100.0,
-            m.longest_paved_m / 1000.0,
+            units.distance_text(m.longest_paved_m, 1),
             m.confidence
         )?;
     }
