@@ -1,8 +1,9 @@
 //! The history cache: what each file of a history boiled down to — its activities'
 //! [`RunFacts`] (the history's input: classes, placement, the max-HR estimate, the
-//! baseline) and which of them needed the estimate — kept between runs so that a
-//! history is not read again to judge one new run (`check --history`, `check
-//! --latest`), and `scan`/`report` know the estimate before they read (no second pass).
+//! baseline), their [`Analysis`] as the per-file pipeline left it (before labels and
+//! the history's passes), and which of them needed the estimate — kept between runs so
+//! that a history is not read again to judge one new run (`check --history`, `check
+//! --latest`), and a re-scan reads only the files that changed (`scan`, `report`).
 //!
 //! Design (docs/decisions.md §22):
 //!
@@ -10,11 +11,15 @@
 //!   folder ([`default_dir`]). `<build>` hashes easyrun's version, [`FACTS_FORMAT_VERSION`]
 //!   and the library's sources (build.rs), so any change of code that could compute
 //!   other facts starts a new cache; `<settings>` hashes the thresholds given (flags,
-//!   profile file) and the rules. Files of other builds are removed when a cache is
-//!   written.
+//!   profile file), the rules, the time zone and the maps (their files' identity and
+//!   the matcher's parameters: they shape the analyses). Files of other builds are
+//!   removed when a cache is written.
 //! - An entry is keyed by the file's canonical path, size and modification time; its
-//!   activities' facts were computed with the max-HR estimate they record, and are
-//!   used only while the history's estimate is the same.
+//!   activities' facts and analyses were computed with the max-HR estimate they
+//!   record, and are used only while the history's estimate is the same.
+//! - Entries are kept as their JSON lines: opening a cache reads only each line's key
+//!   (path and stamp); a line is parsed in full when its file is asked for, and written
+//!   back as it was read.
 //! - Files with an unreadable part are never cached: their errors are always read
 //!   afresh. An entry is stored only when it survives its own round trip exactly (no
 //!   float that JSON cannot hold), so a cached run gives byte-identical output.
@@ -34,15 +39,17 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use super::Skipped;
-use crate::analyze::Settings;
+use super::{Skipped, parallel};
+use crate::analyze::{Analysis, Settings};
 use crate::history::RunFacts;
 use crate::model::Format;
 
 /// Bumped whenever what a cache entry holds, or means, changes. 1: the first facts;
 /// 2: `RunFacts` gained `created` (implausible starts), `local` (the start's local
-/// clock) and facts computed with map surfaces: a cache of 1 is rebuilt, never read.
-pub const FACTS_FORMAT_VERSION: u32 = 2;
+/// clock) and facts computed with map surfaces; 3: every activity's [`Analysis`] beside
+/// its facts, and the maps in the settings' hash. A cache of another format is rebuilt,
+/// never read.
+pub const FACTS_FORMAT_VERSION: u32 = 3;
 const MAGIC: &str = "easyrun-history-cache";
 const PREFIX: &str = "facts-";
 const SUFFIX: &str = ".cache";
@@ -108,7 +115,7 @@ pub fn info(dir: &Path) -> io::Result<Vec<CacheFileInfo>> {
             activities: parsed
                 .iter()
                 .flat_map(|m| m.values())
-                .map(|f| f.outcomes.len())
+                .map(activities_in)
                 .sum(),
             current_build: name.is_some_and(|n| n.starts_with(&format!("{PREFIX}{build}-"))),
             path,
@@ -167,13 +174,28 @@ fn build_id() -> String {
     format!("{:016x}", fnv(text.as_bytes()))
 }
 
-/// The settings that shape the facts: thresholds given, rules and the configured time
-/// zone (a run that says no zone of its own takes it). The maps shape the surface of
-/// an analysis, never the facts.
+/// The settings that shape the facts and analyses: thresholds given, rules, the
+/// configured time zone (a run that says no zone of its own takes it), and the maps —
+/// each file's name and identity (size, modification time: its index is built from
+/// it) and the matcher's parameters — which shape an analysis's surface. Whether the
+/// curves are kept is not among them: curves are never cached.
 fn settings_id(settings: &Settings) -> String {
+    let maps: Vec<_> = settings
+        .maps
+        .iter()
+        .map(|m| (&m.path, m.index.stamp))
+        .collect();
     let text = format!(
-        "{:?}|{:?}|{:?}|{:?}",
-        settings.flags, settings.profile_file, settings.rules, settings.timezone
+        "{:?}|{:?}|{:?}|{:?}|{maps:?}|{:?}",
+        settings.flags,
+        settings.profile_file,
+        settings.rules,
+        settings.timezone,
+        if settings.maps.is_empty() {
+            None
+        } else {
+            Some(&settings.map_params)
+        }
     );
     format!("{:016x}", fnv(text.as_bytes()))
 }
@@ -220,6 +242,9 @@ impl FileId {
 pub(super) struct CachedActivity {
     /// Its facts, computed with `fallback_bpm` standing in for a missing max HR.
     pub(super) facts: RunFacts,
+    /// Its analysis as the per-file pipeline made it (no labels, nothing of the
+    /// history; no curves), with the same `fallback_bpm`.
+    pub(super) analysis: Box<Analysis>,
     pub(super) format: Format,
     /// Whether it has no max HR of its own (the history's estimate stands in).
     pub(super) needs_fallback: bool,
@@ -253,6 +278,7 @@ enum Stored {
         needs_fallback: bool,
         fallback_bpm: Option<f64>,
         facts: Box<RunFacts>,
+        analysis: Box<Analysis>,
     },
     Skipped {
         suffix: String,
@@ -269,11 +295,16 @@ impl Stored {
                 needs_fallback,
                 fallback_bpm,
                 facts,
+                analysis,
             } => {
+                let source = format!("{name}{suffix}");
+                let mut analysis = analysis.clone();
+                analysis.header.source.clone_from(&source);
                 let mut facts = RunFacts::clone(facts);
-                facts.source = format!("{name}{suffix}");
+                facts.source = source;
                 Outcome::Activity(Box::new(CachedActivity {
                     facts,
+                    analysis,
                     format: *format,
                     needs_fallback: *needs_fallback,
                     fallback_bpm: *fallback_bpm,
@@ -289,15 +320,24 @@ impl Stored {
     fn of(outcome: &Outcome, name: &str) -> Option<Stored> {
         Some(match outcome {
             Outcome::Activity(a) => {
+                if a.analysis.header.source != a.facts.source {
+                    return None;
+                }
                 let suffix = a.facts.source.strip_prefix(name)?.to_string();
                 let mut facts = a.facts.clone();
                 facts.source = String::new();
+                let mut analysis = a.analysis.clone();
+                analysis.header.source = String::new();
+                // Curves are never cached (`scan::read_curves` reads them again).
+                analysis.series = None;
+                analysis.surface_strip = None;
                 Stored::Activity {
                     suffix,
                     format: a.format,
                     needs_fallback: a.needs_fallback,
                     fallback_bpm: a.fallback_bpm,
                     facts: Box::new(facts),
+                    analysis,
                 }
             }
             Outcome::Skipped(s) => Stored::Skipped {
@@ -308,8 +348,22 @@ impl Stored {
     }
 }
 
-/// Why a cache file is not trusted.
-fn parse(text: &str, expect: Option<(&str, &str)>) -> Result<BTreeMap<String, StoredFile>, String> {
+/// What a line says of its file, read without parsing the rest.
+#[derive(Deserialize)]
+struct Key {
+    path: String,
+    stamp: Stamp,
+}
+
+/// One entry as it is held: its stamp and its JSON line (parsed when asked for).
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    stamp: Stamp,
+    text: String,
+}
+
+/// The entries of a cache file's text, by canonical path, or why it is not trusted.
+fn parse(text: &str, expect: Option<(&str, &str)>) -> Result<BTreeMap<String, Line>, String> {
     let (header, body) = text.split_once('\n').ok_or("no header line")?;
     let fields: Vec<&str> = header.split(' ').collect();
     let [magic, version, build, settings, len, sum] = fields.as_slice() else {
@@ -332,13 +386,73 @@ fn parse(text: &str, expect: Option<(&str, &str)>) -> Result<BTreeMap<String, St
     if *sum != format!("{:016x}", fnv(body.as_bytes())) {
         return Err("its checksum does not match: edited or damaged".to_string());
     }
+    let lines: Vec<&str> = body.lines().collect();
+    let keys = parallel::map_each(&lines, |line| serde_json::from_str::<Key>(line));
     let mut files = BTreeMap::new();
-    for (i, line) in body.lines().enumerate() {
-        let file: StoredFile =
-            serde_json::from_str(line).map_err(|e| format!("entry {}: {e}", i + 1))?;
-        files.insert(file.path.clone(), file);
+    for (i, (key, line)) in keys.into_iter().zip(lines).enumerate() {
+        let key = key.map_err(|e| format!("entry {}: {e}", i + 1))?;
+        files.insert(
+            key.path,
+            Line {
+                stamp: key.stamp,
+                text: line.to_string(),
+            },
+        );
     }
     Ok(files)
+}
+
+/// How many activities a line holds (`info`), without reading them.
+fn activities_in(line: &Line) -> usize {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Activity(serde::de::IgnoredAny),
+        Skipped(serde::de::IgnoredAny),
+    }
+    #[derive(Deserialize)]
+    struct Kinds {
+        outcomes: Vec<Kind>,
+    }
+    serde_json::from_str::<Kinds>(&line.text).map_or(0, |k| {
+        k.outcomes
+            .iter()
+            .filter(|o| matches!(o, Kind::Activity(_)))
+            .count()
+    })
+}
+
+/// The line that keeps `outcomes` of `path` (identified as `id` before it was read),
+/// or `None` when the file changed since, when something names the file elsewhere than
+/// in its sources, or when an outcome would not come back exactly.
+fn line_of(id: &FileId, path: &Path, outcomes: &[Outcome]) -> Option<Line> {
+    if FileId::of(path).as_ref() != Some(id) {
+        return None;
+    }
+    let name = path.display().to_string();
+    let stored = outcomes
+        .iter()
+        .map(|o| Stored::of(o, &name))
+        .collect::<Option<Vec<_>>>()?;
+    let entry = StoredFile {
+        path: id.canonical.clone(),
+        stamp: id.stamp,
+        outcomes: stored,
+    };
+    // The file's name must not be anywhere else in what is kept (a message that quotes
+    // it): under another name the entry would not come back as it was read.
+    let quoted = serde_json::to_string(&name).ok()?;
+    let bare = quoted.get(1..quoted.len().saturating_sub(1))?;
+    let outcomes = serde_json::to_string(&entry.outcomes).ok()?;
+    if bare.is_empty() || outcomes.contains(bare) {
+        return None;
+    }
+    let text = serde_json::to_string(&entry).ok()?;
+    let round_trip = serde_json::from_str::<StoredFile>(&text).ok()?;
+    (round_trip == entry).then_some(Line {
+        stamp: entry.stamp,
+        text,
+    })
 }
 
 /// An open cache: read once, looked up per file, written back once.
@@ -348,7 +462,7 @@ pub(super) struct HistoryCache {
     file: PathBuf,
     build: String,
     settings: String,
-    files: BTreeMap<String, StoredFile>,
+    files: BTreeMap<String, Line>,
     dirty: bool,
     report: CacheReport,
 }
@@ -397,17 +511,47 @@ impl HistoryCache {
 
     /// The cached outcomes of `path` (named as the walk names it) when `id` matches.
     pub(super) fn get(&mut self, id: &FileId, path: &Path) -> Option<Vec<Outcome>> {
-        let name = path.display().to_string();
-        let hit = self
-            .files
-            .get(&id.canonical)
-            .filter(|f| f.stamp == id.stamp)
-            .map(|f| f.outcomes.iter().map(|o| o.restore(&name)).collect());
-        match hit {
-            Some(_) => self.report.hits += 1,
-            None => self.report.misses += 1,
+        self.get_all(&[(Some(id), path)]).pop().flatten()
+    }
+
+    /// [`HistoryCache::get`] for every file of `files` (`None` for a file whose identity
+    /// is unknown: a miss), in order; the lines are parsed in parallel on the current
+    /// pool.
+    pub(super) fn get_all(
+        &mut self,
+        files: &[(Option<&FileId>, &Path)],
+    ) -> Vec<Option<Vec<Outcome>>> {
+        let lines: Vec<Option<&Line>> = files
+            .iter()
+            .map(|(id, _)| {
+                id.and_then(|id| {
+                    self.files
+                        .get(&id.canonical)
+                        .filter(|line| line.stamp == id.stamp)
+                })
+            })
+            .collect();
+        let jobs: Vec<(Option<&Line>, &Path)> = lines
+            .into_iter()
+            .zip(files.iter().map(|(_, p)| *p))
+            .collect();
+        let got = parallel::map_each(&jobs, |(line, path)| {
+            let file: StoredFile = serde_json::from_str(&(*line)?.text).ok()?;
+            let name = path.display().to_string();
+            Some(
+                file.outcomes
+                    .iter()
+                    .map(|o| o.restore(&name))
+                    .collect::<Vec<_>>(),
+            )
+        });
+        for hit in &got {
+            match hit {
+                Some(_) => self.report.hits += 1,
+                None => self.report.misses += 1,
+            }
         }
-        hit
+        got
     }
 
     /// Counts a history file read without asking the cache (its identity unknown).
@@ -417,35 +561,26 @@ impl HistoryCache {
 
     /// Keeps `outcomes` of `path` (identified as `id` before it was read) — unless the
     /// file changed since, or an outcome would not come back exactly.
+    #[cfg(test)]
     pub(super) fn put(&mut self, id: &FileId, path: &Path, outcomes: &[Outcome]) {
-        if FileId::of(path).as_ref() != Some(id) {
-            return;
+        self.put_all(vec![(id, path, outcomes.to_vec())]);
+    }
+
+    /// [`HistoryCache::put`] for each of `entries`; the lines are made and checked in
+    /// parallel on the current pool.
+    pub(super) fn put_all(&mut self, entries: Vec<(&FileId, &Path, Vec<Outcome>)>) {
+        let lines = parallel::map_each(&entries, |(id, path, outcomes)| {
+            let line = line_of(id, path, outcomes)?;
+            // Already held as it is: nothing to write.
+            let held = self.files.get(&id.canonical);
+            (held != Some(&line)).then_some(line)
+        });
+        for ((id, _, _), line) in entries.iter().zip(lines) {
+            if let Some(line) = line {
+                self.files.insert(id.canonical.clone(), line);
+                self.dirty = true;
+            }
         }
-        let name = path.display().to_string();
-        let Some(stored) = outcomes
-            .iter()
-            .map(|o| Stored::of(o, &name))
-            .collect::<Option<Vec<_>>>()
-        else {
-            return;
-        };
-        let entry = StoredFile {
-            path: id.canonical.clone(),
-            stamp: id.stamp,
-            outcomes: stored,
-        };
-        // Already held as it is (a warm re-scan): nothing to check or write.
-        if self.files.get(&entry.path) == Some(&entry) {
-            return;
-        }
-        let round_trip = serde_json::to_string(&entry)
-            .ok()
-            .and_then(|line| serde_json::from_str::<StoredFile>(&line).ok());
-        if round_trip.as_ref() != Some(&entry) {
-            return;
-        }
-        self.files.insert(entry.path.clone(), entry);
-        self.dirty = true;
     }
 
     /// Writes the cache back when it changed (merging entries another process wrote
@@ -473,10 +608,9 @@ impl HistoryCache {
             }
         }
         self.files.retain(|path, _| Path::new(path).exists());
-        let mut body = String::new();
-        for file in self.files.values() {
-            let line = serde_json::to_string(file).map_err(io::Error::other)?;
-            body.push_str(&line);
+        let mut body = String::with_capacity(self.files.values().map(|l| l.text.len() + 1).sum());
+        for line in self.files.values() {
+            body.push_str(&line.text);
             body.push('\n');
         }
         let header = format!(
