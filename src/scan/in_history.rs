@@ -128,16 +128,30 @@ pub(super) fn run(
         .map(|dir| HistoryCache::open(dir, &config.settings));
     let mut items: Vec<Item> = Vec::new();
     let mut to_read: Vec<usize> = Vec::new();
-    for (index, file) in files.iter_mut().enumerate() {
-        let hit = match (&mut cache, &file.id, file.checked) {
-            (_, _, true) => None,
-            (Some(cache), Some(id), false) => cache.get(id, &file.path),
-            (Some(cache), None, false) => {
-                cache.count_miss();
-                None
+    // The history files' outcomes the cache holds (checked files are always read).
+    let mut held: Vec<Option<Vec<Outcome>>> = match &mut cache {
+        Some(cache) => {
+            let history: Vec<usize> = (0..files.len())
+                .filter(|&i| files.get(i).is_some_and(|f| !f.checked))
+                .collect();
+            let asked: Vec<_> = history
+                .iter()
+                .filter_map(|&i| files.get(i))
+                .map(|f| (f.id.as_ref(), f.path.as_path()))
+                .collect();
+            let got = parallel::with_jobs(config.jobs, asked.len(), || cache.get_all(&asked));
+            let mut held: Vec<Option<Vec<Outcome>>> = files.iter().map(|_| None).collect();
+            for (i, outcomes) in history.into_iter().zip(got) {
+                if let Some(slot) = held.get_mut(i) {
+                    *slot = outcomes;
+                }
             }
-            (None, _, false) => None,
-        };
+            held
+        }
+        None => Vec::new(),
+    };
+    held.resize_with(files.len(), || None);
+    for ((index, file), hit) in files.iter_mut().enumerate().zip(held) {
         match hit {
             Some(outcomes) => {
                 for (ordinal, outcome) in outcomes.into_iter().enumerate() {
@@ -256,7 +270,7 @@ pub(super) fn run(
 
     // Keep what was read for the next time.
     if let Some(cache) = &mut cache {
-        store(cache, &files, &items);
+        parallel::with_jobs(config.jobs, files.len(), || store(cache, &files, &items));
     }
     scan.cache = cache.map(HistoryCache::finish);
 
@@ -501,7 +515,8 @@ fn store(cache: &mut HistoryCache, files: &[File], items: &[Item]) {
             .or_default()
             .push((item.ordinal, outcome));
     }
-    let mut entries = Vec::new();
+    let mut stored: Vec<(&FileId, &std::path::Path)> = Vec::new();
+    let mut stored_outcomes: Vec<Vec<Outcome>> = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let (true, Some(id)) = (file.cacheable, &file.id) else {
             continue;
@@ -516,9 +531,12 @@ fn store(cache: &mut HistoryCache, files: &[File], items: &[Item]) {
         let Some(outcomes) = outcomes.into_iter().map(|(_, o)| o).collect() else {
             continue;
         };
-        entries.push((id, file.path.as_path(), outcomes));
+        stored.push((id, file.path.as_path()));
+        stored_outcomes.push(outcomes);
     }
-    cache.put_all(entries);
+    cache.put_all(&stored, |k| {
+        stored_outcomes.get(k).cloned().unwrap_or_default()
+    });
 }
 
 /// The batch in time order: history recordings of a checked run dropped in its favour

@@ -6,7 +6,7 @@
 //! recovery runs judged, weeks summed.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::cache::{CachedActivity, FileId, HistoryCache, Outcome};
 use super::duplicates::Run;
@@ -452,7 +452,8 @@ fn store(
     held: &[bool],
     failed_files: &BTreeSet<usize>,
 ) {
-    let mut entries = Vec::new();
+    let mut stored: Vec<(&FileId, &Path)> = Vec::new();
+    let mut stored_slots: Vec<&[Slot]> = Vec::new();
     for (index, (path, id)) in files.iter().zip(ids).enumerate() {
         let Some(id) = id else {
             continue;
@@ -464,16 +465,21 @@ fn store(
                 Slot::Skipped(_) => None,
             })
         };
+        let unchanged = held.get(index).copied().unwrap_or(false) && activities().all(|d| d.cached);
         // An activity that cannot be judged even with the estimate is an error, and
         // errors are never cached.
-        let unchanged = held.get(index).copied().unwrap_or(false) && activities().all(|d| d.cached);
         if failed_files.contains(&index)
             || unchanged
             || activities().any(|d| d.analyzed.analysis.is_err())
         {
             continue;
         }
-        let outcomes: Vec<Outcome> = slots
+        stored.push((id, path.as_path()));
+        stored_slots.push(slots);
+    }
+    cache.put_all(&stored, |k| {
+        let slots = stored_slots.get(k).copied().unwrap_or_default();
+        slots
             .iter()
             .filter_map(|s| match s {
                 Slot::Activity(k) => {
@@ -489,10 +495,8 @@ fn store(
                 }
                 Slot::Skipped(skipped) => Some(Outcome::Skipped(skipped.clone())),
             })
-            .collect();
-        entries.push((id, path.as_path(), outcomes));
-    }
-    cache.put_all(entries);
+            .collect()
+    });
 }
 
 /// The `elevated_hr` warning added to `analysis` when its baseline check found the run
