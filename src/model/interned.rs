@@ -74,7 +74,7 @@ pub(crate) fn many<'de, D: Deserializer<'de>>(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     const TABLE: &[&str] = &["", "bpm", "min"];
