@@ -77,7 +77,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
-    const TABLE: &[&str] = &["", "bpm", "min"];
+    static TABLE: &[&str] = &["", "bpm", "min"];
 
     #[derive(Debug, serde::Deserialize)]
     struct T {
