@@ -206,14 +206,19 @@ fn drop_outliers(seconds: &mut [Second]) {
     let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
     for (i, s) in seconds.iter_mut().enumerate() {
         let Some(a) = s.altitude_m else { continue };
-        window.clear();
         let lo = i.saturating_sub(HALF);
-        window.extend(
-            raw.get(lo..(i + HALF + 1).min(raw.len()))
-                .unwrap_or_default()
-                .iter()
-                .flatten(),
-        );
+        let near = raw.get(lo..(i + HALF + 1).min(raw.len())).unwrap_or_default();
+        // The median lies between the window's lowest and highest value, so when both
+        // are within the limit of `a` it cannot be an outlier: no sort (most seconds).
+        let (low, high) = near
+            .iter()
+            .flatten()
+            .fold((a, a), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        if a - low <= ALTITUDE_OUTLIER_M && high - a <= ALTITUDE_OUTLIER_M {
+            continue;
+        }
+        window.clear();
+        window.extend(near.iter().flatten());
         window.sort_by(f32::total_cmp);
         if let Some(&median) = window.get(window.len() / 2)
             && (a - median).abs() > ALTITUDE_OUTLIER_M

@@ -1,0 +1,164 @@
+//! Order statistics of a sliding subset of a fixed list of values: a Fenwick (binary
+//! indexed) tree of counts over the values' ranks (Fenwick 1994, "A new data structure
+//! for cumulative frequency tables"). Inserting or removing a value and finding the k-th
+//! smallest member cost O(log n) each, against O(window) for copying the window and
+//! selecting in it, with exactly the same answer: the value at index k of the members
+//! sorted by [`f64::total_cmp`] (ties are equal values, so how they are broken does not
+//! change the value returned).
+
+/// The members of a subset of `values`, addressed by index into `values`.
+pub struct RankedWindow {
+    /// The values in rank order (by `total_cmp`, ties by index).
+    sorted: Vec<f64>,
+    /// Rank of each value (position in `sorted`).
+    rank: Vec<usize>,
+    /// Fenwick tree of member counts per rank, 1-based.
+    tree: Vec<u32>,
+    /// Number of members.
+    len: usize,
+    /// Highest power of two ≤ n, the descent's first step.
+    top: usize,
+}
+
+impl RankedWindow {
+    /// An empty window over `values`.
+    pub fn new(values: &[f64]) -> RankedWindow {
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        let key = |i: usize| values.get(i).copied().unwrap_or(f64::NAN);
+        order.sort_unstable_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+        let mut rank = vec![0; values.len()];
+        for (r, &i) in order.iter().enumerate() {
+            if let Some(slot) = rank.get_mut(i) {
+                *slot = r;
+            }
+        }
+        let n = values.len();
+        let top = if n == 0 { 0 } else { 1 << n.ilog2() };
+        RankedWindow {
+            sorted: order.into_iter().map(key).collect(),
+            rank,
+            tree: vec![0; n + 1],
+            len: 0,
+            top,
+        }
+    }
+
+    /// Number of members.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Makes value `i` a member (it must not be one).
+    pub fn insert(&mut self, i: usize) {
+        self.add(i, true);
+    }
+
+    /// Removes value `i` (it must be a member).
+    pub fn remove(&mut self, i: usize) {
+        self.add(i, false);
+    }
+
+    fn add(&mut self, i: usize, insert: bool) {
+        let Some(&r) = self.rank.get(i) else { return };
+        if insert {
+            self.len += 1;
+        } else {
+            self.len -= 1;
+        }
+        let mut pos = r + 1;
+        while let Some(count) = self.tree.get_mut(pos) {
+            if insert {
+                *count += 1;
+            } else {
+                *count -= 1;
+            }
+            pos += pos & pos.wrapping_neg();
+        }
+    }
+
+    /// The k-th smallest member (0-based), `None` when there are not more than k.
+    pub fn kth(&self, k: usize) -> Option<f64> {
+        if k >= self.len {
+            return None;
+        }
+        // Descend: the largest position whose prefix count is ≤ k; the member sits
+        // right after it.
+        let mut pos = 0;
+        let mut remaining = k as u32;
+        let mut step = self.top;
+        while step > 0 {
+            let next = pos + step;
+            if let Some(&count) = self.tree.get(next)
+                && count <= remaining
+            {
+                pos = next;
+                remaining -= count;
+            }
+            step >>= 1;
+        }
+        self.sorted.get(pos).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use easyrun_testkit::synth::SplitMix64;
+
+    fn select(members: &[f64], k: usize) -> Option<f64> {
+        let mut v = members.to_vec();
+        if k >= v.len() {
+            return None;
+        }
+        let (_, kth, _) = v.select_nth_unstable_by(k, f64::total_cmp);
+        Some(*kth)
+    }
+
+    #[test]
+    fn kth_matches_selection_on_random_windows_with_ties() {
+        let mut rng = SplitMix64::new(7);
+        for case in 0..200u32 {
+            let n = 1 + (case % 97) as usize;
+            let values: Vec<f64> = (0..n)
+                .map(|_| match rng.next_u64() % 3 {
+                    0 => (3 + rng.next_u64() % 3) as f64,
+                    _ => 5.0 * rng.next_f64(),
+                })
+                .collect();
+            let mut w = RankedWindow::new(&values);
+            let mut member = vec![false; n];
+            for _ in 0..300 {
+                let i = (rng.next_u64() % n as u64) as usize;
+                if member[i] {
+                    w.remove(i);
+                } else {
+                    w.insert(i);
+                }
+                member[i] = !member[i];
+                let members: Vec<f64> = (0..n).filter(|&j| member[j]).map(|j| values[j]).collect();
+                assert_eq!(w.len(), members.len());
+                for k in [0, members.len() / 3, members.len().saturating_sub(1), members.len()] {
+                    assert_eq!(
+                        w.kth(k).map(f64::to_bits),
+                        select(&members, k).map(f64::to_bits),
+                        "case {case}, k {k}, {members:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_window_has_no_order_statistic() {
+        let w = RankedWindow::new(&[]);
+        assert_eq!(w.kth(0), None);
+        let mut w = RankedWindow::new(&[2.0, 1.0]);
+        assert_eq!(w.kth(0), None);
+        w.insert(0);
+        w.insert(1);
+        assert_eq!(w.kth(0), Some(1.0));
+        assert_eq!(w.kth(1), Some(2.0));
+        w.remove(1);
+        assert_eq!(w.kth(0), Some(2.0));
+    }
+}
