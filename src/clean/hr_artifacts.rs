@@ -92,17 +92,20 @@ fn value(seconds: &[Second], i: usize) -> Option<f32> {
 /// The largest change into `i` from the values of the `JUMP_WINDOW_S` seconds before it
 /// (within its stretch, from `from` on), signed; `(change, from index)`.
 fn jump_in(values: &[Option<f32>], i: usize, from: usize) -> Option<(f32, usize)> {
-    let v = values.get(i).copied().flatten()?;
-    let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
-    (lo..i)
-        .filter_map(|k| values.get(k).copied().flatten().map(|p| (v - p, k)))
-        .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()))
+    jump_by(|k| values.get(k).copied().flatten(), i, from)
 }
 
 fn jump_into(seconds: &[Second], i: usize, from: usize) -> Option<(f32, usize)> {
+    jump_by(|k| value(seconds, k), i, from)
+}
+
+/// [`jump_in`] over the values `at` gives (no copy of the window).
+fn jump_by(at: impl Fn(usize) -> Option<f32>, i: usize, from: usize) -> Option<(f32, usize)> {
+    let v = at(i)?;
     let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
-    let values: Vec<Option<f32>> = (lo..=i).map(|k| value(seconds, k)).collect();
-    jump_in(&values, i - lo, from.saturating_sub(lo)).map(|(d, k)| (d, k + lo))
+    (lo..i)
+        .filter_map(|k| at(k).map(|p| (v - p, k)))
+        .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()))
 }
 
 /// Centred 5-s median of the usable values of one stretch (at least 3 values): 1–2 s
@@ -110,14 +113,21 @@ fn jump_into(seconds: &[Second], i: usize, from: usize) -> Option<(f32, usize)> 
 fn median5(seconds: &[Second], start: usize, end: usize) -> Vec<Option<f32>> {
     (start..end)
         .map(|i| {
-            let mut w: Vec<f32> = (i.saturating_sub(2).max(start)..(i + 3).min(end))
-                .filter_map(|k| value(seconds, k))
-                .collect();
-            if w.len() < 3 || value(seconds, i).is_none() {
+            value(seconds, i)?;
+            let mut buffer = [0.0f32; 5];
+            let mut len = 0;
+            for (slot, x) in buffer.iter_mut().zip(
+                (i.saturating_sub(2).max(start)..(i + 3).min(end)).filter_map(|k| value(seconds, k)),
+            ) {
+                *slot = x;
+                len += 1;
+            }
+            if len < 3 {
                 return None;
             }
+            let w = buffer.get_mut(..len).unwrap_or_default();
             w.sort_unstable_by(f32::total_cmp);
-            w.get(w.len() / 2).copied()
+            w.get(len / 2).copied()
         })
         .collect()
 }

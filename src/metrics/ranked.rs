@@ -23,11 +23,16 @@ pub struct RankedWindow {
 impl RankedWindow {
     /// An empty window over `values`.
     pub fn new(values: &[f64]) -> RankedWindow {
-        let mut order: Vec<usize> = (0..values.len()).collect();
-        let key = |i: usize| values.get(i).copied().unwrap_or(f64::NAN);
-        order.sort_unstable_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+        // Sorted as integers: `total_key` orders like `total_cmp`, and an inline key
+        // sorts several times faster than a comparison through the index.
+        let mut order: Vec<(i64, usize)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (total_key(v), i))
+            .collect();
+        order.sort_unstable();
         let mut rank = vec![0; values.len()];
-        for (r, &i) in order.iter().enumerate() {
+        for (r, &(_, i)) in order.iter().enumerate() {
             if let Some(slot) = rank.get_mut(i) {
                 *slot = r;
             }
@@ -35,7 +40,10 @@ impl RankedWindow {
         let n = values.len();
         let top = if n == 0 { 0 } else { 1 << n.ilog2() };
         RankedWindow {
-            sorted: order.into_iter().map(key).collect(),
+            sorted: order
+                .into_iter()
+                .map(|(_, i)| values.get(i).copied().unwrap_or(f64::NAN))
+                .collect(),
             rank,
             tree: vec![0; n + 1],
             len: 0,
@@ -100,6 +108,13 @@ impl RankedWindow {
     }
 }
 
+/// An integer whose order is [`f64::total_cmp`]'s (the same transform as its source:
+/// negative values have their magnitude bits flipped).
+fn total_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +159,26 @@ mod tests {
                         "case {case}, k {k}, {members:?}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn total_key_orders_like_total_cmp() {
+        let v = [
+            f64::NEG_INFINITY,
+            -3.5,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            2.0,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        for a in v {
+            for b in v {
+                assert_eq!(total_key(a).cmp(&total_key(b)), a.total_cmp(&b), "{a} {b}");
             }
         }
     }
