@@ -35,6 +35,7 @@
 //!   moderately noisy watch trace keeps the treatment it always had (σ ≈ 0.8 m: ±50 m,
 //!   5 m, 160 m).
 
+use super::extremes::Extremes;
 use crate::model::{AltitudeTreatment, Format, Sample, Second, SubSport};
 
 /// Half-window of the noise signature, seconds.
@@ -204,21 +205,29 @@ fn drop_outliers(seconds: &mut [Second]) {
     const HALF: usize = 15;
     let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
     let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
+    let mut extremes = Extremes::new();
+    let mut next = 0;
     for (i, s) in seconds.iter_mut().enumerate() {
-        let Some(a) = s.altitude_m else { continue };
+        let hi = (i + HALF + 1).min(raw.len());
+        while next < hi {
+            if let Some(Some(v)) = raw.get(next) {
+                extremes.push(next, *v);
+            }
+            next += 1;
+        }
         let lo = i.saturating_sub(HALF);
-        let near = raw.get(lo..(i + HALF + 1).min(raw.len())).unwrap_or_default();
+        extremes.evict_before(lo);
+        let Some(a) = s.altitude_m else { continue };
         // The median lies between the window's lowest and highest value, so when both
         // are within the limit of `a` it cannot be an outlier: no sort (most seconds).
-        let (low, high) = near
-            .iter()
-            .flatten()
-            .fold((a, a), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-        if a - low <= ALTITUDE_OUTLIER_M && high - a <= ALTITUDE_OUTLIER_M {
+        if let Some((low, high)) = extremes.range()
+            && a - low <= ALTITUDE_OUTLIER_M
+            && high - a <= ALTITUDE_OUTLIER_M
+        {
             continue;
         }
         window.clear();
-        window.extend(near.iter().flatten());
+        window.extend(raw.get(lo..hi).unwrap_or_default().iter().flatten());
         window.sort_by(f32::total_cmp);
         if let Some(&median) = window.get(window.len() / 2)
             && (a - median).abs() > ALTITUDE_OUTLIER_M

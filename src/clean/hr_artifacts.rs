@@ -25,6 +25,7 @@
 //! The first [`SETTLE_S`] s of every stretch (after a start or a pause) are not searched
 //! for jumps: straps settle and a heart really does climb fast from rest.
 
+use super::extremes::Extremes;
 use crate::model::{HrFlag, Second};
 
 /// A step between consecutive seconds faster than this is not a heart, bpm/s.
@@ -208,6 +209,14 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
     let n = seconds.len();
     let vals: Vec<(u32, Option<f32>)> = seconds.iter().map(|s| (s.t_s, s.hr_bpm)).collect();
     let mut deviation: Vec<Option<f32>> = vec![None; n];
+    // Values present before each position: the window's count without visiting it.
+    let mut present = Vec::with_capacity(n + 1);
+    present.push(0usize);
+    for p in &vals {
+        present.push(present.last().copied().unwrap_or(0) + usize::from(p.1.is_some()));
+    }
+    let count = |k: usize| present.get(k).copied().unwrap_or(0);
+    let mut extremes = Extremes::new();
     let (mut lo, mut hi) = (0usize, 0usize);
     for i in 0..n {
         let Some(&(t, Some(v))) = vals.get(i) else {
@@ -219,12 +228,29 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
             lo += 1;
         }
         hi = hi.max(lo);
-        while vals.get(hi).is_some_and(|p| p.0 <= to) {
+        while let Some(&(th, x)) = vals.get(hi)
+            && th <= to
+        {
+            if let Some(x) = x {
+                extremes.push(hi, x);
+            }
             hi += 1;
         }
+        extremes.evict_before(lo);
+        let len = count(hi) - count(lo);
+        if len < 8 {
+            continue;
+        }
+        if let Some((low, high)) = extremes.range()
+            && high - low < SPIKE_EDGE_BPM
+        {
+            // Value and median both lie in [low, high]: nothing to flag, no sort.
+            if let Some(d) = deviation.get_mut(i) {
+                *d = Some(0.0);
+            }
+            continue;
+        }
         let mut buffer = [0.0f32; WIDTH];
-        let mut len = 0;
-        let (mut low, mut high) = (v, v);
         for (slot, x) in buffer.iter_mut().zip(
             vals.get(lo..hi)
                 .unwrap_or_default()
@@ -232,20 +258,8 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
                 .filter_map(|p| p.1),
         ) {
             *slot = x;
-            len += 1;
-            low = low.min(x);
-            high = high.max(x);
         }
-        if len < 8 {
-            continue;
-        }
-        if high - low < SPIKE_EDGE_BPM {
-            // Value and median both lie in [low, high]: nothing to flag, no sort.
-            if let Some(d) = deviation.get_mut(i) {
-                *d = Some(0.0);
-            }
-            continue;
-        }
+        let len = len.min(WIDTH);
         let window = buffer.get_mut(..len).unwrap_or_default();
         window.sort_unstable_by(f32::total_cmp);
         let median = window.get(len / 2).copied().unwrap_or(v);
