@@ -1,10 +1,11 @@
-//! Order statistics of a sliding subset of a fixed list of values: a Fenwick (binary
-//! indexed) tree of counts over the values' ranks (Fenwick 1994, "A new data structure
-//! for cumulative frequency tables"). Inserting or removing a value and finding the k-th
-//! smallest member cost O(log n) each, against O(window) for copying the window and
-//! selecting in it, with exactly the same answer: the value at index k of the members
-//! sorted by [`f64::total_cmp`] (ties are equal values, so how they are broken does not
-//! change the value returned).
+//! Order statistics of a sliding subset of a fixed list of values: the values sorted
+//! once, and the members kept as a bitset over their ranks. Inserting or removing a
+//! value is one bit (no loop, no branch on the data: the windows of a long run change
+//! by several values per second), and the k-th smallest member is found by counting
+//! bits word by word (`popcount`), then selecting within the word. Against copying the
+//! window and selecting in it, the answer is exactly the same: the value at index k of
+//! the members sorted by [`f64::total_cmp`] (ties are equal values, so how they are
+//! broken does not change the value returned).
 
 /// The members of a subset of `values`, addressed by index into `values`.
 pub struct RankedWindow {
@@ -12,12 +13,10 @@ pub struct RankedWindow {
     sorted: Vec<f64>,
     /// Rank of each value (position in `sorted`).
     rank: Vec<usize>,
-    /// Fenwick tree of member counts per rank, 1-based.
-    tree: Vec<u32>,
+    /// Bit `r % 64` of word `r / 64`: whether the value of rank `r` is a member.
+    members: Vec<u64>,
     /// Number of members.
     len: usize,
-    /// Highest power of two ≤ n, the descent's first step.
-    top: usize,
 }
 
 impl RankedWindow {
@@ -37,17 +36,14 @@ impl RankedWindow {
                 *slot = r;
             }
         }
-        let n = values.len();
-        let top = if n == 0 { 0 } else { 1 << n.ilog2() };
         RankedWindow {
             sorted: order
                 .into_iter()
                 .map(|(_, i)| values.get(i).copied().unwrap_or(f64::NAN))
                 .collect(),
             rank,
-            tree: vec![0; n + 1],
+            members: vec![0; values.len().div_ceil(64)],
             len: 0,
-            top,
         }
     }
 
@@ -56,32 +52,30 @@ impl RankedWindow {
         self.len
     }
 
-    /// Makes value `i` a member (it must not be one).
+    /// Makes value `i` a member.
     pub fn insert(&mut self, i: usize) {
         self.add(i, true);
     }
 
-    /// Removes value `i` (it must be a member).
+    /// Removes value `i` from the members.
     pub fn remove(&mut self, i: usize) {
         self.add(i, false);
     }
 
     fn add(&mut self, i: usize, insert: bool) {
         let Some(&r) = self.rank.get(i) else { return };
+        let Some(word) = self.members.get_mut(r / 64) else {
+            return;
+        };
+        let bit = 1u64 << (r % 64);
+        let was = *word & bit != 0;
         if insert {
-            self.len += 1;
+            *word |= bit;
         } else {
-            self.len -= 1;
+            *word &= !bit;
         }
-        let mut pos = r + 1;
-        while let Some(count) = self.tree.get_mut(pos) {
-            if insert {
-                *count += 1;
-            } else {
-                *count -= 1;
-            }
-            pos += pos & pos.wrapping_neg();
-        }
+        // A value inserted twice or removed when absent changes nothing.
+        self.len = self.len + usize::from(insert && !was) - usize::from(!insert && was);
     }
 
     /// The k-th smallest member (0-based), `None` when there are not more than k.
@@ -89,22 +83,20 @@ impl RankedWindow {
         if k >= self.len {
             return None;
         }
-        // Descend: the largest position whose prefix count is ≤ k; the member sits
-        // right after it.
-        let mut pos = 0;
         let mut remaining = k as u32;
-        let mut step = self.top;
-        while step > 0 {
-            let next = pos + step;
-            if let Some(&count) = self.tree.get(next)
-                && count <= remaining
-            {
-                pos = next;
-                remaining -= count;
+        for (w, &word) in self.members.iter().enumerate() {
+            let count = word.count_ones();
+            if remaining < count {
+                // Clear the `remaining` lowest members of the word: the next is it.
+                let mut bits = word;
+                for _ in 0..remaining {
+                    bits &= bits - 1;
+                }
+                return self.sorted.get(w * 64 + bits.trailing_zeros() as usize).copied();
             }
-            step >>= 1;
+            remaining -= count;
         }
-        self.sorted.get(pos).copied()
+        None
     }
 }
 
