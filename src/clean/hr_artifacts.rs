@@ -242,9 +242,12 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
             continue;
         }
         if let Some((low, high)) = extremes.range()
-            && high - low < SPIKE_EDGE_BPM
+            && v - low < SPIKE_EDGE_BPM
+            && high - v < SPIKE_EDGE_BPM
         {
-            // Value and median both lie in [low, high]: nothing to flag, no sort.
+            // The median lies in [low, high], so it is within SPIKE_EDGE_BPM of the
+            // value: below every threshold the deviation is compared with, as 0 is.
+            // No sort.
             if let Some(d) = deviation.get_mut(i) {
                 *d = Some(0.0);
             }
