@@ -96,8 +96,19 @@ fn jump_in(values: &[Option<f32>], i: usize, from: usize) -> Option<(f32, usize)
     jump_by(|k| values.get(k).copied().flatten(), i, from)
 }
 
-fn jump_into(seconds: &[Second], i: usize, from: usize) -> Option<(f32, usize)> {
-    jump_by(|k| value(seconds, k), i, from)
+/// Whether [`jump_by`] would find a change of at least [`JUMP_BPM`]: one of the
+/// changes reaches it and none is NaN (which `total_cmp` ranks above every number).
+/// Cheaper than finding the largest, and most seconds have none.
+fn big_jump_by(at: impl Fn(usize) -> Option<f32>, i: usize, from: usize) -> bool {
+    let Some(v) = at(i) else { return false };
+    let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
+    let (mut big, mut nan) = (false, false);
+    for p in (lo..i).filter_map(&at) {
+        let d = (v - p).abs();
+        big |= d >= JUMP_BPM;
+        nan |= d.is_nan();
+    }
+    big && !nan
 }
 
 /// [`jump_in`] over the values `at` gives (no copy of the window).
@@ -145,8 +156,8 @@ pub fn flag_swings(seconds: &mut [Second]) -> u32 {
         let mut i = SETTLE_S;
         let n = end - start;
         while i < n {
-            let Some((jump, from)) = jump_in(&m, i, 0).filter(|_| ok.get(start + i) == Some(&true))
-            else {
+            let wanted = ok.get(start + i) == Some(&true) && big_jump_by(at, i, 0);
+            let Some((jump, from)) = wanted.then(|| jump_in(&m, i, 0)).flatten() else {
                 i += 1;
                 continue;
             };
@@ -341,7 +352,7 @@ pub fn fast_changes(seconds: &[Second]) -> (usize, f64) {
                 (value(seconds, i - 1), value(seconds, i)),
                 (Some(a), Some(b)) if (b - a).abs() > RATE_LIMIT_BPM_PER_S
             );
-            let jump = jump_into(seconds, i, start).is_some_and(|(d, _)| d.abs() >= JUMP_BPM);
+            let jump = big_jump_by(|k| value(seconds, k), i, start);
             if !(one_step || jump) {
                 continue;
             }
@@ -377,6 +388,27 @@ mod tests {
                 ..Second::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn the_quick_jump_test_agrees_with_the_largest_jump() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(5);
+        let values: Vec<Option<f32>> = (0..5000)
+            .map(|_| match rng.next_u64() % 20 {
+                0 => None,
+                1 => Some(f32::NAN),
+                2 => Some(-f32::NAN),
+                _ => Some(100.0 + 60.0 * rng.next_f64() as f32),
+            })
+            .collect();
+        let at = |k: usize| values.get(k).copied().flatten();
+        for i in 0..values.len() {
+            for from in [0, i.saturating_sub(3)] {
+                let slow = jump_by(at, i, from).is_some_and(|(d, _)| d.abs() >= JUMP_BPM);
+                assert_eq!(big_jump_by(at, i, from), slow, "at {i} from {from}");
+            }
+        }
     }
 
     fn flagged(s: &[Second]) -> Vec<usize> {
