@@ -55,6 +55,7 @@ impl Extremes {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use easyrun_testkit::synth::SplitMix64;

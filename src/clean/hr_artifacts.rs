@@ -129,7 +129,8 @@ fn median5(seconds: &[Second], start: usize, end: usize) -> Vec<Option<f32>> {
             let mut buffer = [0.0f32; 5];
             let mut len = 0;
             for (slot, x) in buffer.iter_mut().zip(
-                (i.saturating_sub(2).max(start)..(i + 3).min(end)).filter_map(|k| value(seconds, k)),
+                (i.saturating_sub(2).max(start)..(i + 3).min(end))
+                    .filter_map(|k| value(seconds, k)),
             ) {
                 *slot = x;
                 len += 1;

@@ -85,7 +85,10 @@ impl RankedWindow {
                 for _ in 0..remaining {
                     bits &= bits - 1;
                 }
-                return self.sorted.get(w * 64 + bits.trailing_zeros() as usize).copied();
+                return self
+                    .sorted
+                    .get(w * 64 + bits.trailing_zeros() as usize)
+                    .copied();
             }
             remaining -= count;
         }
@@ -131,7 +134,7 @@ fn radix_order(values: &[f64]) -> Vec<(u64, usize)> {
         else {
             continue;
         };
-        if count.iter().any(|&c| c == order.len()) {
+        if count.contains(&order.len()) {
             continue;
         }
         // Counts become each bucket's first slot.
@@ -155,6 +158,7 @@ fn radix_order(values: &[f64]) -> Vec<(u64, usize)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use easyrun_testkit::synth::SplitMix64;
@@ -191,7 +195,12 @@ mod tests {
                 member[i] = !member[i];
                 let members: Vec<f64> = (0..n).filter(|&j| member[j]).map(|j| values[j]).collect();
                 assert_eq!(w.len(), members.len());
-                for k in [0, members.len() / 3, members.len().saturating_sub(1), members.len()] {
+                for k in [
+                    0,
+                    members.len() / 3,
+                    members.len().saturating_sub(1),
+                    members.len(),
+                ] {
                     assert_eq!(
                         w.kth(k).map(f64::to_bits),
                         select(&members, k).map(f64::to_bits),
@@ -214,11 +223,18 @@ mod tests {
                     _ => rng.next_f64() * 6.0,
                 })
                 .collect();
-            let mut want: Vec<(i64, usize)> =
-                values.iter().enumerate().map(|(i, &v)| (total_key(v), i)).collect();
+            let mut want: Vec<(i64, usize)> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (total_key(v), i))
+                .collect();
             want.sort_unstable();
             let got: Vec<usize> = radix_order(&values).into_iter().map(|(_, i)| i).collect();
-            assert_eq!(got, want.into_iter().map(|(_, i)| i).collect::<Vec<_>>(), "n {n}");
+            assert_eq!(
+                got,
+                want.into_iter().map(|(_, i)| i).collect::<Vec<_>>(),
+                "n {n}"
+            );
         }
     }
 
