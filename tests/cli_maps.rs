@@ -134,6 +134,16 @@ fn check_with_a_map_judges_the_surface_from_it() {
                 .any(|l| l.contains("surface from the map:") && l.contains(&want)),
             "{units}: {want} not in\n{out}"
         );
+        // So does the hard_surface reason (it said km under --units imperial).
+        let reason = format!(
+            "longest paved stretch {:.1} {unit}, from the map",
+            longest_m / m_per_unit
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.contains("hard_surface:") && l.contains(&reason)),
+            "{units}: {reason} not in\n{out}"
+        );
     }
     // The second run reads the cached index: the same result, nothing said.
     let again = easyrun_cached(repo(), &with, &cache);
