@@ -287,3 +287,74 @@ fn scan_and_report_take_the_map_too() {
     assert!(std::fs::metadata(&page).unwrap().len() > 0);
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+#[test]
+fn a_run_no_map_covers_says_why_its_surface_is_unknown() {
+    // gpx10_run.gpx is far from the town map: the map cannot say, and the reason and
+    // the surface clause name that, not only the file's silence.
+    let dir = temp_dir("uncovered");
+    let cache = dir.join("cache");
+    let run = "fixtures/gpx10_run.gpx";
+    let base = [
+        "check",
+        "--max-hr",
+        "190",
+        "--rest-hr",
+        "50",
+        "--format",
+        "json",
+    ];
+    let message = |record: &Value| -> (String, String) {
+        let reason = record["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "surface_unknown")
+            .map(|r| r["message"].as_str().unwrap().to_string())
+            .unwrap_or_default();
+        let clause = record["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["clause"] == "surface")
+            .map(|c| format!("{} {}", c["status"], c["why"]))
+            .unwrap_or_default();
+        (reason, clause)
+    };
+    let with: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--map", "tests/maps/town.osm", run])
+        .collect();
+    let out = easyrun_cached(repo(), &with, &cache);
+    // The file has no heart rate: judged "unknown" (exit 3), read without error.
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let record = &json_array(&out)[0];
+    assert_eq!(record["surface_source"], "none");
+    assert!(record["surface_map"].is_null());
+    let (reason, clause) = message(record);
+    assert_eq!(
+        reason,
+        "surface unknown: the file does not say road or trail, and no map given covers the \
+         run, so the soft-ground clause was not checked"
+    );
+    assert_eq!(
+        clause,
+        "\"not_checkable\" \"surface unknown: the file does not say road or trail, and no map \
+         given covers the run\""
+    );
+    // Without a map, the file's silence alone.
+    let without: Vec<&str> = base.iter().copied().chain([run]).collect();
+    let out = easyrun_cached(repo(), &without, &cache);
+    let (reason, clause) = message(&json_array(&out)[0]);
+    assert_eq!(
+        reason,
+        "surface unknown: the file does not say road or trail, so the soft-ground clause was \
+         not checked"
+    );
+    assert!(
+        clause.ends_with("\"surface unknown: the file does not say road or trail\""),
+        "{clause}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
