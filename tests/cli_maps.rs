@@ -37,6 +37,17 @@ fn truth(path: &str) -> (f64, f64, f64) {
         .truth()
 }
 
+/// `check` with the test thresholds, JSON out.
+const CHECK_JSON: [&str; 7] = [
+    "check",
+    "--max-hr",
+    "190",
+    "--rest-hr",
+    "50",
+    "--format",
+    "json",
+];
+
 fn codes(record: &Value) -> Vec<&str> {
     record["reasons"]
         .as_array()
@@ -67,15 +78,7 @@ fn assert_map_shares(record: &Value, path: &str) {
 
 #[test]
 fn check_with_a_map_judges_the_surface_from_it() {
-    let args = [
-        "check",
-        "--max-hr",
-        "190",
-        "--rest-hr",
-        "50",
-        "--format",
-        "json",
-    ];
+    let args = CHECK_JSON;
     let with: Vec<&str> = args
         .iter()
         .copied()
@@ -295,15 +298,7 @@ fn a_run_no_map_covers_says_why_its_surface_is_unknown() {
     let dir = temp_dir("uncovered");
     let cache = dir.join("cache");
     let run = "fixtures/gpx10_run.gpx";
-    let base = [
-        "check",
-        "--max-hr",
-        "190",
-        "--rest-hr",
-        "50",
-        "--format",
-        "json",
-    ];
+    let base = CHECK_JSON;
     let message = |record: &Value| -> (String, String) {
         let reason = record["reasons"]
             .as_array()
