@@ -37,6 +37,17 @@ fn truth(path: &str) -> (f64, f64, f64) {
         .truth()
 }
 
+/// `check` with the test thresholds, JSON out.
+const CHECK_JSON: [&str; 7] = [
+    "check",
+    "--max-hr",
+    "190",
+    "--rest-hr",
+    "50",
+    "--format",
+    "json",
+];
+
 fn codes(record: &Value) -> Vec<&str> {
     record["reasons"]
         .as_array()
@@ -67,15 +78,7 @@ fn assert_map_shares(record: &Value, path: &str) {
 
 #[test]
 fn check_with_a_map_judges_the_surface_from_it() {
-    let args = [
-        "check",
-        "--max-hr",
-        "190",
-        "--rest-hr",
-        "50",
-        "--format",
-        "json",
-    ];
+    let args = CHECK_JSON;
     let with: Vec<&str> = args
         .iter()
         .copied()
@@ -133,6 +136,16 @@ fn check_with_a_map_judges_the_surface_from_it() {
             out.lines()
                 .any(|l| l.contains("surface from the map:") && l.contains(&want)),
             "{units}: {want} not in\n{out}"
+        );
+        // So does the hard_surface reason (it said km under --units imperial).
+        let reason = format!(
+            "longest paved stretch {:.1} {unit}, from the map",
+            longest_m / m_per_unit
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.contains("hard_surface:") && l.contains(&reason)),
+            "{units}: {reason} not in\n{out}"
         );
     }
     // The second run reads the cached index: the same result, nothing said.
@@ -276,4 +289,67 @@ fn scan_and_report_take_the_map_too() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(std::fs::metadata(&page).unwrap().len() > 0);
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+#[test]
+fn a_run_no_map_covers_says_why_its_surface_is_unknown() {
+    // gpx10_run.gpx is far from the town map: the map cannot say, and the reason and
+    // the surface clause name that, not only the file's silence.
+    let dir = temp_dir("uncovered");
+    let cache = dir.join("cache");
+    let run = "fixtures/gpx10_run.gpx";
+    let base = CHECK_JSON;
+    let message = |record: &Value| -> (String, String) {
+        let reason = record["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "surface_unknown")
+            .map(|r| r["message"].as_str().unwrap().to_string())
+            .unwrap_or_default();
+        let clause = record["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["clause"] == "surface")
+            .map(|c| format!("{} {}", c["status"], c["why"]))
+            .unwrap_or_default();
+        (reason, clause)
+    };
+    let with: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--map", "tests/maps/town.osm", run])
+        .collect();
+    let out = easyrun_cached(repo(), &with, &cache);
+    // The file has no heart rate: judged "unknown" (exit 3), read without error.
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let record = &json_array(&out)[0];
+    assert_eq!(record["surface_source"], "none");
+    assert!(record["surface_map"].is_null());
+    let (reason, clause) = message(record);
+    assert_eq!(
+        reason,
+        "surface unknown: the file does not say road or trail, and no map given covers the \
+         run, so the soft-ground clause was not checked"
+    );
+    assert_eq!(
+        clause,
+        "\"not_checkable\" \"surface unknown: the file does not say road or trail, and no map \
+         given covers the run\""
+    );
+    // Without a map, the file's silence alone.
+    let without: Vec<&str> = base.iter().copied().chain([run]).collect();
+    let out = easyrun_cached(repo(), &without, &cache);
+    let (reason, clause) = message(&json_array(&out)[0]);
+    assert_eq!(
+        reason,
+        "surface unknown: the file does not say road or trail, so the soft-ground clause was \
+         not checked"
+    );
+    assert!(
+        clause.ends_with("\"surface unknown: the file does not say road or trail\""),
+        "{clause}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -316,6 +316,38 @@ fn no_input_of_the_run_is_overwritten() {
 }
 
 #[test]
+fn a_found_profile_file_and_its_maps_are_inputs_too() {
+    // ./easyrun.toml is found without --profile; it and the map it names are read by
+    // the run, so `-o` may replace neither (it could when only --profile counted).
+    let dir = temp_dir("found-profile");
+    copy_fixture("paused_run.fit", &dir.join("in.fit"));
+    let map = std::fs::read(repo().join("tests/maps/town.osm")).unwrap();
+    std::fs::write(dir.join("town.osm"), &map).unwrap();
+    let profile = "max_hr = 190\nrest_hr = 50\nmaps = [\"town.osm\"]\n";
+    std::fs::write(dir.join("easyrun.toml"), profile).unwrap();
+    for output in ["easyrun.toml", "town.osm", "./town.osm"] {
+        for command in ["scan", "report"] {
+            let out = run(&dir, &[command, "-q", "in.fit", "-o", output]);
+            assert_eq!(code(&out), 4, "{command} -o {output}: {}", stderr(&out));
+            let err = stderr(&out);
+            assert!(
+                err.contains(&format!("cannot write {output}"))
+                    && err.contains("input of this run"),
+                "{err}"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("easyrun.toml")).unwrap(),
+        profile
+    );
+    assert_eq!(std::fs::read(dir.join("town.osm")).unwrap(), map);
+    // Another name is written as usual.
+    let out = run(&dir, &["scan", "-q", "in.fit", "-o", "out.txt"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
 fn output_errors_name_the_path() {
     let dir = temp_dir("missing-dir");
     copy_fixture("paused_run.fit", &dir.join("in.fit"));

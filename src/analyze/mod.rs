@@ -21,7 +21,7 @@ use crate::profile::{
     AthleteProfile, HrZones, Phase, ProfileError, ProfileFile, ProfileFlags, Source, Sourced,
     Units, require_zones, resolve,
 };
-use crate::surface::{self, MapSurface, SurfaceStretch};
+use crate::surface::{self, MapSurface, NoMapSurface, SurfaceStretch};
 use series::SeriesPoint;
 
 /// What the runner (or their config) told easyrun, shared by every activity of a batch.
@@ -143,7 +143,7 @@ impl Settings {
     ) -> Analysis {
         let mut analysis = analyze_clean(activity, hr, profile, zones, &self.rules);
         if !self.maps.is_empty() {
-            let map = surface::surface_from_maps(activity, &self.maps, &self.map_params).ok();
+            let map = surface::surface_from_maps(activity, &self.maps, &self.map_params);
             apply_map_surface(&mut analysis, map);
         }
         // The exact stretches are only for the strip: never kept per run.
@@ -235,13 +235,17 @@ pub(crate) fn analyze_clean(
 
 /// Puts the map's surface into `analysis` when it decides (not for treadmill or indoor
 /// runs): the file's `hard_surface` gives way to the map's, and the verdict is redone.
-fn apply_map_surface(analysis: &mut Analysis, map: Option<MapSurface>) {
-    let source = judge::surface::source(analysis.surface, map.is_some());
+fn apply_map_surface(analysis: &mut Analysis, map: Result<MapSurface, NoMapSurface>) {
+    let source = judge::surface::source(analysis.surface, map.is_ok());
     analysis.surface_source = source;
     if source != SurfaceSource::Map {
+        if let Err(no_map) = &map {
+            // Maps were given but could not say: the unknown surface says why.
+            judge::rules::surface_unknown_with_maps(&mut analysis.assessment, no_map);
+        }
         return;
     }
-    let Some(map) = map else {
+    let Ok(map) = map else {
         return;
     };
     // The map decides the surface clause: the file's road label and its silence

@@ -35,6 +35,7 @@
 //!   moderately noisy watch trace keeps the treatment it always had (σ ≈ 0.8 m: ±50 m,
 //!   5 m, 160 m).
 
+use super::extremes::Extremes;
 use crate::model::{AltitudeTreatment, Format, Sample, Second, SubSport};
 
 /// Half-window of the noise signature, seconds.
@@ -131,8 +132,10 @@ pub fn noise_m(samples: &[Sample]) -> Option<f64> {
     if deviations.len() < NOISE_MIN_SAMPLES {
         return None;
     }
-    deviations.sort_by(f64::total_cmp);
-    deviations.get(deviations.len() / 2).map(|m| 1.4826 * m)
+    // The median by selection (the sorted order's middle value, without the sort).
+    let mid = deviations.len() / 2;
+    let (_, median, _) = deviations.select_nth_unstable_by(mid, f64::total_cmp);
+    Some(1.4826 * *median)
 }
 
 /// Smooths altitude and computes grade in place, by the altitude's `noise_m` signature
@@ -204,16 +207,29 @@ fn drop_outliers(seconds: &mut [Second]) {
     const HALF: usize = 15;
     let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
     let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
+    let mut extremes = Extremes::new();
+    let mut next = 0;
     for (i, s) in seconds.iter_mut().enumerate() {
-        let Some(a) = s.altitude_m else { continue };
-        window.clear();
+        let hi = (i + HALF + 1).min(raw.len());
+        while next < hi {
+            if let Some(Some(v)) = raw.get(next) {
+                extremes.push(next, *v);
+            }
+            next += 1;
+        }
         let lo = i.saturating_sub(HALF);
-        window.extend(
-            raw.get(lo..(i + HALF + 1).min(raw.len()))
-                .unwrap_or_default()
-                .iter()
-                .flatten(),
-        );
+        extremes.evict_before(lo);
+        let Some(a) = s.altitude_m else { continue };
+        // The median lies between the window's lowest and highest value, so when both
+        // are within the limit of `a` it cannot be an outlier: no sort (most seconds).
+        if let Some((low, high)) = extremes.range()
+            && a - low <= ALTITUDE_OUTLIER_M
+            && high - a <= ALTITUDE_OUTLIER_M
+        {
+            continue;
+        }
+        window.clear();
+        window.extend(raw.get(lo..hi).unwrap_or_default().iter().flatten());
         window.sort_by(f32::total_cmp);
         if let Some(&median) = window.get(window.len() / 2)
             && (a - median).abs() > ALTITUDE_OUTLIER_M

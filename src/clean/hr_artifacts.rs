@@ -25,6 +25,7 @@
 //! The first [`SETTLE_S`] s of every stretch (after a start or a pause) are not searched
 //! for jumps: straps settle and a heart really does climb fast from rest.
 
+use super::extremes::Extremes;
 use crate::model::{HrFlag, Second};
 
 /// A step between consecutive seconds faster than this is not a heart, bpm/s.
@@ -92,17 +93,31 @@ fn value(seconds: &[Second], i: usize) -> Option<f32> {
 /// The largest change into `i` from the values of the `JUMP_WINDOW_S` seconds before it
 /// (within its stretch, from `from` on), signed; `(change, from index)`.
 fn jump_in(values: &[Option<f32>], i: usize, from: usize) -> Option<(f32, usize)> {
-    let v = values.get(i).copied().flatten()?;
-    let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
-    (lo..i)
-        .filter_map(|k| values.get(k).copied().flatten().map(|p| (v - p, k)))
-        .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()))
+    jump_by(|k| values.get(k).copied().flatten(), i, from)
 }
 
-fn jump_into(seconds: &[Second], i: usize, from: usize) -> Option<(f32, usize)> {
+/// Whether [`jump_by`] would find a change of at least [`JUMP_BPM`]: one of the
+/// changes reaches it and none is NaN (which `total_cmp` ranks above every number).
+/// Cheaper than finding the largest, and most seconds have none.
+fn big_jump_by(at: impl Fn(usize) -> Option<f32>, i: usize, from: usize) -> bool {
+    let Some(v) = at(i) else { return false };
     let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
-    let values: Vec<Option<f32>> = (lo..=i).map(|k| value(seconds, k)).collect();
-    jump_in(&values, i - lo, from.saturating_sub(lo)).map(|(d, k)| (d, k + lo))
+    let (mut big, mut nan) = (false, false);
+    for p in (lo..i).filter_map(&at) {
+        let d = (v - p).abs();
+        big |= d >= JUMP_BPM;
+        nan |= d.is_nan();
+    }
+    big && !nan
+}
+
+/// [`jump_in`] over the values `at` gives (no copy of the window).
+fn jump_by(at: impl Fn(usize) -> Option<f32>, i: usize, from: usize) -> Option<(f32, usize)> {
+    let v = at(i)?;
+    let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
+    (lo..i)
+        .filter_map(|k| at(k).map(|p| (v - p, k)))
+        .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()))
 }
 
 /// Centred 5-s median of the usable values of one stretch (at least 3 values): 1–2 s
@@ -110,14 +125,22 @@ fn jump_into(seconds: &[Second], i: usize, from: usize) -> Option<(f32, usize)> 
 fn median5(seconds: &[Second], start: usize, end: usize) -> Vec<Option<f32>> {
     (start..end)
         .map(|i| {
-            let mut w: Vec<f32> = (i.saturating_sub(2).max(start)..(i + 3).min(end))
-                .filter_map(|k| value(seconds, k))
-                .collect();
-            if w.len() < 3 || value(seconds, i).is_none() {
+            value(seconds, i)?;
+            let mut buffer = [0.0f32; 5];
+            let mut len = 0;
+            for (slot, x) in buffer.iter_mut().zip(
+                (i.saturating_sub(2).max(start)..(i + 3).min(end))
+                    .filter_map(|k| value(seconds, k)),
+            ) {
+                *slot = x;
+                len += 1;
+            }
+            if len < 3 {
                 return None;
             }
+            let w = buffer.get_mut(..len).unwrap_or_default();
             w.sort_unstable_by(f32::total_cmp);
-            w.get(w.len() / 2).copied()
+            w.get(len / 2).copied()
         })
         .collect()
 }
@@ -134,8 +157,8 @@ pub fn flag_swings(seconds: &mut [Second]) -> u32 {
         let mut i = SETTLE_S;
         let n = end - start;
         while i < n {
-            let Some((jump, from)) = jump_in(&m, i, 0).filter(|_| ok.get(start + i) == Some(&true))
-            else {
+            let wanted = ok.get(start + i) == Some(&true) && big_jump_by(at, i, 0);
+            let Some((jump, from)) = wanted.then(|| jump_in(&m, i, 0)).flatten() else {
                 i += 1;
                 continue;
             };
@@ -198,6 +221,14 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
     let n = seconds.len();
     let vals: Vec<(u32, Option<f32>)> = seconds.iter().map(|s| (s.t_s, s.hr_bpm)).collect();
     let mut deviation: Vec<Option<f32>> = vec![None; n];
+    // Values present before each position: the window's count without visiting it.
+    let mut present = Vec::with_capacity(n + 1);
+    present.push(0usize);
+    for p in &vals {
+        present.push(present.last().copied().unwrap_or(0) + usize::from(p.1.is_some()));
+    }
+    let count = |k: usize| present.get(k).copied().unwrap_or(0);
+    let mut extremes = Extremes::new();
     let (mut lo, mut hi) = (0usize, 0usize);
     for i in 0..n {
         let Some(&(t, Some(v))) = vals.get(i) else {
@@ -209,12 +240,32 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
             lo += 1;
         }
         hi = hi.max(lo);
-        while vals.get(hi).is_some_and(|p| p.0 <= to) {
+        while let Some(&(th, x)) = vals.get(hi)
+            && th <= to
+        {
+            if let Some(x) = x {
+                extremes.push(hi, x);
+            }
             hi += 1;
         }
+        extremes.evict_before(lo);
+        let len = count(hi) - count(lo);
+        if len < 8 {
+            continue;
+        }
+        if let Some((low, high)) = extremes.range()
+            && v - low < SPIKE_EDGE_BPM
+            && high - v < SPIKE_EDGE_BPM
+        {
+            // The median lies in [low, high], so it is within SPIKE_EDGE_BPM of the
+            // value: below every threshold the deviation is compared with, as 0 is.
+            // No sort.
+            if let Some(d) = deviation.get_mut(i) {
+                *d = Some(0.0);
+            }
+            continue;
+        }
         let mut buffer = [0.0f32; WIDTH];
-        let mut len = 0;
-        let (mut low, mut high) = (v, v);
         for (slot, x) in buffer.iter_mut().zip(
             vals.get(lo..hi)
                 .unwrap_or_default()
@@ -222,20 +273,8 @@ pub fn flag_spikes(seconds: &mut [Second]) -> u32 {
                 .filter_map(|p| p.1),
         ) {
             *slot = x;
-            len += 1;
-            low = low.min(x);
-            high = high.max(x);
         }
-        if len < 8 {
-            continue;
-        }
-        if high - low < SPIKE_EDGE_BPM {
-            // Value and median both lie in [low, high]: nothing to flag, no sort.
-            if let Some(d) = deviation.get_mut(i) {
-                *d = Some(0.0);
-            }
-            continue;
-        }
+        let len = len.min(WIDTH);
         let window = buffer.get_mut(..len).unwrap_or_default();
         window.sort_unstable_by(f32::total_cmp);
         let median = window.get(len / 2).copied().unwrap_or(v);
@@ -314,7 +353,7 @@ pub fn fast_changes(seconds: &[Second]) -> (usize, f64) {
                 (value(seconds, i - 1), value(seconds, i)),
                 (Some(a), Some(b)) if (b - a).abs() > RATE_LIMIT_BPM_PER_S
             );
-            let jump = jump_into(seconds, i, start).is_some_and(|(d, _)| d.abs() >= JUMP_BPM);
+            let jump = big_jump_by(|k| value(seconds, k), i, start);
             if !(one_step || jump) {
                 continue;
             }
@@ -350,6 +389,27 @@ mod tests {
                 ..Second::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn the_quick_jump_test_agrees_with_the_largest_jump() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(5);
+        let values: Vec<Option<f32>> = (0..5000)
+            .map(|_| match rng.next_u64() % 20 {
+                0 => None,
+                1 => Some(f32::NAN),
+                2 => Some(-f32::NAN),
+                _ => Some(100.0 + 60.0 * rng.next_f64() as f32),
+            })
+            .collect();
+        let at = |k: usize| values.get(k).copied().flatten();
+        for i in 0..values.len() {
+            for from in [0, i.saturating_sub(3)] {
+                let slow = jump_by(at, i, from).is_some_and(|(d, _)| d.abs() >= JUMP_BPM);
+                assert_eq!(big_jump_by(at, i, from), slow, "at {i} from {from}");
+            }
+        }
     }
 
     fn flagged(s: &[Second]) -> Vec<usize> {

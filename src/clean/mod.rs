@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod distance;
 pub mod elevation;
+mod extremes;
 pub mod gps_distance;
 pub mod hr_artifacts;
 pub mod hr_quality;

@@ -251,12 +251,27 @@ fn run_inputs(paths: &[PathBuf], extra: &[Option<&std::path::Path>]) -> target::
     target::Inputs::of(expanded.files.iter().chain(metadata).chain(&extra))
 }
 
-/// What no output of a batch over `paths` may replace: its files, the profile file
-/// and the maps named on the command line.
+/// What no output of a batch over `paths` may replace: its files, the profile file and
+/// the maps (see [`profile_inputs`]).
 fn batch_inputs(paths: &[PathBuf], p: &ProfileArgs) -> target::Inputs {
-    let mut extra = vec![p.profile.as_deref()];
-    extra.extend(p.maps.iter().map(|m| Some(m.as_path())));
+    let own = profile_inputs(p);
+    let extra: Vec<Option<&std::path::Path>> = own.iter().map(|f| Some(f.as_path())).collect();
     run_inputs(paths, &extra)
+}
+
+/// The files the profile settings read: the profile file — given with `--profile` or
+/// found (./easyrun.toml, the user's config folder) — the maps it names and the maps of
+/// the command line. A profile file that cannot be read adds nothing here: settings
+/// report it.
+fn profile_inputs(p: &ProfileArgs) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = p.maps.clone();
+    if let Ok(Some((path, file))) = discover_profile_file(p.profile.as_deref()) {
+        files.push(path);
+        files.extend(file.maps);
+    } else if let Some(path) = &p.profile {
+        files.push(path.clone());
+    }
+    files
 }
 
 /// Profile flags and file, resolved once for the whole command, and the maps they name

@@ -16,7 +16,8 @@ use super::args::{FLAGS, RegressArgs, RegressFormatArg};
 use super::color::Colors;
 use super::progress::ProgressLine;
 use super::{
-    CliError, Exit, config, finish, history_config, output, run_inputs, scan_paths, settings,
+    CliError, Exit, config, finish, history_config, output, profile_inputs, run_inputs, scan_paths,
+    settings,
 };
 
 fn broken(error: RegressError) -> CliError {
@@ -65,12 +66,9 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
     // What this run reads must not be overwritten by what it writes: the baseline is an
     // input unless it is being re-pinned.
     let read_baseline = args.baseline.as_deref().filter(|_| !args.update);
-    let mut extra = vec![
-        args.profile.profile.as_deref(),
-        read_baseline,
-        args.expect.as_deref(),
-    ];
-    extra.extend(args.profile.maps.iter().map(|m| Some(m.as_path())));
+    let own = profile_inputs(&args.profile);
+    let mut extra = vec![read_baseline, args.expect.as_deref()];
+    extra.extend(own.iter().map(|f| Some(f.as_path())));
     let inputs = run_inputs(&args.paths, &extra);
     let baseline_out = match (&args.baseline, args.update) {
         (Some(path), true) => Some(output::destination(Some(path), &inputs)?),

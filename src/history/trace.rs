@@ -121,14 +121,12 @@ impl TraceFacts {
             .filter_map(|s| s.speed_mps.map(f64::from))
             .filter(|v| v.is_finite() && *v >= 0.0)
             .collect();
-        speeds.sort_by(f64::total_cmp);
         let mut cadence: Vec<f64> = moving
             .iter()
             .filter_map(|s| s.cadence_spm.map(f64::from))
             .filter(|c| c.is_finite() && *c > 0.0)
             .collect();
-        cadence.sort_by(f64::total_cmp);
-        let p50 = quantile(&speeds, 0.5);
+        let p50 = quantile(&mut speeds, 0.5);
         let hr = activity.seconds.iter().any(|s| s.hr_bpm.is_some());
         let ceiling = if hr {
             intensity.map(|i| i.ceiling_bpm)
@@ -142,8 +140,8 @@ impl TraceFacts {
         let block = intensity.map(|i| sustained(&moving, i.tempo_floor_bpm));
         TraceFacts {
             speed_p50_mps: p50,
-            speed_p75_mps: quantile(&speeds, 0.75),
-            cadence_p50_spm: quantile(&cadence, 0.5),
+            speed_p75_mps: quantile(&mut speeds, 0.75),
+            cadence_p50_spm: quantile(&mut cadence, 0.5),
             efforts,
             tempo_block_s: block.map(|b| b.0),
             tempo_block_hr_bpm: block.and_then(|b| b.1),
@@ -152,14 +150,16 @@ impl TraceFacts {
     }
 }
 
-/// The `q` quantile of sorted `values` (nearest rank); `None` when empty.
-fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    let n = sorted.len();
+/// The `q` quantile of `values` (nearest rank); `None` when empty. Reorders `values`
+/// (a selection, not a sort: the value is the sorted order's).
+fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+    let n = values.len();
     if n == 0 {
         return None;
     }
     let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
-    sorted.get(rank - 1).copied()
+    let (_, kth, _) = values.select_nth_unstable_by(rank - 1, f64::total_cmp);
+    Some(*kth)
 }
 
 fn usable_hr(s: &Second) -> Option<f64> {

@@ -148,10 +148,7 @@ pub fn clauses(
         not_checkable(ClauseName::Terrain, "no altitude recorded")
     };
     let surface = if surface == Surface::Unknown {
-        not_checkable(
-            ClauseName::Surface,
-            "surface unknown: the file does not say road or trail",
-        )
+        not_checkable(ClauseName::Surface, super::rules::surface_unknown_why(None))
     } else {
         judged(ClauseName::Surface, reasons, &[ReasonCode::HardSurface])
     };
@@ -174,6 +171,16 @@ pub fn surface_from_map(clauses: &mut [Clause], reasons: &[Reason]) {
         .filter(|c| c.clause == ClauseName::Surface)
     {
         *c = judged(ClauseName::Surface, reasons, &[ReasonCode::HardSurface]);
+    }
+}
+
+/// The surface clause, not checkable for `why` (only where it was not checkable).
+pub fn surface_not_checkable(clauses: &mut [Clause], why: &str) {
+    for c in clauses
+        .iter_mut()
+        .filter(|c| c.clause == ClauseName::Surface && c.status == ClauseStatus::NotCheckable)
+    {
+        *c = not_checkable(ClauseName::Surface, why);
     }
 }
 

@@ -458,15 +458,49 @@ fn duration_words(s: i64) -> String {
     }
 }
 
+/// Why the surface is unknown, for the `surface_unknown` reason and the clause: the
+/// file's silence, and, when maps were given, why none of them could say.
+pub fn surface_unknown_why(no_map: Option<&crate::surface::NoMapSurface>) -> &'static str {
+    use crate::surface::NoMapSurface;
+    match no_map {
+        None | Some(NoMapSurface::NoMaps) => "surface unknown: the file does not say road or trail",
+        Some(NoMapSurface::NotCovered) => {
+            "surface unknown: the file does not say road or trail, and no map given covers the run"
+        }
+        Some(NoMapSurface::NoGps) => {
+            "surface unknown: the file does not say road or trail, and without positions the map cannot"
+        }
+    }
+}
+
+/// Says in `assessment` why the maps given could not tell the surface (a run they do
+/// not cover, a run without positions): the `surface_unknown` reason and the surface
+/// clause name it.
+pub fn surface_unknown_with_maps(
+    assessment: &mut crate::judge::Assessment,
+    no_map: &crate::surface::NoMapSurface,
+) {
+    let why = surface_unknown_why(Some(no_map));
+    for r in assessment
+        .reasons
+        .iter_mut()
+        .filter(|r| r.code == ReasonCode::SurfaceUnknown)
+    {
+        r.message = format!("{why}, so the soft-ground clause was not checked");
+    }
+    super::clauses::surface_not_checkable(&mut assessment.clauses, why);
+}
+
 /// `surface_unknown`: the soft-ground clause could not be checked (information).
 pub fn surface_unknown(activity: &Activity, surface: Surface) -> Option<Reason> {
     (surface == Surface::Unknown && activity.header.sport == Some(Sport::Running)).then(|| {
         reason(
             ReasonCode::SurfaceUnknown,
             Severity::Info,
-            "surface unknown: the file does not say road or trail, so the soft-ground clause \
-             was not checked"
-                .to_string(),
+            format!(
+                "{}, so the soft-ground clause was not checked",
+                surface_unknown_why(None)
+            ),
             None,
             None,
             "",

@@ -16,6 +16,7 @@ pub mod surges;
 pub mod terrain;
 pub mod zones;
 
+mod ranked;
 mod series;
 #[cfg(test)]
 mod testkit;

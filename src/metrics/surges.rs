@@ -44,6 +44,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gap::gap_speed_mps;
+use super::ranked::RankedWindow;
 use super::series::{self, Point};
 use crate::model::{Activity, Span};
 
@@ -172,32 +173,30 @@ fn points(activity: &Activity) -> Vec<Pt> {
     out
 }
 
-/// The `q` quantile (lower order statistic, `q·(n − 1)` rounded down), reordering.
-fn quantile_in_place(values: &mut [f64], q: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let k = ((values.len() - 1) as f64 * q).floor() as usize;
-    let (_, kth, _) = values.select_nth_unstable_by(k, f64::total_cmp);
-    Some(*kth)
+/// Index of the `q` quantile among `len` sorted values (lower order statistic,
+/// `q·(len − 1)` rounded down).
+fn quantile_index(len: usize, q: f64) -> usize {
+    (len.saturating_sub(1) as f64 * q).floor() as usize
 }
 
 /// Local (raw, GAP) speed baselines of running seconds around each point (module docs).
+/// The running seconds of a baseline are `[lo, a) ∪ [b, hi)` of `running` (before the
+/// left gap, after the right one); the four bounds only move forward, and the members
+/// are kept in two order-statistic windows ([`RankedWindow`]), one per speed.
 fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
     let running: Vec<&Pt> = pts.iter().filter(|p| p.running).collect();
-    let whole = (
-        series::median(running.iter().map(|p| p.raw).collect()),
-        series::median(running.iter().map(|p| p.gap).collect()),
-    );
-    let whole = match whole {
+    let raw: Vec<f64> = running.iter().map(|p| p.raw).collect();
+    let gap: Vec<f64> = running.iter().map(|p| p.gap).collect();
+    let whole = match (series::median(raw.clone()), series::median(gap.clone())) {
         (Some(r), Some(g)) => Some((r, g)),
         _ => None,
     };
+    let mut raw_w = RankedWindow::new(&raw);
+    let mut gap_w = RankedWindow::new(&gap);
     let mut out = Vec::with_capacity(pts.len());
     let mut held: Option<(u32, Option<(f64, f64)>)> = None;
-    let (mut lo, mut hi) = (0usize, 0usize);
-    let mut raw_buf: Vec<f64> = Vec::new();
-    let mut gap_buf: Vec<f64> = Vec::new();
+    let (mut lo, mut a, mut b, mut hi) = (0usize, 0usize, 0usize, 0usize);
+    let t_at = |i: usize| running.get(i).map(|q| q.t_s);
     for p in pts {
         if let Some((at, value)) = held
             && p.t_s < at + BASELINE_STEP_S
@@ -207,26 +206,33 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
         }
         let from = p.t_s.saturating_sub(BASELINE_HALF_S);
         let to = p.t_s.saturating_add(BASELINE_HALF_S);
-        while running.get(lo).is_some_and(|q| q.t_s < from) {
-            lo += 1;
-        }
-        hi = hi.max(lo);
-        while running.get(hi).is_some_and(|q| q.t_s <= to) {
+        let gap_from = p.t_s.saturating_sub(BASELINE_GAP_S);
+        let gap_to = p.t_s.saturating_add(BASELINE_GAP_S);
+        // In this order every second enters before it leaves (lo ≤ a ≤ b ≤ hi).
+        while t_at(hi).is_some_and(|t| t <= to) {
+            raw_w.insert(hi);
+            gap_w.insert(hi);
             hi += 1;
         }
-        raw_buf.clear();
-        gap_buf.clear();
-        for q in running.get(lo..hi).unwrap_or_default() {
-            if q.t_s.abs_diff(p.t_s) > BASELINE_GAP_S {
-                raw_buf.push(q.raw);
-                gap_buf.push(q.gap);
-            }
+        while t_at(b).is_some_and(|t| t <= gap_to) {
+            raw_w.remove(b);
+            gap_w.remove(b);
+            b += 1;
         }
-        let value = if raw_buf.len() >= BASELINE_MIN_VALUES {
-            match (
-                quantile_in_place(&mut raw_buf, BASELINE_QUANTILE),
-                quantile_in_place(&mut gap_buf, BASELINE_QUANTILE),
-            ) {
+        while t_at(a).is_some_and(|t| t < gap_from) {
+            raw_w.insert(a);
+            gap_w.insert(a);
+            a += 1;
+        }
+        while t_at(lo).is_some_and(|t| t < from) {
+            raw_w.remove(lo);
+            gap_w.remove(lo);
+            lo += 1;
+        }
+        let len = raw_w.len();
+        let value = if len >= BASELINE_MIN_VALUES {
+            let k = quantile_index(len, BASELINE_QUANTILE);
+            match (raw_w.kth(k), gap_w.kth(k)) {
                 (Some(r), Some(g)) => Some((r, g)),
                 _ => whole,
             }

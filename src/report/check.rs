@@ -12,6 +12,7 @@ use crate::scan::Scan;
 use super::escape::terminal;
 use super::rate::Rate;
 use super::schema::{BaselineRecord, CheckRecord, HistoryRecord};
+use super::units::MessageFigures;
 
 /// One line of `check` output: a judged activity or a file/activity that failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,7 +264,7 @@ fn write_text(out: &mut impl Write, r: &CheckRecord, color: bool, units: Units) 
             "  {} {}: {}",
             severity_word(reason.severity, color),
             reason.code.as_str(),
-            terminal(&units.reason_message(reason, r.ascent_m, r.steep_share))
+            terminal(&units.reason_message(reason, &MessageFigures::of(r)))
         )?;
     }
     if !r.clauses.is_empty() {

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use super::schema::CheckRecord;
 use crate::judge::{Reason, ReasonCode};
 use crate::profile::Units;
 
@@ -184,27 +185,71 @@ impl Units {
     /// A reason's message in these units. The judge words its messages in SI; the one
     /// that quotes distances (`hilly`: "62 m of climbing (12 m/km, …") is re-worded
     /// from its numbers in imperial. Every other message is unit-free.
-    pub fn reason_message<'a>(
-        self,
-        reason: &'a Reason,
-        ascent_m: Option<f64>,
-        steep_share: Option<f64>,
-    ) -> Cow<'a, str> {
+    pub fn reason_message<'a>(self, reason: &'a Reason, figures: &MessageFigures) -> Cow<'a, str> {
         let message = reason.message.as_str();
-        if self == Units::Metric || reason.code != ReasonCode::Hilly {
+        if self == Units::Metric {
             return Cow::Borrowed(message);
         }
-        // "{ascent} m of climbing ({per_km} m/km, {steep} % …): advice": keep the advice.
-        let (Some(per_km), Some((_, advice))) = (reason.value, message.split_once("): ")) else {
-            return Cow::Borrowed(message);
-        };
-        Cow::Owned(format!(
-            "{} of climbing ({:.0} {}, {:.0} % of distance steeper than 4 %): {advice}",
-            self.elevation_text(ascent_m.unwrap_or(0.0)),
-            self.climb_rate(per_km),
-            self.climb_rate_unit(),
-            steep_share.unwrap_or(0.0) * 100.0
-        ))
+        match reason.code {
+            ReasonCode::Hilly => {
+                // "{ascent} m of climbing ({per_km} m/km, {steep} % …): advice": keep the
+                // advice.
+                let (Some(per_km), Some((_, advice))) = (reason.value, message.split_once("): "))
+                else {
+                    return Cow::Borrowed(message);
+                };
+                Cow::Owned(format!(
+                    "{} of climbing ({:.0} {}, {:.0} % of distance steeper than 4 %): {advice}",
+                    self.elevation_text(figures.ascent_m.unwrap_or(0.0)),
+                    self.climb_rate(per_km),
+                    self.climb_rate_unit(),
+                    figures.steep_share.unwrap_or(0.0) * 100.0
+                ))
+            }
+            ReasonCode::HardSurface => {
+                // From the map: "{paved} % of the run on paved ground (longest paved
+                // stretch {km} km, from the map): advice". The sport's version has no
+                // distance and stays as it is.
+                let (Some(longest_m), Some(share), Some((_, advice))) = (
+                    figures.longest_paved_m,
+                    reason.value,
+                    message
+                        .split_once("from the map): ")
+                        .filter(|(head, _)| head.contains("longest paved stretch")),
+                ) else {
+                    return Cow::Borrowed(message);
+                };
+                Cow::Owned(format!(
+                    "{:.0} % of the run on paved ground (longest paved stretch {}, from the map): {advice}",
+                    share * 100.0,
+                    self.distance_text(longest_m, 1)
+                ))
+            }
+            _ => Cow::Borrowed(message),
+        }
+    }
+}
+
+/// The figures a reason's message is rewritten from in other units than the judge's
+/// metric text (the message itself holds them rounded).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MessageFigures {
+    /// Ascent, metres (`hilly`).
+    pub ascent_m: Option<f64>,
+    /// Share of distance steeper than 4 % (`hilly`).
+    pub steep_share: Option<f64>,
+    /// The map's longest paved stretch, metres (`hard_surface` from a map).
+    pub longest_paved_m: Option<f64>,
+}
+
+impl MessageFigures {
+    /// The figures of one record.
+    pub fn of(record: &CheckRecord) -> MessageFigures {
+        MessageFigures {
+            ascent_m: record.ascent_m,
+            steep_share: record.steep_share,
+            longest_paved_m: record.surface_map.as_ref().map(|m| m.longest_paved_m),
+        }
     }
 }
 
@@ -255,13 +300,65 @@ mod tests {
             unit: "m_per_km",
             spans: Vec::new(),
         };
+        let figures = MessageFigures {
+            ascent_m: Some(62.0),
+            steep_share: Some(0.3),
+            longest_paved_m: None,
+        };
         assert_eq!(
-            Units::Imperial.reason_message(&reason, Some(62.0), Some(0.3)),
+            Units::Imperial.reason_message(&reason, &figures),
             "203 ft of climbing (132 ft/mi, 30 % of distance steeper than 4 %): recovery runs \
              belong on flat ground"
         );
         assert_eq!(
-            Units::Metric.reason_message(&reason, Some(62.0), Some(0.3)),
+            Units::Metric.reason_message(&reason, &figures),
+            reason.message
+        );
+    }
+
+    #[test]
+    fn the_map_hard_surface_message_is_reworded_in_imperial() {
+        let map = crate::surface::MapSurface {
+            map: "town.osm".to_string(),
+            shares: crate::surface::SurfaceShares {
+                paved: 0.8,
+                unpaved: 0.15,
+                unknown: 0.05,
+            },
+            tagged_share: 0.9,
+            inferred_share: 0.05,
+            off_map_share: 0.05,
+            longest_paved_m: 4200.0,
+            moving_distance_m: 8000.0,
+            confidence: 0.9,
+            gps_sigma_m: 5.0,
+            stretches: Vec::new(),
+        };
+        let reason = crate::judge::rules::hard_surface_from_map(&map)
+            .unwrap_or_else(|| unreachable!("80 % paved warns"));
+        let figures = MessageFigures {
+            longest_paved_m: Some(4200.0),
+            ..MessageFigures::default()
+        };
+        assert!(
+            reason.message.contains("longest paved stretch 4.2 km"),
+            "{}",
+            reason.message
+        );
+        let imperial = Units::Imperial.reason_message(&reason, &figures);
+        assert!(
+            imperial.starts_with(
+                "80 % of the run on paved ground (longest paved stretch 2.6 mi, from the map): soft ground"
+            ),
+            "{imperial}"
+        );
+        assert_eq!(
+            Units::Metric.reason_message(&reason, &figures),
+            reason.message
+        );
+        // Without the map's figure the message is left as the judge wrote it.
+        assert_eq!(
+            Units::Imperial.reason_message(&reason, &MessageFigures::default()),
             reason.message
         );
     }

@@ -23,6 +23,7 @@ use crate::history::{Class, HistorySummary, MaxHrEstimate, WeekSummary};
 use crate::report::escape;
 use crate::report::rate::Rate;
 use crate::report::schema::EntryRecord;
+use crate::report::units::MessageFigures;
 use crate::scan::{Duplicate, Scan, ScanError, ScanWarning, Skipped};
 use crate::setting::{Setting, SettingNames};
 
@@ -376,7 +377,7 @@ fn recovery(scan: &View, has_section: &dyn Fn(usize) -> bool) -> String {
             .map_or_else(
                 || "a proper recovery run".to_string(),
                 |x| {
-                    let m = scan.units.reason_message(x, r.ascent_m, r.steep_share);
+                    let m = scan.units.reason_message(x, &MessageFigures::of(r));
                     escape::text(&m).into_owned()
                 },
             );

@@ -15,6 +15,7 @@ use super::words::{self, badge, bpm, display_name, pct};
 use crate::profile::Units;
 use crate::report::check::duration;
 use crate::report::escape;
+use crate::report::units::MessageFigures;
 use crate::surface::SurfaceStretch;
 
 /// Where a link to entry `i` should point: its run section when it has one, else its
@@ -120,7 +121,7 @@ fn reasons(r: &CheckRecord, units: Units) -> String {
             h,
             "<li class=\"{class}\"><span class=\"sev\">{word}</span> <code>{}</code> {}</li>",
             reason.code.as_str(),
-            escape::text(&units.reason_message(reason, r.ascent_m, r.steep_share))
+            escape::text(&units.reason_message(reason, &MessageFigures::of(r)))
         );
     }
     h.push_str("</ul>\n");
