@@ -5,7 +5,8 @@
 # comparison, default 500), BASE_BIN (optional: another easyrun binary, e.g. one built
 # from an older commit, scanned interleaved with this one for a before/after ratio),
 # SCAN_ONLY=1 (stop after the whole-export scans and print their table: the thread
-# speed-up and the before/after ratios, without the FIT, memory and decode parts).
+# speed-up and the before/after ratios, without the FIT, memory and decode parts),
+# RESCAN_ONLY=1 (only the history-cache part: cold and warm scans, see below).
 #
 # 1. Builds the release binary and the examples make_export, fitparser_decode and
 #    decode_files.
@@ -14,6 +15,11 @@
 # 3. Measures in the same run, so the ratios survive a shared, noisy machine:
 #    - `easyrun scan` of the whole export with -j 1 and -j 2 (interleaved, REPS each;
 #      with BASE_BIN, that binary too, interleaved, and its output must be identical);
+#      these run with --no-cache, so the history cache never makes them warm;
+#    - the re-scan: `easyrun scan -j 2` of the whole export with EASYRUN_CACHE_DIR a
+#      fresh folder (cold: reads everything, writes the cache), then again (warm: reads
+#      no file), REPS pairs; warm output must equal cold and --no-cache output; the
+#      cache's size per activity; ratio warm/cold and the warm wall time (goal < 0.3 s);
 #    - `easyrun scan` of the FIT files only (.fit and .fit.gz), -j 2: MB/s of FIT input
 #      (decompressed FIT bytes);
 #    - `fitparser::from_bytes` on the same FIT files, -j 2 (examples/fitparser_decode);
@@ -36,7 +42,9 @@ SMALL=${SMALL:-500}
 JOBS_MAX=2
 EXPORT=$TARGET/bench-export
 WORK=$TARGET/bench-scan
-SCAN_FLAGS=(--max-hr 190 --rest-hr 50 --format jsonl --quiet --fail-on never)
+SCAN_FLAGS=(--max-hr 190 --rest-hr 50 --format jsonl --quiet --fail-on never --no-cache)
+RESCAN_FLAGS=(--max-hr 190 --rest-hr 50 --format jsonl --quiet --fail-on never -j "$JOBS_MAX")
+CACHE=$WORK/cache
 
 echo "== build" >&2
 cargo build --release --quiet --bin easyrun --example fitparser_decode --example decode_files
@@ -119,6 +127,47 @@ same_output() {
 
 rm -f "$WORK"/*.times "$WORK"/*.rusage "$WORK"/*.out
 
+# rescan_part : cold and warm scans with the history cache, and their table.
+rescan_part() {
+    echo "== re-scan: cold (fresh cache) and warm, -j $JOBS_MAX, $REPS pairs" >&2
+    run rescan_nocache "$BIN" scan "$EXPORT" "${RESCAN_FLAGS[@]}" --no-cache -o "$WORK/rescan_nocache.jsonl"
+    for _ in $(seq "$REPS"); do
+        rm -rf "$CACHE"
+        EASYRUN_CACHE_DIR=$CACHE run rescan_cold "$BIN" scan "$EXPORT" "${RESCAN_FLAGS[@]}" -o "$WORK/rescan_cold.jsonl"
+        EASYRUN_CACHE_DIR=$CACHE run rescan_warm "$BIN" scan "$EXPORT" "${RESCAN_FLAGS[@]}" -o "$WORK/rescan_warm.jsonl"
+    done
+    for w in cold nocache; do
+        if ! same_output "$WORK/rescan_warm.jsonl" "$WORK/rescan_$w.jsonl"; then
+            echo "warm scan output differs from the $w scan's" >&2
+            exit 1
+        fi
+    done
+    local cache_bytes cold warm
+    cache_bytes=$(cat "$CACHE"/*.cache | wc -c)
+    cold=$(median rescan_cold 1)
+    warm=$(median rescan_warm 1)
+    echo
+    echo "easyrun re-scan benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "whole export ($COUNT activities), -j $JOBS_MAX; medians of $REPS cold/warm pairs; wall s / CPU s (user+sys) / peak RSS MB"
+    echo
+    echo "| run | wall s | CPU s | peak RSS MB |"
+    echo "| --- | --- | --- | --- |"
+    echo "| --no-cache (one run) | $(median rescan_nocache 1) | $(median rescan_nocache 2) | $(to_mb "$(maxcol rescan_nocache 3)") |"
+    echo "| cold: fresh cache, written | $cold | $(median rescan_cold 2) | $(to_mb "$(maxcol rescan_cold 3)") |"
+    echo "| warm: files unchanged | **$warm** | $(median rescan_warm 2) | $(to_mb "$(maxcol rescan_warm 3)") |"
+    echo
+    echo "warm / cold wall: $(ratio "$warm" "$cold" 3 x); warm / cold CPU: $(ratio "$(median rescan_warm 2)" "$(median rescan_cold 2)" 3 x); goal: warm < 0.3 s"
+    echo "cache: $(awk -v b="$cache_bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB, $(ratio "$cache_bytes" "$COUNT" 0) bytes per activity"
+    echo "per run (wall cpu rss_kb):"
+    for f in "$WORK"/rescan_*.times; do echo "$(basename "$f" .times): $(tr '\n' ';' <"$f")"; done
+}
+to_mb() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }'; }
+
+if [[ ${RESCAN_ONLY:-0} == 1 ]]; then
+    rescan_part
+    exit 0
+fi
+
 echo "== scan, whole export, -j 1 and -j $JOBS_MAX interleaved, $REPS reps${BASE_BIN:+, with $BASE_BIN}" >&2
 for _ in $(seq "$REPS"); do
     for j in 1 "$JOBS_MAX"; do
@@ -197,7 +246,6 @@ fp_mbs=$(awk -v b="$fit_bytes" -v s="$fp_s" 'BEGIN { printf "%.1f", b / 1e6 / s 
 all_mbs=$(awk -v b="$disk_bytes" -v s="$j2" 'BEGIN { printf "%.0f", b / 1e6 / s }')
 rss_small=$(maxcol "small_j$JOBS_MAX" 3)
 rss_all=$(maxcol "all_j$JOBS_MAX" 3)
-to_mb() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }'; }
 
 cat <<EOF
 
@@ -259,3 +307,5 @@ Against BASE_BIN ($BASE_BIN), same run, identical output:
 | peak RSS MB, -j $JOBS_MAX | $(to_mb "$rss_all") | $(to_mb "$(maxcol "base_j$JOBS_MAX" 3)") | | | |
 EOF
 fi
+
+rescan_part

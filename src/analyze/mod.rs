@@ -6,7 +6,7 @@
 mod facts;
 pub mod series;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clean;
 use crate::history::{Intensity, RunFacts, TraceFacts};
@@ -45,7 +45,7 @@ pub struct Settings {
 }
 
 /// The compact result of one activity: all a report needs, none of the samples.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     /// Which file, device, sport, name and start.
     #[serde(flatten)]

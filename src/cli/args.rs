@@ -47,8 +47,8 @@ pub enum Command {
     /// scan: recovery runs worst first, the weeks' 80/20 picture, every activity, and
     /// charts per run.
     Report(ReportArgs),
-    /// Show or clear the history cache (the facts `check --history`, `scan` and `report`
-    /// keep of every file of a history).
+    /// Show or clear the history cache (the facts and analyses `check --history`, `scan`
+    /// and `report` keep of every file of a history).
     Cache(CacheArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions(CompletionsArgs),

@@ -200,7 +200,7 @@ pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
     let mut config = config(settings, placement, Scope::History, args.batch.jobs.jobs);
     config.cache = history::cache_dir(args.batch.no_cache);
     let progress = ProgressLine::new(args.batch.quiet);
-    let result = scan_paths(&args.paths, &config, &progress);
+    let mut result = scan_paths(&args.paths, &config, &progress);
     let options = HtmlOptions {
         title: args.title.clone(),
         recent_runs: args.recent,
@@ -209,6 +209,10 @@ pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
         setting_names: FLAGS,
         units,
     };
+    // The runs the page draws: their curves, where the history cache served them
+    // without (curves are never cached).
+    let charted = html::charted(&result, &options);
+    scan::read_curves(&mut result, &charted, &config, &progress);
     progress.writing(&output::target_name(args.output.as_deref()));
     let written = destination.write(|out| html::write(out, &result, &options));
     drop(progress);

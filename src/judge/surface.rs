@@ -3,11 +3,11 @@
 //! A real surface would need map data (OSM `surface=*`); without it road-vs-trail is
 //! only known when the file states it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Activity, SubSport};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Surface {
     Treadmill,
@@ -52,7 +52,7 @@ pub fn surface(activity: &Activity) -> Surface {
 }
 
 /// Where a run's surface judgement came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SurfaceSource {
     /// Matched against an OpenStreetMap file (`surface_shares`).

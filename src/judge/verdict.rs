@@ -90,7 +90,7 @@ impl ReasonCode {
 }
 
 /// How much a reason weighs in the verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Reported, does not change the verdict.
@@ -102,7 +102,7 @@ pub enum Severity {
 }
 
 /// One reason, with the numbers behind it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     pub code: ReasonCode,
     pub severity: Severity,
@@ -112,15 +112,32 @@ pub struct Reason {
     pub value: Option<f64>,
     /// The threshold it was compared with.
     pub threshold: Option<f64>,
-    /// Unit of `value` and `threshold`.
-    pub unit: &'static str,
+    /// Unit of `value` and `threshold` (one of [`REASON_UNITS`]).
+    #[serde(deserialize_with = "reason_unit")]
+    pub unit: StaticStr,
     /// Where in the run (seconds from its first sample), when it applies.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spans: Vec<Span>,
 }
 
+/// Every unit a [`Reason`] states: the table its `unit` is read back from (the history
+/// cache). A reason with another unit is still made and printed; only its cache entry
+/// is not kept (docs/decisions.md §32).
+pub const REASON_UNITS: &[&str] = &[
+    "", "bpm", "count", "h", "m_per_km", "min", "pct", "s", "share",
+];
+
+/// `&'static str` under another name: serde's derive would borrow a field spelled
+/// `&str` from the input (tying the input's lifetime to `'static`); under an alias it
+/// takes `deserialize_with`'s word.
+type StaticStr = &'static str;
+
+fn reason_unit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    crate::model::interned::one(d, REASON_UNITS)
+}
+
 /// A clause of the coaching rule (shared/DOMAIN.md §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClauseName {
     /// "super easy, HR below the aerobic threshold" (`too_hard`; `elevated_hr` in a
@@ -155,7 +172,7 @@ impl ClauseName {
 }
 
 /// Whether a clause was checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClauseStatus {
     /// Checked and kept.
@@ -177,7 +194,7 @@ impl ClauseStatus {
 }
 
 /// One clause of the rule and what became of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Clause {
     pub clause: ClauseName,
     pub status: ClauseStatus,
@@ -187,7 +204,7 @@ pub struct Clause {
 }
 
 /// The verdict of one run, its reasons (most severe first) and every clause of the rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     pub verdict: Verdict,
     pub reasons: Vec<Reason>,

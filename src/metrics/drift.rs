@@ -26,7 +26,7 @@
 //! [`MIN_HR_COVERAGE`] of those seconds; speed on fewer than [`MIN_SPEED_COVERAGE`] of
 //! them, or a half whose mean speed is not positive.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::gap::gap_speed_mps;
 use super::series;
@@ -42,7 +42,7 @@ pub const MIN_HR_COVERAGE: f64 = 0.8;
 pub const MIN_SPEED_COVERAGE: f64 = 0.8;
 
 /// Decoupling and drift of a run that passed the quality gates.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Drift {
     /// Moving seconds dropped as warm-up.
     pub warmup_s: u32,
@@ -63,7 +63,7 @@ pub struct Drift {
 }
 
 /// Why decoupling was not computed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum DriftGate {
     /// Too little moving time after the warm-up.
@@ -75,7 +75,7 @@ pub enum DriftGate {
 }
 
 /// Decoupling, or why it does not apply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Decoupling {
     Applicable(Drift),

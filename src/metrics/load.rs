@@ -21,7 +21,7 @@
 //! Gates ([`Load::NotApplicable`]): HRmax or resting HR unknown, HRmax not above
 //! resting HR, no usable moving HR.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::zones::MovingHr;
 use crate::model::Activity;
@@ -37,7 +37,7 @@ pub const FEMALE_B: f64 = 1.67;
 pub const LTHR_FRACTION_OF_MAX: f64 = 0.89;
 
 /// Which Banister weighting was applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Weighting {
     Male,
@@ -73,7 +73,7 @@ impl Weighting {
 }
 
 /// Where the LTHR behind HRSS came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LthrBasis {
     /// The athlete profile's LTHR.
@@ -83,7 +83,7 @@ pub enum LthrBasis {
 }
 
 /// Load of one run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trimp {
     /// Banister TRIMP (minute-weighted, unitless).
     pub trimp: f64,
@@ -97,7 +97,7 @@ pub struct Trimp {
 }
 
 /// Why load was not computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum LoadGate {
     MissingMaxHr,
@@ -109,7 +109,7 @@ pub enum LoadGate {
 }
 
 /// Load, or why it does not apply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Load {
     Applicable(Trimp),

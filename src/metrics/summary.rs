@@ -7,7 +7,7 @@
 //! - `avg_gap_s_per_km`: [`super::gap::mean_gap_pace_s_per_km`].
 //! - `hr_coverage = hr_moving_s / moving_s`: the share of moving time with usable HR.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::drift::{self, Decoupling};
 use super::gap;
@@ -19,7 +19,7 @@ use crate::model::Activity;
 use crate::profile::{AthleteProfile, HrZones};
 
 /// Every metric of one activity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Moving seconds.
     pub moving_s: u32,

@@ -41,7 +41,7 @@
 //! the mean GAP speed of consecutive [`CV_BLOCK_S`]-s blocks of moving seconds with
 //! speed (in moving-time order; a last partial block is dropped), in %. Needs two blocks.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::gap::gap_speed_mps;
 use super::ranked::RankedWindow;
@@ -99,7 +99,7 @@ pub const HR_MIN_COVERAGE: f64 = 0.6;
 pub const CV_BLOCK_S: usize = 30;
 
 /// One surge.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Surge {
     pub span: Span,
     /// Highest smoothed GAP speed in the span, m/s.

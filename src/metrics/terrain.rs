@@ -25,7 +25,7 @@
 //! - Indoor runs (treadmill, indoor track) are flat by definition: their altitude is
 //!   junk, so no ascent is reported. Outdoor runs without altitude have no class.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Activity;
 
@@ -49,7 +49,7 @@ pub const DEVICE_HYSTERESIS_M: f64 = crate::clean::elevation::BAROMETRIC_HYSTERE
 pub const GPS_HYSTERESIS_M: f64 = crate::clean::elevation::GPS_HYSTERESIS_M;
 
 /// Terrain class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TerrainClass {
     Flat,
@@ -69,7 +69,7 @@ impl TerrainClass {
 }
 
 /// What the terrain numbers rest on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TerrainBasis {
     /// Measured from the activity's altitude.
@@ -81,7 +81,7 @@ pub enum TerrainBasis {
 }
 
 /// Terrain of one run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Terrain {
     pub basis: TerrainBasis,
     pub hysteresis_m: f64,

@@ -18,7 +18,7 @@
 //!   window needs [`MAX_HR_MIN_VALUES`] values, so one value beside a hole cannot set
 //!   the maximum on its own.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::series::{self, Point};
 use crate::model::{Activity, Span};
@@ -35,9 +35,10 @@ pub const MAX_HR_MEDIAN_HALF_S: u32 = 2;
 pub const MAX_HR_MIN_VALUES: usize = 3;
 
 /// Moving time per heart-rate zone.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZoneTimes {
     /// Zone names, as in [`HrZones::names`].
+    #[serde(deserialize_with = "crate::profile::zones::zone_names")]
     pub names: Vec<&'static str>,
     /// Moving seconds with usable HR in each zone (same order as `names`).
     pub seconds: Vec<u32>,
@@ -46,7 +47,7 @@ pub struct ZoneTimes {
 }
 
 /// Moving time at or above the recovery ceiling.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CeilingShare {
     pub ceiling_bpm: f64,
     /// Moving seconds with usable HR at or above the ceiling.

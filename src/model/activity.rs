@@ -214,7 +214,7 @@ impl WatchHrSettings {
 /// Where an activity's instants come from. FIT timestamps below `0x10000000` are not
 /// dates but seconds since the device was powered on (FIT profile, `date_time`); readers
 /// place them on the UTC clock when the file allows it, and say so here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeBase {
     /// The file's own UTC timestamps.

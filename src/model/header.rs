@@ -2,7 +2,7 @@
 //! its sport, name and start. One type, carried unchanged from the cleaned activity to
 //! the analysis and read by every report.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::activity::{Format, RawActivity, TimeBase};
 use super::local::LocalTime;
@@ -10,7 +10,7 @@ use super::sport::{Sport, SubSport};
 use super::time::Timestamp;
 
 /// What identifies an activity and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityHeader {
     /// File path, or `archive.zip/member` for archive members; with `#N` when a file
     /// holds several activities (TCX).

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod header;
+pub(crate) mod interned;
 pub mod local;
 pub mod sport;
 pub mod text;

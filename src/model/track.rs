@@ -5,7 +5,7 @@
 //! long pause or a clock jump costs nothing. Each [`Second`] stands for one second of
 //! recording; moving time is the number of seconds with `moving`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::activity::{Lap, Position, WatchHrSettings};
 use super::header::ActivityHeader;
@@ -80,7 +80,7 @@ pub struct Second {
 }
 
 /// A span of seconds `[start_s, end_s)` relative to the activity's first sample.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// First second, seconds since the first sample.
     pub start_s: u32,
@@ -97,7 +97,7 @@ impl Span {
 
 /// A repair of the file's clock (clean::clock): a forward jump taken out, or a backward
 /// step after which the records were re-timed to follow on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockJump {
     /// Where, seconds since the first sample (after the repair).
     pub at_s: u32,
@@ -108,7 +108,7 @@ pub struct ClockJump {
 }
 
 /// What cleaning found and excluded, in seconds of moving time unless stated.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CleaningReport {
     /// Samples dropped because their time went backwards.
     pub non_monotonic_samples: usize,
@@ -178,7 +178,7 @@ impl CleaningReport {
 }
 
 /// How altitude was treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum AltitudeTreatment {
     /// No altitude in the file.

@@ -7,7 +7,7 @@ pub mod resolve;
 pub mod units;
 pub mod zones;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use error::{FileProblem, ProfileError};
 pub use file::{Date, PartialProfile, Period, ProfileFile};
@@ -16,7 +16,7 @@ pub use units::Units;
 pub use zones::HrZones;
 
 /// Where a threshold came from, in order of trust.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
 pub enum Source {
     /// A command-line flag.
@@ -48,7 +48,7 @@ impl Source {
 }
 
 /// A value with its source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sourced<T> {
     /// The value.
     pub value: T,
@@ -84,7 +84,7 @@ pub trait Choice: Copy + Sized + 'static {
 }
 
 /// Heart-rate zone models (shared/DOMAIN.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ZoneModel {
     /// 5 zones at 50/60/70/80/90 % of HRmax (Garmin/Polar default).
@@ -137,7 +137,7 @@ impl Choice for ZoneModel {
 }
 
 /// Training phase: sets the recovery run's duration limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Base: recovery runs up to 45 min.
@@ -168,7 +168,7 @@ impl Choice for Phase {
 }
 
 /// Sex, for the Banister TRIMP weighting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Male.
@@ -196,7 +196,7 @@ impl Choice for Sex {
 }
 
 /// The thresholds and choices every judgement of one activity uses.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AthleteProfile {
     /// Maximum heart rate, bpm.
     pub max_hr_bpm: Option<Sourced<f64>>,

@@ -2,23 +2,47 @@
 //! threshold proxy of the model) a recovery run should stay under. References:
 //! shared/DOMAIN.md §2; docs/metrics.md states the defaults.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{AthleteProfile, Sourced, ZoneModel};
 use crate::setting::Setting;
 
 /// Zones resolved to bpm. Zone `i` is `[lower_bpm[i], lower_bpm[i+1])`; the first zone
 /// starts at 0 (time below the model's first bound counts there) and the last is open.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HrZones {
     /// The model the zones come from.
     pub model: ZoneModel,
-    /// The zones' names.
+    /// The zones' names (of [`ZONE_NAMES`]).
+    #[serde(deserialize_with = "zone_names")]
     pub names: Vec<&'static str>,
     /// Lower bound of each zone, bpm (the first starts at 0).
     pub lower_bpm: Vec<f64>,
     /// Heart rate at or above which a recovery run is no longer conversational.
     pub ceiling_bpm: f64,
+}
+
+/// Every zone name of every model: the table `names` are read back from (the history
+/// cache; docs/decisions.md §32).
+pub const ZONE_NAMES: &[&str] = &[
+    "z1",
+    "z2",
+    "z3",
+    "z4",
+    "z5",
+    "z5a",
+    "z5b",
+    "z5c",
+    "below_maf_range",
+    "maf_range",
+    "above_maf",
+];
+
+/// `names` read back from [`ZONE_NAMES`].
+pub(crate) fn zone_names<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<&'static str>, D::Error> {
+    crate::model::interned::many(d, ZONE_NAMES)
 }
 
 /// Why zones could not be built.

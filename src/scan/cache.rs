@@ -1,8 +1,9 @@
 //! The history cache: what each file of a history boiled down to — its activities'
 //! [`RunFacts`] (the history's input: classes, placement, the max-HR estimate, the
-//! baseline) and which of them needed the estimate — kept between runs so that a
-//! history is not read again to judge one new run (`check --history`, `check
-//! --latest`), and `scan`/`report` know the estimate before they read (no second pass).
+//! baseline), their [`Analysis`] as the per-file pipeline left it (before labels and
+//! the history's passes), and which of them needed the estimate — kept between runs so
+//! that a history is not read again to judge one new run (`check --history`, `check
+//! --latest`), and a re-scan reads only the files that changed (`scan`, `report`).
 //!
 //! Design (docs/decisions.md §22):
 //!
@@ -10,11 +11,15 @@
 //!   folder ([`default_dir`]). `<build>` hashes easyrun's version, [`FACTS_FORMAT_VERSION`]
 //!   and the library's sources (build.rs), so any change of code that could compute
 //!   other facts starts a new cache; `<settings>` hashes the thresholds given (flags,
-//!   profile file) and the rules. Files of other builds are removed when a cache is
-//!   written.
+//!   profile file), the rules, the time zone and the maps (their files' identity and
+//!   the matcher's parameters: they shape the analyses). Files of other builds are
+//!   removed when a cache is written.
 //! - An entry is keyed by the file's canonical path, size and modification time; its
-//!   activities' facts were computed with the max-HR estimate they record, and are
-//!   used only while the history's estimate is the same.
+//!   activities' facts and analyses were computed with the max-HR estimate they
+//!   record, and are used only while the history's estimate is the same.
+//! - Entries are kept as their JSON lines: opening a cache reads only each line's key
+//!   (path and stamp); a line is parsed in full when its file is asked for, and written
+//!   back as it was read.
 //! - Files with an unreadable part are never cached: their errors are always read
 //!   afresh. An entry is stored only when it survives its own round trip exactly (no
 //!   float that JSON cannot hold), so a cached run gives byte-identical output.
@@ -34,15 +39,17 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use super::Skipped;
-use crate::analyze::Settings;
+use super::{Skipped, parallel};
+use crate::analyze::{Analysis, Settings};
 use crate::history::RunFacts;
 use crate::model::Format;
 
 /// Bumped whenever what a cache entry holds, or means, changes. 1: the first facts;
 /// 2: `RunFacts` gained `created` (implausible starts), `local` (the start's local
-/// clock) and facts computed with map surfaces: a cache of 1 is rebuilt, never read.
-pub const FACTS_FORMAT_VERSION: u32 = 2;
+/// clock) and facts computed with map surfaces; 3: every activity's [`Analysis`] beside
+/// its facts, and the maps in the settings' hash. A cache of another format is rebuilt,
+/// never read.
+pub const FACTS_FORMAT_VERSION: u32 = 3;
 const MAGIC: &str = "easyrun-history-cache";
 const PREFIX: &str = "facts-";
 const SUFFIX: &str = ".cache";
@@ -108,7 +115,7 @@ pub fn info(dir: &Path) -> io::Result<Vec<CacheFileInfo>> {
             activities: parsed
                 .iter()
                 .flat_map(|m| m.values())
-                .map(|f| f.outcomes.len())
+                .map(activities_in)
                 .sum(),
             current_build: name.is_some_and(|n| n.starts_with(&format!("{PREFIX}{build}-"))),
             path,
@@ -147,14 +154,96 @@ fn cache_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// FNV-1a, 64 bits: a stable checksum (std's hasher may change between releases).
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a, 64 bits: a stable hash (std's hasher may change between releases).
 fn fnv(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = FNV_OFFSET;
     for b in bytes {
         hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash = hash.wrapping_mul(FNV_PRIME);
     }
     hash
+}
+
+/// The body's checksum: FNV-1a over little-endian 64-bit words of the byte stream (the
+/// last, short word zero-padded, then the length), eight times fewer multiplications
+/// than bytewise FNV on a cache of megabytes. Each step is a bijection of the state for
+/// a given word, so any change confined to one word always changes the sum. Fed in
+/// pieces: the sum is the same however the stream is cut.
+#[derive(Debug, Clone)]
+struct Checksum {
+    hash: u64,
+    pending: [u8; 8],
+    filled: usize,
+    len: u64,
+}
+
+impl Checksum {
+    fn new() -> Checksum {
+        Checksum {
+            hash: FNV_OFFSET,
+            pending: [0; 8],
+            filled: 0,
+            len: 0,
+        }
+    }
+
+    fn word(&mut self, w: u64) {
+        self.hash ^= w;
+        self.hash = self.hash.wrapping_mul(FNV_PRIME);
+    }
+
+    fn write(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        if self.filled > 0 {
+            let take = (8 - self.filled).min(bytes.len());
+            let (head, rest) = bytes.split_at(take);
+            if let Some(dst) = self.pending.get_mut(self.filled..self.filled + take) {
+                dst.copy_from_slice(head);
+            }
+            self.filled += take;
+            bytes = rest;
+            if self.filled < 8 {
+                return;
+            }
+            self.word(u64::from_le_bytes(self.pending));
+            self.filled = 0;
+        }
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.word(u64::from_le_bytes(b));
+        }
+        let tail = words.remainder();
+        if let Some(dst) = self.pending.get_mut(..tail.len()) {
+            dst.copy_from_slice(tail);
+        }
+        self.filled = tail.len();
+    }
+
+    fn finish(mut self) -> u64 {
+        if self.filled > 0 {
+            let mut b = [0u8; 8];
+            if let (Some(dst), Some(src)) =
+                (b.get_mut(..self.filled), self.pending.get(..self.filled))
+            {
+                dst.copy_from_slice(src);
+            }
+            self.word(u64::from_le_bytes(b));
+        }
+        let len = self.len;
+        self.word(len);
+        self.hash
+    }
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut c = Checksum::new();
+    c.write(bytes);
+    c.finish()
 }
 
 /// This build: easyrun's version, the facts format and the sources' hash.
@@ -167,13 +256,28 @@ fn build_id() -> String {
     format!("{:016x}", fnv(text.as_bytes()))
 }
 
-/// The settings that shape the facts: thresholds given, rules and the configured time
-/// zone (a run that says no zone of its own takes it). The maps shape the surface of
-/// an analysis, never the facts.
+/// The settings that shape the facts and analyses: thresholds given, rules, the
+/// configured time zone (a run that says no zone of its own takes it), and the maps —
+/// each file's name and identity (size, modification time: its index is built from
+/// it) and the matcher's parameters — which shape an analysis's surface. Whether the
+/// curves are kept is not among them: curves are never cached.
 fn settings_id(settings: &Settings) -> String {
+    let maps: Vec<_> = settings
+        .maps
+        .iter()
+        .map(|m| (&m.path, m.index.stamp))
+        .collect();
     let text = format!(
-        "{:?}|{:?}|{:?}|{:?}",
-        settings.flags, settings.profile_file, settings.rules, settings.timezone
+        "{:?}|{:?}|{:?}|{:?}|{maps:?}|{:?}",
+        settings.flags,
+        settings.profile_file,
+        settings.rules,
+        settings.timezone,
+        if settings.maps.is_empty() {
+            None
+        } else {
+            Some(&settings.map_params)
+        }
     );
     format!("{:016x}", fnv(text.as_bytes()))
 }
@@ -220,6 +324,9 @@ impl FileId {
 pub(super) struct CachedActivity {
     /// Its facts, computed with `fallback_bpm` standing in for a missing max HR.
     pub(super) facts: RunFacts,
+    /// Its analysis as the per-file pipeline made it (no labels, nothing of the
+    /// history; no curves), with the same `fallback_bpm`.
+    pub(super) analysis: Box<Analysis>,
     pub(super) format: Format,
     /// Whether it has no max HR of its own (the history's estimate stands in).
     pub(super) needs_fallback: bool,
@@ -235,11 +342,11 @@ pub(super) enum Outcome {
     Skipped(Skipped),
 }
 
+/// The key of a line: what it says of its file, read without parsing the rest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct StoredFile {
+struct Key {
     path: String,
     stamp: Stamp,
-    outcomes: Vec<Stored>,
 }
 
 /// An outcome with its source relative to the file (`""`, `/member`, `#2`): the same
@@ -253,6 +360,7 @@ enum Stored {
         needs_fallback: bool,
         fallback_bpm: Option<f64>,
         facts: Box<RunFacts>,
+        analysis: Box<Analysis>,
     },
     Skipped {
         suffix: String,
@@ -261,7 +369,7 @@ enum Stored {
 }
 
 impl Stored {
-    fn restore(&self, name: &str) -> Outcome {
+    fn restore(self, name: &str) -> Outcome {
         match self {
             Stored::Activity {
                 suffix,
@@ -269,47 +377,78 @@ impl Stored {
                 needs_fallback,
                 fallback_bpm,
                 facts,
+                analysis,
             } => {
-                let mut facts = RunFacts::clone(facts);
-                facts.source = format!("{name}{suffix}");
+                let source = format!("{name}{suffix}");
+                let mut analysis = analysis;
+                analysis.header.source.clone_from(&source);
+                let mut facts = *facts;
+                facts.source = source;
                 Outcome::Activity(Box::new(CachedActivity {
                     facts,
-                    format: *format,
-                    needs_fallback: *needs_fallback,
-                    fallback_bpm: *fallback_bpm,
+                    analysis,
+                    format,
+                    needs_fallback,
+                    fallback_bpm,
                 }))
             }
             Stored::Skipped { suffix, reason } => Outcome::Skipped(Skipped {
                 source: format!("{name}{suffix}"),
-                reason: reason.clone(),
+                reason,
             }),
         }
     }
 
-    fn of(outcome: &Outcome, name: &str) -> Option<Stored> {
+    fn of(outcome: Outcome, name: &str) -> Option<Stored> {
         Some(match outcome {
             Outcome::Activity(a) => {
+                let a = *a;
+                if a.analysis.header.source != a.facts.source {
+                    return None;
+                }
                 let suffix = a.facts.source.strip_prefix(name)?.to_string();
-                let mut facts = a.facts.clone();
+                let mut facts = a.facts;
                 facts.source = String::new();
+                let mut analysis = a.analysis;
+                analysis.header.source = String::new();
+                // Curves are never cached (`scan::read_curves` reads them again).
+                analysis.series = None;
+                analysis.surface_strip = None;
                 Stored::Activity {
                     suffix,
                     format: a.format,
                     needs_fallback: a.needs_fallback,
                     fallback_bpm: a.fallback_bpm,
                     facts: Box::new(facts),
+                    analysis,
                 }
             }
             Outcome::Skipped(s) => Stored::Skipped {
                 suffix: s.source.strip_prefix(name)?.to_string(),
-                reason: s.reason.clone(),
+                reason: s.reason,
             },
         })
     }
 }
 
-/// Why a cache file is not trusted.
-fn parse(text: &str, expect: Option<(&str, &str)>) -> Result<BTreeMap<String, StoredFile>, String> {
+/// One entry as it is held: its stamp and its line — the [`Key`] as JSON, a tab (JSON
+/// never holds a raw one), the outcomes as a JSON array — parsed when asked for.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    stamp: Stamp,
+    text: String,
+    /// Where the outcomes start in `text`.
+    outcomes_at: usize,
+}
+
+impl Line {
+    fn outcomes(&self) -> Option<Vec<Stored>> {
+        serde_json::from_str(self.text.get(self.outcomes_at..)?).ok()
+    }
+}
+
+/// The entries of a cache file's text, by canonical path, or why it is not trusted.
+fn parse(text: &str, expect: Option<(&str, &str)>) -> Result<BTreeMap<String, Line>, String> {
     let (header, body) = text.split_once('\n').ok_or("no header line")?;
     let fields: Vec<&str> = header.split(' ').collect();
     let [magic, version, build, settings, len, sum] = fields.as_slice() else {
@@ -329,16 +468,76 @@ fn parse(text: &str, expect: Option<(&str, &str)>) -> Result<BTreeMap<String, St
             body.len()
         ));
     }
-    if *sum != format!("{:016x}", fnv(body.as_bytes())) {
+    if *sum != format!("{:016x}", checksum(body.as_bytes())) {
         return Err("its checksum does not match: edited or damaged".to_string());
     }
     let mut files = BTreeMap::new();
     for (i, line) in body.lines().enumerate() {
-        let file: StoredFile =
-            serde_json::from_str(line).map_err(|e| format!("entry {}: {e}", i + 1))?;
-        files.insert(file.path.clone(), file);
+        let key = line
+            .split_once('\t')
+            .ok_or_else(|| "no tab after the key".to_string())
+            .and_then(|(key, _)| serde_json::from_str::<Key>(key).map_err(|e| e.to_string()))
+            .map_err(|e| format!("entry {}: {e}", i + 1))?;
+        let outcomes_at = line.find('\t').map_or(line.len(), |t| t + 1);
+        files.insert(
+            key.path,
+            Line {
+                stamp: key.stamp,
+                text: line.to_string(),
+                outcomes_at,
+            },
+        );
     }
     Ok(files)
+}
+
+/// How many activities a line holds (`info`), without reading them.
+fn activities_in(line: &Line) -> usize {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Activity(serde::de::IgnoredAny),
+        Skipped(serde::de::IgnoredAny),
+    }
+    line.text
+        .get(line.outcomes_at..)
+        .and_then(|text| serde_json::from_str::<Vec<Kind>>(text).ok())
+        .map_or(0, |k| {
+            k.iter().filter(|o| matches!(o, Kind::Activity(_))).count()
+        })
+}
+
+/// The line that keeps `outcomes` of `path` (identified as `id` before it was read),
+/// or `None` when the file changed since, when something names the file elsewhere than
+/// in its sources, or when an outcome would not come back exactly.
+fn line_of(id: &FileId, path: &Path, outcomes: Vec<Outcome>) -> Option<Line> {
+    if FileId::of(path).as_ref() != Some(id) {
+        return None;
+    }
+    let name = path.display().to_string();
+    let stored = outcomes
+        .into_iter()
+        .map(|o| Stored::of(o, &name))
+        .collect::<Option<Vec<_>>>()?;
+    let key = serde_json::to_string(&Key {
+        path: id.canonical.clone(),
+        stamp: id.stamp,
+    })
+    .ok()?;
+    let json = serde_json::to_string(&stored).ok()?;
+    // The file's name must not be anywhere else in what is kept (a message that quotes
+    // it): under another name the entry would not come back as it was read.
+    let quoted = serde_json::to_string(&name).ok()?;
+    let bare = quoted.get(1..quoted.len().saturating_sub(1))?;
+    if bare.is_empty() || json.contains(bare) {
+        return None;
+    }
+    let round_trip = serde_json::from_str::<Vec<Stored>>(&json).ok()?;
+    (round_trip == stored).then(|| Line {
+        stamp: id.stamp,
+        outcomes_at: key.len() + 1,
+        text: format!("{key}\t{json}"),
+    })
 }
 
 /// An open cache: read once, looked up per file, written back once.
@@ -348,7 +547,7 @@ pub(super) struct HistoryCache {
     file: PathBuf,
     build: String,
     settings: String,
-    files: BTreeMap<String, StoredFile>,
+    files: BTreeMap<String, Line>,
     dirty: bool,
     report: CacheReport,
 }
@@ -396,56 +595,78 @@ impl HistoryCache {
     }
 
     /// The cached outcomes of `path` (named as the walk names it) when `id` matches.
+    #[cfg(test)]
     pub(super) fn get(&mut self, id: &FileId, path: &Path) -> Option<Vec<Outcome>> {
-        let name = path.display().to_string();
-        let hit = self
-            .files
-            .get(&id.canonical)
-            .filter(|f| f.stamp == id.stamp)
-            .map(|f| f.outcomes.iter().map(|o| o.restore(&name)).collect());
-        match hit {
-            Some(_) => self.report.hits += 1,
-            None => self.report.misses += 1,
-        }
-        hit
+        self.get_all(&[(Some(id), path)]).pop().flatten()
     }
 
-    /// Counts a history file read without asking the cache (its identity unknown).
-    pub(super) fn count_miss(&mut self) {
-        self.report.misses += 1;
+    /// [`HistoryCache::get`] for every file of `files` (`None` for a file whose identity
+    /// is unknown: a miss), in order; the lines are parsed in parallel on the current
+    /// pool.
+    pub(super) fn get_all(
+        &mut self,
+        files: &[(Option<&FileId>, &Path)],
+    ) -> Vec<Option<Vec<Outcome>>> {
+        let lines: Vec<Option<&Line>> = files
+            .iter()
+            .map(|(id, _)| {
+                id.and_then(|id| {
+                    self.files
+                        .get(&id.canonical)
+                        .filter(|line| line.stamp == id.stamp)
+                })
+            })
+            .collect();
+        let jobs: Vec<(Option<&Line>, &Path)> = lines
+            .into_iter()
+            .zip(files.iter().map(|(_, p)| *p))
+            .collect();
+        let got = parallel::map_each(&jobs, |(line, path)| {
+            let outcomes = (*line)?.outcomes()?;
+            let name = path.display().to_string();
+            Some(
+                outcomes
+                    .into_iter()
+                    .map(|o| o.restore(&name))
+                    .collect::<Vec<_>>(),
+            )
+        });
+        for hit in &got {
+            match hit {
+                Some(_) => self.report.hits += 1,
+                None => self.report.misses += 1,
+            }
+        }
+        got
     }
 
     /// Keeps `outcomes` of `path` (identified as `id` before it was read) — unless the
     /// file changed since, or an outcome would not come back exactly.
+    #[cfg(test)]
     pub(super) fn put(&mut self, id: &FileId, path: &Path, outcomes: &[Outcome]) {
-        if FileId::of(path).as_ref() != Some(id) {
-            return;
+        self.put_all(&[(id, path)], |_| outcomes.to_vec());
+    }
+
+    /// [`HistoryCache::put`] for each file of `files`, whose outcomes `outcomes(k)` makes
+    /// for the `k`-th; the lines are made and checked in parallel on the current pool,
+    /// and each file's outcomes dropped as soon as its line is made.
+    pub(super) fn put_all<F>(&mut self, files: &[(&FileId, &Path)], outcomes: F)
+    where
+        F: Fn(usize) -> Vec<Outcome> + Sync + Send,
+    {
+        let numbered: Vec<(usize, &(&FileId, &Path))> = files.iter().enumerate().collect();
+        let lines = parallel::map_each(&numbered, |(k, (id, path))| {
+            let line = line_of(id, path, outcomes(*k))?;
+            // Already held as it is: nothing to write.
+            let held = self.files.get(&id.canonical);
+            (held != Some(&line)).then_some(line)
+        });
+        for ((id, _), line) in files.iter().zip(lines) {
+            if let Some(line) = line {
+                self.files.insert(id.canonical.clone(), line);
+                self.dirty = true;
+            }
         }
-        let name = path.display().to_string();
-        let Some(stored) = outcomes
-            .iter()
-            .map(|o| Stored::of(o, &name))
-            .collect::<Option<Vec<_>>>()
-        else {
-            return;
-        };
-        let entry = StoredFile {
-            path: id.canonical.clone(),
-            stamp: id.stamp,
-            outcomes: stored,
-        };
-        // Already held as it is (a warm re-scan): nothing to check or write.
-        if self.files.get(&entry.path) == Some(&entry) {
-            return;
-        }
-        let round_trip = serde_json::to_string(&entry)
-            .ok()
-            .and_then(|line| serde_json::from_str::<StoredFile>(&line).ok());
-        if round_trip.as_ref() != Some(&entry) {
-            return;
-        }
-        self.files.insert(entry.path.clone(), entry);
-        self.dirty = true;
     }
 
     /// Writes the cache back when it changed (merging entries another process wrote
@@ -473,18 +694,19 @@ impl HistoryCache {
             }
         }
         self.files.retain(|path, _| Path::new(path).exists());
-        let mut body = String::new();
-        for file in self.files.values() {
-            let line = serde_json::to_string(file).map_err(io::Error::other)?;
-            body.push_str(&line);
-            body.push('\n');
+        // The body is written line by line, never gathered in one string.
+        let mut sum = Checksum::new();
+        let mut len = 0;
+        for line in self.files.values() {
+            sum.write(line.text.as_bytes());
+            sum.write(b"\n");
+            len += line.text.len() + 1;
         }
         let header = format!(
-            "{MAGIC} {FACTS_FORMAT_VERSION} {} {} {} {:016x}\n",
+            "{MAGIC} {FACTS_FORMAT_VERSION} {} {} {len} {:016x}\n",
             self.build,
             self.settings,
-            body.len(),
-            fnv(body.as_bytes())
+            sum.finish()
         );
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let name = self
@@ -497,7 +719,8 @@ impl HistoryCache {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let result = std::fs::write(&tmp, format!("{header}{body}"))
+        let result = self
+            .write_to(&tmp, &header)
             .and_then(|()| std::fs::rename(&tmp, &self.file));
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -514,6 +737,19 @@ impl HistoryCache {
             }
         }
         Ok(())
+    }
+}
+
+impl HistoryCache {
+    fn write_to(&self, tmp: &Path, header: &str) -> io::Result<()> {
+        use std::io::Write as _;
+        let mut out = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(tmp)?);
+        out.write_all(header.as_bytes())?;
+        for line in self.files.values() {
+            out.write_all(line.text.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
     }
 }
 

@@ -40,6 +40,10 @@ struct Item {
     error: Option<ProfileError>,
     /// Index of its file in the batch's file list.
     file: usize,
+    /// Its place among its file's outcomes (the cache keeps the file's order).
+    ordinal: usize,
+    /// A history activity's analysis, for the cache.
+    analysis: Option<Box<Analysis>>,
     /// A checked run: its analysis and place in input order.
     checked: Option<Checked>,
 }
@@ -66,7 +70,10 @@ struct File {
     id: Option<FileId>,
     /// Read in this batch, with no error: its outcomes go to the cache.
     cacheable: bool,
-    skipped: Vec<Skipped>,
+    /// Its members that hold no activity, with their place among its outcomes.
+    skipped: Vec<(usize, Skipped)>,
+    /// Its outcomes so far.
+    outcomes: usize,
 }
 
 /// Judges the activities of `checked` (none with `latest`: then the newest run of the
@@ -121,23 +128,41 @@ pub(super) fn run(
         .map(|dir| HistoryCache::open(dir, &config.settings));
     let mut items: Vec<Item> = Vec::new();
     let mut to_read: Vec<usize> = Vec::new();
-    for (index, file) in files.iter_mut().enumerate() {
-        let hit = match (&mut cache, &file.id, file.checked) {
-            (_, _, true) => None,
-            (Some(cache), Some(id), false) => cache.get(id, &file.path),
-            (Some(cache), None, false) => {
-                cache.count_miss();
-                None
+    // The history files' outcomes the cache holds (checked files are always read).
+    let mut held: Vec<Option<Vec<Outcome>>> = match &mut cache {
+        Some(cache) => {
+            let history: Vec<usize> = (0..files.len())
+                .filter(|&i| files.get(i).is_some_and(|f| !f.checked))
+                .collect();
+            let asked: Vec<_> = history
+                .iter()
+                .filter_map(|&i| files.get(i))
+                .map(|f| (f.id.as_ref(), f.path.as_path()))
+                .collect();
+            let got = parallel::with_jobs(config.jobs, asked.len(), || cache.get_all(&asked));
+            let mut held: Vec<Option<Vec<Outcome>>> = files.iter().map(|_| None).collect();
+            for (i, outcomes) in history.into_iter().zip(got) {
+                if let Some(slot) = held.get_mut(i) {
+                    *slot = outcomes;
+                }
             }
-            (None, _, false) => None,
-        };
+            held
+        }
+        None => Vec::new(),
+    };
+    held.resize_with(files.len(), || None);
+    for ((index, file), hit) in files.iter_mut().enumerate().zip(held) {
         match hit {
             Some(outcomes) => {
-                for outcome in outcomes {
+                for (ordinal, outcome) in outcomes.into_iter().enumerate() {
                     match outcome {
-                        Outcome::Activity(a) => items.push(Item::cached(*a, index)),
-                        Outcome::Skipped(s) => scan.skipped.push(s),
+                        Outcome::Activity(a) => items.push(Item::cached(*a, index, ordinal)),
+                        Outcome::Skipped(s) => {
+                            scan.skipped.push(s.clone());
+                            file.skipped.push((ordinal, s));
+                        }
                     }
+                    file.outcomes += 1;
                 }
             }
             None => to_read.push(index),
@@ -167,6 +192,10 @@ pub(super) fn run(
             continue;
         };
         let is_checked = files.get(index).is_some_and(|f| f.checked);
+        let ordinal = files.get_mut(index).map_or(0, |f| {
+            f.outcomes += 1;
+            f.outcomes - 1
+        });
         match result {
             Ok((format, analyzed)) => {
                 let needs_fallback = analyzed.analysis.is_err();
@@ -174,10 +203,15 @@ pub(super) fn run(
                     Ok(a) => (Some(a), None),
                     Err(e) => (None, Some(e)),
                 };
-                let checked = is_checked.then_some(Checked {
-                    analysis,
-                    input_index,
-                });
+                let (checked, analysis) = if is_checked {
+                    let checked = Checked {
+                        analysis,
+                        input_index,
+                    };
+                    (Some(checked), None)
+                } else {
+                    (None, analysis.map(Box::new))
+                };
                 items.push(Item {
                     format,
                     facts: analyzed.facts,
@@ -185,6 +219,8 @@ pub(super) fn run(
                     fallback_bpm: None,
                     error,
                     file: index,
+                    ordinal,
+                    analysis,
                     checked,
                 });
             }
@@ -195,7 +231,7 @@ pub(super) fn run(
             Err(e) => match not_an_activity(&e) {
                 Some(skipped) => {
                     if let Some(f) = files.get_mut(index) {
-                        f.skipped.push(skipped.clone());
+                        f.skipped.push((ordinal, skipped.clone()));
                     }
                     scan.skipped.push(skipped);
                 }
@@ -234,7 +270,7 @@ pub(super) fn run(
 
     // Keep what was read for the next time.
     if let Some(cache) = &mut cache {
-        store(cache, &files, &items);
+        parallel::with_jobs(config.jobs, files.len(), || store(cache, &files, &items));
     }
     scan.cache = cache.map(HistoryCache::finish);
 
@@ -364,12 +400,13 @@ impl File {
             id,
             cacheable: false,
             skipped: Vec::new(),
+            outcomes: 0,
         }
     }
 }
 
 impl Item {
-    fn cached(a: CachedActivity, file: usize) -> Item {
+    fn cached(a: CachedActivity, file: usize, ordinal: usize) -> Item {
         Item {
             facts: a.facts,
             format: a.format,
@@ -377,6 +414,8 @@ impl Item {
             fallback_bpm: a.fallback_bpm,
             error: None,
             file,
+            ordinal,
+            analysis: Some(a.analysis),
             checked: None,
         }
     }
@@ -435,11 +474,15 @@ fn reanalyse(
         match new.analysis {
             Ok(a) => {
                 item.error = None;
-                if let Some(c) = &mut item.checked {
-                    c.analysis = Some(a);
+                match &mut item.checked {
+                    Some(c) => c.analysis = Some(a),
+                    None => item.analysis = Some(Box::new(a)),
                 }
             }
-            Err(e) => item.error = Some(e),
+            Err(e) => {
+                item.error = Some(e);
+                item.analysis = None;
+            }
         }
         if let Some(f) = files.get_mut(item.file)
             && !f.checked
@@ -451,43 +494,49 @@ fn reanalyse(
 }
 
 /// Every history file read or analysed again in this batch whose activities could all
-/// be judged, into the cache.
+/// be judged, into the cache, its outcomes in the file's order.
 fn store(cache: &mut HistoryCache, files: &[File], items: &[Item]) {
-    let mut by_file: BTreeMap<usize, Vec<Outcome>> = BTreeMap::new();
-    // An activity that cannot be judged even with the estimate is an error, and errors
-    // are never cached.
-    let unjudged: BTreeSet<usize> = items
-        .iter()
-        .filter(|i| i.error.is_some())
-        .map(|i| i.file)
-        .collect();
+    let mut by_file: BTreeMap<usize, Vec<(usize, Option<Outcome>)>> = BTreeMap::new();
     for item in items {
-        by_file
-            .entry(item.file)
-            .or_default()
-            .push(Outcome::Activity(Box::new(CachedActivity {
+        // An activity that cannot be judged even with the estimate is an error, and
+        // errors are never cached.
+        let outcome = match (&item.error, &item.analysis) {
+            (None, Some(analysis)) => Some(Outcome::Activity(Box::new(CachedActivity {
                 facts: item.facts.clone(),
+                analysis: analysis.clone(),
                 format: item.format,
                 needs_fallback: item.needs_fallback,
                 fallback_bpm: item.fallback_bpm,
-            })));
+            }))),
+            _ => None,
+        };
+        by_file
+            .entry(item.file)
+            .or_default()
+            .push((item.ordinal, outcome));
     }
+    let mut stored: Vec<(&FileId, &std::path::Path)> = Vec::new();
+    let mut stored_outcomes: Vec<Vec<Outcome>> = Vec::new();
     for (index, file) in files.iter().enumerate() {
-        let (true, Some(id)) = (file.cacheable && !unjudged.contains(&index), &file.id) else {
+        let (true, Some(id)) = (file.cacheable, &file.id) else {
             continue;
         };
         let mut outcomes = by_file.remove(&index).unwrap_or_default();
-        outcomes.extend(file.skipped.iter().cloned().map(Outcome::Skipped));
-        outcomes.sort_by(|a, b| source_of(a).cmp(source_of(b)));
-        cache.put(id, &file.path, &outcomes);
+        outcomes.extend(
+            file.skipped
+                .iter()
+                .map(|(k, s)| (*k, Some(Outcome::Skipped(s.clone())))),
+        );
+        outcomes.sort_by_key(|(k, _)| *k);
+        let Some(outcomes) = outcomes.into_iter().map(|(_, o)| o).collect() else {
+            continue;
+        };
+        stored.push((id, file.path.as_path()));
+        stored_outcomes.push(outcomes);
     }
-}
-
-fn source_of(o: &Outcome) -> &str {
-    match o {
-        Outcome::Activity(a) => &a.facts.source,
-        Outcome::Skipped(s) => &s.source,
-    }
+    cache.put_all(&stored, |k| {
+        stored_outcomes.get(k).cloned().unwrap_or_default()
+    });
 }
 
 /// The batch in time order: history recordings of a checked run dropped in its favour

@@ -13,7 +13,7 @@ mod parallel;
 mod passes;
 mod undated;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -236,6 +236,10 @@ pub struct Scan {
     pub history: Option<HistoryContext>,
     /// What the history cache did, when one was used.
     pub cache: Option<CacheReport>,
+    /// Activities whose curves were asked for (`Settings::keep_series`) but not kept,
+    /// because the history cache served them (curves are never cached): their source
+    /// and the file to read them from ([`read_curves`]).
+    pub curves_pending: BTreeMap<String, PathBuf>,
 }
 
 /// The history a run was judged in ([`Scope::InHistory`], [`Scope::Latest`]).
@@ -376,6 +380,74 @@ fn each_activity(expanded: &walk::Expanded, config: &ScanConfig, progress: &dyn 
         }
     }
     scan
+}
+
+/// Reads the curves (`Settings::keep_series`) of the entries at `wanted` that the
+/// history cache served without them ([`Scan::curves_pending`]): their files are read
+/// and those activities analysed again as they were (the same estimate), keeping only
+/// the curves. A file that changed or cannot be read meanwhile leaves its entries
+/// without curves. Entries not in `wanted` keep none (`report` draws the curves of a
+/// few runs only).
+pub fn read_curves(
+    scan: &mut Scan,
+    wanted: &[usize],
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) {
+    let mut fallback_by_source: HashMap<String, Option<f64>> = HashMap::new();
+    let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
+    for &i in wanted {
+        let Some(e) = scan.entries.get(i) else {
+            continue;
+        };
+        let source = &e.analysis.header.source;
+        if e.analysis.series.is_some() {
+            continue;
+        }
+        let Some(path) = scan.curves_pending.get(source) else {
+            continue;
+        };
+        let estimate = e
+            .analysis
+            .profile
+            .max_hr_bpm
+            .as_ref()
+            .filter(|m| m.source == crate::profile::Source::HistoryEstimate)
+            .map(|m| m.value);
+        fallback_by_source.insert(source.clone(), estimate);
+        paths.insert(path.clone());
+    }
+    if paths.is_empty() {
+        return;
+    }
+    let paths: Vec<PathBuf> = paths.into_iter().collect();
+    progress.phase(BatchPhase::Rereading { files: paths.len() });
+    let settings = Settings {
+        keep_series: true,
+        ..config.settings.clone()
+    };
+    let read = with_jobs(config.jobs, paths.len(), || {
+        parallel::map_files(&paths, progress, |_, r| {
+            let raw = r.ok()?;
+            let fallback = *fallback_by_source.get(&raw.source)?;
+            let analysis = analyze_raw(&raw, &settings, fallback).analysis.ok()?;
+            Some((raw.source.clone(), analysis.series, analysis.surface_strip))
+        })
+    });
+    let mut curves: HashMap<String, _> = read
+        .into_iter()
+        .flatten()
+        .map(|(source, series, strip)| (source, (series, strip)))
+        .collect();
+    for &i in wanted {
+        if let Some(e) = scan.entries.get_mut(i)
+            && let Some((series, strip)) = curves.remove(&e.analysis.header.source)
+        {
+            e.analysis.series = series;
+            e.analysis.surface_strip = strip;
+            scan.curves_pending.remove(&e.analysis.header.source);
+        }
+    }
 }
 
 impl Scan {

@@ -113,6 +113,18 @@ where
         .collect()
 }
 
+/// `f` of every item of `items`, in parallel on the current pool, in order (the history
+/// cache's lines: parsing 3 000 analyses is tens of milliseconds on one core).
+pub(super) fn map_each<T, R, F>(items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync + Send,
+{
+    use rayon::prelude::*;
+    items.par_iter().map(f).collect()
+}
+
 /// How many threads `jobs` (0 = one per core) gives for `work` files: never more than
 /// [`MAX_JOBS`], nor more than there are files (at least one).
 pub fn threads_for(jobs: usize, work: usize) -> usize {

@@ -5,8 +5,8 @@
 //! the export's labels applied, duplicates dropped, every activity classified, intended
 //! recovery runs judged, weeks summed.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
 use super::cache::{CachedActivity, FileId, HistoryCache, Outcome};
 use super::duplicates::Run;
@@ -34,57 +34,15 @@ struct Digest {
     /// The estimate it was analysed with.
     fallback_bpm: Option<f64>,
     analyzed: Analyzed,
+    /// Served from the history cache, as held there (nothing to store again).
+    cached: bool,
 }
 
-/// What the cache tells a scan before it reads: the history's estimate and the
-/// activities that need it (known only when the cache holds every file).
-struct Preset {
-    estimate: Option<f64>,
-    needs: HashSet<String>,
-}
-
-impl Preset {
-    /// From the cache, when it holds every file of `files` (identified as `ids`).
-    fn of(cache: &mut HistoryCache, files: &[PathBuf], ids: &[Option<FileId>]) -> Option<Preset> {
-        let mut activities = Vec::new();
-        let mut all = true;
-        for (path, id) in files.iter().zip(ids) {
-            let hit = match id {
-                Some(id) => cache.get(id, path),
-                None => {
-                    cache.count_miss();
-                    None
-                }
-            };
-            match hit {
-                Some(outcomes) => activities.extend(outcomes.into_iter().filter_map(|o| match o {
-                    Outcome::Activity(a) => Some(*a),
-                    Outcome::Skipped(_) => None,
-                })),
-                None => all = false,
-            }
-        }
-        if !all {
-            return None;
-        }
-        let needs: HashSet<String> = activities
-            .iter()
-            .filter(|a| a.needs_fallback)
-            .map(|a| a.facts.source.clone())
-            .collect();
-        let estimate = if needs.is_empty() {
-            None
-        } else {
-            let facts: Vec<RunFacts> = activities.into_iter().map(|a| a.facts).collect();
-            history::estimate_max_hr(&facts).map(|e| e.bpm)
-        };
-        Some(Preset { estimate, needs })
-    }
-
-    fn fallback_for(this: Option<&Preset>, source: &str) -> Option<f64> {
-        this.filter(|p| p.needs.contains(source))
-            .and_then(|p| p.estimate)
-    }
+/// One outcome of a file, in the file's order: an activity (its digest) or a member
+/// that is none.
+enum Slot {
+    Activity(usize),
+    Skipped(Skipped),
 }
 
 /// [`super::Scope::History`] over a walk: labels read, files scanned on `config.jobs`
@@ -109,6 +67,12 @@ pub(super) fn history(expanded: &Expanded, config: &ScanConfig, progress: &dyn P
 
 /// Scans `files` (already expanded and sorted); their results are numbered in input
 /// order from `first_index`. Returns the scan and the number of results read.
+///
+/// With the history cache, a file it holds unchanged is not read: its activities' facts
+/// and analyses come from the cache, and only the history's passes run over them. An
+/// activity analysed with the history's max-HR estimate is served only while the
+/// estimate is the same; otherwise its file is read again in pass 2, as the files
+/// whose activities had no thresholds at all.
 fn scan_files(
     files: &[PathBuf],
     first_index: usize,
@@ -125,63 +89,134 @@ fn scan_files(
         Some(_) => files.iter().map(|f| FileId::of(f)).collect(),
         None => Vec::new(),
     };
-    let preset = cache.as_mut().and_then(|c| Preset::of(c, files, &ids));
-    let results = parallel::map_files(files, progress, |i, r| {
-        let read = r.map(|raw| {
-            let fallback = Preset::fallback_for(preset.as_ref(), &raw.source);
-            (raw.format, fallback, analyze_raw(&raw, settings, fallback))
-        });
-        (i, read)
+    let mut held: Vec<Option<Vec<Outcome>>> = match &mut cache {
+        Some(cache) => {
+            let asked: Vec<_> = files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (ids.get(i).and_then(Option::as_ref), f.as_path()))
+                .collect();
+            cache.get_all(&asked)
+        }
+        None => Vec::new(),
+    };
+    held.resize_with(files.len(), || None);
+    let was_held: Vec<bool> = held.iter().map(Option::is_some).collect();
+    let to_read: Vec<usize> = (0..files.len())
+        .filter(|&i| held.get(i).is_some_and(Option::is_none))
+        .collect();
+    let paths: Vec<PathBuf> = to_read
+        .iter()
+        .filter_map(|&i| files.get(i).cloned())
+        .collect();
+    for _ in 0..files.len() - paths.len() {
+        progress.file_done();
+    }
+    let results = parallel::map_files(&paths, progress, |k, r| {
+        let read = r.map(|raw| (raw.format, analyze_raw(&raw, settings, None)));
+        (to_read.get(k).copied().unwrap_or(0), read)
     });
-    let outcomes = results.len();
     let mut scan = Scan {
         files: files.len(),
         ..Scan::default()
     };
     let mut digests = Vec::new();
-    let mut skipped_by_file: HashMap<usize, Vec<Skipped>> = HashMap::new();
+    let mut slots: Vec<Vec<Slot>> = files.iter().map(|_| Vec::new()).collect();
     let mut failed_files = BTreeSet::new();
-    for (k, (file_index, result)) in results.into_iter().enumerate() {
-        let input_index = first_index + k;
-        match result {
-            Ok((format, fallback_bpm, analyzed)) => digests.push(Digest {
-                file_index,
-                input_index,
-                format,
-                needs_fallback: fallback_bpm.is_some() || analyzed.analysis.is_err(),
-                fallback_bpm,
-                analyzed,
-            }),
-            Err(e) => match not_an_activity(&e) {
-                Some(skipped) => {
-                    skipped_by_file
-                        .entry(file_index)
-                        .or_default()
-                        .push(skipped.clone());
-                    scan.skipped.push(skipped);
+    let mut results = results.into_iter().peekable();
+    let mut outcomes = 0;
+    for (file_index, held) in held.into_iter().enumerate() {
+        let mut push = |slot: Slot| {
+            if let Some(s) = slots.get_mut(file_index) {
+                s.push(slot);
+            }
+        };
+        if let Some(held) = held {
+            for outcome in held {
+                let input_index = first_index + outcomes;
+                outcomes += 1;
+                match outcome {
+                    Outcome::Activity(a) => {
+                        let a = *a;
+                        if settings.keep_series
+                            && let Some(path) = files.get(file_index)
+                        {
+                            // Curves are never cached: read again when drawn.
+                            scan.curves_pending
+                                .insert(a.facts.source.clone(), path.clone());
+                        }
+                        push(Slot::Activity(digests.len()));
+                        digests.push(Digest {
+                            file_index,
+                            input_index,
+                            format: a.format,
+                            needs_fallback: a.needs_fallback,
+                            fallback_bpm: a.fallback_bpm,
+                            analyzed: Analyzed {
+                                facts: a.facts,
+                                analysis: Ok(*a.analysis),
+                            },
+                            cached: true,
+                        });
+                    }
+                    Outcome::Skipped(skipped) => {
+                        scan.skipped.push(skipped.clone());
+                        push(Slot::Skipped(skipped));
+                    }
                 }
-                None => {
-                    failed_files.insert(file_index);
-                    scan.errors.push(ScanError::of_ingest(&e, input_index));
+            }
+            continue;
+        }
+        while let Some((_, result)) = results.next_if(|(i, _)| *i == file_index) {
+            let input_index = first_index + outcomes;
+            outcomes += 1;
+            match result {
+                Ok((format, analyzed)) => {
+                    push(Slot::Activity(digests.len()));
+                    digests.push(Digest {
+                        file_index,
+                        input_index,
+                        format,
+                        needs_fallback: analyzed.analysis.is_err(),
+                        fallback_bpm: None,
+                        analyzed,
+                        cached: false,
+                    });
                 }
-            },
+                Err(e) => match not_an_activity(&e) {
+                    Some(skipped) => {
+                        scan.skipped.push(skipped.clone());
+                        push(Slot::Skipped(skipped));
+                    }
+                    None => {
+                        failed_files.insert(file_index);
+                        scan.errors.push(ScanError::of_ingest(&e, input_index));
+                    }
+                },
+            }
         }
     }
-    scan.max_hr_estimate = second_pass(files, &mut digests, config, progress);
-    if let Some(p) = &preset
-        && !p.needs.is_empty()
-        && scan.max_hr_estimate.is_none()
-    {
+    // The history's estimate, when some activity has no max HR of its own: from the
+    // facts, which need no thresholds (cached or read).
+    if digests.iter().any(|d| d.needs_fallback) {
         let facts: Vec<RunFacts> = digests.iter().map(|d| d.analyzed.facts.clone()).collect();
         scan.max_hr_estimate = history::estimate_max_hr(&facts);
     }
+    second_pass(
+        files,
+        &mut digests,
+        scan.max_hr_estimate.as_ref().map(|e| e.bpm),
+        config,
+        progress,
+    );
     if let Some(mut cache) = cache {
         store(
             &mut cache,
             files,
             &ids,
             &digests,
-            &skipped_by_file,
+            &slots,
+            &was_held,
             &failed_files,
         );
         scan.cache = Some(cache.finish());
@@ -275,27 +310,33 @@ fn scan_files(
 }
 
 /// Pass 2: activities without thresholds, analysed again with the history's max-HR
-/// estimate (their files re-read). Returns the estimate, when some activity needed it.
+/// estimate `estimate_bpm` (their files re-read), and cached activities that were
+/// analysed with another estimate than this one (or with one, when there is none now).
 fn second_pass(
     files: &[PathBuf],
     digests: &mut [Digest],
+    estimate_bpm: Option<f64>,
     config: &ScanConfig,
     progress: &dyn Progress,
-) -> Option<history::MaxHrEstimate> {
-    let pending = |d: &&Digest| d.analyzed.analysis.is_err();
-    if !digests.iter().any(|d| pending(&d)) {
-        return None;
+) {
+    let pending = |d: &Digest| {
+        if d.cached {
+            d.needs_fallback && d.fallback_bpm != estimate_bpm
+        } else {
+            d.analyzed.analysis.is_err() && estimate_bpm.is_some()
+        }
+    };
+    if !digests.iter().any(pending) {
+        return;
     }
-    let facts: Vec<_> = digests.iter().map(|d| d.analyzed.facts.clone()).collect();
-    let estimate = history::estimate_max_hr(&facts)?;
     let pending_files: BTreeSet<usize> = digests
         .iter()
-        .filter(pending)
+        .filter(|d| pending(d))
         .map(|d| d.file_index)
         .collect();
     let pending_sources: BTreeSet<&str> = digests
         .iter()
-        .filter(pending)
+        .filter(|d| pending(d))
         .map(|d| d.analyzed.facts.source.as_str())
         .collect();
     let subset: Vec<PathBuf> = pending_files
@@ -308,7 +349,7 @@ fn second_pass(
     });
     let redone = parallel::map_files(&subset, progress, |_, r| match r {
         Ok(raw) if pending_sources.contains(raw.source.as_str()) => {
-            Some(analyze_raw(&raw, settings, Some(estimate.bpm)))
+            Some(analyze_raw(&raw, settings, estimate_bpm))
         }
         _ => None,
     });
@@ -318,14 +359,14 @@ fn second_pass(
         .map(|a| (a.facts.source.clone(), a))
         .collect();
     for d in digests.iter_mut() {
-        if d.analyzed.analysis.is_err()
+        if pending(d)
             && let Some(new) = by_source.remove(&d.analyzed.facts.source)
         {
             d.analyzed = new;
-            d.fallback_bpm = Some(estimate.bpm);
+            d.fallback_bpm = estimate_bpm;
+            d.cached = false;
         }
     }
-    Some(estimate)
 }
 
 /// Runs that do not say where they were (no file offset, no usable position) take the
@@ -399,52 +440,63 @@ pub(super) fn place_timing(analysis: &mut Analysis, placement: &history::Placeme
 }
 
 /// Every file read without error whose activities could all be judged, with their facts
-/// (before labels: the export's labels are read afresh each time), into the cache.
+/// and analyses (before labels: the export's labels are read afresh each time), into
+/// the cache, its outcomes in the file's order; files served from it unchanged are left
+/// as they are held.
 fn store(
     cache: &mut HistoryCache,
     files: &[PathBuf],
     ids: &[Option<FileId>],
     digests: &[Digest],
-    skipped_by_file: &HashMap<usize, Vec<Skipped>>,
+    slots: &[Vec<Slot>],
+    held: &[bool],
     failed_files: &BTreeSet<usize>,
 ) {
-    let mut by_file: HashMap<usize, Vec<Outcome>> = HashMap::new();
-    // An activity that cannot be judged even with the estimate is an error, and errors
-    // are never cached.
-    let unjudged: BTreeSet<usize> = digests
-        .iter()
-        .filter(|d| d.analyzed.analysis.is_err())
-        .map(|d| d.file_index)
-        .collect();
-    for d in digests {
-        by_file
-            .entry(d.file_index)
-            .or_default()
-            .push(Outcome::Activity(Box::new(CachedActivity {
-                facts: d.analyzed.facts.clone(),
-                format: d.format,
-                needs_fallback: d.needs_fallback,
-                fallback_bpm: d.fallback_bpm,
-            })));
-    }
+    let mut stored: Vec<(&FileId, &Path)> = Vec::new();
+    let mut stored_slots: Vec<&[Slot]> = Vec::new();
     for (index, (path, id)) in files.iter().zip(ids).enumerate() {
         let Some(id) = id else {
             continue;
         };
-        if failed_files.contains(&index) || unjudged.contains(&index) {
+        let slots = slots.get(index).map_or(&[][..], Vec::as_slice);
+        let activities = || {
+            slots.iter().filter_map(|s| match s {
+                Slot::Activity(k) => digests.get(*k),
+                Slot::Skipped(_) => None,
+            })
+        };
+        let unchanged = held.get(index).copied().unwrap_or(false) && activities().all(|d| d.cached);
+        // An activity that cannot be judged even with the estimate is an error, and
+        // errors are never cached.
+        if failed_files.contains(&index)
+            || unchanged
+            || activities().any(|d| d.analyzed.analysis.is_err())
+        {
             continue;
         }
-        let mut outcomes = by_file.remove(&index).unwrap_or_default();
-        outcomes.extend(
-            skipped_by_file
-                .get(&index)
-                .into_iter()
-                .flatten()
-                .cloned()
-                .map(Outcome::Skipped),
-        );
-        cache.put(id, path, &outcomes);
+        stored.push((id, path.as_path()));
+        stored_slots.push(slots);
     }
+    cache.put_all(&stored, |k| {
+        let slots = stored_slots.get(k).copied().unwrap_or_default();
+        slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Activity(k) => {
+                    let d = digests.get(*k)?;
+                    let analysis = d.analyzed.analysis.as_ref().ok()?;
+                    Some(Outcome::Activity(Box::new(CachedActivity {
+                        facts: d.analyzed.facts.clone(),
+                        analysis: Box::new(analysis.clone()),
+                        format: d.format,
+                        needs_fallback: d.needs_fallback,
+                        fallback_bpm: d.fallback_bpm,
+                    })))
+                }
+                Slot::Skipped(skipped) => Some(Outcome::Skipped(skipped.clone())),
+            })
+            .collect()
+    });
 }
 
 /// The `elevated_hr` warning added to `analysis` when its baseline check found the run

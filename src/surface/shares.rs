@@ -8,7 +8,7 @@
 //! unknown. The same per-second classes, merged into [`SurfaceStretch`]es, say where on
 //! the run's clock each surface was (the report's strip along its charts).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cache::Map;
 use super::class::SurfaceClass;
@@ -23,7 +23,7 @@ pub const SPACING_M: f64 = 10.0;
 pub const MIN_COVERAGE: f64 = 0.2;
 
 /// Fractions of moving distance (they sum to 1).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct SurfaceShares {
     /// On paved ways.
     pub paved: f64,
@@ -34,7 +34,7 @@ pub struct SurfaceShares {
 }
 
 /// The surface of one run from a map.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapSurface {
     /// The map file used.
     pub map: String,

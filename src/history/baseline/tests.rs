@@ -248,3 +248,66 @@ fn compare_all_answers_for_every_activity() {
         1
     );
 }
+
+#[test]
+fn compare_all_finds_the_same_earlier_runs_as_each_compare() {
+    // Sixty runs over two months, out of time order, some on the same morning, varied
+    // paces and heart rates, some sessions among them: the sorted index answers
+    // exactly as the pass over the whole history.
+    let date = |d: usize| {
+        let d = d % 45; // days 45 and up: again on an earlier run's morning
+        if d < 31 {
+            format!("2025-03-{:02}T07:00:00Z", d + 1)
+        } else {
+            format!("2025-04-{:02}T07:00:00Z", d - 30)
+        }
+    };
+    let mut facts: Vec<RunFacts> = (0..60u32)
+        .map(|d| {
+            let mut f = run(&format!("run{d:02}.fit"), &date(d as usize), 40);
+            let v = V * (1.0 + f64::from(d % 7) * 0.03);
+            f.steady = point(v, 130.0 + f64::from(d * 37 % 17));
+            f
+        })
+        .collect();
+    let mut placements = easy_all(facts.len());
+    facts.swap(3, 40);
+    facts.swap(10, 55);
+    for k in [5, 17, 33] {
+        placements[k] = placed(Class::Tempo);
+    }
+    let config = BaselineConfig::default();
+    let all = compare_all(&facts, &placements, &config);
+    let each: Vec<_> = (0..facts.len())
+        .map(|i| compare(&facts, &placements, i, &config))
+        .collect();
+    assert_eq!(all, each);
+    assert!(
+        all.iter()
+            .filter(|c| matches!(c, Some(BaselineCheck::Compared(_))))
+            .count()
+            > 20,
+        "{all:?}"
+    );
+}
+
+#[test]
+fn the_median_is_the_middle_of_the_sorted_values() {
+    let sorted_median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    };
+    assert_eq!(median(Vec::new()), None);
+    for n in 1..40usize {
+        let v: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919) % 31) as f64 * 0.37 - 4.0)
+            .collect();
+        assert_eq!(median(v.clone()), Some(sorted_median(v)), "{n}");
+    }
+    assert_eq!(median(vec![2.0, 1.0]), Some(1.5));
+}

@@ -10,12 +10,27 @@ fn dir(tag: &str) -> PathBuf {
     d
 }
 
+/// An analysis of an empty run named `source` (judged: a max HR is given).
+fn analysis(source: &str) -> Box<Analysis> {
+    let mut settings = Settings::default();
+    settings.flags.max_hr = Some(190.0);
+    let raw = crate::model::RawActivity::new(source, Format::Fit);
+    match crate::analyze::analyze_raw(&raw, &settings, None).analysis {
+        Ok(mut a) => {
+            a.elapsed_s = 0.1 + 0.2;
+            Box::new(a)
+        }
+        Err(_) => unreachable!(),
+    }
+}
+
 fn activity(source: &str) -> Outcome {
     let mut facts = run(source, "2025-03-01T07:00:00Z", 40);
     facts.distance_m = 6_666.666_666_666_7;
     facts.avg_hr_bpm = Some(0.1 + 0.2);
     Outcome::Activity(Box::new(CachedActivity {
         facts,
+        analysis: analysis(source),
         format: Format::Fit,
         needs_fallback: true,
         fallback_bpm: Some(181.000_000_000_03),
@@ -193,4 +208,52 @@ fn files_that_vanished_are_dropped_when_the_cache_is_written() {
     assert!(cache.finish().written);
     let infos = info(&d.join("cache")).unwrap_or_default();
     assert_eq!(infos[0].files, Some(1));
+}
+
+#[test]
+fn the_checksum_is_the_same_however_the_stream_is_cut_and_sees_any_one_change() {
+    let body: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let whole = checksum(&body);
+    for cuts in [[1usize, 2], [7, 8], [9, 17], [500, 999], [0, 1000]] {
+        let mut c = Checksum::new();
+        c.write(&body[..cuts[0]]);
+        c.write(&body[cuts[0]..cuts[1]]);
+        c.write(&body[cuts[1]..]);
+        assert_eq!(c.finish(), whole, "{cuts:?}");
+    }
+    for at in [0, 5, 8, 999] {
+        let mut edited = body.clone();
+        edited[at] ^= 1;
+        assert_ne!(checksum(&edited), whole, "{at}");
+    }
+    // Trailing zeros count (the length is part of the sum).
+    let mut longer = body.clone();
+    longer.push(0);
+    assert_ne!(checksum(&longer), whole);
+    assert_ne!(checksum(b""), checksum(b"\0"));
+}
+
+#[test]
+fn analyses_come_back_exactly_and_without_curves() {
+    let d = dir("analysis");
+    let file = d.join("run.fit");
+    std::fs::write(&file, b"bytes").unwrap_or_default();
+    let id = FileId::of(&file).unwrap_or_else(|| unreachable!());
+    let source = file.display().to_string();
+    let Outcome::Activity(mut a) = activity(&source) else {
+        unreachable!()
+    };
+    a.analysis.series = Some(Vec::new());
+    let mut cache = HistoryCache::open(&d.join("cache"), &Settings::default());
+    cache.put(&id, &file, &[Outcome::Activity(a.clone())]);
+    assert!(cache.finish().written);
+    let mut cache = HistoryCache::open(&d.join("cache"), &Settings::default());
+    let got = cache.get(&id, &file);
+    a.analysis.series = None;
+    assert_eq!(got, Some(vec![Outcome::Activity(a.clone())]));
+    // A message that names the file: not kept (under another name it would be wrong).
+    a.analysis.assessment.reasons[0].message = format!("see {source}");
+    let mut cache = HistoryCache::open(&d.join("cache2"), &Settings::default());
+    cache.put(&id, &file, &[Outcome::Activity(a)]);
+    assert!(!cache.finish().written);
 }
