@@ -203,22 +203,12 @@ fn a_bad_map_is_named_and_left_out() {
     let dir = temp_dir("bad");
     let bad = dir.join("broken.osm.pbf");
     std::fs::write(&bad, b"\xde\xad\xbe\xef not a map").unwrap();
-    let out = easyrun_cached(
-        repo(),
-        &[
-            "check",
-            "--max-hr",
-            "190",
-            "--rest-hr",
-            "50",
-            "--format",
-            "json",
-            "--map",
-            bad.to_str().unwrap(),
-            PARK,
-        ],
-        &dir,
-    );
+    let args: Vec<&str> = CHECK_JSON
+        .iter()
+        .copied()
+        .chain(["--map", bad.to_str().unwrap(), PARK])
+        .collect();
+    let out = easyrun_cached(repo(), &args, &dir);
     assert_eq!(code(&out), 0, "the run is still judged: {}", stderr(&out));
     let err = stderr(&out);
     assert!(
