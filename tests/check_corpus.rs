@@ -22,11 +22,7 @@ fn every_corpus_run_gets_a_reasoned_verdict() {
         return;
     };
     let settings = Settings {
-        flags: ProfileFlags {
-            max_hr: Some(190.0),
-            rest_hr: Some(50.0),
-            ..ProfileFlags::default()
-        },
+        flags: common::test_flags(),
         ..Settings::default()
     };
     let (mut runs, mut others) = (0, 0);

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 
 use easyrun::analyze::Settings;
 use easyrun::history::{ClassReason, Placement, SessionRole, SportSource};
-use easyrun::profile::ProfileFlags;
 use easyrun::report::schema::EntryRecord;
 use easyrun::scan::{self, Entry, Scan, ScanConfig};
 
@@ -26,11 +25,7 @@ fn corpus_scan() -> Option<(PathBuf, Scan)> {
     let dirs: Vec<PathBuf> = ["fit", "gpx", "tcx"].iter().map(|d| root.join(d)).collect();
     let config = ScanConfig {
         settings: Settings {
-            flags: ProfileFlags {
-                max_hr: Some(190.0),
-                rest_hr: Some(50.0),
-                ..ProfileFlags::default()
-            },
+            flags: common::test_flags(),
             ..Settings::default()
         },
         ..ScanConfig::default()

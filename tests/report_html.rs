@@ -331,11 +331,7 @@ fn a_thousand_runs_keep_every_row_but_chart_only_the_chosen_runs() {
     use easyrun::report::html::{self, HtmlOptions};
     use easyrun::scan::{ScanConfig, run_batch};
 
-    let flags = easyrun::profile::ProfileFlags {
-        max_hr: Some(190.0),
-        rest_hr: Some(50.0),
-        ..Default::default()
-    };
+    let flags = common::test_flags();
     let config = ScanConfig {
         settings: Settings {
             flags,

@@ -24,7 +24,7 @@ use common::{code, easyrun_env, stderr, stdout, temp_dir};
 use easyrun::profile::Units;
 use easyrun::report::html::{self, HtmlOptions};
 use easyrun::report::scan::{self as scan_report, ScanFormat};
-use easyrun::{ProfileFlags, Scan, ScanConfig, Scope, Settings, run_batch};
+use easyrun::{Scan, ScanConfig, Scope, Settings, run_batch};
 use easyrun_testkit::context;
 
 fn context_fixtures() -> &'static Path {
@@ -236,11 +236,7 @@ fn corpus_subset(root: &Path) -> Vec<PathBuf> {
 fn corpus_batch(files: &[PathBuf], cache: Option<&Path>, keep_series: bool) -> Scan {
     let config = ScanConfig {
         settings: Settings {
-            flags: ProfileFlags {
-                max_hr: Some(190.0),
-                rest_hr: Some(50.0),
-                ..ProfileFlags::default()
-            },
+            flags: common::test_flags(),
             keep_series,
             ..Settings::default()
         },

@@ -2,14 +2,20 @@
 //! keeps it (checked); a run judged only for its name, with no such session before it,
 //! breaks it with the information reason `not_after_hard_session` (the verdict does not
 //! change); `check` alone cannot check it. Synthetic FIT files from the project's writer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::PathBuf;
+
+mod common;
 
 use easyrun::analyze::Settings;
 use easyrun::judge::{ClauseName, ClauseStatus, ReasonCode};
 use easyrun::model::Timestamp;
-use easyrun::profile::ProfileFlags;
 use easyrun::scan::{ScanConfig, run_batch};
 use easyrun_testkit::fit::{FitOptions, encode};
 use easyrun_testkit::gpx::{GpxFlavour, encode as gpx_encode};
@@ -58,11 +64,7 @@ fn scan_checks_the_timing_clause_from_the_history() {
     ];
     let config = ScanConfig {
         settings: Settings {
-            flags: ProfileFlags {
-                max_hr: Some(190.0),
-                rest_hr: Some(50.0),
-                ..ProfileFlags::default()
-            },
+            flags: common::test_flags(),
             ..Settings::default()
         },
         ..ScanConfig::default()

@@ -8,13 +8,14 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use easyrun::analyze::{Analysis, Settings, analyze};
 use easyrun::judge::{ReasonCode, Severity, Verdict};
 use easyrun::model::Sport;
-use easyrun::profile::ProfileFlags;
 
 fn corpus() -> Option<PathBuf> {
     std::env::var_os("EASYRUN_CORPUS").map(PathBuf::from)
@@ -22,11 +23,7 @@ fn corpus() -> Option<PathBuf> {
 
 fn settings() -> Settings {
     Settings {
-        flags: ProfileFlags {
-            max_hr: Some(190.0),
-            rest_hr: Some(50.0),
-            ..ProfileFlags::default()
-        },
+        flags: common::test_flags(),
         ..Settings::default()
     }
 }

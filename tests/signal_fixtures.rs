@@ -10,13 +10,14 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use easyrun::analyze::{Analysis, Settings, analyze};
 use easyrun::judge::{ClauseName, ClauseStatus, ReasonCode, Verdict};
 use easyrun::metrics::terrain::TerrainClass;
 use easyrun::model::{AltitudeTreatment, RawActivity, TimeBase};
-use easyrun::profile::ProfileFlags;
 use easyrun::report::schema::CheckRecord;
 use easyrun_testkit::signal::{SignalFile, signal_files};
 
@@ -28,11 +29,7 @@ fn dir() -> PathBuf {
 
 fn settings() -> Settings {
     Settings {
-        flags: ProfileFlags {
-            max_hr: Some(190.0),
-            rest_hr: Some(50.0),
-            ..ProfileFlags::default()
-        },
+        flags: common::test_flags(),
         ..Settings::default()
     }
 }

@@ -23,16 +23,7 @@ use easyrun::regress::{
 use easyrun::report::check::{self, CheckFormat, CheckItem};
 use easyrun::report::html::{self, HtmlOptions};
 use easyrun::report::scan::{self, ScanFormat};
-use easyrun::{ProfileFlags, Scan, ScanConfig, Scope, Settings, run_batch};
-
-/// `--max-hr 190 --rest-hr 50`, as the README's commands give.
-fn flags() -> ProfileFlags {
-    ProfileFlags {
-        max_hr: Some(190.0),
-        rest_hr: Some(50.0),
-        ..ProfileFlags::default()
-    }
-}
+use easyrun::{Scan, ScanConfig, Scope, Settings, run_batch};
 
 /// A batch of `path` (relative to the repository, as the README's commands name it).
 fn batch(path: &str, scope: Scope, keep_series: bool) -> Scan {
@@ -42,7 +33,8 @@ fn batch(path: &str, scope: Scope, keep_series: bool) -> Scan {
     );
     let config = ScanConfig {
         settings: Settings {
-            flags: flags(),
+            // `--max-hr 190 --rest-hr 50`, as the README's commands give.
+            flags: common::test_flags(),
             keep_series,
             ..Settings::default()
         },
@@ -111,7 +103,7 @@ fn regress_text_and_junit() {
     let baseline = Baseline::read(baseline_path).unwrap();
     let manifest = Manifest::read(manifest_path).unwrap();
     let fixtures = batch("fixtures", Scope::History, false);
-    let run = RunSettings::new(&flags(), None, 24.0, None);
+    let run = RunSettings::new(&common::test_flags(), None, 24.0, None);
     let c = compare(
         &baseline,
         &run,

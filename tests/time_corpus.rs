@@ -9,12 +9,13 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use easyrun::analyze::{Analysis, Settings, analyze};
 use easyrun::judge::{ClauseName, ClauseStatus, ReasonCode};
 use easyrun::model::TimeBase;
-use easyrun::profile::ProfileFlags;
 use easyrun::report::schema::CheckRecord;
 
 fn corpus() -> Option<PathBuf> {
@@ -23,11 +24,7 @@ fn corpus() -> Option<PathBuf> {
 
 fn settings() -> Settings {
     Settings {
-        flags: ProfileFlags {
-            max_hr: Some(190.0),
-            rest_hr: Some(50.0),
-            ..ProfileFlags::default()
-        },
+        flags: common::test_flags(),
         ..Settings::default()
     }
 }

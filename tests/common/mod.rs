@@ -110,6 +110,15 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
+/// The thresholds the tests judge with: `--max-hr 190 --rest-hr 50`.
+pub fn test_flags() -> easyrun::profile::ProfileFlags {
+    easyrun::profile::ProfileFlags {
+        max_hr: Some(190.0),
+        rest_hr: Some(50.0),
+        ..Default::default()
+    }
+}
+
 /// The real-file corpus `EASYRUN_CORPUS` names. When it is not set, the test says so on
 /// the terminal (past the harness's output capture, so a passing `cargo test` still
 /// tells it did not run) and gets `None`; a variable naming no folder is a failure.
