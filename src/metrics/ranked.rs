@@ -1,20 +1,26 @@
 //! Order statistics of a sliding subset of a fixed list of values: the values sorted
 //! once, and the members kept as a bitset over their ranks. Inserting or removing a
-//! value is one bit (no loop, no branch on the data: the windows of a long run change
-//! by several values per second), and the k-th smallest member is found by counting
-//! bits word by word (`popcount`), then selecting within the word. Against copying the
+//! value is one bit and one block count (no loop, no branch on the data: the windows
+//! of a long run change by several values per second), and the k-th smallest member is
+//! found by counting members block by block ([`BLOCK_WORDS`] words each), then bits
+//! word by word (`popcount`), then selecting within the word. Against copying the
 //! window and selecting in it, the answer is exactly the same: the value at index k of
 //! the members sorted by [`f64::total_cmp`] (ties are equal values, so how they are
 //! broken does not change the value returned).
+
+/// Words of the member bitset per counted block (512 ranks).
+const BLOCK_WORDS: usize = 8;
 
 /// The members of a subset of `values`, addressed by index into `values`.
 pub struct RankedWindow {
     /// The values in rank order (by `total_cmp`, ties by index).
     sorted: Vec<f64>,
     /// Rank of each value (position in `sorted`).
-    rank: Vec<usize>,
+    rank: Vec<u32>,
     /// Bit `r % 64` of word `r / 64`: whether the value of rank `r` is a member.
     members: Vec<u64>,
+    /// Number of members in each block of [`BLOCK_WORDS`] words of `members`.
+    block_members: Vec<u32>,
     /// Number of members.
     len: usize,
 }
@@ -22,20 +28,23 @@ pub struct RankedWindow {
 impl RankedWindow {
     /// An empty window over `values`.
     pub fn new(values: &[f64]) -> RankedWindow {
-        let order = radix_order(values);
-        let mut rank = vec![0; values.len()];
-        for (r, &(_, i)) in order.iter().enumerate() {
-            if let Some(slot) = rank.get_mut(i) {
-                *slot = r;
+        let order = rank_order(values);
+        let mut rank = vec![0u32; values.len()];
+        for (r, &i) in order.iter().enumerate() {
+            if let Some(slot) = rank.get_mut(i as usize) {
+                // `rank_order` only orders lists whose indices fit u32.
+                *slot = r as u32;
             }
         }
+        let words = values.len().div_ceil(64);
         RankedWindow {
             sorted: order
                 .into_iter()
-                .map(|(_, i)| values.get(i).copied().unwrap_or(f64::NAN))
+                .map(|i| values.get(i as usize).copied().unwrap_or(f64::NAN))
                 .collect(),
             rank,
-            members: vec![0; values.len().div_ceil(64)],
+            members: vec![0; words],
+            block_members: vec![0; words.div_ceil(BLOCK_WORDS)],
             len: 0,
         }
     }
@@ -57,7 +66,11 @@ impl RankedWindow {
 
     fn add(&mut self, i: usize, insert: bool) {
         let Some(&r) = self.rank.get(i) else { return };
-        let Some(word) = self.members.get_mut(r / 64) else {
+        let w = r as usize / 64;
+        let (Some(word), Some(block)) = (
+            self.members.get_mut(w),
+            self.block_members.get_mut(w / BLOCK_WORDS),
+        ) else {
             return;
         };
         let bit = 1u64 << (r % 64);
@@ -68,7 +81,10 @@ impl RankedWindow {
             *word &= !bit;
         }
         // A value inserted twice or removed when absent changes nothing.
-        self.len = self.len + usize::from(insert && !was) - usize::from(!insert && was);
+        let added = u32::from(insert && !was);
+        let removed = u32::from(!insert && was);
+        *block = *block + added - removed;
+        self.len = self.len + added as usize - removed as usize;
     }
 
     /// The k-th smallest member (0-based), `None` when there are not more than k.
@@ -76,21 +92,31 @@ impl RankedWindow {
         if k >= self.len {
             return None;
         }
+        // `len` counts members, one per value, and `rank_order` keeps the count in u32.
         let mut remaining = k as u32;
-        for (w, &word) in self.members.iter().enumerate() {
-            let count = word.count_ones();
-            if remaining < count {
-                // Clear the `remaining` lowest members of the word: the next is it.
-                let mut bits = word;
-                for _ in 0..remaining {
-                    bits &= bits - 1;
-                }
-                return self
-                    .sorted
-                    .get(w * 64 + bits.trailing_zeros() as usize)
-                    .copied();
+        for (b, &count) in self.block_members.iter().enumerate() {
+            if remaining >= count {
+                remaining -= count;
+                continue;
             }
-            remaining -= count;
+            let first = b * BLOCK_WORDS;
+            let words = self.members.get(first..)?.iter().take(BLOCK_WORDS);
+            for (w, &word) in (first..).zip(words) {
+                let count = word.count_ones();
+                if remaining < count {
+                    // Clear the `remaining` lowest members of the word: the next is it.
+                    let mut bits = word;
+                    for _ in 0..remaining {
+                        bits &= bits - 1;
+                    }
+                    return self
+                        .sorted
+                        .get(w * 64 + bits.trailing_zeros() as usize)
+                        .copied();
+                }
+                remaining -= count;
+            }
+            return None;
         }
         None
     }
@@ -103,58 +129,142 @@ fn total_key(v: f64) -> i64 {
     bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
+/// A 32-bit key that never orders two values against [`f64::total_cmp`] (`a` before
+/// `b` implies `coarse_key(a) <= coarse_key(b)`), but may tie distinct values: the
+/// value rounded to `f32` (rounding is monotonic, and keeps the sign of zeros and
+/// infinities), in `f32`'s total order, unsigned. NaNs sort outside everything, as in
+/// `total_cmp`: negative first, positive last.
+fn coarse_key(v: f64) -> u32 {
+    if v.is_nan() {
+        return if v.is_sign_negative() { 0 } else { u32::MAX };
+    }
+    let bits = (v as f32).to_bits() as i32;
+    ((bits ^ ((((bits >> 31) as u32) >> 1) as i32)) as u32) ^ (1 << 31)
+}
+
 /// Bits of key per radix pass.
 const DIGIT_BITS: u32 = 11;
-const PASSES: u32 = 64u32.div_ceil(DIGIT_BITS);
+/// Radix passes: the coarse key is cut to `PASSES · DIGIT_BITS` bits.
+const PASSES: u32 = 2;
+/// Runs of tied keys up to this long are put in order by insertion.
+const INSERTION_RUN: usize = 16;
 
-/// `(key, index)` of every value in rank order: `total_key` as an unsigned key (sign
-/// bit flipped), sorted by a least-significant-digit radix sort (stable, so ties stay
-/// in index order). A pass whose digit is the same for every key is skipped: speeds
-/// share their sign and exponent, and those that were `f32` their low mantissa bits.
-fn radix_order(values: &[f64]) -> Vec<(u64, usize)> {
-    let key = |v: f64| (total_key(v) as u64) ^ (1 << 63);
-    let mut order: Vec<(u64, usize)> = values
+/// The index of every value in rank order: by [`f64::total_cmp`], ties by index.
+///
+/// A least-significant-digit radix sort (stable, so ties stay in index order) in at
+/// most [`PASSES`] passes, on a key that never contradicts that order but may tie
+/// distinct values: the [`coarse_key`] less the smallest one, its lowest bits dropped
+/// until what is left spans `PASSES · DIGIT_BITS` bits (speeds of a run span a few
+/// million `f32` steps: 8–16 steps share a key), skipping a pass whose digit is the
+/// same for every key. Runs of equal keys are then ordered by their exact key, stably.
+fn rank_order(values: &[f64]) -> Vec<u32> {
+    let Ok(n) = u32::try_from(values.len()) else {
+        // Never for a run's seconds (times are u32): order them the slow way.
+        let mut order: Vec<(i64, usize)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (total_key(v), i))
+            .collect();
+        order.sort_unstable();
+        return order.into_iter().map(|(_, i)| i as u32).collect();
+    };
+    let coarse: Vec<u32> = values.iter().map(|&v| coarse_key(v)).collect();
+    let (lowest, highest) = coarse
         .iter()
-        .enumerate()
-        .map(|(i, &v)| (key(v), i))
+        .fold((u32::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    let span_bits = u32::BITS - highest.saturating_sub(lowest).leading_zeros();
+    let dropped = span_bits.saturating_sub(PASSES * DIGIT_BITS);
+    // The key in the high half, the index in the low half: sorting by the high half
+    // stably keeps index order within ties.
+    let mut order: Vec<u64> = (0..n)
+        .zip(&coarse)
+        .map(|(i, &k)| (u64::from((k - lowest) >> dropped) << 32) | u64::from(i))
         .collect();
-    let buckets = 1usize << DIGIT_BITS;
-    let digit = |k: u64, pass: u32| ((k >> (pass * DIGIT_BITS)) as usize) & (buckets - 1);
-    let mut counts = vec![0usize; buckets * PASSES as usize];
-    for &(k, _) in &order {
-        for pass in 0..PASSES {
-            if let Some(c) = counts.get_mut(pass as usize * buckets + digit(k, pass)) {
-                *c += 1;
-            }
+    let mut scratch = vec![0u64; order.len()];
+    let mut count = vec![0u32; 1 << DIGIT_BITS];
+    for pass in 0..(span_bits - dropped).div_ceil(DIGIT_BITS) {
+        if radix_pass(&order, &mut scratch, &mut count, 32 + pass * DIGIT_BITS) {
+            std::mem::swap(&mut order, &mut scratch);
         }
     }
-    let mut scratch = vec![(0u64, 0usize); order.len()];
-    for pass in 0..PASSES {
-        let Some(count) = counts.get_mut(pass as usize * buckets..(pass as usize + 1) * buckets)
-        else {
-            continue;
-        };
-        if count.contains(&order.len()) {
-            continue;
+    order_tied_runs(&mut order, values);
+    order.into_iter().map(|x| x as u32).collect()
+}
+
+/// One stable counting-sort pass of `from` into `to` by the digit at `shift`; `false`
+/// (and `to` untouched) when every key has the same digit.
+fn radix_pass(from: &[u64], to: &mut [u64], count: &mut [u32], shift: u32) -> bool {
+    let mask = (1usize << DIGIT_BITS) - 1;
+    let digit = |x: u64| ((x >> shift) as usize) & mask;
+    count.fill(0);
+    for &x in from {
+        if let Some(c) = count.get_mut(digit(x)) {
+            *c += 1;
         }
-        // Counts become each bucket's first slot.
-        let mut next = 0;
-        for c in count.iter_mut() {
-            let n = *c;
-            *c = next;
-            next += n;
+    }
+    if count.iter().any(|&c| c as usize == from.len()) {
+        return false;
+    }
+    // Counts become each digit's first slot.
+    let mut next = 0u32;
+    for c in count.iter_mut() {
+        let here = *c;
+        *c = next;
+        next += here;
+    }
+    for &x in from {
+        if let Some(at) = count.get_mut(digit(x)) {
+            if let Some(slot) = to.get_mut(*at as usize) {
+                *slot = x;
+            }
+            *at += 1;
         }
-        for &(k, i) in &order {
-            if let Some(at) = count.get_mut(digit(k, pass)) {
-                if let Some(slot) = scratch.get_mut(*at) {
-                    *slot = (k, i);
-                }
-                *at += 1;
+    }
+    true
+}
+
+/// Within each run of equal keys (high halves) of the sorted `order`, in index order
+/// inside the run, puts the entries in exact order ([`total_key`] of their value, ties
+/// by index: a stable sort).
+fn order_tied_runs(order: &mut [u64], values: &[f64]) {
+    let exact = |x: u64| total_key(values.get(x as u32 as usize).copied().unwrap_or(f64::NAN));
+    let mut start = 0;
+    while let Some(&first) = order.get(start) {
+        let len = order
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&x| x >> 32 == first >> 32)
+            .count();
+        if len > 1
+            && let Some(run) = order.get_mut(start..start + len)
+        {
+            if len <= INSERTION_RUN {
+                insertion_sort_by_key(run, exact);
+            } else {
+                // Stable: equal exact keys keep index order.
+                run.sort_by_key(|&x| exact(x));
             }
         }
-        std::mem::swap(&mut order, &mut scratch);
+        start += len.max(1);
     }
-    order
+}
+
+/// Stable insertion sort of a short slice by `key`.
+fn insertion_sort_by_key(run: &mut [u64], key: impl Fn(u64) -> i64) {
+    for j in 1..run.len() {
+        let mut at = j;
+        while at > 0 {
+            let (Some(&a), Some(&b)) = (run.get(at - 1), run.get(at)) else {
+                break;
+            };
+            if key(a) <= key(b) {
+                break;
+            }
+            run.swap(at - 1, at);
+            at -= 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -212,14 +322,29 @@ mod tests {
     }
 
     #[test]
-    fn radix_order_is_the_sorted_order_with_ties_by_index() {
+    fn rank_order_is_the_sorted_order_with_ties_by_index() {
         let mut rng = SplitMix64::new(11);
-        for n in [0usize, 1, 2, 17, 500, 3000] {
+        let odd = [
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            1e300,
+            -1e300,
+            f64::MIN_POSITIVE / 4.0,
+            -f64::MIN_POSITIVE / 4.0,
+        ];
+        for n in [0usize, 1, 2, 17, 500, 3000, 5000] {
             let values: Vec<f64> = (0..n)
-                .map(|_| match rng.next_u64() % 5 {
+                .map(|_| match rng.next_u64() % 7 {
                     0 => 3.0,
                     1 => -(rng.next_f64() * 4.0),
                     2 => f64::from((rng.next_f64() * 6.0) as f32),
+                    // Distinct values that round to one f32 (ties of the coarse key).
+                    3 => 3.0 + (rng.next_u64() % 64) as f64 * 1e-12,
+                    4 if n > 100 => odd[(rng.next_u64() % odd.len() as u64) as usize],
                     _ => rng.next_f64() * 6.0,
                 })
                 .collect();
@@ -229,12 +354,69 @@ mod tests {
                 .map(|(i, &v)| (total_key(v), i))
                 .collect();
             want.sort_unstable();
-            let got: Vec<usize> = radix_order(&values).into_iter().map(|(_, i)| i).collect();
+            let got: Vec<usize> = rank_order(&values)
+                .into_iter()
+                .map(|i| i as usize)
+                .collect();
             assert_eq!(
                 got,
                 want.into_iter().map(|(_, i)| i).collect::<Vec<_>>(),
                 "n {n}"
             );
+        }
+    }
+
+    #[test]
+    fn kth_matches_selection_across_count_blocks() {
+        // 3 000 values: six blocks of counted ranks, a window sliding over them as the
+        // surge baselines slide (values enter at the front, leave at the back).
+        let mut rng = SplitMix64::new(3);
+        let values: Vec<f64> = (0..3000)
+            .map(|_| f64::from((2.0 + 2.0 * rng.next_f64()) as f32))
+            .collect();
+        let mut w = RankedWindow::new(&values);
+        for i in 0..values.len() {
+            w.insert(i);
+            if i >= 700 {
+                w.remove(i - 700);
+            }
+            if i % 37 == 0 {
+                let from = i.saturating_sub(699);
+                let members = &values[from..=i];
+                for k in [0, members.len() * 45 / 100, members.len() - 1] {
+                    assert_eq!(
+                        w.kth(k).map(f64::to_bits),
+                        select(members, k).map(f64::to_bits),
+                        "i {i}, k {k}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn coarse_key_never_contradicts_total_cmp() {
+        let v = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -3.5,
+            -f64::MIN_POSITIVE / 4.0,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE / 4.0,
+            2.0,
+            2.0 + 1e-15,
+            1e300,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        for a in v {
+            for b in v {
+                if a.total_cmp(&b).is_lt() {
+                    assert!(coarse_key(a) <= coarse_key(b), "{a} {b}");
+                }
+            }
         }
     }
 

@@ -97,19 +97,29 @@ pub(crate) fn rolling(
 
 /// Calls `visit` with each point's centered window of `2·half_s + 1` seconds (the
 /// points within `half_s` seconds of it, itself included), in time order.
-pub(crate) fn for_each_window(points: &[Point], half_s: u32, mut visit: impl FnMut(&[Point])) {
+pub(crate) fn for_each_window(points: &[Point], half_s: u32, visit: impl FnMut(&[Point])) {
+    for_each_window_by(points, half_s, |p| p.t_s, visit);
+}
+
+/// [`for_each_window`] over any items in time order, `t_s` giving each one's second.
+pub(crate) fn for_each_window_by<T>(
+    items: &[T],
+    half_s: u32,
+    t_s: impl Fn(&T) -> u32,
+    mut visit: impl FnMut(&[T]),
+) {
     let mut lo = 0usize;
     let mut hi = 0usize;
-    for p in points {
-        let from = p.t_s.saturating_sub(half_s);
-        let to = p.t_s.saturating_add(half_s);
-        while points.get(lo).is_some_and(|q| q.t_s < from) {
+    for p in items {
+        let from = t_s(p).saturating_sub(half_s);
+        let to = t_s(p).saturating_add(half_s);
+        while items.get(lo).is_some_and(|q| t_s(q) < from) {
             lo += 1;
         }
-        while points.get(hi).is_some_and(|q| q.t_s <= to) {
+        while items.get(hi).is_some_and(|q| t_s(q) <= to) {
             hi += 1;
         }
-        visit(points.get(lo..hi).unwrap_or_default());
+        visit(items.get(lo..hi).unwrap_or_default());
     }
 }
 

@@ -187,9 +187,15 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
     let running: Vec<&Pt> = pts.iter().filter(|p| p.running).collect();
     let raw: Vec<f64> = running.iter().map(|p| p.raw).collect();
     let gap: Vec<f64> = running.iter().map(|p| p.gap).collect();
-    let whole = match (series::median(raw.clone()), series::median(gap.clone())) {
-        (Some(r), Some(g)) => Some((r, g)),
-        _ => None,
+    // The whole run's medians, needed only where a baseline has too few values.
+    let mut whole: Option<Option<(f64, f64)>> = None;
+    let mut whole_run = || {
+        *whole.get_or_insert_with(|| {
+            match (series::median(raw.clone()), series::median(gap.clone())) {
+                (Some(r), Some(g)) => Some((r, g)),
+                _ => None,
+            }
+        })
     };
     let mut raw_w = RankedWindow::new(&raw);
     let mut gap_w = RankedWindow::new(&gap);
@@ -234,14 +240,37 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
             let k = quantile_index(len, BASELINE_QUANTILE);
             match (raw_w.kth(k), gap_w.kth(k)) {
                 (Some(r), Some(g)) => Some((r, g)),
-                _ => whole,
+                _ => whole_run(),
             }
         } else {
-            whole
+            whole_run()
         };
         held = Some((p.t_s, value));
         out.push(value);
     }
+    out
+}
+
+/// Smoothed (GAP, raw) speed of each point: the means over its centred window of
+/// ±[`SMOOTHING_HALF_S`] s (the values added in time order, as [`series::mean`]), `None`
+/// when the window holds fewer than `SMOOTHING_HALF_S + 1` points. One pass for both.
+fn smoothed_speeds(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
+    let min_count = SMOOTHING_HALF_S as usize + 1;
+    let mut out = Vec::with_capacity(pts.len());
+    series::for_each_window_by(
+        pts,
+        SMOOTHING_HALF_S,
+        |p| p.t_s,
+        |window| {
+            out.push((window.len() >= min_count).then(|| {
+                let (gap, raw) = window
+                    .iter()
+                    .fold((0.0, 0.0), |(gap, raw), p| (gap + p.gap, raw + p.raw));
+                let n = window.len() as f64;
+                (gap / n, raw / n)
+            }));
+        },
+    );
     out
 }
 
@@ -285,26 +314,14 @@ pub fn surges(activity: &Activity) -> Vec<Surge> {
         return Vec::new();
     }
     let baselines = local_baselines(&pts);
-    let as_points = |f: fn(&Pt) -> f64| -> Vec<Point> {
-        pts.iter()
-            .map(|p| Point {
-                t_s: p.t_s,
-                value: f(p),
-            })
-            .collect()
-    };
-    let min_count = SMOOTHING_HALF_S as usize + 1;
-    let mean = |w: &[Point]| series::mean(w.iter().map(|p| p.value));
-    let gap_pts = as_points(|p| p.gap);
-    let gap_smooth = series::rolling(&gap_pts, SMOOTHING_HALF_S, min_count, mean);
-    let raw_smooth = series::rolling(&as_points(|p| p.raw), SMOOTHING_HALF_S, min_count, mean);
+    let smooth = smoothed_speeds(&pts);
     let flags = pts
         .iter()
         .zip(&baselines)
-        .zip(gap_smooth.iter().zip(&raw_smooth))
-        .map(|((p, base), (g, r))| {
-            let fast = match (base, g, r) {
-                (Some((raw_base, gap_base)), Some(g), Some(r)) if *gap_base > 0.0 => {
+        .zip(&smooth)
+        .map(|((p, base), speeds)| {
+            let fast = match (base, speeds) {
+                (Some((raw_base, gap_base)), Some((g, r))) if *gap_base > 0.0 => {
                     *g >= SURGE_MIN_RATIO * gap_base && *r >= SURGE_MIN_RAW_RATIO * raw_base
                 }
                 _ => false,
@@ -322,9 +339,9 @@ pub fn surges(activity: &Activity) -> Vec<Surge> {
             let inside = |t_s: u32| t_s >= span.start_s && t_s < span.end_s;
             let peak_speed_mps = pts
                 .iter()
-                .zip(&gap_smooth)
+                .zip(&smooth)
                 .filter(|(p, _)| inside(p.t_s))
-                .filter_map(|(_, v)| *v)
+                .filter_map(|(_, v)| v.map(|(gap, _)| gap))
                 .reduce(f64::max)?;
             let mean_gap = series::mean(pts.iter().filter(|p| inside(p.t_s)).map(|p| p.gap))?;
             let base = series::median(
