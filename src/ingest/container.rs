@@ -40,7 +40,9 @@ pub fn gunzip(bytes: &[u8], limit_bytes: u64) -> Result<Vec<u8>, ReadError> {
 /// Decompresses a gzip stream (all members) under `budget`; `top` when the stream's
 /// bytes are the file's own (so they count as the compressed input of the ratio).
 ///
-/// flate2 on zlib-rs (see docs/decisions.md), reading the input slice in place, into an
+/// One member of the size its trailer states is inflated in one call by libdeflate
+/// ([`super::gzip_whole`]); anything else streams through flate2 on zlib-rs (see
+/// docs/decisions.md), reading the input slice in place, into an
 /// output sized from the last member's ISIZE trailer (the content size modulo 2^32,
 /// exact for one member; capped by the document limit, by deflate's largest ratio and
 /// by the ratio the budget allows, and only a hint: a wrong or hostile value costs a
@@ -50,9 +52,6 @@ pub(crate) fn gunzip_in(
     budget: &mut Budget<'_>,
     top: bool,
 ) -> Result<Vec<u8>, ReadError> {
-    let meter = Metered::new(bytes);
-    let consumed = meter.counter();
-    let decoder = flate2::bufread::MultiGzDecoder::new(meter);
     let hint = bytes
         .len()
         .checked_sub(4)
@@ -66,6 +65,22 @@ pub(crate) fn gunzip_in(
             .ratio_grace_bytes
             .max(len.saturating_mul(limits.max_ratio)),
     );
+    // The common case, one member of the size its trailer states, within every cap
+    // whatever the order of the checks: inflated in one call, charged at once.
+    if hint <= limits.max_decompressed_bytes.min(most)
+        && budget.takes_at_once(hint)
+        && let Ok(size) = usize::try_from(hint)
+        && let Some(out) = super::gzip_whole::one_member(bytes, size)
+    {
+        if top {
+            budget.add_input(len);
+        }
+        budget.charge(hint, "gzip content")?;
+        return Ok(out);
+    }
+    let meter = Metered::new(bytes);
+    let consumed = meter.counter();
+    let decoder = flate2::bufread::MultiGzDecoder::new(meter);
     // One byte more than the content lets `read_to_end` see the end without growing.
     let capacity = hint
         .min(limits.max_decompressed_bytes)

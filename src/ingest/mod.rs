@@ -8,6 +8,7 @@
 // until those land they are exempt from `missing_docs` (docs/decisions.md).
 #[allow(missing_docs)]
 pub(crate) mod container;
+mod gzip_whole;
 mod csv;
 #[allow(missing_docs)]
 pub mod fit;
@@ -128,6 +129,20 @@ impl<'a> Budget<'a> {
     /// `n` more compressed bytes of the file itself were read.
     fn add_input(&mut self, n: u64) {
         self.in_bytes = self.in_bytes.saturating_add(n);
+    }
+
+    /// Whether `n` more decompressed bytes, charged at once, are sure to meet the caps
+    /// exactly as charging them chunk by chunk would: within the file's total, and
+    /// never over the expansion ratio at any point on the way (below the grace size, or
+    /// under the ratio of the input counted before them). The run's total is checked
+    /// by [`Budget::charge`] either way, with the same outcome.
+    fn takes_at_once(&self, n: u64) -> bool {
+        let l = &self.limits;
+        let after = self.out_bytes.saturating_add(n);
+        self.spent.is_none()
+            && after <= l.max_archive_bytes
+            && (after <= l.ratio_grace_bytes
+                || after <= self.in_bytes.max(1).saturating_mul(l.max_ratio))
     }
 
     /// `n` more bytes of `what` were decompressed: fails once the file's total, its
