@@ -197,3 +197,95 @@ fn speed_and_cadence_quantiles() {
     let empty = TraceFacts::of(&activity(Vec::new()), Some(&hrr()));
     assert_eq!((empty.speed_p50_mps, empty.efforts.len()), (None, 0));
 }
+
+/// The prefix-sum smoothing this file had before it walked the prefixes with iterators:
+/// the reference the new one must match bit for bit.
+fn smoothed_reference(values: &[Option<f64>], window: usize) -> Vec<Option<f64>> {
+    let half = window / 2;
+    let mut prefix = vec![0.0];
+    let mut counts = vec![0usize];
+    let (mut sum, mut n) = (0.0, 0usize);
+    for v in values {
+        if let Some(v) = v {
+            sum += v;
+            n += 1;
+        }
+        prefix.push(sum);
+        counts.push(n);
+    }
+    (0..values.len())
+        .map(|i| {
+            let lo = i.saturating_sub(half);
+            let hi = (i + half + 1).min(values.len());
+            let s = prefix[hi] - prefix[lo];
+            let c = counts[hi] - counts[lo];
+            (c > 0).then(|| s / c as f64)
+        })
+        .collect()
+}
+
+fn bits(values: &[Option<f64>]) -> Vec<Option<u64>> {
+    values.iter().map(|v| v.map(f64::to_bits)).collect()
+}
+
+#[test]
+fn smoothing_matches_the_reference_bit_for_bit() {
+    use easyrun_testkit::synth::SplitMix64;
+    let mut rng = SplitMix64::new(16);
+    for case in 0..600usize {
+        // Short series (shorter than the window, empty), holes, NaN, signed zeros.
+        let n = case % 150;
+        let values: Vec<Option<f64>> = (0..n)
+            .map(|_| match rng.next_u64() % 10 {
+                0 => None,
+                1 => Some(f64::NAN),
+                2 => Some(-0.0),
+                3 => Some(f64::from((rng.next_u64() % 4) as u32)),
+                _ => Some(3.0 * rng.next_f64() + 1e-3 * rng.gauss()),
+            })
+            .collect();
+        let values: Vec<Option<f64>> = match case % 3 {
+            0 => values
+                .into_iter()
+                .map(|v| v.filter(|v| !v.is_nan()))
+                .collect(),
+            _ => values,
+        };
+        for window in [1, 2, 3, SMOOTH_S, HR_SMOOTH_S, 400] {
+            assert_eq!(
+                bits(&smoothed(&values, window)),
+                bits(&smoothed_reference(&values, window)),
+                "window {window}: {values:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn two_quantiles_from_one_selection_are_each_quantile() {
+    use easyrun_testkit::synth::SplitMix64;
+    let mut rng = SplitMix64::new(75);
+    for case in 0..500usize {
+        let n = case % 90;
+        let values: Vec<f64> = (0..n)
+            .map(|_| match rng.next_u64() % 5 {
+                // Ties and both zeros.
+                0 => f64::from((rng.next_u64() % 3) as u32),
+                1 => -0.0,
+                _ => 4.0 * rng.next_f64(),
+            })
+            .collect();
+        for (q, r) in [(0.5, 0.75), (0.1, 0.9), (0.5, 0.5), (0.0, 1.0)] {
+            let want = (
+                quantile(&mut values.clone(), q).map(f64::to_bits),
+                quantile(&mut values.clone(), r).map(f64::to_bits),
+            );
+            let (a, b) = quantiles(&mut values.clone(), q, r);
+            assert_eq!(
+                (a.map(f64::to_bits), b.map(f64::to_bits)),
+                want,
+                "{values:?}"
+            );
+        }
+    }
+}
