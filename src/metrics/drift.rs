@@ -113,15 +113,21 @@ pub fn decoupling(activity: &Activity) -> Decoupling {
     decoupling_after(activity, WARMUP_S)
 }
 
-/// Decoupling after dropping the first `warmup_s` moving seconds.
+/// Decoupling after dropping the first `warmup_s` moving seconds. Two walks over the
+/// moving seconds, nothing collected: one counts (moving time, and HR and speed
+/// coverage after the warm-up), one sums each half's HR and speed in time order.
 pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
-    let analysed: Vec<&Second> = activity
-        .seconds
-        .iter()
-        .filter(|s| s.moving)
-        .skip(warmup_s as usize)
-        .collect();
-    let n = analysed.len();
+    let moving = || activity.seconds.iter().filter(|s| s.moving);
+    let (mut moving_s, mut hr_n, mut speed_n) = (0usize, 0usize, 0usize);
+    for s in moving() {
+        if moving_s >= warmup_s as usize {
+            hr_n += usize::from(series::usable_hr(s).is_some());
+            // `gap_speed_mps` is `Some` exactly when the second has a speed.
+            speed_n += usize::from(s.speed_mps.is_some());
+        }
+        moving_s += 1;
+    }
+    let n = moving_s.saturating_sub(warmup_s as usize);
     let analysed_s = n as u32;
     if analysed_s < MIN_ANALYSED_S {
         return Decoupling::NotApplicable(DriftGate::TooShort {
@@ -130,14 +136,14 @@ pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
         });
     }
     let share = |count: usize| count as f64 / n as f64;
-    let hr_coverage = share(analysed.iter().filter_map(|s| series::usable_hr(s)).count());
+    let hr_coverage = share(hr_n);
     if hr_coverage < MIN_HR_COVERAGE {
         return Decoupling::NotApplicable(DriftGate::HrCoverage {
             coverage: hr_coverage,
             min_coverage: MIN_HR_COVERAGE,
         });
     }
-    let speed_coverage = share(analysed.iter().filter_map(|s| gap_speed_mps(s)).count());
+    let speed_coverage = share(speed_n);
     let no_speed = DriftGate::NoSpeed {
         coverage: speed_coverage,
         min_coverage: MIN_SPEED_COVERAGE,
@@ -145,19 +151,34 @@ pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
     if speed_coverage < MIN_SPEED_COVERAGE {
         return Decoupling::NotApplicable(no_speed);
     }
+    // The first `half` analysed seconds and the last `half` (an odd middle one is in
+    // neither).
     let half = n / 2;
-    let first = analysed.get(..half).unwrap_or_default();
-    let second = analysed.get(n - half..).unwrap_or_default();
-    let hr = |part: &[&Second]| series::mean(part.iter().filter_map(|s| series::usable_hr(s)));
-    let speed = |part: &[&Second]| series::mean(part.iter().filter_map(|s| gap_speed_mps(s)));
-    let (Some(hr1), Some(hr2)) = (hr(first), hr(second)) else {
+    let (mut hr_first, mut hr_second) = (series::Mean::default(), series::Mean::default());
+    let (mut v_first, mut v_second) = (series::Mean::default(), series::Mean::default());
+    for (i, s) in moving().skip(warmup_s as usize).enumerate() {
+        let (hr, v) = if i < half {
+            (&mut hr_first, &mut v_first)
+        } else if i >= n - half {
+            (&mut hr_second, &mut v_second)
+        } else {
+            continue;
+        };
+        if let Some(h) = series::usable_hr(s) {
+            hr.add(h);
+        }
+        if let Some(g) = gap_speed_mps(s) {
+            v.add(g);
+        }
+    }
+    let (Some(hr1), Some(hr2)) = (hr_first.get(), hr_second.get()) else {
         // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
         return Decoupling::NotApplicable(DriftGate::HrCoverage {
             coverage: hr_coverage,
             min_coverage: MIN_HR_COVERAGE,
         });
     };
-    let (Some(v1), Some(v2)) = (speed(first), speed(second)) else {
+    let (Some(v1), Some(v2)) = (v_first.get(), v_second.get()) else {
         return Decoupling::NotApplicable(no_speed);
     };
     if v1 <= 0.0 || v2 <= 0.0 || hr1 <= 0.0 || hr2 <= 0.0 {
@@ -165,7 +186,7 @@ pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
     }
     let (ef1, ef2) = (v1 / hr1, v2 / hr2);
     Decoupling::Applicable(Drift {
-        warmup_s: activity.moving_s().min(warmup_s),
+        warmup_s: (moving_s as u32).min(warmup_s),
         analysed_s,
         hr_coverage,
         first_half_hr_bpm: hr1,
@@ -310,5 +331,115 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(json.get("status"), Some(&serde_json::json!("applicable")));
         assert_eq!(json.get("decoupling_pct"), Some(&serde_json::json!(0.0)));
+    }
+
+    /// The collecting version this file had (a `Vec` of the analysed seconds, a walk
+    /// per figure): the reference the two-walk one must match bit for bit.
+    fn reference_decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
+        let analysed: Vec<&Second> = activity
+            .seconds
+            .iter()
+            .filter(|s| s.moving)
+            .skip(warmup_s as usize)
+            .collect();
+        let n = analysed.len();
+        let analysed_s = n as u32;
+        if analysed_s < MIN_ANALYSED_S {
+            return Decoupling::NotApplicable(DriftGate::TooShort {
+                analysed_s,
+                min_s: MIN_ANALYSED_S,
+            });
+        }
+        let share = |count: usize| count as f64 / n as f64;
+        let hr_coverage = share(analysed.iter().filter_map(|s| series::usable_hr(s)).count());
+        if hr_coverage < MIN_HR_COVERAGE {
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        }
+        let speed_coverage = share(analysed.iter().filter_map(|s| gap_speed_mps(s)).count());
+        let no_speed = DriftGate::NoSpeed {
+            coverage: speed_coverage,
+            min_coverage: MIN_SPEED_COVERAGE,
+        };
+        if speed_coverage < MIN_SPEED_COVERAGE {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let half = n / 2;
+        let first = analysed.get(..half).unwrap_or_default();
+        let second = analysed.get(n - half..).unwrap_or_default();
+        let hr = |part: &[&Second]| series::mean(part.iter().filter_map(|s| series::usable_hr(s)));
+        let speed = |part: &[&Second]| series::mean(part.iter().filter_map(|s| gap_speed_mps(s)));
+        let (Some(hr1), Some(hr2)) = (hr(first), hr(second)) else {
+            // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        };
+        let (Some(v1), Some(v2)) = (speed(first), speed(second)) else {
+            return Decoupling::NotApplicable(no_speed);
+        };
+        if v1 <= 0.0 || v2 <= 0.0 || hr1 <= 0.0 || hr2 <= 0.0 {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let (ef1, ef2) = (v1 / hr1, v2 / hr2);
+        Decoupling::Applicable(Drift {
+            warmup_s: activity.moving_s().min(warmup_s),
+            analysed_s,
+            hr_coverage,
+            first_half_hr_bpm: hr1,
+            second_half_hr_bpm: hr2,
+            first_half_gap_speed_mps: v1,
+            second_half_gap_speed_mps: v2,
+            decoupling_pct: 100.0 * (ef1 - ef2) / ef1,
+            cardiac_drift_pct: 100.0 * (hr2 - hr1) / hr1,
+            speed_change_pct: 100.0 * (v2 - v1) / v1,
+        })
+    }
+
+    #[test]
+    fn matches_the_collecting_version_bit_for_bit() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(11);
+        let mut applicable = 0;
+        for case in 0..150usize {
+            // Around the gates: too short, short of HR or speed, odd and even counts.
+            let n = 1700 + 7 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            let (hr_gap, speed_gap) =
+                [(0.02, 0.02), (0.25, 0.02), (0.02, 0.25), (0.1, 0.1)][case % 4];
+            for i in 0..n {
+                c.hr_bpm[i] = (rng.next_f64() >= hr_gap).then(|| {
+                    (140.0 + 10.0 * (i as f64 / n as f64) + 3.0 * rng.gauss()).round() as f32
+                });
+                c.speed_mps[i] = match rng.next_f64() {
+                    u if u < speed_gap => None,
+                    u if u < speed_gap + 0.002 => Some(-0.0),
+                    _ => Some((3.0 + 0.3 * rng.gauss()) as f32),
+                };
+                c.moving[i] = rng.next_u64() % 30 != 0;
+            }
+            c.grade = (0..n).map(|_| Some((0.03 * rng.gauss()) as f32)).collect();
+            let mut t = 0u32;
+            c.t_s = (0..n)
+                .map(|_| {
+                    t += if rng.next_u64() % 300 == 0 { 40 } else { 1 };
+                    t
+                })
+                .collect();
+            let a = c.build();
+            for warmup_s in [0, WARMUP_S, 2000] {
+                let want = reference_decoupling_after(&a, warmup_s);
+                applicable += usize::from(want.drift().is_some());
+                assert_eq!(
+                    format!("{:?}", decoupling_after(&a, warmup_s)),
+                    format!("{want:?}"),
+                    "case {case}, warm-up {warmup_s}"
+                );
+            }
+        }
+        assert!(applicable > 40, "only {applicable} applicable");
     }
 }

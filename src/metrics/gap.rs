@@ -73,7 +73,17 @@ pub fn gap_speed_mps(s: &Second) -> Option<f64> {
 /// exactly and the difference between the two is due to grade alone. `None` without
 /// moving distance or speed.
 pub fn mean_gap_pace_s_per_km(activity: &Activity) -> Option<f64> {
-    let distance_km = activity.moving_distance_m() / 1000.0;
+    mean_gap_pace_with(activity, activity.moving_s(), activity.moving_distance_m())
+}
+
+/// [`mean_gap_pace_s_per_km`] with the activity's moving time and distance already
+/// counted (`Activity::moving_s`, `Activity::moving_distance_m`).
+pub(crate) fn mean_gap_pace_with(
+    activity: &Activity,
+    moving_s: u32,
+    distance_m: f64,
+) -> Option<f64> {
+    let distance_km = distance_m / 1000.0;
     let (speed_sum, gap_sum) = activity
         .seconds
         .iter()
@@ -83,7 +93,7 @@ pub fn mean_gap_pace_s_per_km(activity: &Activity) -> Option<f64> {
     if distance_km <= 0.0 || gap_sum <= 0.0 {
         return None;
     }
-    Some(f64::from(activity.moving_s()) / distance_km * speed_sum / gap_sum)
+    Some(f64::from(moving_s) / distance_km * speed_sum / gap_sum)
 }
 
 #[cfg(test)]

@@ -184,6 +184,17 @@ pub fn classify(ascent_per_km_m: f64, steep_share: Option<f64>) -> TerrainClass 
 /// Terrain of `activity`, altitude hysteresis `hysteresis_m` ([`DEVICE_HYSTERESIS_M`]
 /// or [`GPS_HYSTERESIS_M`]); `indoor` runs are flat by definition.
 pub fn terrain(activity: &Activity, hysteresis_m: f64, indoor: bool) -> Terrain {
+    terrain_with(activity, activity.moving_distance_m(), hysteresis_m, indoor)
+}
+
+/// [`terrain`] with the activity's moving distance already summed
+/// (`Activity::moving_distance_m`).
+pub(crate) fn terrain_with(
+    activity: &Activity,
+    distance_m: f64,
+    hysteresis_m: f64,
+    indoor: bool,
+) -> Terrain {
     let unmeasured = |basis, class| Terrain {
         basis,
         hysteresis_m,
@@ -196,17 +207,18 @@ pub fn terrain(activity: &Activity, hysteresis_m: f64, indoor: bool) -> Terrain 
     if indoor {
         return unmeasured(TerrainBasis::Indoor, Some(TerrainClass::Flat));
     }
-    let altitudes: Vec<f64> = activity
+    // Walked in place, not collected.
+    let mut altitudes = activity
         .seconds
         .iter()
         .filter(|s| s.moving)
         .filter_map(|s| s.altitude_m.map(f64::from))
-        .collect();
-    if altitudes.is_empty() {
+        .peekable();
+    if altitudes.peek().is_none() {
         return unmeasured(TerrainBasis::NoAltitude, None);
     }
     let (ascent_m, descent_m) = elevation_change(altitudes, hysteresis_m);
-    let distance_km = activity.moving_distance_m() / 1000.0;
+    let distance_km = distance_m / 1000.0;
     let ascent_per_km_m = (distance_km > 0.0).then(|| ascent_m / distance_km);
     let steep_share = steep_share(activity);
     Terrain {

@@ -201,24 +201,30 @@ pub fn sustained_max_hr_bpm_of(hr: &MovingHr) -> Option<f64> {
     let mut lo = 0usize;
     let mut start = points.first()?.t_s;
     let last = points.last()?.t_s;
+    let mut hi = 0usize;
     let mut window: Vec<f64> = Vec::with_capacity(SUSTAINED_WINDOW_S as usize);
     while start + SUSTAINED_WINDOW_S <= last + 1 {
+        // The window is `points[lo..hi]`: both ends only move forward (points are in
+        // time order).
         while points.get(lo).is_some_and(|p| p.t_s < start) {
             lo += 1;
         }
-        let inside = points
-            .get(lo..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|p| p.t_s < start + SUSTAINED_WINDOW_S);
-        let n = inside.clone().count();
+        hi = hi.max(lo);
+        while points
+            .get(hi)
+            .is_some_and(|p| p.t_s < start + SUSTAINED_WINDOW_S)
+        {
+            hi += 1;
+        }
+        let inside = points.get(lo..hi).unwrap_or_default();
+        let n = inside.len();
         // As in `clean_max_hr_bpm`: a median above the best so far needs more than half
         // the window above it; most windows have not, and skip the selection.
-        let may_beat =
-            best.is_none_or(|b| inside.clone().filter(|p| p.value > b).count() >= n - n / 2);
-        if n * 4 >= SUSTAINED_WINDOW_S as usize * 3 && may_beat {
+        if n * 4 >= SUSTAINED_WINDOW_S as usize * 3
+            && best.is_none_or(|b| inside.iter().filter(|p| p.value > b).count() >= n - n / 2)
+        {
             window.clear();
-            window.extend(inside.map(|p| p.value));
+            window.extend(inside.iter().map(|p| p.value));
             let m = series::median_in_place(&mut window);
             best = match (best, m) {
                 (Some(b), Some(m)) => Some(b.max(m)),
