@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::gap::gap_speed_mps;
 use super::series;
-use crate::model::{Activity, Second};
+use crate::model::Activity;
 
 /// Moving seconds dropped at the start (HR kinetics), 10 min.
 pub const WARMUP_S: u32 = 600;
@@ -113,20 +113,17 @@ pub fn decoupling(activity: &Activity) -> Decoupling {
     decoupling_after(activity, WARMUP_S)
 }
 
-/// Decoupling after dropping the first `warmup_s` moving seconds. Two walks over the
-/// moving seconds, nothing collected: one counts (moving time, and HR and speed
-/// coverage after the warm-up), one sums each half's HR and speed in time order.
+/// Decoupling after dropping the first `warmup_s` moving seconds.
 pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
-    let moving = || activity.seconds.iter().filter(|s| s.moving);
-    let (mut moving_s, mut hr_n, mut speed_n) = (0usize, 0usize, 0usize);
-    for s in moving() {
-        if moving_s >= warmup_s as usize {
-            hr_n += usize::from(series::usable_hr(s).is_some());
-            // `gap_speed_mps` is `Some` exactly when the second has a speed.
-            speed_n += usize::from(s.speed_mps.is_some());
-        }
-        moving_s += 1;
-    }
+    decoupling_with(activity, activity.moving_s(), warmup_s)
+}
+
+/// [`decoupling_after`] with the activity's moving seconds already counted
+/// (`Activity::moving_s`). One walk over the moving seconds after the warm-up, nothing
+/// collected: it counts the HR and speed coverage and sums each half's HR and speed in
+/// time order (sums a gate then leaves unused are simply not read).
+pub(crate) fn decoupling_with(activity: &Activity, moving_s: u32, warmup_s: u32) -> Decoupling {
+    let moving_s = moving_s as usize;
     let n = moving_s.saturating_sub(warmup_s as usize);
     let analysed_s = n as u32;
     if analysed_s < MIN_ANALYSED_S {
@@ -134,6 +131,36 @@ pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
             analysed_s,
             min_s: MIN_ANALYSED_S,
         });
+    }
+    // The first `half` analysed seconds and the last `half` (an odd middle one is in
+    // neither).
+    let half = n / 2;
+    let (mut hr_n, mut speed_n) = (0usize, 0usize);
+    let (mut hr_first, mut hr_second) = (series::Mean::default(), series::Mean::default());
+    let (mut v_first, mut v_second) = (series::Mean::default(), series::Mean::default());
+    let analysed = activity
+        .seconds
+        .iter()
+        .filter(|s| s.moving)
+        .skip(warmup_s as usize);
+    for (i, s) in analysed.enumerate() {
+        let hr = series::usable_hr(s);
+        hr_n += usize::from(hr.is_some());
+        // `gap_speed_mps` is `Some` exactly when the second has a speed.
+        speed_n += usize::from(s.speed_mps.is_some());
+        let (hr_mean, v_mean) = if i < half {
+            (&mut hr_first, &mut v_first)
+        } else if i >= n - half {
+            (&mut hr_second, &mut v_second)
+        } else {
+            continue;
+        };
+        if let Some(h) = hr {
+            hr_mean.add(h);
+        }
+        if let Some(g) = gap_speed_mps(s) {
+            v_mean.add(g);
+        }
     }
     let share = |count: usize| count as f64 / n as f64;
     let hr_coverage = share(hr_n);
@@ -150,26 +177,6 @@ pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
     };
     if speed_coverage < MIN_SPEED_COVERAGE {
         return Decoupling::NotApplicable(no_speed);
-    }
-    // The first `half` analysed seconds and the last `half` (an odd middle one is in
-    // neither).
-    let half = n / 2;
-    let (mut hr_first, mut hr_second) = (series::Mean::default(), series::Mean::default());
-    let (mut v_first, mut v_second) = (series::Mean::default(), series::Mean::default());
-    for (i, s) in moving().skip(warmup_s as usize).enumerate() {
-        let (hr, v) = if i < half {
-            (&mut hr_first, &mut v_first)
-        } else if i >= n - half {
-            (&mut hr_second, &mut v_second)
-        } else {
-            continue;
-        };
-        if let Some(h) = series::usable_hr(s) {
-            hr.add(h);
-        }
-        if let Some(g) = gap_speed_mps(s) {
-            v.add(g);
-        }
     }
     let (Some(hr1), Some(hr2)) = (hr_first.get(), hr_second.get()) else {
         // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
@@ -204,6 +211,7 @@ mod tests {
     use super::*;
     use crate::metrics::gap::grade_adjusted_speed;
     use crate::metrics::testkit::{Columns, assert_close};
+    use crate::model::Second;
 
     /// 10 min warm-up at 120 bpm, then two 15-min halves at the given HR and speed.
     fn two_halves(hr1: f32, v1: f32, hr2: f32, v2: f32) -> Columns {

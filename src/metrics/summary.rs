@@ -88,7 +88,7 @@ pub fn compute_with(
         max_hr_bpm: zones::clean_max_hr_bpm_of(hr),
         zones: zones.map(|z| zones::time_in_zones_of(hr, z)),
         ceiling: zones.map(|z| zones::above_ceiling_of(hr, z.ceiling_bpm)),
-        decoupling: drift::decoupling(activity),
+        decoupling: drift::decoupling_with(activity, moving_s, drift::WARMUP_S),
         terrain: terrain::terrain_with(activity, distance_m, hysteresis_m, indoor),
         surges: surges::surges(activity),
         gap_speed_cv_pct: surges::gap_speed_cv_pct(activity),
