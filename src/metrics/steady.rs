@@ -177,25 +177,29 @@ const PART_S: usize = 10;
 
 /// The block's sums when it is steady on its own (coverage, running speed, flat, even
 /// 10-s parts); whether its neighbours agree is the caller's test. `block` holds each
-/// second with its grade-adjusted speed; `parts` is a scratch buffer. Every sum adds
-/// the same values in the same order as a collected `Vec` would (`Iterator::sum`), so
-/// the figures are those of the collecting version this replaced.
+/// second with its grade-adjusted speed; `parts` is a scratch buffer. Each sum adds the
+/// same values in the same order, from the same start, as `Iterator::sum` over a
+/// collected `Vec` did (the version this replaced), several of them in one walk.
 fn steady_block(block: &[(&Second, Option<f64>)], parts: &mut Vec<f64>) -> Option<Block> {
-    let covered = block
-        .iter()
-        .filter_map(|(s, v)| Some(((*v)?, f64::from(s.hr_bpm?))));
-    let n = covered.clone().count();
-    if n < MIN_BLOCK_COVERED_S {
+    let mut n = 0usize;
+    let (mut speed_sum, mut hr_sum) = (Total::new(), Total::new());
+    let (mut abs_grade, mut net_grade) = (Total::new(), Total::new());
+    for (s, v) in block {
+        if let (Some(v), Some(h)) = (*v, s.hr_bpm) {
+            n += 1;
+            speed_sum.add(v);
+            hr_sum.add(f64::from(h));
+        }
+        let grade = s.grade.map_or(0.0, f64::from);
+        abs_grade.add(grade.abs());
+        net_grade.add(grade);
+    }
+    let (speed_sum, hr_sum) = (speed_sum.0, hr_sum.0);
+    if n < MIN_BLOCK_COVERED_S || speed_sum / (n as f64) < MIN_RUNNING_SPEED_MPS {
         return None;
     }
-    let speed_sum: f64 = covered.clone().map(|(v, _)| v).sum();
-    let hr_sum: f64 = covered.map(|(_, h)| h).sum();
-    if speed_sum / (n as f64) < MIN_RUNNING_SPEED_MPS {
-        return None;
-    }
-    let grades = block.iter().map(|(s, _)| s.grade.map_or(0.0, f64::from));
-    let abs_grade = grades.clone().map(f64::abs).sum::<f64>() / block.len() as f64;
-    let net_grade = grades.sum::<f64>() / block.len() as f64;
+    let abs_grade = abs_grade.0 / block.len() as f64;
+    let net_grade = net_grade.0 / block.len() as f64;
     if abs_grade > MAX_BLOCK_GRADE || net_grade.abs() > MAX_BLOCK_NET_GRADE {
         return None;
     }
@@ -230,11 +234,28 @@ fn steady_block(block: &[(&Second, Option<f64>)], parts: &mut Vec<f64>) -> Optio
     })
 }
 
-/// `values.sum() / count` (`None` when empty), walking `values` twice instead of
-/// collecting them.
-fn mean_of(values: impl Iterator<Item = f64> + Clone) -> Option<f64> {
-    let n = values.clone().count();
-    (n > 0).then(|| values.sum::<f64>() / n as f64)
+/// A running `Iterator::sum` of `f64`: the same additions in the same order, from the
+/// same start (the sum of nothing, -0.0 today), so one walk can keep several sums.
+struct Total(f64);
+
+impl Total {
+    fn new() -> Total {
+        Total(std::iter::empty::<f64>().sum())
+    }
+
+    fn add(&mut self, v: f64) {
+        self.0 += v;
+    }
+}
+
+/// `values.sum() / count`, `None` when empty (one walk, nothing collected).
+fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (mut n, mut total) = (0usize, Total::new());
+    for v in values {
+        n += 1;
+        total.add(v);
+    }
+    (n > 0).then(|| total.0 / n as f64)
 }
 
 #[cfg(test)]
@@ -526,5 +547,26 @@ mod tests {
             assert_eq!(bits(steady_hr(&a)), bits(want), "case {case}");
         }
         assert!(some > 20, "only {some} runs had a steady point");
+    }
+
+    #[test]
+    fn a_running_total_is_iterator_sum_bit_for_bit() {
+        for values in [
+            vec![],
+            vec![-0.0],
+            vec![0.0, -0.0],
+            vec![-0.0, -0.0],
+            vec![0.1, 0.2, 0.3],
+        ] {
+            let mut t = Total::new();
+            for v in &values {
+                t.add(*v);
+            }
+            assert_eq!(
+                t.0.to_bits(),
+                values.iter().sum::<f64>().to_bits(),
+                "{values:?}"
+            );
+        }
     }
 }

@@ -75,7 +75,9 @@ pub fn compute_with(
     indoor: bool,
 ) -> Metrics {
     let moving_s = activity.moving_s();
-    let distance_m = activity.moving_distance_m();
+    // One walk gives the moving distance and the terrain's steep share.
+    let distances = terrain::Distances::of(activity);
+    let distance_m = distances.moving_m;
     let hr_moving_s = zones::hr_moving_s(activity);
     Metrics {
         moving_s,
@@ -89,7 +91,7 @@ pub fn compute_with(
         zones: zones.map(|z| zones::time_in_zones_of(hr, z)),
         ceiling: zones.map(|z| zones::above_ceiling_of(hr, z.ceiling_bpm)),
         decoupling: drift::decoupling_with(activity, moving_s, drift::WARMUP_S),
-        terrain: terrain::terrain_with(activity, distance_m, hysteresis_m, indoor),
+        terrain: terrain::terrain_with(activity, &distances, hysteresis_m, indoor),
         surges: surges::surges(activity),
         gap_speed_cv_pct: surges::gap_speed_cv_pct(activity),
         load: load::load_of(hr, profile),
