@@ -119,20 +119,22 @@ impl TraceFacts {
         // a copy each time).
         let mut moving: Vec<&Second> = Vec::with_capacity(activity.seconds.len());
         moving.extend(activity.seconds.iter().filter(|s| s.moving));
-        let mut speeds: Vec<f64> = Vec::with_capacity(moving.len());
-        let mut cadence: Vec<f64> = Vec::with_capacity(moving.len());
+        // Speeds and cadences as their `total_cmp` order keys: the quantiles compare
+        // integers (`f64::from` of an `f32` keeps the order, so the k-th is the same).
+        let mut speeds: Vec<i32> = Vec::with_capacity(moving.len());
+        let mut cadence: Vec<i32> = Vec::with_capacity(moving.len());
         for s in &moving {
-            if let Some(v) = s.speed_mps.map(f64::from)
+            if let Some(v) = s.speed_mps
                 && v.is_finite()
                 && v >= 0.0
             {
-                speeds.push(v);
+                speeds.push(order_key(v));
             }
-            if let Some(c) = s.cadence_spm.map(f64::from)
+            if let Some(c) = s.cadence_spm
                 && c.is_finite()
                 && c > 0.0
             {
-                cadence.push(c);
+                cadence.push(order_key(c));
             }
         }
         let (p50, p75) = quantiles(&mut speeds, 0.5, 0.75);
@@ -164,34 +166,50 @@ fn rank(q: f64, n: usize) -> usize {
     ((q * n as f64).ceil() as usize).clamp(1, n)
 }
 
-/// The `q` quantile of `values` (nearest rank); `None` when empty. Reorders `values`
-/// (a selection, not a sort: the value is the sorted order's).
-fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
-    let n = values.len();
+/// `v`'s place in `f32::total_cmp`'s order as an integer (negative values' magnitude
+/// bits flipped, as `total_cmp` does); its own inverse on the bits.
+fn order_key(v: f32) -> i32 {
+    flip(v.to_bits() as i32)
+}
+
+fn flip(bits: i32) -> i32 {
+    bits ^ ((((bits >> 31) as u32) >> 1) as i32)
+}
+
+/// The value whose [`order_key`] is `key`, widened to `f64`.
+fn key_value(key: i32) -> f64 {
+    f64::from(f32::from_bits(flip(key) as u32))
+}
+
+/// The `q` quantile (nearest rank) of the values whose order keys are `keys`; `None`
+/// when empty. Reorders `keys` (a selection, not a sort: the value is the sorted
+/// order's).
+fn quantile(keys: &mut [i32], q: f64) -> Option<f64> {
+    let n = keys.len();
     if n == 0 {
         return None;
     }
-    let (_, kth, _) = values.select_nth_unstable_by(rank(q, n) - 1, f64::total_cmp);
-    Some(*kth)
+    let (_, kth, _) = keys.select_nth_unstable(rank(q, n) - 1);
+    Some(key_value(*kth))
 }
 
-/// The `q` and `r` quantiles of `values` (`q <= r`), as [`quantile`] gives each: the
-/// second is selected among the values at or above the first only (after the first
-/// selection they sit to its right, and the order statistic is the same value).
-fn quantiles(values: &mut [f64], q: f64, r: f64) -> (Option<f64>, Option<f64>) {
-    let n = values.len();
+/// The `q` and `r` quantiles (`q <= r`), as [`quantile`] gives each: the second is
+/// selected among the keys at or above the first only (after the first selection they
+/// sit to its right, and the order statistic is the same value).
+fn quantiles(keys: &mut [i32], q: f64, r: f64) -> (Option<f64>, Option<f64>) {
+    let n = keys.len();
     if n == 0 {
         return (None, None);
     }
     let (k, l) = (rank(q, n) - 1, rank(r, n) - 1);
-    let (_, kth, _) = values.select_nth_unstable_by(k, f64::total_cmp);
-    let kth = *kth;
+    let (_, kth, _) = keys.select_nth_unstable(k);
+    let kth = key_value(*kth);
     if l <= k {
-        return (Some(kth), quantile(values, r));
+        return (Some(kth), quantile(keys, r));
     }
-    let upper = values.get_mut(k..).unwrap_or_default();
-    let (_, lth, _) = upper.select_nth_unstable_by(l - k, f64::total_cmp);
-    (Some(kth), Some(*lth))
+    let upper = keys.get_mut(k..).unwrap_or_default();
+    let (_, lth, _) = upper.select_nth_unstable(l - k);
+    (Some(kth), Some(key_value(*lth)))
 }
 
 fn usable_hr(s: &Second) -> Option<f64> {
