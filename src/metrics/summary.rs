@@ -15,7 +15,7 @@ use super::load::{self, Load};
 use super::surges::{self, Surge};
 use super::terrain::{self, Terrain};
 use super::zones::{self, CeilingShare, ZoneTimes};
-use crate::model::Activity;
+use crate::model::{Activity, Second};
 use crate::profile::{AthleteProfile, HrZones};
 
 /// Every metric of one activity.
@@ -74,16 +74,18 @@ pub fn compute_with(
     hysteresis_m: f64,
     indoor: bool,
 ) -> Metrics {
-    let moving_s = activity.moving_s();
-    // One walk gives the moving distance and the terrain's steep share.
-    let distances = terrain::Distances::of(activity);
+    let Walk {
+        moving_s,
+        hr_moving_s,
+        distances,
+        gap,
+    } = Walk::of(activity);
     let distance_m = distances.moving_m;
-    let hr_moving_s = zones::hr_moving_s(activity);
     Metrics {
         moving_s,
         distance_m,
         avg_pace_s_per_km: (distance_m > 0.0).then(|| f64::from(moving_s) / (distance_m / 1000.0)),
-        avg_gap_s_per_km: gap::mean_gap_pace_with(activity, moving_s, distance_m),
+        avg_gap_s_per_km: gap.pace_s_per_km(moving_s, distance_m),
         hr_moving_s,
         hr_coverage: (moving_s > 0).then(|| f64::from(hr_moving_s) / f64::from(moving_s)),
         avg_hr_bpm: zones::clean_average_hr_bpm_of(hr),
@@ -95,6 +97,40 @@ pub fn compute_with(
         surges: surges::surges(activity),
         gap_speed_cv_pct: surges::gap_speed_cv_pct(activity),
         load: load::load_of(hr, profile),
+    }
+}
+
+/// What one walk over the seconds gives, each as its own function computes it:
+/// `Activity::moving_s`, [`zones::hr_moving_s`], the moving distance and steep share
+/// ([`terrain::Distances`]), the GAP pace's sums ([`gap::GapSums`]).
+struct Walk {
+    moving_s: u32,
+    hr_moving_s: u32,
+    distances: terrain::Distances,
+    gap: gap::GapSums,
+}
+
+impl Walk {
+    fn of(activity: &Activity) -> Walk {
+        let mut walk = Walk {
+            moving_s: 0,
+            hr_moving_s: 0,
+            distances: terrain::Distances::default(),
+            gap: gap::GapSums::default(),
+        };
+        let mut previous: Option<&Second> = None;
+        for s in &activity.seconds {
+            if let Some(a) = previous {
+                walk.distances.step(a, s);
+            }
+            previous = Some(s);
+            if s.moving {
+                walk.moving_s += 1;
+                walk.hr_moving_s += u32::from(super::series::usable_hr(s).is_some());
+                walk.gap.add(s);
+            }
+        }
+        walk
     }
 }
 
@@ -180,5 +216,65 @@ mod tests {
             json.pointer("/decoupling/reason"),
             Some(&serde_json::json!("too_short"))
         );
+    }
+
+    #[test]
+    fn one_walk_gives_what_each_function_gives_bit_for_bit() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(21);
+        for case in 0..60usize {
+            let n = 5 + 53 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            for i in 0..n {
+                if let (Some(v), Some(h), Some(m)) = (
+                    c.speed_mps.get_mut(i),
+                    c.hr_bpm.get_mut(i),
+                    c.moving.get_mut(i),
+                ) {
+                    *v = match rng.next_u64() % 20 {
+                        0 => None,
+                        1 => Some(-0.0),
+                        _ => Some((3.0 + 0.4 * rng.gauss()) as f32),
+                    };
+                    *h = (rng.next_u64() % 15 != 0).then_some(150.0);
+                    *m = rng.next_u64() % 12 != 0;
+                }
+            }
+            c.grade = (0..n)
+                .map(|_| (rng.next_u64() % 8 != 0).then(|| (0.06 * rng.gauss()) as f32))
+                .collect();
+            let mut t = 0u32;
+            c.t_s = (0..n)
+                .map(|_| {
+                    t += if rng.next_u64() % 40 == 0 { 7 } else { 1 };
+                    t
+                })
+                .collect();
+            let a = c.build();
+            let w = Walk::of(&a);
+            assert_eq!(w.moving_s, a.moving_s());
+            assert_eq!(w.hr_moving_s, zones::hr_moving_s(&a));
+            assert_eq!(w.distances, terrain::Distances::of(&a));
+            assert_eq!(
+                w.distances.moving_m.to_bits(),
+                a.moving_distance_m().to_bits()
+            );
+            // The GAP pace as its own walk had it (one fold of both sums).
+            let (speed, gap_sum) = a
+                .seconds
+                .iter()
+                .filter(|s| s.moving)
+                .filter_map(|s| Some((f64::from(s.speed_mps?), gap::gap_speed_mps(s)?)))
+                .fold((0.0, 0.0), |(x, y), (v, g)| (x + v, y + g));
+            let km = a.moving_distance_m() / 1000.0;
+            let want =
+                (km > 0.0 && gap_sum > 0.0).then(|| f64::from(a.moving_s()) / km * speed / gap_sum);
+            let got = w.gap.pace_s_per_km(w.moving_s, w.distances.moving_m);
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "case {case}");
+            assert_eq!(
+                gap::mean_gap_pace_s_per_km(&a).map(f64::to_bits),
+                want.map(f64::to_bits)
+            );
+        }
     }
 }

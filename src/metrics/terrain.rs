@@ -27,7 +27,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Activity;
+use crate::model::{Activity, Second};
 
 /// |grade| above which a step counts as steep (rise/run).
 pub const STEEP_GRADE: f64 = 0.04;
@@ -153,7 +153,7 @@ pub fn elevation_change(
 /// Distances of one walk over consecutive moving seconds: the moving distance (the sum
 /// `Activity::moving_distance_m` makes, step by step in the same order) and the share of
 /// it on steep ground.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) struct Distances {
     /// Moving distance, metres (`Activity::moving_distance_m`).
     pub moving_m: f64,
@@ -165,28 +165,30 @@ pub(crate) struct Distances {
 
 impl Distances {
     pub(crate) fn of(activity: &Activity) -> Distances {
-        let mut d = Distances {
-            moving_m: 0.0,
-            known_m: 0.0,
-            steep_m: 0.0,
-        };
+        let mut d = Distances::default();
         for w in activity.seconds.windows(2) {
-            if let [a, b] = w
-                && b.moving
-                && b.t_s == a.t_s + 1
-                && let (Some(da), Some(db)) = (a.distance_m, b.distance_m)
-            {
-                let step_m = (db - da).max(0.0);
-                d.moving_m += step_m;
-                if let Some(grade) = b.grade {
-                    d.known_m += step_m;
-                    if f64::from(grade).abs() > STEEP_GRADE {
-                        d.steep_m += step_m;
-                    }
-                }
+            if let [a, b] = w {
+                d.step(a, b);
             }
         }
         d
+    }
+
+    /// Adds the step from second `a` to the next one, `b`.
+    pub(crate) fn step(&mut self, a: &Second, b: &Second) {
+        if b.moving
+            && b.t_s == a.t_s + 1
+            && let (Some(da), Some(db)) = (a.distance_m, b.distance_m)
+        {
+            let step_m = (db - da).max(0.0);
+            self.moving_m += step_m;
+            if let Some(grade) = b.grade {
+                self.known_m += step_m;
+                if f64::from(grade).abs() > STEEP_GRADE {
+                    self.steep_m += step_m;
+                }
+            }
+        }
     }
 
     /// Share of the distance with a grade that is steeper than [`STEEP_GRADE`] either
