@@ -408,6 +408,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::indexing_slicing)]
     fn matches_the_collecting_version_bit_for_bit() {
         use easyrun_testkit::synth::SplitMix64;
         let mut rng = SplitMix64::new(11);
@@ -427,13 +428,17 @@ mod tests {
                     u if u < speed_gap + 0.002 => Some(-0.0),
                     _ => Some((3.0 + 0.3 * rng.gauss()) as f32),
                 };
-                c.moving[i] = rng.next_u64() % 30 != 0;
+                c.moving[i] = !rng.next_u64().is_multiple_of(30);
             }
             c.grade = (0..n).map(|_| Some((0.03 * rng.gauss()) as f32)).collect();
             let mut t = 0u32;
             c.t_s = (0..n)
                 .map(|_| {
-                    t += if rng.next_u64() % 300 == 0 { 40 } else { 1 };
+                    t += if rng.next_u64().is_multiple_of(300) {
+                        40
+                    } else {
+                        1
+                    };
                     t
                 })
                 .collect();

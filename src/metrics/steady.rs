@@ -509,7 +509,7 @@ mod tests {
                 c.speed_mps[i] = match rng.next_u64() % 50 {
                     0 => None,
                     1 => Some(-0.0),
-                    2 if case % 4 == 0 && rng.next_u64() % 20 == 0 => Some(f32::NAN),
+                    2 if case % 4 == 0 && rng.next_u64().is_multiple_of(20) => Some(f32::NAN),
                     _ => Some((3.0 * (1.0 + noise * rng.gauss())) as f32),
                 };
                 c.hr_bpm[i] = match rng.next_u64() % 40 {

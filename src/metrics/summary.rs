@@ -236,17 +236,21 @@ mod tests {
                         1 => Some(-0.0),
                         _ => Some((3.0 + 0.4 * rng.gauss()) as f32),
                     };
-                    *h = (rng.next_u64() % 15 != 0).then_some(150.0);
-                    *m = rng.next_u64() % 12 != 0;
+                    *h = (!rng.next_u64().is_multiple_of(15)).then_some(150.0);
+                    *m = !rng.next_u64().is_multiple_of(12);
                 }
             }
             c.grade = (0..n)
-                .map(|_| (rng.next_u64() % 8 != 0).then(|| (0.06 * rng.gauss()) as f32))
+                .map(|_| (!rng.next_u64().is_multiple_of(8)).then(|| (0.06 * rng.gauss()) as f32))
                 .collect();
             let mut t = 0u32;
             c.t_s = (0..n)
                 .map(|_| {
-                    t += if rng.next_u64() % 40 == 0 { 7 } else { 1 };
+                    t += if rng.next_u64().is_multiple_of(40) {
+                        7
+                    } else {
+                        1
+                    };
                     t
                 })
                 .collect();

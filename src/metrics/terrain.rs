@@ -424,7 +424,7 @@ mod tests {
                         2 => Some(0.0),
                         _ => Some((3.0 + 0.5 * rng.gauss()) as f32),
                     };
-                    *m = rng.next_u64() % 25 != 0;
+                    *m = !rng.next_u64().is_multiple_of(25);
                 }
             }
             c.grade = (0..n)
@@ -438,7 +438,11 @@ mod tests {
             let mut t = 0u32;
             c.t_s = (0..n)
                 .map(|_| {
-                    t += if rng.next_u64() % 50 == 0 { 5 } else { 1 };
+                    t += if rng.next_u64().is_multiple_of(50) {
+                        5
+                    } else {
+                        1
+                    };
                     t
                 })
                 .collect();

@@ -200,6 +200,7 @@ fn speed_and_cadence_quantiles() {
 
 /// The prefix-sum smoothing this file had before it walked the prefixes with iterators:
 /// the reference the new one must match bit for bit.
+#[allow(clippy::indexing_slicing)]
 fn smoothed_reference(values: &[Option<f64>], window: usize) -> Vec<Option<f64>> {
     let half = window / 2;
     let mut prefix = vec![0.0];
