@@ -120,90 +120,158 @@ pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
 
 /// [`decoupling_after`] with the activity's moving seconds already counted
 /// (`Activity::moving_s`). One walk over the moving seconds after the warm-up, nothing
-/// collected: it counts the HR and speed coverage and sums each half's HR and speed in
-/// time order (sums a gate then leaves unused are simply not read).
+/// collected (a run too short walks nothing).
 pub(crate) fn decoupling_with(activity: &Activity, moving_s: u32, warmup_s: u32) -> Decoupling {
-    let moving_s = moving_s as usize;
-    let n = moving_s.saturating_sub(warmup_s as usize);
-    let analysed_s = n as u32;
-    if analysed_s < MIN_ANALYSED_S {
-        return Decoupling::NotApplicable(DriftGate::TooShort {
+    let mut sums = DriftSums::new(moving_s, warmup_s);
+    if sums.too_short().is_none() {
+        let moving = activity.seconds.iter().filter(|s| s.moving);
+        for (i, s) in moving.enumerate().skip(warmup_s as usize) {
+            sums.add(i, series::usable_hr(s), s.speed_mps.is_some(), || {
+                gap_speed_mps(s)
+            });
+        }
+    }
+    sums.decoupling()
+}
+
+/// The decoupling's counts and sums, kept one moving second at a time (so a walk over
+/// the seconds that does other work can keep them): the HR and speed coverage after the
+/// warm-up, and each half's HR and GAP speed summed in time order ([`series::Mean`]).
+/// Sums a gate then leaves unused are simply not read.
+#[derive(Debug, Clone)]
+pub(crate) struct DriftSums {
+    moving_s: usize,
+    warmup_s: u32,
+    /// Analysed seconds (after the warm-up) and the half's length: the first `half`
+    /// and the last `half` (an odd middle one is in neither).
+    n: usize,
+    half: usize,
+    hr_n: usize,
+    speed_n: usize,
+    hr_first: series::Mean,
+    hr_second: series::Mean,
+    v_first: series::Mean,
+    v_second: series::Mean,
+}
+
+impl DriftSums {
+    pub(crate) fn new(moving_s: u32, warmup_s: u32) -> DriftSums {
+        let moving_s = moving_s as usize;
+        let n = moving_s.saturating_sub(warmup_s as usize);
+        DriftSums {
+            moving_s,
+            warmup_s,
+            n,
+            half: n / 2,
+            hr_n: 0,
+            speed_n: 0,
+            hr_first: series::Mean::default(),
+            hr_second: series::Mean::default(),
+            v_first: series::Mean::default(),
+            v_second: series::Mean::default(),
+        }
+    }
+
+    /// The gate of a run too short to measure, known before any second is added.
+    fn too_short(&self) -> Option<Decoupling> {
+        let analysed_s = self.n as u32;
+        (analysed_s < MIN_ANALYSED_S).then_some(Decoupling::NotApplicable(DriftGate::TooShort {
             analysed_s,
             min_s: MIN_ANALYSED_S,
-        });
+        }))
     }
-    // The first `half` analysed seconds and the last `half` (an odd middle one is in
-    // neither).
-    let half = n / 2;
-    let (mut hr_n, mut speed_n) = (0usize, 0usize);
-    let (mut hr_first, mut hr_second) = (series::Mean::default(), series::Mean::default());
-    let (mut v_first, mut v_second) = (series::Mean::default(), series::Mean::default());
-    let analysed = activity
-        .seconds
-        .iter()
-        .filter(|s| s.moving)
-        .skip(warmup_s as usize);
-    for (i, s) in analysed.enumerate() {
-        let hr = series::usable_hr(s);
-        hr_n += usize::from(hr.is_some());
-        // `gap_speed_mps` is `Some` exactly when the second has a speed.
-        speed_n += usize::from(s.speed_mps.is_some());
-        let (hr_mean, v_mean) = if i < half {
-            (&mut hr_first, &mut v_first)
-        } else if i >= n - half {
-            (&mut hr_second, &mut v_second)
+
+    /// Adds the `i`-th moving second (from 0, warm-up included): its usable HR, whether
+    /// it has a speed, and its GAP speed (`Some` exactly when it has a speed; asked only
+    /// for the halves).
+    pub(crate) fn add(
+        &mut self,
+        i: usize,
+        hr: Option<f64>,
+        has_speed: bool,
+        gap: impl FnOnce() -> Option<f64>,
+    ) {
+        let Some(j) = i.checked_sub(self.warmup_s as usize) else {
+            return;
+        };
+        self.hr_n += usize::from(hr.is_some());
+        self.speed_n += usize::from(has_speed);
+        let (hr_mean, v_mean) = if j < self.half {
+            (&mut self.hr_first, &mut self.v_first)
+        } else if j >= self.n - self.half {
+            (&mut self.hr_second, &mut self.v_second)
         } else {
-            continue;
+            return;
         };
         if let Some(h) = hr {
             hr_mean.add(h);
         }
-        if let Some(g) = gap_speed_mps(s) {
+        if let Some(g) = gap() {
             v_mean.add(g);
         }
     }
-    let share = |count: usize| count as f64 / n as f64;
-    let hr_coverage = share(hr_n);
-    if hr_coverage < MIN_HR_COVERAGE {
-        return Decoupling::NotApplicable(DriftGate::HrCoverage {
-            coverage: hr_coverage,
-            min_coverage: MIN_HR_COVERAGE,
-        });
+
+    /// The decoupling, or the gate that stops it.
+    pub(crate) fn decoupling(&self) -> Decoupling {
+        if let Some(gate) = self.too_short() {
+            return gate;
+        }
+        let DriftSums {
+            moving_s,
+            warmup_s,
+            n,
+            hr_n,
+            speed_n,
+            hr_first,
+            hr_second,
+            v_first,
+            v_second,
+            ..
+        } = *self;
+        let analysed_s = n as u32;
+        let share = |count: usize| count as f64 / n as f64;
+        let hr_coverage = share(hr_n);
+        if hr_coverage < MIN_HR_COVERAGE {
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        }
+        let speed_coverage = share(speed_n);
+        let no_speed = DriftGate::NoSpeed {
+            coverage: speed_coverage,
+            min_coverage: MIN_SPEED_COVERAGE,
+        };
+        if speed_coverage < MIN_SPEED_COVERAGE {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let (Some(hr1), Some(hr2)) = (hr_first.get(), hr_second.get()) else {
+            // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        };
+        let (Some(v1), Some(v2)) = (v_first.get(), v_second.get()) else {
+            return Decoupling::NotApplicable(no_speed);
+        };
+        if v1 <= 0.0 || v2 <= 0.0 || hr1 <= 0.0 || hr2 <= 0.0 {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let (ef1, ef2) = (v1 / hr1, v2 / hr2);
+        Decoupling::Applicable(Drift {
+            warmup_s: (moving_s as u32).min(warmup_s),
+            analysed_s,
+            hr_coverage,
+            first_half_hr_bpm: hr1,
+            second_half_hr_bpm: hr2,
+            first_half_gap_speed_mps: v1,
+            second_half_gap_speed_mps: v2,
+            decoupling_pct: 100.0 * (ef1 - ef2) / ef1,
+            cardiac_drift_pct: 100.0 * (hr2 - hr1) / hr1,
+            speed_change_pct: 100.0 * (v2 - v1) / v1,
+        })
     }
-    let speed_coverage = share(speed_n);
-    let no_speed = DriftGate::NoSpeed {
-        coverage: speed_coverage,
-        min_coverage: MIN_SPEED_COVERAGE,
-    };
-    if speed_coverage < MIN_SPEED_COVERAGE {
-        return Decoupling::NotApplicable(no_speed);
-    }
-    let (Some(hr1), Some(hr2)) = (hr_first.get(), hr_second.get()) else {
-        // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
-        return Decoupling::NotApplicable(DriftGate::HrCoverage {
-            coverage: hr_coverage,
-            min_coverage: MIN_HR_COVERAGE,
-        });
-    };
-    let (Some(v1), Some(v2)) = (v_first.get(), v_second.get()) else {
-        return Decoupling::NotApplicable(no_speed);
-    };
-    if v1 <= 0.0 || v2 <= 0.0 || hr1 <= 0.0 || hr2 <= 0.0 {
-        return Decoupling::NotApplicable(no_speed);
-    }
-    let (ef1, ef2) = (v1 / hr1, v2 / hr2);
-    Decoupling::Applicable(Drift {
-        warmup_s: (moving_s as u32).min(warmup_s),
-        analysed_s,
-        hr_coverage,
-        first_half_hr_bpm: hr1,
-        second_half_hr_bpm: hr2,
-        first_half_gap_speed_mps: v1,
-        second_half_gap_speed_mps: v2,
-        decoupling_pct: 100.0 * (ef1 - ef2) / ef1,
-        cardiac_drift_pct: 100.0 * (hr2 - hr1) / hr1,
-        speed_change_pct: 100.0 * (v2 - v1) / v1,
-    })
 }
 
 #[cfg(test)]

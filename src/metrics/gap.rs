@@ -101,7 +101,12 @@ pub(crate) struct GapSums {
 impl GapSums {
     /// Adds a moving second.
     pub(crate) fn add(&mut self, s: &Second) {
-        if let (Some(v), Some(g)) = (s.speed_mps, gap_speed_mps(s)) {
+        self.add_values(s.speed_mps, gap_speed_mps(s));
+    }
+
+    /// Adds a moving second's speed and its [`gap_speed_mps`] (computed by the caller).
+    pub(crate) fn add_values(&mut self, speed_mps: Option<f32>, gap_mps: Option<f64>) {
+        if let (Some(v), Some(g)) = (speed_mps, gap_mps) {
             self.speed += f64::from(v);
             self.gap += g;
         }

@@ -79,6 +79,7 @@ pub fn compute_with(
         hr_moving_s,
         distances,
         gap,
+        drift,
     } = Walk::of(activity);
     let distance_m = distances.moving_m;
     Metrics {
@@ -92,7 +93,7 @@ pub fn compute_with(
         max_hr_bpm: zones::clean_max_hr_bpm_of(hr),
         zones: zones.map(|z| zones::time_in_zones_of(hr, z)),
         ceiling: zones.map(|z| zones::above_ceiling_of(hr, z.ceiling_bpm)),
-        decoupling: drift::decoupling_with(activity, moving_s, drift::WARMUP_S),
+        decoupling: drift.decoupling(),
         terrain: terrain::terrain_with(activity, &distances, hysteresis_m, indoor),
         surges: surges::surges(activity),
         gap_speed_cv_pct: surges::gap_speed_cv_pct(activity),
@@ -102,32 +103,41 @@ pub fn compute_with(
 
 /// What one walk over the seconds gives, each as its own function computes it:
 /// `Activity::moving_s`, [`zones::hr_moving_s`], the moving distance and steep share
-/// ([`terrain::Distances`]), the GAP pace's sums ([`gap::GapSums`]).
+/// ([`terrain::Distances`]), the GAP pace's sums ([`gap::GapSums`]) and the
+/// decoupling's ([`drift::DriftSums`], which needs the moving time first: a count).
+/// Each second's usable HR and GAP speed are computed once for all of them.
 struct Walk {
     moving_s: u32,
     hr_moving_s: u32,
     distances: terrain::Distances,
     gap: gap::GapSums,
+    drift: drift::DriftSums,
 }
 
 impl Walk {
     fn of(activity: &Activity) -> Walk {
+        let moving_s = activity.moving_s();
         let mut walk = Walk {
-            moving_s: 0,
+            moving_s,
             hr_moving_s: 0,
             distances: terrain::Distances::default(),
             gap: gap::GapSums::default(),
+            drift: drift::DriftSums::new(moving_s, drift::WARMUP_S),
         };
         let mut previous: Option<&Second> = None;
+        let mut i = 0usize;
         for s in &activity.seconds {
             if let Some(a) = previous {
                 walk.distances.step(a, s);
             }
             previous = Some(s);
             if s.moving {
-                walk.moving_s += 1;
-                walk.hr_moving_s += u32::from(super::series::usable_hr(s).is_some());
-                walk.gap.add(s);
+                let hr = super::series::usable_hr(s);
+                let gap_mps = gap::gap_speed_mps(s);
+                walk.hr_moving_s += u32::from(hr.is_some());
+                walk.gap.add_values(s.speed_mps, gap_mps);
+                walk.drift.add(i, hr, s.speed_mps.is_some(), || gap_mps);
+                i += 1;
             }
         }
         walk
@@ -257,6 +267,11 @@ mod tests {
             let a = c.build();
             let w = Walk::of(&a);
             assert_eq!(w.moving_s, a.moving_s());
+            assert_eq!(
+                format!("{:?}", w.drift.decoupling()),
+                format!("{:?}", drift::decoupling(&a)),
+                "case {case}"
+            );
             assert_eq!(w.hr_moving_s, zones::hr_moving_s(&a));
             assert_eq!(w.distances, terrain::Distances::of(&a));
             assert_eq!(
