@@ -1,15 +1,21 @@
 //! The compact facts of one activity that the history reads ([`RunFacts`]): what needs
 //! no thresholds, then what the metrics add once they are known.
 
-use crate::history::{LapFacts, RunFacts, TraceFacts};
+use crate::history::{Intensity, LapFacts, RunFacts, TraceFacts};
 use crate::metrics::Metrics;
 use crate::metrics::MovingHr;
 use crate::metrics::steady::steady_hr;
 use crate::metrics::zones::sustained_max_hr_bpm_of;
 use crate::model::{Activity, RawActivity, Timestamp};
 
-/// Facts that need no thresholds.
-pub(super) fn base(raw: &RawActivity, activity: &Activity, hr: &MovingHr) -> RunFacts {
+/// Facts that need no thresholds, and the trace's (judged against `intensity` when the
+/// thresholds are known: [`TraceFacts::of`]).
+pub(super) fn base(
+    raw: &RawActivity,
+    activity: &Activity,
+    hr: &MovingHr,
+    intensity: Option<&Intensity>,
+) -> RunFacts {
     let end_ms = (activity.elapsed_s * 1000.0).round() as i64;
     RunFacts {
         source: raw.source.clone(),
@@ -49,7 +55,7 @@ pub(super) fn base(raw: &RawActivity, activity: &Activity, hr: &MovingHr) -> Run
             .filter(|s| s.hr_bpm.is_some_and(|h| h > 0))
             .count() as u32,
         position_samples: raw.samples.iter().filter(|s| s.position.is_some()).count() as u32,
-        trace: TraceFacts::of(activity, None),
+        trace: TraceFacts::of(activity, intensity),
         steady: steady_hr(activity),
     }
 }

@@ -9,7 +9,7 @@ pub mod series;
 use serde::{Deserialize, Serialize};
 
 use crate::clean;
-use crate::history::{Intensity, RunFacts, TraceFacts};
+use crate::history::{Intensity, RunFacts};
 use crate::judge::{self, Assessment, ReasonCode, RuleSet, Surface, SurfaceSource};
 use crate::local_time::{self, Zone};
 use crate::metrics::zones::seconds_at_or_above_of;
@@ -186,10 +186,12 @@ pub fn analyze_raw(
     activity.header.local = local;
     // Usable moving HR, selected once for the facts and every metric that reads it.
     let hr = MovingHr::of(&activity);
-    let mut facts = facts::base(raw, &activity, &hr);
-    let analysis = require_zones(&profile).map(|zones| {
+    let zones = require_zones(&profile);
+    // The trace facts once, against the thresholds when they are known.
+    let intensity = zones.as_ref().ok().map(Intensity::of);
+    let mut facts = facts::base(raw, &activity, &hr, intensity.as_ref());
+    let analysis = zones.map(|zones| {
         facts.hard_s = Some(seconds_at_or_above_of(&hr, zones.hard_bpm()));
-        facts.trace = TraceFacts::of(&activity, Some(&Intensity::of(&zones)));
         let analysis = settings.analyze_cleaned(&activity, &hr, profile, zones);
         facts::add_metrics(&mut facts, &analysis.metrics);
         analysis

@@ -115,18 +115,29 @@ impl TraceFacts {
     /// Boils `activity` down; `intensity` is `None` when no thresholds are known (then
     /// the threshold figures are `None` and efforts are judged on speed alone).
     pub fn of(activity: &Activity, intensity: Option<&Intensity>) -> TraceFacts {
-        let moving: Vec<&Second> = activity.seconds.iter().filter(|s| s.moving).collect();
-        let mut speeds: Vec<f64> = moving
-            .iter()
-            .filter_map(|s| s.speed_mps.map(f64::from))
-            .filter(|v| v.is_finite() && *v >= 0.0)
-            .collect();
-        let mut cadence: Vec<f64> = moving
-            .iter()
-            .filter_map(|s| s.cadence_spm.map(f64::from))
-            .filter(|c| c.is_finite() && *c > 0.0)
-            .collect();
-        let p50 = quantile(&mut speeds, 0.5);
+        // Buffers sized up front: a filtered `collect` grows by doubling (a realloc and
+        // a copy each time).
+        let mut moving: Vec<&Second> = Vec::with_capacity(activity.seconds.len());
+        moving.extend(activity.seconds.iter().filter(|s| s.moving));
+        // Speeds and cadences as their `total_cmp` order keys: the quantiles compare
+        // integers (`f64::from` of an `f32` keeps the order, so the k-th is the same).
+        let mut speeds: Vec<i32> = Vec::with_capacity(moving.len());
+        let mut cadence: Vec<i32> = Vec::with_capacity(moving.len());
+        for s in &moving {
+            if let Some(v) = s.speed_mps
+                && v.is_finite()
+                && v >= 0.0
+            {
+                speeds.push(order_key(v));
+            }
+            if let Some(c) = s.cadence_spm
+                && c.is_finite()
+                && c > 0.0
+            {
+                cadence.push(order_key(c));
+            }
+        }
+        let (p50, p75) = quantiles(&mut speeds, 0.5, 0.75);
         let hr = activity.seconds.iter().any(|s| s.hr_bpm.is_some());
         let ceiling = if hr {
             intensity.map(|i| i.ceiling_bpm)
@@ -140,7 +151,7 @@ impl TraceFacts {
         let block = intensity.map(|i| sustained(&moving, i.tempo_floor_bpm));
         TraceFacts {
             speed_p50_mps: p50,
-            speed_p75_mps: quantile(&mut speeds, 0.75),
+            speed_p75_mps: p75,
             cadence_p50_spm: quantile(&mut cadence, 0.5),
             efforts,
             tempo_block_s: block.map(|b| b.0),
@@ -150,16 +161,55 @@ impl TraceFacts {
     }
 }
 
-/// The `q` quantile of `values` (nearest rank); `None` when empty. Reorders `values`
-/// (a selection, not a sort: the value is the sorted order's).
-fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
-    let n = values.len();
+/// The nearest rank (1-based) of the `q` quantile of `n` values.
+fn rank(q: f64, n: usize) -> usize {
+    ((q * n as f64).ceil() as usize).clamp(1, n)
+}
+
+/// `v`'s place in `f32::total_cmp`'s order as an integer (negative values' magnitude
+/// bits flipped, as `total_cmp` does); its own inverse on the bits.
+fn order_key(v: f32) -> i32 {
+    flip(v.to_bits() as i32)
+}
+
+fn flip(bits: i32) -> i32 {
+    bits ^ ((((bits >> 31) as u32) >> 1) as i32)
+}
+
+/// The value whose [`order_key`] is `key`, widened to `f64`.
+fn key_value(key: i32) -> f64 {
+    f64::from(f32::from_bits(flip(key) as u32))
+}
+
+/// The `q` quantile (nearest rank) of the values whose order keys are `keys`; `None`
+/// when empty. Reorders `keys` (a selection, not a sort: the value is the sorted
+/// order's).
+fn quantile(keys: &mut [i32], q: f64) -> Option<f64> {
+    let n = keys.len();
     if n == 0 {
         return None;
     }
-    let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
-    let (_, kth, _) = values.select_nth_unstable_by(rank - 1, f64::total_cmp);
-    Some(*kth)
+    let (_, kth, _) = keys.select_nth_unstable(rank(q, n) - 1);
+    Some(key_value(*kth))
+}
+
+/// The `q` and `r` quantiles (`q <= r`), as [`quantile`] gives each: the second is
+/// selected among the keys at or above the first only (after the first selection they
+/// sit to its right, and the order statistic is the same value).
+fn quantiles(keys: &mut [i32], q: f64, r: f64) -> (Option<f64>, Option<f64>) {
+    let n = keys.len();
+    if n == 0 {
+        return (None, None);
+    }
+    let (k, l) = (rank(q, n) - 1, rank(r, n) - 1);
+    let (_, kth, _) = keys.select_nth_unstable(k);
+    let kth = key_value(*kth);
+    if l <= k {
+        return (Some(kth), quantile(keys, r));
+    }
+    let upper = keys.get_mut(k..).unwrap_or_default();
+    let (_, lth, _) = upper.select_nth_unstable(l - k);
+    (Some(kth), Some(key_value(*lth)))
 }
 
 fn usable_hr(s: &Second) -> Option<f64> {
@@ -324,31 +374,37 @@ fn effort(
     })
 }
 
-/// Centred moving mean over `window` values, ignoring missing ones.
+/// Centred moving mean over `window` values, ignoring missing ones: for value `i`, the
+/// sum and count of the present values in `[i - window/2, i + window/2]` (clipped to
+/// the ends), each as the difference of two running prefix sums.
 fn smoothed(values: &[Option<f64>], window: usize) -> Vec<Option<f64>> {
     let half = window / 2;
-    let mut prefix = Vec::with_capacity(values.len() + 1);
-    let mut counts = Vec::with_capacity(values.len() + 1);
-    prefix.push(0.0);
-    counts.push(0usize);
-    let (mut sum, mut n) = (0.0, 0usize);
+    // The running (sum, count) of the present values before index `clamp(j - half, 0,
+    // n)`, at j: value i's window is then `padded[i + 2·half + 1] - padded[i]`, and both
+    // ends are plain slices walked in step.
+    let mut padded: Vec<(f64, usize)> = Vec::with_capacity(values.len() + 2 * half + 1);
+    padded.extend(std::iter::repeat_n((0.0, 0usize), half + 1));
+    let (mut sum, mut count) = (0.0, 0usize);
     for v in values {
         if let Some(v) = v {
             sum += v;
-            n += 1;
+            count += 1;
         }
-        prefix.push(sum);
-        counts.push(n);
+        padded.push((sum, count));
     }
-    (0..values.len())
-        .map(|i| {
-            let lo = i.saturating_sub(half);
-            let hi = (i + half + 1).min(values.len());
-            let s = prefix.get(hi).copied().unwrap_or(0.0) - prefix.get(lo).copied().unwrap_or(0.0);
-            let c = counts.get(hi).copied().unwrap_or(0) - counts.get(lo).copied().unwrap_or(0);
-            (c > 0).then(|| s / c as f64)
-        })
-        .collect()
+    padded.extend(std::iter::repeat_n((sum, count), half));
+    let his = padded.get(2 * half + 1..).unwrap_or_default();
+    let mut out = Vec::with_capacity(values.len());
+    out.extend(
+        padded
+            .iter()
+            .zip(his)
+            .map(|(&(s_lo, c_lo), &(s_hi, c_hi))| {
+                let c = c_hi - c_lo;
+                (c > 0).then(|| (s_hi - s_lo) / c as f64)
+            }),
+    );
+    out
 }
 
 #[cfg(test)]

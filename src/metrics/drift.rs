@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::gap::gap_speed_mps;
 use super::series;
-use crate::model::{Activity, Second};
+use crate::model::Activity;
 
 /// Moving seconds dropped at the start (HR kinetics), 10 min.
 pub const WARMUP_S: u32 = 600;
@@ -115,67 +115,163 @@ pub fn decoupling(activity: &Activity) -> Decoupling {
 
 /// Decoupling after dropping the first `warmup_s` moving seconds.
 pub fn decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
-    let analysed: Vec<&Second> = activity
-        .seconds
-        .iter()
-        .filter(|s| s.moving)
-        .skip(warmup_s as usize)
-        .collect();
-    let n = analysed.len();
-    let analysed_s = n as u32;
-    if analysed_s < MIN_ANALYSED_S {
-        return Decoupling::NotApplicable(DriftGate::TooShort {
+    decoupling_with(activity, activity.moving_s(), warmup_s)
+}
+
+/// [`decoupling_after`] with the activity's moving seconds already counted
+/// (`Activity::moving_s`). One walk over the moving seconds after the warm-up, nothing
+/// collected (a run too short walks nothing).
+pub(crate) fn decoupling_with(activity: &Activity, moving_s: u32, warmup_s: u32) -> Decoupling {
+    let mut sums = DriftSums::new(moving_s, warmup_s);
+    if sums.too_short().is_none() {
+        let moving = activity.seconds.iter().filter(|s| s.moving);
+        for (i, s) in moving.enumerate().skip(warmup_s as usize) {
+            sums.add(i, series::usable_hr(s), s.speed_mps.is_some(), || {
+                gap_speed_mps(s)
+            });
+        }
+    }
+    sums.decoupling()
+}
+
+/// The decoupling's counts and sums, kept one moving second at a time (so a walk over
+/// the seconds that does other work can keep them): the HR and speed coverage after the
+/// warm-up, and each half's HR and GAP speed summed in time order ([`series::Mean`]).
+/// Sums a gate then leaves unused are simply not read.
+#[derive(Debug, Clone)]
+pub(crate) struct DriftSums {
+    moving_s: usize,
+    warmup_s: u32,
+    /// Analysed seconds (after the warm-up) and the half's length: the first `half`
+    /// and the last `half` (an odd middle one is in neither).
+    n: usize,
+    half: usize,
+    hr_n: usize,
+    speed_n: usize,
+    hr_first: series::Mean,
+    hr_second: series::Mean,
+    v_first: series::Mean,
+    v_second: series::Mean,
+}
+
+impl DriftSums {
+    pub(crate) fn new(moving_s: u32, warmup_s: u32) -> DriftSums {
+        let moving_s = moving_s as usize;
+        let n = moving_s.saturating_sub(warmup_s as usize);
+        DriftSums {
+            moving_s,
+            warmup_s,
+            n,
+            half: n / 2,
+            hr_n: 0,
+            speed_n: 0,
+            hr_first: series::Mean::default(),
+            hr_second: series::Mean::default(),
+            v_first: series::Mean::default(),
+            v_second: series::Mean::default(),
+        }
+    }
+
+    /// The gate of a run too short to measure, known before any second is added.
+    fn too_short(&self) -> Option<Decoupling> {
+        let analysed_s = self.n as u32;
+        (analysed_s < MIN_ANALYSED_S).then_some(Decoupling::NotApplicable(DriftGate::TooShort {
             analysed_s,
             min_s: MIN_ANALYSED_S,
-        });
+        }))
     }
-    let share = |count: usize| count as f64 / n as f64;
-    let hr_coverage = share(analysed.iter().filter_map(|s| series::usable_hr(s)).count());
-    if hr_coverage < MIN_HR_COVERAGE {
-        return Decoupling::NotApplicable(DriftGate::HrCoverage {
-            coverage: hr_coverage,
-            min_coverage: MIN_HR_COVERAGE,
-        });
+
+    /// Adds the `i`-th moving second (from 0, warm-up included): its usable HR, whether
+    /// it has a speed, and its GAP speed (`Some` exactly when it has a speed; asked only
+    /// for the halves).
+    pub(crate) fn add(
+        &mut self,
+        i: usize,
+        hr: Option<f64>,
+        has_speed: bool,
+        gap: impl FnOnce() -> Option<f64>,
+    ) {
+        let Some(j) = i.checked_sub(self.warmup_s as usize) else {
+            return;
+        };
+        self.hr_n += usize::from(hr.is_some());
+        self.speed_n += usize::from(has_speed);
+        let (hr_mean, v_mean) = if j < self.half {
+            (&mut self.hr_first, &mut self.v_first)
+        } else if j >= self.n - self.half {
+            (&mut self.hr_second, &mut self.v_second)
+        } else {
+            return;
+        };
+        if let Some(h) = hr {
+            hr_mean.add(h);
+        }
+        if let Some(g) = gap() {
+            v_mean.add(g);
+        }
     }
-    let speed_coverage = share(analysed.iter().filter_map(|s| gap_speed_mps(s)).count());
-    let no_speed = DriftGate::NoSpeed {
-        coverage: speed_coverage,
-        min_coverage: MIN_SPEED_COVERAGE,
-    };
-    if speed_coverage < MIN_SPEED_COVERAGE {
-        return Decoupling::NotApplicable(no_speed);
+
+    /// The decoupling, or the gate that stops it.
+    pub(crate) fn decoupling(&self) -> Decoupling {
+        if let Some(gate) = self.too_short() {
+            return gate;
+        }
+        let DriftSums {
+            moving_s,
+            warmup_s,
+            n,
+            hr_n,
+            speed_n,
+            hr_first,
+            hr_second,
+            v_first,
+            v_second,
+            ..
+        } = *self;
+        let analysed_s = n as u32;
+        let share = |count: usize| count as f64 / n as f64;
+        let hr_coverage = share(hr_n);
+        if hr_coverage < MIN_HR_COVERAGE {
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        }
+        let speed_coverage = share(speed_n);
+        let no_speed = DriftGate::NoSpeed {
+            coverage: speed_coverage,
+            min_coverage: MIN_SPEED_COVERAGE,
+        };
+        if speed_coverage < MIN_SPEED_COVERAGE {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let (Some(hr1), Some(hr2)) = (hr_first.get(), hr_second.get()) else {
+            // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        };
+        let (Some(v1), Some(v2)) = (v_first.get(), v_second.get()) else {
+            return Decoupling::NotApplicable(no_speed);
+        };
+        if v1 <= 0.0 || v2 <= 0.0 || hr1 <= 0.0 || hr2 <= 0.0 {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let (ef1, ef2) = (v1 / hr1, v2 / hr2);
+        Decoupling::Applicable(Drift {
+            warmup_s: (moving_s as u32).min(warmup_s),
+            analysed_s,
+            hr_coverage,
+            first_half_hr_bpm: hr1,
+            second_half_hr_bpm: hr2,
+            first_half_gap_speed_mps: v1,
+            second_half_gap_speed_mps: v2,
+            decoupling_pct: 100.0 * (ef1 - ef2) / ef1,
+            cardiac_drift_pct: 100.0 * (hr2 - hr1) / hr1,
+            speed_change_pct: 100.0 * (v2 - v1) / v1,
+        })
     }
-    let half = n / 2;
-    let first = analysed.get(..half).unwrap_or_default();
-    let second = analysed.get(n - half..).unwrap_or_default();
-    let hr = |part: &[&Second]| series::mean(part.iter().filter_map(|s| series::usable_hr(s)));
-    let speed = |part: &[&Second]| series::mean(part.iter().filter_map(|s| gap_speed_mps(s)));
-    let (Some(hr1), Some(hr2)) = (hr(first), hr(second)) else {
-        // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
-        return Decoupling::NotApplicable(DriftGate::HrCoverage {
-            coverage: hr_coverage,
-            min_coverage: MIN_HR_COVERAGE,
-        });
-    };
-    let (Some(v1), Some(v2)) = (speed(first), speed(second)) else {
-        return Decoupling::NotApplicable(no_speed);
-    };
-    if v1 <= 0.0 || v2 <= 0.0 || hr1 <= 0.0 || hr2 <= 0.0 {
-        return Decoupling::NotApplicable(no_speed);
-    }
-    let (ef1, ef2) = (v1 / hr1, v2 / hr2);
-    Decoupling::Applicable(Drift {
-        warmup_s: activity.moving_s().min(warmup_s),
-        analysed_s,
-        hr_coverage,
-        first_half_hr_bpm: hr1,
-        second_half_hr_bpm: hr2,
-        first_half_gap_speed_mps: v1,
-        second_half_gap_speed_mps: v2,
-        decoupling_pct: 100.0 * (ef1 - ef2) / ef1,
-        cardiac_drift_pct: 100.0 * (hr2 - hr1) / hr1,
-        speed_change_pct: 100.0 * (v2 - v1) / v1,
-    })
 }
 
 #[cfg(test)]
@@ -183,6 +279,7 @@ mod tests {
     use super::*;
     use crate::metrics::gap::grade_adjusted_speed;
     use crate::metrics::testkit::{Columns, assert_close};
+    use crate::model::Second;
 
     /// 10 min warm-up at 120 bpm, then two 15-min halves at the given HR and speed.
     fn two_halves(hr1: f32, v1: f32, hr2: f32, v2: f32) -> Columns {
@@ -310,5 +407,120 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(json.get("status"), Some(&serde_json::json!("applicable")));
         assert_eq!(json.get("decoupling_pct"), Some(&serde_json::json!(0.0)));
+    }
+
+    /// The collecting version this file had (a `Vec` of the analysed seconds, a walk
+    /// per figure): the reference the two-walk one must match bit for bit.
+    fn reference_decoupling_after(activity: &Activity, warmup_s: u32) -> Decoupling {
+        let analysed: Vec<&Second> = activity
+            .seconds
+            .iter()
+            .filter(|s| s.moving)
+            .skip(warmup_s as usize)
+            .collect();
+        let n = analysed.len();
+        let analysed_s = n as u32;
+        if analysed_s < MIN_ANALYSED_S {
+            return Decoupling::NotApplicable(DriftGate::TooShort {
+                analysed_s,
+                min_s: MIN_ANALYSED_S,
+            });
+        }
+        let share = |count: usize| count as f64 / n as f64;
+        let hr_coverage = share(analysed.iter().filter_map(|s| series::usable_hr(s)).count());
+        if hr_coverage < MIN_HR_COVERAGE {
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        }
+        let speed_coverage = share(analysed.iter().filter_map(|s| gap_speed_mps(s)).count());
+        let no_speed = DriftGate::NoSpeed {
+            coverage: speed_coverage,
+            min_coverage: MIN_SPEED_COVERAGE,
+        };
+        if speed_coverage < MIN_SPEED_COVERAGE {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let half = n / 2;
+        let first = analysed.get(..half).unwrap_or_default();
+        let second = analysed.get(n - half..).unwrap_or_default();
+        let hr = |part: &[&Second]| series::mean(part.iter().filter_map(|s| series::usable_hr(s)));
+        let speed = |part: &[&Second]| series::mean(part.iter().filter_map(|s| gap_speed_mps(s)));
+        let (Some(hr1), Some(hr2)) = (hr(first), hr(second)) else {
+            // Unreachable with 80 % coverage (each half then has at least 60 %), kept total.
+            return Decoupling::NotApplicable(DriftGate::HrCoverage {
+                coverage: hr_coverage,
+                min_coverage: MIN_HR_COVERAGE,
+            });
+        };
+        let (Some(v1), Some(v2)) = (speed(first), speed(second)) else {
+            return Decoupling::NotApplicable(no_speed);
+        };
+        if v1 <= 0.0 || v2 <= 0.0 || hr1 <= 0.0 || hr2 <= 0.0 {
+            return Decoupling::NotApplicable(no_speed);
+        }
+        let (ef1, ef2) = (v1 / hr1, v2 / hr2);
+        Decoupling::Applicable(Drift {
+            warmup_s: activity.moving_s().min(warmup_s),
+            analysed_s,
+            hr_coverage,
+            first_half_hr_bpm: hr1,
+            second_half_hr_bpm: hr2,
+            first_half_gap_speed_mps: v1,
+            second_half_gap_speed_mps: v2,
+            decoupling_pct: 100.0 * (ef1 - ef2) / ef1,
+            cardiac_drift_pct: 100.0 * (hr2 - hr1) / hr1,
+            speed_change_pct: 100.0 * (v2 - v1) / v1,
+        })
+    }
+
+    #[test]
+    #[allow(clippy::indexing_slicing)]
+    fn matches_the_collecting_version_bit_for_bit() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(11);
+        let mut applicable = 0;
+        for case in 0..150usize {
+            // Around the gates: too short, short of HR or speed, odd and even counts.
+            let n = 1700 + 7 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            let (hr_gap, speed_gap) =
+                [(0.02, 0.02), (0.25, 0.02), (0.02, 0.25), (0.1, 0.1)][case % 4];
+            for i in 0..n {
+                c.hr_bpm[i] = (rng.next_f64() >= hr_gap).then(|| {
+                    (140.0 + 10.0 * (i as f64 / n as f64) + 3.0 * rng.gauss()).round() as f32
+                });
+                c.speed_mps[i] = match rng.next_f64() {
+                    u if u < speed_gap => None,
+                    u if u < speed_gap + 0.002 => Some(-0.0),
+                    _ => Some((3.0 + 0.3 * rng.gauss()) as f32),
+                };
+                c.moving[i] = !rng.next_u64().is_multiple_of(30);
+            }
+            c.grade = (0..n).map(|_| Some((0.03 * rng.gauss()) as f32)).collect();
+            let mut t = 0u32;
+            c.t_s = (0..n)
+                .map(|_| {
+                    t += if rng.next_u64().is_multiple_of(300) {
+                        40
+                    } else {
+                        1
+                    };
+                    t
+                })
+                .collect();
+            let a = c.build();
+            for warmup_s in [0, WARMUP_S, 2000] {
+                let want = reference_decoupling_after(&a, warmup_s);
+                applicable += usize::from(want.drift().is_some());
+                assert_eq!(
+                    format!("{:?}", decoupling_after(&a, warmup_s)),
+                    format!("{want:?}"),
+                    "case {case}, warm-up {warmup_s}"
+                );
+            }
+        }
+        assert!(applicable > 40, "only {applicable} applicable");
     }
 }

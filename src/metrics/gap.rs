@@ -73,17 +73,53 @@ pub fn gap_speed_mps(s: &Second) -> Option<f64> {
 /// exactly and the difference between the two is due to grade alone. `None` without
 /// moving distance or speed.
 pub fn mean_gap_pace_s_per_km(activity: &Activity) -> Option<f64> {
-    let distance_km = activity.moving_distance_m() / 1000.0;
-    let (speed_sum, gap_sum) = activity
-        .seconds
-        .iter()
-        .filter(|s| s.moving)
-        .filter_map(|s| Some((f64::from(s.speed_mps?), gap_speed_mps(s)?)))
-        .fold((0.0, 0.0), |(a, b), (v, g)| (a + v, b + g));
-    if distance_km <= 0.0 || gap_sum <= 0.0 {
-        return None;
+    mean_gap_pace_with(activity, activity.moving_s(), activity.moving_distance_m())
+}
+
+/// [`mean_gap_pace_s_per_km`] with the activity's moving time and distance already
+/// counted (`Activity::moving_s`, `Activity::moving_distance_m`).
+pub(crate) fn mean_gap_pace_with(
+    activity: &Activity,
+    moving_s: u32,
+    distance_m: f64,
+) -> Option<f64> {
+    let mut sums = GapSums::default();
+    for s in activity.seconds.iter().filter(|s| s.moving) {
+        sums.add(s);
     }
-    Some(f64::from(activity.moving_s()) / distance_km * speed_sum / gap_sum)
+    sums.pace_s_per_km(moving_s, distance_m)
+}
+
+/// The two sums of [`mean_gap_pace_s_per_km`] over moving seconds with speed, from
+/// `0.0` in time order, so a walk over the seconds that does other work can keep them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct GapSums {
+    speed: f64,
+    gap: f64,
+}
+
+impl GapSums {
+    /// Adds a moving second.
+    pub(crate) fn add(&mut self, s: &Second) {
+        self.add_values(s.speed_mps, gap_speed_mps(s));
+    }
+
+    /// Adds a moving second's speed and its [`gap_speed_mps`] (computed by the caller).
+    pub(crate) fn add_values(&mut self, speed_mps: Option<f32>, gap_mps: Option<f64>) {
+        if let (Some(v), Some(g)) = (speed_mps, gap_mps) {
+            self.speed += f64::from(v);
+            self.gap += g;
+        }
+    }
+
+    /// The mean GAP pace, s/km, given the moving time and distance.
+    pub(crate) fn pace_s_per_km(&self, moving_s: u32, distance_m: f64) -> Option<f64> {
+        let distance_km = distance_m / 1000.0;
+        if distance_km <= 0.0 || self.gap <= 0.0 {
+            return None;
+        }
+        Some(f64::from(moving_s) / distance_km * self.speed / self.gap)
+    }
 }
 
 #[cfg(test)]

@@ -159,8 +159,11 @@ pub fn banister_trimp_of(
     let mut whole_bpm: [Option<f64>; 256] = [None; 256];
     let mut per_second = |hr: f64| {
         let term = |hr| weighting.trimp_per_min(hr, rest_bpm, max_bpm) / 60.0;
+        // `hr` is a whole non-negative bpm exactly when it survives the round trip
+        // through `usize` (cheaper than `fract`, a call to `trunc`; -0.0 and NaN
+        // behave as there).
         match whole_bpm.get_mut(hr as usize) {
-            Some(slot) if hr.fract() == 0.0 && hr >= 0.0 => *slot.get_or_insert_with(|| term(hr)),
+            Some(slot) if (hr as usize) as f64 == hr => *slot.get_or_insert_with(|| term(hr)),
             _ => term(hr),
         }
     };
@@ -295,5 +298,36 @@ mod tests {
             load(&c.build(), &profile(None, None)),
             Load::NotApplicable(LoadGate::NoHr)
         );
+    }
+
+    #[test]
+    fn the_whole_bpm_cache_gives_the_uncached_sum_bit_for_bit() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(3);
+        for case in 0..60usize {
+            let n = 50 + 40 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            c.hr_bpm = (0..n)
+                .map(|_| {
+                    Some(match rng.next_u64() % 4 {
+                        // Fractional (interpolated) values, values past the table.
+                        0 => (100.0 + 90.0 * rng.next_f64()) as f32,
+                        1 if case % 3 == 0 => 300.0,
+                        _ => (120 + rng.next_u64() % 60) as f32,
+                    })
+                })
+                .collect();
+            let hr = MovingHr::of(&c.build());
+            for sex in [None, Some(Sex::Female)] {
+                let w = Weighting::of(sex);
+                let want: f64 = hr
+                    .points()
+                    .iter()
+                    .map(|p| w.trimp_per_min(p.value, 50.0, 190.0) / 60.0)
+                    .sum();
+                let got = banister_trimp_of(&hr, 50.0, 190.0, sex);
+                assert_eq!(got.map(f64::to_bits), Some(want.to_bits()), "case {case}");
+            }
+        }
     }
 }

@@ -33,10 +33,32 @@ pub(crate) fn usable_hr(s: &Second) -> Option<f64> {
 
 /// Arithmetic mean; `None` for an empty input.
 pub(crate) fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = values
+    values
         .into_iter()
-        .fold((0.0, 0u64), |(sum, n), v| (sum + v, n + 1));
-    (n > 0).then(|| sum / n as f64)
+        .fold(Mean::default(), |mut m, v| {
+            m.add(v);
+            m
+        })
+        .get()
+}
+
+/// [`mean`] taken one value at a time (several means in one walk): the same sum, in
+/// the same order, from `0.0`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Mean {
+    sum: f64,
+    n: u64,
+}
+
+impl Mean {
+    pub(crate) fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.n += 1;
+    }
+
+    pub(crate) fn get(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
 }
 
 /// Median (mean of the two middle values for an even count); `None` when empty.

@@ -104,7 +104,10 @@ pub fn steady_hr(activity: &Activity) -> Option<SteadyHr> {
     let mut moving_s: u32 = 0;
     let mut skip_until_s: u32 = WARMUP_S;
     let mut last_t: Option<u32> = None;
-    let mut block: Vec<&Second> = Vec::with_capacity(BLOCK_S);
+    // The block's seconds with their grade-adjusted speed (computed once per second),
+    // and a buffer for its 10-s parts: both reused from block to block.
+    let mut block: Vec<(&Second, Option<f64>)> = Vec::with_capacity(BLOCK_S);
+    let mut parts: Vec<f64> = Vec::with_capacity(BLOCK_S.div_ceil(PART_S));
     let mut before = Before::Unsteady;
     let (mut speed_sum, mut hr_sum, mut covered, mut blocks) = (0.0, 0.0, 0usize, 0u32);
     for s in activity.seconds.iter().filter(|s| s.moving) {
@@ -125,9 +128,9 @@ pub fn steady_hr(activity: &Activity) -> Option<SteadyHr> {
             before = Before::Settled;
             continue;
         }
-        block.push(s);
+        block.push((s, gap_speed_mps(s)));
         if block.len() == BLOCK_S {
-            let steady = steady_block(&block);
+            let steady = steady_block(&block, &mut parts);
             if let Some(b) = &steady {
                 let settled = match before {
                     Before::Settled => true,
@@ -169,50 +172,55 @@ impl Block {
     }
 }
 
-/// The block when its pace is steady (coverage, running speed, grade, 10-s means).
-fn steady_block(block: &[&Second]) -> Option<Block> {
-    let covered: Vec<(f64, f64)> = block
-        .iter()
-        .filter_map(|s| Some((gap_speed_mps(s)?, f64::from(s.hr_bpm?))))
-        .collect();
-    let n = covered.len();
-    if n < MIN_BLOCK_COVERED_S {
+/// The parts of a block whose mean speeds must agree, seconds.
+const PART_S: usize = 10;
+
+/// The block's sums when it is steady on its own (coverage, running speed, flat, even
+/// 10-s parts); whether its neighbours agree is the caller's test. `block` holds each
+/// second with its grade-adjusted speed; `parts` is a scratch buffer. Each sum adds the
+/// same values in the same order, from the same start, as `Iterator::sum` over a
+/// collected `Vec` did (the version this replaced), several of them in one walk.
+fn steady_block(block: &[(&Second, Option<f64>)], parts: &mut Vec<f64>) -> Option<Block> {
+    let mut n = 0usize;
+    let (mut speed_sum, mut hr_sum) = (Total::new(), Total::new());
+    let (mut abs_grade, mut net_grade) = (Total::new(), Total::new());
+    for (s, v) in block {
+        if let (Some(v), Some(h)) = (*v, s.hr_bpm) {
+            n += 1;
+            speed_sum.add(v);
+            hr_sum.add(f64::from(h));
+        }
+        let grade = s.grade.map_or(0.0, f64::from);
+        abs_grade.add(grade.abs());
+        net_grade.add(grade);
+    }
+    let (speed_sum, hr_sum) = (speed_sum.0, hr_sum.0);
+    if n < MIN_BLOCK_COVERED_S || speed_sum / (n as f64) < MIN_RUNNING_SPEED_MPS {
         return None;
     }
-    let speed_sum: f64 = covered.iter().map(|(v, _)| v).sum();
-    let hr_sum: f64 = covered.iter().map(|(_, h)| h).sum();
-    if speed_sum / (n as f64) < MIN_RUNNING_SPEED_MPS {
-        return None;
-    }
-    let grades = block.iter().map(|s| s.grade.map_or(0.0, f64::from));
-    let abs_grade = grades.clone().map(f64::abs).sum::<f64>() / block.len() as f64;
-    let net_grade = grades.sum::<f64>() / block.len() as f64;
+    let abs_grade = abs_grade.0 / block.len() as f64;
+    let net_grade = net_grade.0 / block.len() as f64;
     if abs_grade > MAX_BLOCK_GRADE || net_grade.abs() > MAX_BLOCK_NET_GRADE {
         return None;
     }
-    let parts: Vec<f64> = block
-        .chunks(10)
-        .filter_map(|part| {
-            let speeds: Vec<f64> = part.iter().filter_map(|s| gap_speed_mps(s)).collect();
-            (!speeds.is_empty()).then(|| speeds.iter().sum::<f64>() / speeds.len() as f64)
-        })
-        .collect();
+    parts.clear();
+    parts.extend(
+        block
+            .chunks(PART_S)
+            .filter_map(|part| mean_of(part.iter().filter_map(|(_, v)| *v))),
+    );
     let mean = parts.iter().sum::<f64>() / parts.len().max(1) as f64;
     let var = parts.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / parts.len().max(1) as f64;
     if mean <= 0.0 || var.sqrt() / mean > MAX_BLOCK_SPEED_CV {
         return None;
     }
-    let hr_mean = |part: &[&Second]| {
-        let hrs: Vec<f64> = part
-            .iter()
-            .filter_map(|s| s.hr_bpm.map(f64::from))
-            .collect();
-        (!hrs.is_empty()).then(|| hrs.iter().sum::<f64>() / hrs.len() as f64)
+    let hr_mean = |part: &[(&Second, Option<f64>)]| {
+        mean_of(part.iter().filter_map(|(s, _)| s.hr_bpm.map(f64::from)))
     };
-    let first = hr_mean(block.get(..10).unwrap_or_default());
+    let first = hr_mean(block.get(..PART_S).unwrap_or_default());
     let last = hr_mean(
         block
-            .get(block.len().saturating_sub(10)..)
+            .get(block.len().saturating_sub(PART_S)..)
             .unwrap_or_default(),
     );
     Some(Block {
@@ -224,6 +232,30 @@ fn steady_block(block: &[&Second]) -> Option<Block> {
             _ => f64::INFINITY,
         },
     })
+}
+
+/// A running `Iterator::sum` of `f64`: the same additions in the same order, from the
+/// same start (the sum of nothing, -0.0 today), so one walk can keep several sums.
+struct Total(f64);
+
+impl Total {
+    fn new() -> Total {
+        Total(std::iter::empty::<f64>().sum())
+    }
+
+    fn add(&mut self, v: f64) {
+        self.0 += v;
+    }
+}
+
+/// `values.sum() / count`, `None` when empty (one walk, nothing collected).
+fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (mut n, mut total) = (0usize, Total::new());
+    for v in values {
+        n += 1;
+        total.add(v);
+    }
+    (n > 0).then(|| total.0 / n as f64)
 }
 
 #[cfg(test)]
@@ -345,5 +377,196 @@ mod tests {
         assert_close(s.hr_bpm, 140.0, 1e-9);
         // 600 s before the pause (10 blocks); 900 after, 120 of them skipped (13 blocks).
         assert_eq!(s.blocks, 23);
+    }
+
+    /// The collecting version this file had (a `Vec` per block and per 10-s part): the
+    /// reference the allocation-free one must match bit for bit.
+    fn reference_steady_hr(activity: &Activity) -> Option<SteadyHr> {
+        let mut moving_s: u32 = 0;
+        let mut skip_until_s: u32 = WARMUP_S;
+        let mut last_t: Option<u32> = None;
+        let mut block: Vec<&Second> = Vec::with_capacity(BLOCK_S);
+        let mut before = Before::Unsteady;
+        let (mut speed_sum, mut hr_sum, mut covered, mut blocks) = (0.0, 0.0, 0usize, 0u32);
+        for s in activity.seconds.iter().filter(|s| s.moving) {
+            let gap = last_t.map_or(0, |t| s.t_s.saturating_sub(t).saturating_sub(1));
+            last_t = Some(s.t_s);
+            if gap > 0 {
+                block.clear();
+                before = Before::Unsteady;
+                if gap >= RESETTLE_AFTER_S {
+                    skip_until_s = skip_until_s.max(moving_s + RESETTLE_S);
+                }
+            }
+            moving_s += 1;
+            if moving_s > UNTIL_S {
+                break;
+            }
+            if moving_s <= skip_until_s {
+                before = Before::Settled;
+                continue;
+            }
+            block.push(s);
+            if block.len() == BLOCK_S {
+                let steady = reference_block(&block);
+                if let Some(b) = &steady {
+                    let settled = match before {
+                        Before::Settled => true,
+                        Before::Steady(v) => {
+                            (b.mean_speed() - v).abs() <= MAX_NEIGHBOUR_SPEED_CHANGE * v
+                        }
+                        Before::Unsteady => false,
+                    };
+                    if settled && b.hr_change_bpm.abs() <= MAX_BLOCK_HR_CHANGE_BPM {
+                        speed_sum += b.speed_sum;
+                        hr_sum += b.hr_sum;
+                        covered += b.covered;
+                        blocks += 1;
+                    }
+                }
+                before = steady.map_or(Before::Unsteady, |b| Before::Steady(b.mean_speed()));
+                block.clear();
+            }
+        }
+        (blocks as usize >= MIN_STEADY_BLOCKS && covered > 0).then(|| SteadyHr {
+            gap_speed_mps: speed_sum / covered as f64,
+            hr_bpm: hr_sum / covered as f64,
+            blocks,
+        })
+    }
+
+    fn reference_block(block: &[&Second]) -> Option<Block> {
+        let covered: Vec<(f64, f64)> = block
+            .iter()
+            .filter_map(|s| Some((gap_speed_mps(s)?, f64::from(s.hr_bpm?))))
+            .collect();
+        let n = covered.len();
+        if n < MIN_BLOCK_COVERED_S {
+            return None;
+        }
+        let speed_sum: f64 = covered.iter().map(|(v, _)| v).sum();
+        let hr_sum: f64 = covered.iter().map(|(_, h)| h).sum();
+        if speed_sum / (n as f64) < MIN_RUNNING_SPEED_MPS {
+            return None;
+        }
+        let grades = block.iter().map(|s| s.grade.map_or(0.0, f64::from));
+        let abs_grade = grades.clone().map(f64::abs).sum::<f64>() / block.len() as f64;
+        let net_grade = grades.sum::<f64>() / block.len() as f64;
+        if abs_grade > MAX_BLOCK_GRADE || net_grade.abs() > MAX_BLOCK_NET_GRADE {
+            return None;
+        }
+        let parts: Vec<f64> = block
+            .chunks(10)
+            .filter_map(|part| {
+                let speeds: Vec<f64> = part.iter().filter_map(|s| gap_speed_mps(s)).collect();
+                (!speeds.is_empty()).then(|| speeds.iter().sum::<f64>() / speeds.len() as f64)
+            })
+            .collect();
+        let mean = parts.iter().sum::<f64>() / parts.len().max(1) as f64;
+        let var = parts.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / parts.len().max(1) as f64;
+        if mean <= 0.0 || var.sqrt() / mean > MAX_BLOCK_SPEED_CV {
+            return None;
+        }
+        let hr_mean = |part: &[&Second]| {
+            let hrs: Vec<f64> = part
+                .iter()
+                .filter_map(|s| s.hr_bpm.map(f64::from))
+                .collect();
+            (!hrs.is_empty()).then(|| hrs.iter().sum::<f64>() / hrs.len() as f64)
+        };
+        let first = hr_mean(block.get(..10).unwrap_or_default());
+        let last = hr_mean(
+            block
+                .get(block.len().saturating_sub(10)..)
+                .unwrap_or_default(),
+        );
+        Some(Block {
+            speed_sum,
+            hr_sum,
+            covered: n,
+            hr_change_bpm: match (first, last) {
+                (Some(a), Some(b)) => b - a,
+                _ => f64::INFINITY,
+            },
+        })
+    }
+
+    fn bits(s: Option<SteadyHr>) -> Option<(u64, u64, u32)> {
+        s.map(|s| (s.gap_speed_mps.to_bits(), s.hr_bpm.to_bits(), s.blocks))
+    }
+
+    #[test]
+    fn matches_the_collecting_version_bit_for_bit() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(35);
+        let mut some = 0;
+        for case in 0..120usize {
+            let n = 300 + 31 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            let noise = [0.01, 0.05, 0.2][case % 3];
+            for i in 0..n {
+                let u = rng.next_f64();
+                c.speed_mps[i] = match rng.next_u64() % 50 {
+                    0 => None,
+                    1 => Some(-0.0),
+                    2 if case % 4 == 0 && rng.next_u64().is_multiple_of(20) => Some(f32::NAN),
+                    _ => Some((3.0 * (1.0 + noise * rng.gauss())) as f32),
+                };
+                c.hr_bpm[i] = match rng.next_u64() % 40 {
+                    0 => None,
+                    // Whole beats: ties.
+                    _ => Some(
+                        (140.0 + 20.0 * (i as f64 / n as f64) + 2.0 * rng.gauss()).round() as f32,
+                    ),
+                };
+                if u < 0.01 {
+                    c.moving[i] = false;
+                }
+            }
+            c.grade = (0..n)
+                .map(|_| match rng.next_u64() % 20 {
+                    0 => None,
+                    _ => Some((0.01 * rng.gauss()) as f32),
+                })
+                .collect();
+            // Holes (short and long breaks) in time.
+            let mut t = 0u32;
+            c.t_s = (0..n)
+                .map(|_| {
+                    t += match rng.next_u64() % 400 {
+                        0 => 90,
+                        1 => 3,
+                        _ => 1,
+                    };
+                    t
+                })
+                .collect();
+            let a = c.build();
+            let want = reference_steady_hr(&a);
+            some += usize::from(want.is_some());
+            assert_eq!(bits(steady_hr(&a)), bits(want), "case {case}");
+        }
+        assert!(some > 20, "only {some} runs had a steady point");
+    }
+
+    #[test]
+    fn a_running_total_is_iterator_sum_bit_for_bit() {
+        for values in [
+            vec![],
+            vec![-0.0],
+            vec![0.0, -0.0],
+            vec![-0.0, -0.0],
+            vec![0.1, 0.2, 0.3],
+        ] {
+            let mut t = Total::new();
+            for v in &values {
+                t.add(*v);
+            }
+            assert_eq!(
+                t.0.to_bits(),
+                values.iter().sum::<f64>().to_bits(),
+                "{values:?}"
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ use super::load::{self, Load};
 use super::surges::{self, Surge};
 use super::terrain::{self, Terrain};
 use super::zones::{self, CeilingShare, ZoneTimes};
-use crate::model::Activity;
+use crate::model::{Activity, Second};
 use crate::profile::{AthleteProfile, HrZones};
 
 /// Every metric of one activity.
@@ -74,25 +74,73 @@ pub fn compute_with(
     hysteresis_m: f64,
     indoor: bool,
 ) -> Metrics {
-    let moving_s = activity.moving_s();
-    let distance_m = activity.moving_distance_m();
-    let hr_moving_s = zones::hr_moving_s(activity);
+    let Walk {
+        moving_s,
+        hr_moving_s,
+        distances,
+        gap,
+        drift,
+    } = Walk::of(activity);
+    let distance_m = distances.moving_m;
     Metrics {
         moving_s,
         distance_m,
         avg_pace_s_per_km: (distance_m > 0.0).then(|| f64::from(moving_s) / (distance_m / 1000.0)),
-        avg_gap_s_per_km: gap::mean_gap_pace_s_per_km(activity),
+        avg_gap_s_per_km: gap.pace_s_per_km(moving_s, distance_m),
         hr_moving_s,
         hr_coverage: (moving_s > 0).then(|| f64::from(hr_moving_s) / f64::from(moving_s)),
         avg_hr_bpm: zones::clean_average_hr_bpm_of(hr),
         max_hr_bpm: zones::clean_max_hr_bpm_of(hr),
         zones: zones.map(|z| zones::time_in_zones_of(hr, z)),
         ceiling: zones.map(|z| zones::above_ceiling_of(hr, z.ceiling_bpm)),
-        decoupling: drift::decoupling(activity),
-        terrain: terrain::terrain(activity, hysteresis_m, indoor),
+        decoupling: drift.decoupling(),
+        terrain: terrain::terrain_with(activity, &distances, hysteresis_m, indoor),
         surges: surges::surges(activity),
         gap_speed_cv_pct: surges::gap_speed_cv_pct(activity),
         load: load::load_of(hr, profile),
+    }
+}
+
+/// What one walk over the seconds gives, each as its own function computes it:
+/// `Activity::moving_s`, [`zones::hr_moving_s`], the moving distance and steep share
+/// ([`terrain::Distances`]), the GAP pace's sums ([`gap::GapSums`]) and the
+/// decoupling's ([`drift::DriftSums`], which needs the moving time first: a count).
+/// Each second's usable HR and GAP speed are computed once for all of them.
+struct Walk {
+    moving_s: u32,
+    hr_moving_s: u32,
+    distances: terrain::Distances,
+    gap: gap::GapSums,
+    drift: drift::DriftSums,
+}
+
+impl Walk {
+    fn of(activity: &Activity) -> Walk {
+        let moving_s = activity.moving_s();
+        let mut walk = Walk {
+            moving_s,
+            hr_moving_s: 0,
+            distances: terrain::Distances::default(),
+            gap: gap::GapSums::default(),
+            drift: drift::DriftSums::new(moving_s, drift::WARMUP_S),
+        };
+        let mut previous: Option<&Second> = None;
+        let mut i = 0usize;
+        for s in &activity.seconds {
+            if let Some(a) = previous {
+                walk.distances.step(a, s);
+            }
+            previous = Some(s);
+            if s.moving {
+                let hr = super::series::usable_hr(s);
+                let gap_mps = gap::gap_speed_mps(s);
+                walk.hr_moving_s += u32::from(hr.is_some());
+                walk.gap.add_values(s.speed_mps, gap_mps);
+                walk.drift.add(i, hr, s.speed_mps.is_some(), || gap_mps);
+                i += 1;
+            }
+        }
+        walk
     }
 }
 
@@ -178,5 +226,74 @@ mod tests {
             json.pointer("/decoupling/reason"),
             Some(&serde_json::json!("too_short"))
         );
+    }
+
+    #[test]
+    fn one_walk_gives_what_each_function_gives_bit_for_bit() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(21);
+        for case in 0..60usize {
+            let n = 5 + 53 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            for i in 0..n {
+                if let (Some(v), Some(h), Some(m)) = (
+                    c.speed_mps.get_mut(i),
+                    c.hr_bpm.get_mut(i),
+                    c.moving.get_mut(i),
+                ) {
+                    *v = match rng.next_u64() % 20 {
+                        0 => None,
+                        1 => Some(-0.0),
+                        _ => Some((3.0 + 0.4 * rng.gauss()) as f32),
+                    };
+                    *h = (!rng.next_u64().is_multiple_of(15)).then_some(150.0);
+                    *m = !rng.next_u64().is_multiple_of(12);
+                }
+            }
+            c.grade = (0..n)
+                .map(|_| (!rng.next_u64().is_multiple_of(8)).then(|| (0.06 * rng.gauss()) as f32))
+                .collect();
+            let mut t = 0u32;
+            c.t_s = (0..n)
+                .map(|_| {
+                    t += if rng.next_u64().is_multiple_of(40) {
+                        7
+                    } else {
+                        1
+                    };
+                    t
+                })
+                .collect();
+            let a = c.build();
+            let w = Walk::of(&a);
+            assert_eq!(w.moving_s, a.moving_s());
+            assert_eq!(
+                format!("{:?}", w.drift.decoupling()),
+                format!("{:?}", drift::decoupling(&a)),
+                "case {case}"
+            );
+            assert_eq!(w.hr_moving_s, zones::hr_moving_s(&a));
+            assert_eq!(w.distances, terrain::Distances::of(&a));
+            assert_eq!(
+                w.distances.moving_m.to_bits(),
+                a.moving_distance_m().to_bits()
+            );
+            // The GAP pace as its own walk had it (one fold of both sums).
+            let (speed, gap_sum) = a
+                .seconds
+                .iter()
+                .filter(|s| s.moving)
+                .filter_map(|s| Some((f64::from(s.speed_mps?), gap::gap_speed_mps(s)?)))
+                .fold((0.0, 0.0), |(x, y), (v, g)| (x + v, y + g));
+            let km = a.moving_distance_m() / 1000.0;
+            let want =
+                (km > 0.0 && gap_sum > 0.0).then(|| f64::from(a.moving_s()) / km * speed / gap_sum);
+            let got = w.gap.pace_s_per_km(w.moving_s, w.distances.moving_m);
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "case {case}");
+            assert_eq!(
+                gap::mean_gap_pace_s_per_km(&a).map(f64::to_bits),
+                want.map(f64::to_bits)
+            );
+        }
     }
 }

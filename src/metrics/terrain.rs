@@ -27,7 +27,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Activity;
+use crate::model::{Activity, Second};
 
 /// |grade| above which a step counts as steep (rise/run).
 pub const STEEP_GRADE: f64 = 0.04;
@@ -150,23 +150,52 @@ pub fn elevation_change(
     (gain, loss)
 }
 
-/// Share of moving distance at |grade| > [`STEEP_GRADE`], over steps with a known grade.
-fn steep_share(activity: &Activity) -> Option<f64> {
-    let (mut steep_m, mut known_m) = (0.0, 0.0);
-    for w in activity.seconds.windows(2) {
-        if let [a, b] = w
-            && b.moving
+/// Distances of one walk over consecutive moving seconds: the moving distance (the sum
+/// `Activity::moving_distance_m` makes, step by step in the same order) and the share of
+/// it on steep ground.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Distances {
+    /// Moving distance, metres (`Activity::moving_distance_m`).
+    pub moving_m: f64,
+    /// Of the steps with a grade: their distance, and the part steeper than
+    /// [`STEEP_GRADE`] either way, metres.
+    known_m: f64,
+    steep_m: f64,
+}
+
+impl Distances {
+    pub(crate) fn of(activity: &Activity) -> Distances {
+        let mut d = Distances::default();
+        for w in activity.seconds.windows(2) {
+            if let [a, b] = w {
+                d.step(a, b);
+            }
+        }
+        d
+    }
+
+    /// Adds the step from second `a` to the next one, `b`.
+    pub(crate) fn step(&mut self, a: &Second, b: &Second) {
+        if b.moving
             && b.t_s == a.t_s + 1
-            && let (Some(da), Some(db), Some(grade)) = (a.distance_m, b.distance_m, b.grade)
+            && let (Some(da), Some(db)) = (a.distance_m, b.distance_m)
         {
             let step_m = (db - da).max(0.0);
-            known_m += step_m;
-            if f64::from(grade).abs() > STEEP_GRADE {
-                steep_m += step_m;
+            self.moving_m += step_m;
+            if let Some(grade) = b.grade {
+                self.known_m += step_m;
+                if f64::from(grade).abs() > STEEP_GRADE {
+                    self.steep_m += step_m;
+                }
             }
         }
     }
-    (known_m > 0.0).then(|| steep_m / known_m)
+
+    /// Share of the distance with a grade that is steeper than [`STEEP_GRADE`] either
+    /// way (`None` without any).
+    fn steep_share(&self) -> Option<f64> {
+        (self.known_m > 0.0).then(|| self.steep_m / self.known_m)
+    }
 }
 
 /// The class for an ascent rate and (optional) steep share.
@@ -184,6 +213,16 @@ pub fn classify(ascent_per_km_m: f64, steep_share: Option<f64>) -> TerrainClass 
 /// Terrain of `activity`, altitude hysteresis `hysteresis_m` ([`DEVICE_HYSTERESIS_M`]
 /// or [`GPS_HYSTERESIS_M`]); `indoor` runs are flat by definition.
 pub fn terrain(activity: &Activity, hysteresis_m: f64, indoor: bool) -> Terrain {
+    terrain_with(activity, &Distances::of(activity), hysteresis_m, indoor)
+}
+
+/// [`terrain`] with the activity's distances already walked ([`Distances::of`]).
+pub(crate) fn terrain_with(
+    activity: &Activity,
+    distances: &Distances,
+    hysteresis_m: f64,
+    indoor: bool,
+) -> Terrain {
     let unmeasured = |basis, class| Terrain {
         basis,
         hysteresis_m,
@@ -196,19 +235,20 @@ pub fn terrain(activity: &Activity, hysteresis_m: f64, indoor: bool) -> Terrain 
     if indoor {
         return unmeasured(TerrainBasis::Indoor, Some(TerrainClass::Flat));
     }
-    let altitudes: Vec<f64> = activity
+    // Walked in place, not collected.
+    let mut altitudes = activity
         .seconds
         .iter()
         .filter(|s| s.moving)
         .filter_map(|s| s.altitude_m.map(f64::from))
-        .collect();
-    if altitudes.is_empty() {
+        .peekable();
+    if altitudes.peek().is_none() {
         return unmeasured(TerrainBasis::NoAltitude, None);
     }
     let (ascent_m, descent_m) = elevation_change(altitudes, hysteresis_m);
-    let distance_km = activity.moving_distance_m() / 1000.0;
+    let distance_km = distances.moving_m / 1000.0;
     let ascent_per_km_m = (distance_km > 0.0).then(|| ascent_m / distance_km);
-    let steep_share = steep_share(activity);
+    let steep_share = distances.steep_share();
     Terrain {
         basis: TerrainBasis::Altitude,
         hysteresis_m,
@@ -346,5 +386,78 @@ mod tests {
         c.altitude_m = vec![Some(0.0); 800];
         let t = terrain(&c.build(), DEVICE_HYSTERESIS_M, false);
         assert_some_close(t.steep_share, 300.0 / (599.0 * 3.0 + 300.0), 1e-12);
+    }
+
+    /// The steep share's own walk, as this file had it before it shared the walk with the
+    /// moving distance: the reference.
+    fn reference_steep_share(activity: &Activity) -> Option<f64> {
+        let (mut steep_m, mut known_m) = (0.0, 0.0);
+        for w in activity.seconds.windows(2) {
+            if let [a, b] = w
+                && b.moving
+                && b.t_s == a.t_s + 1
+                && let (Some(da), Some(db), Some(grade)) = (a.distance_m, b.distance_m, b.grade)
+            {
+                let step_m = (db - da).max(0.0);
+                known_m += step_m;
+                if f64::from(grade).abs() > STEEP_GRADE {
+                    steep_m += step_m;
+                }
+            }
+        }
+        (known_m > 0.0).then(|| steep_m / known_m)
+    }
+
+    #[test]
+    fn one_walk_gives_the_moving_distance_and_the_steep_share_bit_for_bit() {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(9);
+        for case in 0..80usize {
+            let n = 10 + 37 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            for i in 0..n {
+                if let (Some(v), Some(m)) = (c.speed_mps.get_mut(i), c.moving.get_mut(i)) {
+                    *v = match rng.next_u64() % 30 {
+                        0 => None,
+                        // Backwards steps (clamped to 0) and standing still.
+                        1 => Some(-1.0),
+                        2 => Some(0.0),
+                        _ => Some((3.0 + 0.5 * rng.gauss()) as f32),
+                    };
+                    *m = !rng.next_u64().is_multiple_of(25);
+                }
+            }
+            c.grade = (0..n)
+                .map(|_| match rng.next_u64() % 10 {
+                    0 => None,
+                    1 => Some(STEEP_GRADE as f32),
+                    2 => Some(f32::NAN),
+                    _ => Some((0.05 * rng.gauss()) as f32),
+                })
+                .collect();
+            let mut t = 0u32;
+            c.t_s = (0..n)
+                .map(|_| {
+                    t += if rng.next_u64().is_multiple_of(50) {
+                        5
+                    } else {
+                        1
+                    };
+                    t
+                })
+                .collect();
+            let a = c.build();
+            let d = Distances::of(&a);
+            assert_eq!(
+                d.moving_m.to_bits(),
+                a.moving_distance_m().to_bits(),
+                "case {case}"
+            );
+            assert_eq!(
+                d.steep_share().map(f64::to_bits),
+                reference_steep_share(&a).map(f64::to_bits),
+                "case {case}"
+            );
+        }
     }
 }

@@ -158,19 +158,34 @@ pub fn clean_max_hr_bpm(activity: &Activity) -> Option<f64> {
 /// [`clean_max_hr_bpm`] from a selection made once.
 pub fn clean_max_hr_bpm_of(hr: &MovingHr) -> Option<f64> {
     const WIDTH: usize = 2 * MAX_HR_MEDIAN_HALF_S as usize + 1;
+    let points = hr.points();
     let mut best: Option<f64> = None;
-    series::for_each_window(hr.points(), MAX_HR_MEDIAN_HALF_S, |window| {
-        let n = window.len();
-        if n < MAX_HR_MIN_VALUES {
-            return;
-        }
-        // A median above the best so far needs more than half the window above it: the
-        // other medians cannot change the maximum and are not computed (they were the
-        // hot spot of the metrics).
-        if let Some(b) = best
-            && window.iter().filter(|p| p.value > b).count() < n - n / 2
+    // The window is `points[lo..hi]` (both ends only move forward: points are in time
+    // order), with `above` of its values over the best so far kept as it slides.
+    let mut above = Above::default();
+    let (mut lo, mut hi) = (0usize, 0usize);
+    for p in points {
+        let from = p.t_s.saturating_sub(MAX_HR_MEDIAN_HALF_S);
+        let to = p.t_s.saturating_add(MAX_HR_MEDIAN_HALF_S);
+        while let Some(q) = points.get(lo)
+            && q.t_s < from
         {
-            return;
+            above.leave(lo < hi, q.value, best);
+            lo += 1;
+        }
+        hi = hi.max(lo);
+        while let Some(q) = points.get(hi)
+            && q.t_s <= to
+        {
+            above.enter(q.value, best);
+            hi += 1;
+        }
+        let window = points.get(lo..hi).unwrap_or_default();
+        let n = window.len();
+        // A median above the best so far needs more than half the window above it;
+        // most windows have not, and skip the selection.
+        if n < MAX_HR_MIN_VALUES || (best.is_some() && above.n < n - n / 2) {
+            continue;
         }
         let mut values = [0.0f64; WIDTH];
         for (slot, p) in values.iter_mut().zip(window) {
@@ -178,9 +193,43 @@ pub fn clean_max_hr_bpm_of(hr: &MovingHr) -> Option<f64> {
         }
         if let Some(m) = series::median_in_place(values.get_mut(..n).unwrap_or_default()) {
             best = Some(best.map_or(m, |b| b.max(m)));
+            above.recount(window, best);
         }
-    });
+    }
     best
+}
+
+/// How many values of a sliding window are above the best so far (all of them while
+/// there is none): an integer kept as values enter and leave, recounted when the best
+/// changes.
+#[derive(Default)]
+struct Above {
+    n: usize,
+}
+
+impl Above {
+    fn beats(value: f64, best: Option<f64>) -> bool {
+        best.is_none_or(|b| value > b)
+    }
+
+    fn enter(&mut self, value: f64, best: Option<f64>) {
+        self.n += usize::from(Above::beats(value, best));
+    }
+
+    /// `counted`: whether the leaving value had entered (a window emptied by a hole in
+    /// time lets its start pass values its end never reached).
+    fn leave(&mut self, counted: bool, value: f64, best: Option<f64>) {
+        if counted && Above::beats(value, best) {
+            self.n = self.n.saturating_sub(1);
+        }
+    }
+
+    fn recount(&mut self, window: &[Point], best: Option<f64>) {
+        self.n = window
+            .iter()
+            .filter(|p| Above::beats(p.value, best))
+            .count();
+    }
 }
 
 /// Window and step of the sustained maximum, seconds.
@@ -201,29 +250,38 @@ pub fn sustained_max_hr_bpm_of(hr: &MovingHr) -> Option<f64> {
     let mut lo = 0usize;
     let mut start = points.first()?.t_s;
     let last = points.last()?.t_s;
+    let mut hi = 0usize;
+    let mut above = Above::default();
     let mut window: Vec<f64> = Vec::with_capacity(SUSTAINED_WINDOW_S as usize);
     while start + SUSTAINED_WINDOW_S <= last + 1 {
-        while points.get(lo).is_some_and(|p| p.t_s < start) {
+        // The window is `points[lo..hi]`: both ends only move forward (points are in
+        // time order); `above` counts its values over the best so far.
+        while let Some(q) = points.get(lo)
+            && q.t_s < start
+        {
+            above.leave(lo < hi, q.value, best);
             lo += 1;
         }
-        let inside = points
-            .get(lo..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|p| p.t_s < start + SUSTAINED_WINDOW_S);
-        let n = inside.clone().count();
+        hi = hi.max(lo);
+        while let Some(q) = points.get(hi)
+            && q.t_s < start + SUSTAINED_WINDOW_S
+        {
+            above.enter(q.value, best);
+            hi += 1;
+        }
+        let inside = points.get(lo..hi).unwrap_or_default();
+        let n = inside.len();
         // As in `clean_max_hr_bpm`: a median above the best so far needs more than half
         // the window above it; most windows have not, and skip the selection.
-        let may_beat =
-            best.is_none_or(|b| inside.clone().filter(|p| p.value > b).count() >= n - n / 2);
-        if n * 4 >= SUSTAINED_WINDOW_S as usize * 3 && may_beat {
+        if n * 4 >= SUSTAINED_WINDOW_S as usize * 3 && (best.is_none() || above.n >= n - n / 2) {
             window.clear();
-            window.extend(inside.map(|p| p.value));
+            window.extend(inside.iter().map(|p| p.value));
             let m = series::median_in_place(&mut window);
             best = match (best, m) {
                 (Some(b), Some(m)) => Some(b.max(m)),
                 (b, m) => b.or(m),
             };
+            above.recount(inside, best);
         }
         start += SUSTAINED_STEP_S;
     }
@@ -297,8 +355,11 @@ mod tests {
                     .collect::<Vec<f32>>(),
             );
             // Holes in the grid, dropouts and stops.
+            // A hole in time shorter than the sustained window, or longer (which
+            // empties it).
+            let hole = if case % 2 == 0 { 30 } else { 100 };
             c.t_s = (0..n as u32)
-                .map(|i| i + if i > n as u32 / 2 { 30 } else { 0 })
+                .map(|i| i + if i > n as u32 / 2 { hole } else { 0 })
                 .collect();
             for (hr, moving) in c.hr_bpm.iter_mut().zip(c.moving.iter_mut()) {
                 if rng.next_f64() < 0.05 {

@@ -197,3 +197,407 @@ fn speed_and_cadence_quantiles() {
     let empty = TraceFacts::of(&activity(Vec::new()), Some(&hrr()));
     assert_eq!((empty.speed_p50_mps, empty.efforts.len()), (None, 0));
 }
+
+/// The prefix-sum smoothing this file had before it walked the prefixes with iterators:
+/// the reference the new one must match bit for bit.
+#[allow(clippy::indexing_slicing)]
+fn smoothed_reference(values: &[Option<f64>], window: usize) -> Vec<Option<f64>> {
+    let half = window / 2;
+    let mut prefix = vec![0.0];
+    let mut counts = vec![0usize];
+    let (mut sum, mut n) = (0.0, 0usize);
+    for v in values {
+        if let Some(v) = v {
+            sum += v;
+            n += 1;
+        }
+        prefix.push(sum);
+        counts.push(n);
+    }
+    (0..values.len())
+        .map(|i| {
+            let lo = i.saturating_sub(half);
+            let hi = (i + half + 1).min(values.len());
+            let s = prefix[hi] - prefix[lo];
+            let c = counts[hi] - counts[lo];
+            (c > 0).then(|| s / c as f64)
+        })
+        .collect()
+}
+
+fn bits(values: &[Option<f64>]) -> Vec<Option<u64>> {
+    values.iter().map(|v| v.map(f64::to_bits)).collect()
+}
+
+#[test]
+fn smoothing_matches_the_reference_bit_for_bit() {
+    use easyrun_testkit::synth::SplitMix64;
+    let mut rng = SplitMix64::new(16);
+    for case in 0..600usize {
+        // Short series (shorter than the window, empty), holes, NaN, signed zeros.
+        let n = case % 150;
+        let values: Vec<Option<f64>> = (0..n)
+            .map(|_| match rng.next_u64() % 10 {
+                0 => None,
+                1 => Some(f64::NAN),
+                2 => Some(-0.0),
+                3 => Some(f64::from((rng.next_u64() % 4) as u32)),
+                _ => Some(3.0 * rng.next_f64() + 1e-3 * rng.gauss()),
+            })
+            .collect();
+        let values: Vec<Option<f64>> = match case % 3 {
+            0 => values
+                .into_iter()
+                .map(|v| v.filter(|v| !v.is_nan()))
+                .collect(),
+            _ => values,
+        };
+        for window in [1, 2, 3, SMOOTH_S, HR_SMOOTH_S, 400] {
+            assert_eq!(
+                bits(&smoothed(&values, window)),
+                bits(&smoothed_reference(&values, window)),
+                "window {window}: {values:?}"
+            );
+        }
+    }
+}
+
+/// The quantile this file had: a selection by `f64::total_cmp` on the widened values.
+fn quantile_reference(values: &mut [f64], q: f64) -> Option<f64> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+    let (_, kth, _) = values.select_nth_unstable_by(rank - 1, f64::total_cmp);
+    Some(*kth)
+}
+
+#[test]
+fn quantiles_of_order_keys_are_the_total_cmp_quantiles() {
+    use easyrun_testkit::synth::SplitMix64;
+    let mut rng = SplitMix64::new(75);
+    for case in 0..500usize {
+        let n = case % 90;
+        let values: Vec<f32> = (0..n)
+            .map(|_| match rng.next_u64() % 6 {
+                // Ties, both zeros, negative values (the key's flipped half).
+                0 => (rng.next_u64() % 3) as f32,
+                1 => -0.0,
+                2 => -(4.0 * rng.next_f64()) as f32,
+                _ => (4.0 * rng.next_f64()) as f32,
+            })
+            .collect();
+        let keys: Vec<i32> = values.iter().map(|&v| order_key(v)).collect();
+        let wide: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
+        for (q, r) in [(0.5, 0.75), (0.1, 0.9), (0.5, 0.5), (0.0, 1.0)] {
+            let want = (
+                quantile_reference(&mut wide.clone(), q).map(f64::to_bits),
+                quantile_reference(&mut wide.clone(), r).map(f64::to_bits),
+            );
+            let one = quantile(&mut keys.clone(), q).map(f64::to_bits);
+            let (a, b) = quantiles(&mut keys.clone(), q, r);
+            assert_eq!(one, want.0, "{values:?}");
+            assert_eq!(
+                (a.map(f64::to_bits), b.map(f64::to_bits)),
+                want,
+                "{values:?}"
+            );
+        }
+    }
+}
+
+/// The trace facts as main computed them before this file walked the moving seconds
+/// once (two walks per file, collected buffers, prefix sums by index): the reference
+/// the whole of [`TraceFacts::of`] must match.
+mod reference {
+    #![allow(clippy::indexing_slicing)]
+    use super::super::{
+        BRIDGE_S, EFFORT_ENTRY_RATIO, EFFORT_MAX_S, EFFORT_MERGE_S, EFFORT_MIN_GRADE,
+        EFFORT_MIN_HR_RISE_BPM, EFFORT_MIN_RATIO, EFFORT_MIN_RATIO_NO_HR, EFFORT_MIN_S,
+        EFFORT_SKIP_S, HR_SMOOTH_S, PAUSE_BREAK_S, SMOOTH_S,
+    };
+    use super::super::{Effort, Intensity, TraceFacts};
+    use crate::model::{Activity, Second};
+
+    pub(super) fn of(activity: &Activity, intensity: Option<&Intensity>) -> TraceFacts {
+        let moving: Vec<&Second> = activity.seconds.iter().filter(|s| s.moving).collect();
+        let mut speeds: Vec<f64> = moving
+            .iter()
+            .filter_map(|s| s.speed_mps.map(f64::from))
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .collect();
+        let mut cadence: Vec<f64> = moving
+            .iter()
+            .filter_map(|s| s.cadence_spm.map(f64::from))
+            .filter(|c| c.is_finite() && *c > 0.0)
+            .collect();
+        let p50 = quantile(&mut speeds, 0.5);
+        let hr = activity.seconds.iter().any(|s| s.hr_bpm.is_some());
+        let ceiling = if hr {
+            intensity.map(|i| i.ceiling_bpm)
+        } else {
+            None
+        };
+        let efforts = match p50 {
+            Some(median) if median > 0.3 => efforts(&moving, activity, median, hr, ceiling),
+            _ => Vec::new(),
+        };
+        let block = intensity.map(|i| sustained(&moving, i.tempo_floor_bpm));
+        TraceFacts {
+            speed_p50_mps: p50,
+            speed_p75_mps: quantile(&mut speeds, 0.75),
+            cadence_p50_spm: quantile(&mut cadence, 0.5),
+            efforts,
+            tempo_block_s: block.map(|b| b.0),
+            tempo_block_hr_bpm: block.and_then(|b| b.1),
+            threshold_bpm: intensity.map(|i| i.threshold_bpm),
+        }
+    }
+
+    /// The `q` quantile of `values` (nearest rank); `None` when empty. Reorders `values`
+    /// (a selection, not a sort: the value is the sorted order's).
+    fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+        let n = values.len();
+        if n == 0 {
+            return None;
+        }
+        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+        let (_, kth, _) = values.select_nth_unstable_by(rank - 1, f64::total_cmp);
+        Some(*kth)
+    }
+
+    fn usable_hr(s: &Second) -> Option<f64> {
+        s.hr_bpm.map(f64::from).filter(|v| v.is_finite())
+    }
+
+    /// Longest sustained span of moving seconds whose heart rate (usable HR, smoothed over
+    /// [`HR_SMOOTH_S`]) is at or above `bpm`: a span goes on through dips (below, or no
+    /// usable HR) of at most [`BRIDGE_S`] moving seconds, and ends at a recording gap over
+    /// [`PAUSE_BREAK_S`]. Returns the seconds at or above `bpm` in the best span and their
+    /// mean (smoothed) HR.
+    fn sustained(moving: &[&Second], bpm: f64) -> (u32, Option<f64>) {
+        let raw: Vec<Option<f64>> = moving.iter().map(|s| usable_hr(s)).collect();
+        let hr = smoothed(&raw, HR_SMOOTH_S);
+        let mut best = (0u32, 0.0f64);
+        let mut current = (0u32, 0.0f64);
+        let mut dip = 0u32;
+        let mut last_t: Option<u32> = None;
+        for (s, h) in moving.iter().zip(&hr) {
+            if last_t.is_some_and(|t| s.t_s.saturating_sub(t) > PAUSE_BREAK_S) {
+                current = (0, 0.0);
+                dip = 0;
+            }
+            last_t = Some(s.t_s);
+            // A second without usable HR of its own is a dip, whatever its neighbours say.
+            match h.filter(|_| usable_hr(s).is_some()) {
+                Some(h) if h >= bpm => {
+                    if dip > BRIDGE_S {
+                        current = (0, 0.0);
+                    }
+                    dip = 0;
+                    current = (current.0 + 1, current.1 + h);
+                    if current.0 > best.0 {
+                        best = current;
+                    }
+                }
+                _ => dip += 1,
+            }
+        }
+        let mean = (best.0 > 0).then(|| best.1 / f64::from(best.0));
+        (best.0, mean)
+    }
+
+    /// Efforts: stretches of moving time whose speed (smoothed over [`SMOOTH_S`] s) stays at
+    /// or above [`EFFORT_ENTRY_RATIO`] × the median moving speed, merged across gaps under
+    /// [`EFFORT_MERGE_S`] s, lasting [`EFFORT_MIN_S`]–[`EFFORT_MAX_S`], with a mean speed
+    /// of at least [`EFFORT_MIN_RATIO`] × median, starting after the first
+    /// [`EFFORT_SKIP_S`] moving seconds, not downhill (mean grade ≥ [`EFFORT_MIN_GRADE`]).
+    /// With heart rate, the heart must answer: a rise of [`EFFORT_MIN_HR_RISE_BPM`] and a
+    /// peak over the conversational ceiling (run/walk and downhills are faster than the
+    /// median too, but easy). Without heart rate, the stretch must be at least
+    /// [`EFFORT_MIN_RATIO_NO_HR`] × median.
+    fn efforts(
+        moving: &[&Second],
+        activity: &Activity,
+        median: f64,
+        has_hr: bool,
+        ceiling_bpm: Option<f64>,
+    ) -> Vec<Effort> {
+        let raw: Vec<Option<f64>> = moving
+            .iter()
+            .map(|s| s.speed_mps.map(f64::from).filter(|v| v.is_finite()))
+            .collect();
+        let smooth = smoothed(&raw, SMOOTH_S);
+        let entry = EFFORT_ENTRY_RATIO * median;
+        // Candidate spans as index ranges into `moving`.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut open: Option<usize> = None;
+        for (i, v) in smooth.iter().enumerate() {
+            let above = v.is_some_and(|v| v >= entry);
+            match (above, open) {
+                (true, None) => open = Some(i),
+                (false, Some(start)) => {
+                    spans.push((start, i));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(start) = open {
+            spans.push((start, smooth.len()));
+        }
+        let t = |i: usize| moving.get(i).map_or(0, |s| s.t_s);
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for span in spans {
+            match merged.last_mut() {
+                Some(last)
+                    if t(span.0).saturating_sub(t(last.1.saturating_sub(1))) <= EFFORT_MERGE_S =>
+                {
+                    last.1 = span.1;
+                }
+                _ => merged.push(span),
+            }
+        }
+        merged
+            .into_iter()
+            .filter(|(a, _)| *a >= EFFORT_SKIP_S)
+            .filter_map(|(a, b)| {
+                effort(moving, activity, &raw, (a, b), median, has_hr, ceiling_bpm)
+            })
+            .collect()
+    }
+
+    /// The effort over `moving[a..b]`, when it qualifies.
+    fn effort(
+        moving: &[&Second],
+        activity: &Activity,
+        raw: &[Option<f64>],
+        (a, b): (usize, usize),
+        median: f64,
+        has_hr: bool,
+        ceiling_bpm: Option<f64>,
+    ) -> Option<Effort> {
+        let len_s = u32::try_from(b.saturating_sub(a)).unwrap_or(u32::MAX);
+        if !(EFFORT_MIN_S..=EFFORT_MAX_S).contains(&len_s) {
+            return None;
+        }
+        let speeds: Vec<f64> = raw.get(a..b)?.iter().flatten().copied().collect();
+        let mean = speeds.iter().sum::<f64>() / speeds.len().max(1) as f64;
+        let speed_ratio = mean / median;
+        let start = moving.get(a)?;
+        let end_t = moving.get(b.saturating_sub(1))?.t_s;
+        // `seconds` are in time order.
+        let window = |from: u32, to: u32| {
+            let lo = activity.seconds.partition_point(|s| s.t_s < from);
+            let hi = activity.seconds.partition_point(|s| s.t_s < to);
+            activity
+                .seconds
+                .get(lo..hi)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(usable_hr)
+        };
+        let before: Vec<f64> = window(start.t_s.saturating_sub(60), start.t_s).collect();
+        let peak = window(start.t_s, end_t + 31)
+            .fold(None, |m: Option<f64>, h| Some(m.map_or(h, |m| m.max(h))));
+        let pre = (!before.is_empty()).then(|| before.iter().sum::<f64>() / before.len() as f64);
+        let rise = peak.zip(pre).map(|(p, b)| p - b);
+        let grades: Vec<f64> = moving
+            .get(a..b)?
+            .iter()
+            .filter_map(|s| s.grade.map(f64::from))
+            .collect();
+        let downhill = !grades.is_empty()
+            && grades.iter().sum::<f64>() / (grades.len() as f64) < EFFORT_MIN_GRADE;
+        let ok = !downhill
+            && if has_hr {
+                speed_ratio >= EFFORT_MIN_RATIO
+                    && rise.is_some_and(|r| r >= EFFORT_MIN_HR_RISE_BPM)
+                    && peak.zip(ceiling_bpm).is_none_or(|(p, c)| p >= c)
+            } else {
+                speed_ratio >= EFFORT_MIN_RATIO_NO_HR
+            };
+        ok.then_some(Effort {
+            start_s: start.t_s,
+            len_s,
+            speed_ratio,
+            peak_hr_bpm: peak,
+            hr_rise_bpm: rise,
+        })
+    }
+
+    /// Centred moving mean over `window` values, ignoring missing ones.
+    fn smoothed(values: &[Option<f64>], window: usize) -> Vec<Option<f64>> {
+        let half = window / 2;
+        let mut prefix = Vec::with_capacity(values.len() + 1);
+        let mut counts = Vec::with_capacity(values.len() + 1);
+        prefix.push(0.0);
+        counts.push(0usize);
+        let (mut sum, mut n) = (0.0, 0usize);
+        for v in values {
+            if let Some(v) = v {
+                sum += v;
+                n += 1;
+            }
+            prefix.push(sum);
+            counts.push(n);
+        }
+        (0..values.len())
+            .map(|i| {
+                let lo = i.saturating_sub(half);
+                let hi = (i + half + 1).min(values.len());
+                let s =
+                    prefix.get(hi).copied().unwrap_or(0.0) - prefix.get(lo).copied().unwrap_or(0.0);
+                let c = counts.get(hi).copied().unwrap_or(0) - counts.get(lo).copied().unwrap_or(0);
+                (c > 0).then(|| s / c as f64)
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn the_facts_match_mains_version_bit_for_bit() {
+    use easyrun_testkit::synth::SplitMix64;
+    let mut rng = SplitMix64::new(61);
+    let mut with_efforts = 0;
+    for case in 0..60u32 {
+        let mut a = workout(
+            3 + case % 4,
+            60 + 20 * (case % 5),
+            300,
+            1.3,
+            0.0,
+            case % 7 != 0,
+        );
+        for s in &mut a.seconds {
+            match rng.next_u64() % 40 {
+                0 => s.moving = false,
+                1 => s.hr_bpm = None,
+                2 => s.speed_mps = None,
+                3 => s.cadence_spm = Some(f32::NAN),
+                4 => s.speed_mps = Some(-0.0),
+                5 => s.grade = Some(-0.05),
+                _ => {}
+            }
+            if let Some(v) = &mut s.speed_mps {
+                *v *= (1.0 + 0.05 * rng.gauss()) as f32;
+            }
+            if let Some(h) = &mut s.hr_bpm {
+                *h = (*h + (2.0 * rng.gauss()) as f32).round();
+            }
+        }
+        // A pause longer than PAUSE_BREAK_S half-way.
+        let half = a.seconds.len() / 2;
+        for s in a.seconds.iter_mut().skip(half) {
+            s.t_s += 400 * (case % 2);
+        }
+        for intensity in [None, Some(hrr())] {
+            let got = TraceFacts::of(&a, intensity.as_ref());
+            let want = reference::of(&a, intensity.as_ref());
+            with_efforts += usize::from(!want.efforts.is_empty());
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "case {case}");
+        }
+    }
+    assert!(with_efforts > 30, "only {with_efforts} with efforts");
+}
