@@ -50,6 +50,7 @@ pub(crate) fn one_member(bytes: &[u8], size: usize) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use std::io::Write;
@@ -62,7 +63,9 @@ mod tests {
 
     #[test]
     fn one_member_of_the_stated_size_is_inflated() {
-        let content: Vec<u8> = (0..100_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let content: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
         assert_eq!(one_member(&gz(&content), content.len()), Some(content));
         assert_eq!(one_member(&gz(b""), 0), Some(Vec::new()));
     }
