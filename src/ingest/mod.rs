@@ -27,7 +27,7 @@ pub(crate) mod xml;
 #[doc(hidden)]
 pub use container::gunzip;
 
-use std::io::{BufRead, Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -218,15 +218,18 @@ pub fn read_path_each(
         message: e.to_string(),
     };
     let mut budget = Budget::new(limits, run);
-    let mut file = std::io::BufReader::with_capacity(64 * 1024, file);
-    let head = match file.fill_buf() {
-        Ok(head) => head,
-        Err(e) => return each(fail(io(e))),
-    };
-    if sniff::detect(head) == Kind::Zip {
+    // The file is read straight into one buffer of its size: its first bytes tell a
+    // zip (read from the file as it goes, never whole) from a document (read whole).
+    let mut file = file;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    if let Err(e) = (&mut file).take(ZIP_SNIFF_BYTES).read_to_end(&mut bytes) {
+        return each(fail(io(e)));
+    }
+    if sniff::detect(&bytes) == Kind::Zip {
         if let Err(e) = file.seek(SeekFrom::Start(0)) {
             return each(fail(io(e)));
         }
+        let file = std::io::BufReader::with_capacity(64 * 1024, file);
         return read_zip(&source, file, &mut budget, 0, true, each);
     }
     let max = limits.max_decompressed_bytes;
@@ -236,8 +239,8 @@ pub fn read_path_each(
             limit_bytes: max,
         }));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    if let Err(e) = file.take(max.saturating_add(1)).read_to_end(&mut bytes) {
+    let rest = max.saturating_add(1).saturating_sub(bytes.len() as u64);
+    if let Err(e) = file.take(rest).read_to_end(&mut bytes) {
         return each(fail(io(e)));
     }
     if bytes.len() as u64 > max {
@@ -249,6 +252,11 @@ pub fn read_path_each(
     }
     read_nested(&source, &bytes, &mut budget, 0, each);
 }
+
+/// Bytes at the start of a file that tell a zip archive: its signature (4 bytes), and
+/// that it is not a FIT file (whose `.FIT` tag, bytes 8–11, [`sniff::detect`] checks
+/// first).
+const ZIP_SNIFF_BYTES: u64 = 12;
 
 /// Reads every activity in `bytes`, naming them after `source`.
 pub fn read_bytes(source: &str, bytes: &[u8]) -> Vec<IngestResult> {
