@@ -54,9 +54,13 @@ pub fn assess(seconds: &mut [Second], known_max_hr_bpm: Option<f32>) -> HrReport
     // Cadence lock first: a lock is a swing onto the step rate, and saying so is worth
     // more than calling it a swing.
     let spans = flag_cadence_lock(seconds);
-    hr_artifacts::flag_swings(seconds);
-    hr_artifacts::flag_spikes(seconds);
-    let erratic = hr_artifacts::is_erratic(seconds);
+    // Times and moving do not change from here on; the usable heart rate is kept in
+    // step with the seconds by the three searches.
+    let layout = hr_artifacts::Layout::of(seconds);
+    let mut hr = hr_artifacts::Hr::of(seconds);
+    hr_artifacts::flag_swings_in(seconds, &layout, &mut hr);
+    hr_artifacts::flag_spikes_in(seconds, &layout, &mut hr);
+    let erratic = hr_artifacts::is_erratic_in(&layout, &hr);
     if erratic {
         for s in seconds.iter_mut() {
             if s.hr_bpm.is_some() {
