@@ -242,12 +242,24 @@ fn drop_outliers(seconds: &mut [Second]) {
 /// Centred moving average over contiguous grid seconds (a hole ends the window).
 fn smooth(seconds: &mut [Second], half: usize) {
     let raw: Vec<(u32, Option<f32>)> = seconds.iter().map(|s| (s.t_s, s.altitude_m)).collect();
+    // The altitudes as f64 with -0.0 where there is none (x + (-0.0) is x for every x:
+    // summing every slot of a window adds its altitudes in order, bit for bit), and
+    // how many there are before each position.
+    let altitude: Vec<f64> = raw
+        .iter()
+        .map(|&(_, a)| a.map_or(-0.0, f64::from))
+        .collect();
+    let mut before = Vec::with_capacity(raw.len() + 1);
+    before.push(0u32);
+    let mut count = 0u32;
+    for &(_, a) in &raw {
+        count += u32::from(a.is_some());
+        before.push(count);
+    }
     for (i, s) in seconds.iter_mut().enumerate() {
         if s.altitude_m.is_none() {
             continue;
         }
-        let mut sum = 0.0f64;
-        let mut n = 0u32;
         let lo = i.saturating_sub(half);
         let hi = (i + half + 1).min(raw.len());
         let window = raw.get(lo..hi).unwrap_or_default();
@@ -257,14 +269,22 @@ fn smooth(seconds: &mut [Second], half: usize) {
             (Some(first), Some(last)) => (last.0 - first.0) as usize == window.len() - 1,
             _ => false,
         };
-        for (k, &(t, a)) in window.iter().enumerate() {
-            let dist_s = (lo + k).abs_diff(i) as u32;
-            if !contiguous && t.abs_diff(s.t_s) != dist_s {
-                continue; // across a hole
+        let (mut sum, mut n) = (0.0f64, 0u32);
+        if contiguous {
+            for &a in altitude.get(lo..hi).unwrap_or_default() {
+                sum += a;
             }
-            if let Some(a) = a {
-                sum += f64::from(a);
-                n += 1;
+            n = before.get(hi).copied().unwrap_or(0) - before.get(lo).copied().unwrap_or(0);
+        } else {
+            for (k, &(t, a)) in window.iter().enumerate() {
+                let dist_s = (lo + k).abs_diff(i) as u32;
+                if t.abs_diff(s.t_s) != dist_s {
+                    continue; // across a hole
+                }
+                if let Some(a) = a {
+                    sum += f64::from(a);
+                    n += 1;
+                }
             }
         }
         if n > 0 {
@@ -376,6 +396,108 @@ fn grade(seconds: &mut [Second], window_m: f64) {
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// The code the filters replaced (at 0c50f8a), to test them against.
+    mod reference {
+        use super::super::*;
+
+        /// Centred moving average over contiguous grid seconds (a hole ends the window).
+        pub(super) fn smooth(seconds: &mut [Second], half: usize) {
+            let raw: Vec<(u32, Option<f32>)> =
+                seconds.iter().map(|s| (s.t_s, s.altitude_m)).collect();
+            for (i, s) in seconds.iter_mut().enumerate() {
+                if s.altitude_m.is_none() {
+                    continue;
+                }
+                let mut sum = 0.0f64;
+                let mut n = 0u32;
+                let lo = i.saturating_sub(half);
+                let hi = (i + half + 1).min(raw.len());
+                let window = raw.get(lo..hi).unwrap_or_default();
+                // Grid times strictly increase, so a window whose ends are as far apart in
+                // seconds as in places has no hole: every value counts, no test per value.
+                let contiguous = match (window.first(), window.last()) {
+                    (Some(first), Some(last)) => (last.0 - first.0) as usize == window.len() - 1,
+                    _ => false,
+                };
+                for (k, &(t, a)) in window.iter().enumerate() {
+                    let dist_s = (lo + k).abs_diff(i) as u32;
+                    if !contiguous && t.abs_diff(s.t_s) != dist_s {
+                        continue; // across a hole
+                    }
+                    if let Some(a) = a {
+                        sum += f64::from(a);
+                        n += 1;
+                    }
+                }
+                if n > 0 {
+                    s.altitude_m = Some((sum / f64::from(n)) as f32);
+                }
+            }
+        }
+    }
+
+    /// Altitude series with holes in time, missing values, ±0, repeated values and
+    /// (when `odd`) NaN and infinities.
+    fn random_altitudes(seed: u64, n: usize, odd: bool) -> Vec<Second> {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(seed);
+        let mut t = 0u32;
+        let mut d = 0.0f64;
+        let mut a = 300.0f64;
+        (0..n)
+            .map(|_| {
+                t += match rng.next_u64() % 40 {
+                    0 => 2 + (rng.next_u64() % 30) as u32,
+                    _ => 1,
+                };
+                d += 3.0 * rng.next_f64();
+                a += rng.next_f64() - 0.5;
+                let altitude = match rng.next_u64() % 25 {
+                    0 | 1 => None,
+                    2 => Some(0.0),
+                    3 => Some(-0.0),
+                    4 => Some(1e-30),
+                    5 if odd => Some(f32::NAN),
+                    6 if odd => Some(f32::NEG_INFINITY),
+                    7 => Some(-2000.0),
+                    8 => Some(a.round() as f32),
+                    _ => Some(a as f32),
+                };
+                Second {
+                    t_s: t,
+                    distance_m: (rng.next_u64() % 30 != 0).then_some(d),
+                    altitude_m: altitude,
+                    ..Second::default()
+                }
+            })
+            .collect()
+    }
+
+    fn bits(s: &[Second]) -> Vec<(Option<u32>, Option<u32>)> {
+        s.iter()
+            .map(|x| (x.altitude_m.map(f32::to_bits), x.grade.map(f32::to_bits)))
+            .collect()
+    }
+
+    #[test]
+    fn the_filters_agree_with_the_code_they_replaced() {
+        let mut seed = 100;
+        for n in [0usize, 1, 2, 5, 11, 12, 31, 32, 200, 4000] {
+            for odd in [false, true] {
+                for _ in 0..3 {
+                    seed += 1;
+                    let base = random_altitudes(seed, n, odd);
+                    for half in [0usize, 1, 5, 15] {
+                        let (mut a, mut b) = (base.clone(), base.clone());
+                        smooth(&mut a, half);
+                        reference::smooth(&mut b, half);
+                        assert_eq!(bits(&a), bits(&b), "smooth {half}, seed {seed}");
+                    }
+                }
+            }
+        }
+    }
 
     /// 3 m/s for `n` s on a constant grade.
     fn climb(n: u32, grade: f64) -> Vec<Second> {

@@ -563,7 +563,11 @@ mod tests {
         /// Whether [`jump_by`] would find a change of at least [`JUMP_BPM`]: one of the
         /// changes reaches it and none is NaN (which `total_cmp` ranks above every number).
         /// Cheaper than finding the largest, and most seconds have none.
-        pub(super) fn big_jump_by(at: impl Fn(usize) -> Option<f32>, i: usize, from: usize) -> bool {
+        pub(super) fn big_jump_by(
+            at: impl Fn(usize) -> Option<f32>,
+            i: usize,
+            from: usize,
+        ) -> bool {
             let Some(v) = at(i) else { return false };
             let lo = i.saturating_sub(JUMP_WINDOW_S).max(from);
             let (mut big, mut nan) = (false, false);
