@@ -163,12 +163,18 @@ fn big_jump_in(value: &[f32], has: &[bool], i: usize, from: usize) -> bool {
     let (Some(ps), Some(hs)) = (value.get(lo..i), has.get(lo..i)) else {
         return false;
     };
-    let (mut big, mut nan) = (false, false);
-    for (&p, &h) in ps.iter().zip(hs) {
+    let test = |(big, nan): (bool, bool), (&p, &h): (&f32, &bool)| {
         let d = (v - p).abs();
-        big |= h & (d >= JUMP_BPM);
-        nan |= h & d.is_nan();
-    }
+        (big | (h & (d >= JUMP_BPM)), nan | (h & d.is_nan()))
+    };
+    // A whole window as arrays: the same tests, unrolled.
+    let (big, nan) = match (
+        <&[f32; JUMP_WINDOW_S]>::try_from(ps),
+        <&[bool; JUMP_WINDOW_S]>::try_from(hs),
+    ) {
+        (Ok(ps), Ok(hs)) => ps.iter().zip(hs).fold((false, false), test),
+        _ => ps.iter().zip(hs).fold((false, false), test),
+    };
     big & !nan
 }
 

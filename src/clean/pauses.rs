@@ -41,7 +41,12 @@ pub fn mark_moving(seconds: &mut [Second], t0: Timestamp, events: &[TimerEvent])
         let lo = i.saturating_sub(SPEED_SMOOTH_HALF_S);
         let hi = (i + SPEED_SMOOTH_HALF_S + 1).min(n);
         let count: u32 = has.get(lo..hi).unwrap_or_default().iter().sum();
-        let sum: f64 = speed.get(lo..hi).unwrap_or_default().iter().sum();
+        let window = speed.get(lo..hi).unwrap_or_default();
+        // The usual width as an array: the same additions, unrolled.
+        let sum: f64 = match <&[f64; 2 * SPEED_SMOOTH_HALF_S + 1]>::try_from(window) {
+            Ok(w) => w.iter().sum(),
+            Err(_) => window.iter().sum(),
+        };
         (count > 0).then(|| sum / f64::from(count))
     };
     for i in 0..n {
