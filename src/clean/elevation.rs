@@ -36,6 +36,7 @@
 //!   5 m, 160 m).
 
 use super::extremes::Extremes;
+use super::total_order::{from_total_key, total_key32};
 use crate::model::{AltitudeTreatment, Format, Sample, Second, SubSport};
 
 /// Half-window of the noise signature, seconds.
@@ -208,7 +209,7 @@ pub fn process(
 fn drop_outliers(seconds: &mut [Second]) {
     const HALF: usize = 15;
     let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
-    let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
+    let mut window: Vec<u32> = Vec::with_capacity(2 * HALF + 1);
     let mut extremes = Extremes::new();
     let mut next = 0;
     for (i, s) in seconds.iter_mut().enumerate() {
@@ -230,13 +231,22 @@ fn drop_outliers(seconds: &mut [Second]) {
         {
             continue;
         }
+        // The median by selection on total-order keys: the element the sort of the
+        // values by `total_cmp` puts in the middle, bit for bit.
         window.clear();
-        window.extend(raw.get(lo..hi).unwrap_or_default().iter().flatten());
-        window.sort_by(f32::total_cmp);
-        if let Some(&median) = window.get(window.len() / 2)
-            && (a - median).abs() > ALTITUDE_OUTLIER_M
-        {
-            s.altitude_m = None;
+        window.extend(
+            raw.get(lo..hi)
+                .unwrap_or_default()
+                .iter()
+                .flatten()
+                .map(|&x| total_key32(x)),
+        );
+        let mid = window.len() / 2;
+        if mid < window.len() {
+            let (_, median, _) = window.select_nth_unstable(mid);
+            if (a - from_total_key(u64::from(*median))).abs() > ALTITUDE_OUTLIER_M {
+                s.altitude_m = None;
+            }
         }
     }
 }
@@ -477,6 +487,43 @@ mod tests {
             let (_, median, _) = deviations.select_nth_unstable_by(mid, f64::total_cmp);
             Some(1.4826 * *median)
         }
+        /// Drops altitudes further than [`ALTITUDE_OUTLIER_M`] from the median of the
+        /// altitudes within ±15 grid positions (placeholders, glitches).
+        pub(super) fn drop_outliers(seconds: &mut [Second]) {
+            const HALF: usize = 15;
+            let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
+            let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
+            let mut extremes = Extremes::new();
+            let mut next = 0;
+            for (i, s) in seconds.iter_mut().enumerate() {
+                let hi = (i + HALF + 1).min(raw.len());
+                while next < hi {
+                    if let Some(Some(v)) = raw.get(next) {
+                        extremes.push(next, *v);
+                    }
+                    next += 1;
+                }
+                let lo = i.saturating_sub(HALF);
+                extremes.evict_before(lo);
+                let Some(a) = s.altitude_m else { continue };
+                // The median lies between the window's lowest and highest value, so when both
+                // are within the limit of `a` it cannot be an outlier: no sort (most seconds).
+                if let Some((low, high)) = extremes.range()
+                    && a - low <= ALTITUDE_OUTLIER_M
+                    && high - a <= ALTITUDE_OUTLIER_M
+                {
+                    continue;
+                }
+                window.clear();
+                window.extend(raw.get(lo..hi).unwrap_or_default().iter().flatten());
+                window.sort_by(f32::total_cmp);
+                if let Some(&median) = window.get(window.len() / 2)
+                    && (a - median).abs() > ALTITUDE_OUTLIER_M
+                {
+                    s.altitude_m = None;
+                }
+            }
+        }
     }
 
     /// Altitude series with holes in time, missing values, ±0, repeated values and
@@ -550,6 +597,10 @@ mod tests {
                 for _ in 0..3 {
                     seed += 1;
                     let base = random_altitudes(seed, n, odd);
+                    let (mut a, mut b) = (base.clone(), base.clone());
+                    drop_outliers(&mut a);
+                    reference::drop_outliers(&mut b);
+                    assert_eq!(bits(&a), bits(&b), "outliers, seed {seed}");
                     for half in [0usize, 1, 5, 15] {
                         let (mut a, mut b) = (base.clone(), base.clone());
                         smooth(&mut a, half);

@@ -26,6 +26,7 @@
 //! for jumps: straps settle and a heart really does climb fast from rest.
 
 use super::extremes::Extremes;
+use super::total_order::{from_total_key, total_key, total_key32};
 use crate::model::{HrFlag, Second};
 
 /// A step between consecutive seconds faster than this is not a heart, bpm/s.
@@ -189,22 +190,6 @@ fn jump_by(at: impl Fn(usize) -> Option<f32>, i: usize, from: usize) -> Option<(
         .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()))
 }
 
-/// `f32::total_cmp`'s order as an integer: `a.total_cmp(&b) == key(a).cmp(&key(b))`,
-/// and equal keys are equal bits. Below [`NO_KEY`].
-#[inline]
-fn total_key(x: f32) -> u64 {
-    let b = x.to_bits() as i32;
-    let k = b ^ (((b >> 31) as u32) >> 1) as i32;
-    (i64::from(k) - i64::from(i32::MIN)) as u64
-}
-
-/// The value of a [`total_key`].
-#[inline]
-fn from_total_key(k: u64) -> f32 {
-    let k = (k as i64 + i64::from(i32::MIN)) as i32;
-    f32::from_bits((k ^ (((k >> 31) as u32) >> 1) as i32) as u32)
-}
-
 /// Key of an empty slot: after every value.
 const NO_KEY: u64 = u64::MAX;
 
@@ -237,36 +222,84 @@ fn sort5(w: &mut [u64; 5]) {
     }
 }
 
-/// Centred 5-s median of the usable values of one stretch (at least 3 values): 1–2 s
-/// blips do not make or break a swing. Indexed from the stretch's start, as a value
-/// array and a presence array. Each window is five keys (an empty slot or a second
-/// outside the stretch sorts last), sorted by a network: the present values in
-/// `total_cmp` order, whose middle one the sort of the values picks.
-fn median5(hr: &Hr, start: usize, end: usize) -> (Vec<f32>, Vec<bool>) {
-    let n = end.saturating_sub(start);
-    let mut keys = Vec::with_capacity(n + 4);
-    keys.extend([NO_KEY; 2]);
-    for i in start..end {
-        keys.push(hr.get(i).map_or(NO_KEY, total_key));
+/// Centred 5-s medians of the usable values of one stretch (at least 3 values): 1–2 s
+/// blips do not make or break a swing. Read from a copy of the stretch's values taken
+/// before any of its seconds is flagged, computed only where asked for, indexed from
+/// the stretch's start. Each window is five keys (an empty slot or a second outside
+/// the stretch sorts last), sorted by a network: the present values in `total_cmp`
+/// order, whose middle one the sort of the values picks.
+struct Medians {
+    /// The values' [`total_key`]s ([`NO_KEY`] where there is none), two empty slots
+    /// before and after.
+    keys: Vec<u64>,
+    value: Vec<f32>,
+    has: Vec<bool>,
+    done: Vec<bool>,
+}
+
+impl Medians {
+    fn of(hr: &Hr, start: usize, end: usize) -> Medians {
+        let n = end.saturating_sub(start);
+        let mut keys = Vec::with_capacity(n + 4);
+        keys.extend([NO_KEY; 2]);
+        for i in start..end {
+            keys.push(hr.get(i).map_or(NO_KEY, total_key));
+        }
+        keys.extend([NO_KEY; 2]);
+        Medians {
+            keys,
+            value: vec![0.0; n],
+            has: vec![false; n],
+            done: vec![false; n],
+        }
     }
-    keys.extend([NO_KEY; 2]);
-    let mut value = Vec::with_capacity(n);
-    let mut has = Vec::with_capacity(n);
-    for (k, window) in keys.windows(5).enumerate() {
-        let mut w = [NO_KEY; 5];
-        w.copy_from_slice(window);
-        let len = w.iter().filter(|&&x| x != NO_KEY).count();
-        let here = hr.has.get(start + k).copied().unwrap_or(false);
-        sort5(&mut w);
-        let ok = here && len >= 3;
-        value.push(if ok {
-            w.get(len / 2).copied().map_or(0.0, from_total_key)
-        } else {
-            0.0
-        });
-        has.push(ok);
+
+    /// The stretch's value at `k` (as copied).
+    fn raw(&self, k: usize) -> Option<f32> {
+        self.keys
+            .get(k + 2)
+            .copied()
+            .filter(|&x| x != NO_KEY)
+            .map(from_total_key)
     }
-    (value, has)
+
+    /// Computes the medians of `lo..hi` not computed yet.
+    fn ensure(&mut self, lo: usize, hi: usize) {
+        for k in lo..hi.min(self.done.len()) {
+            if self.done.get(k) != Some(&false) {
+                continue;
+            }
+            let mut w = [NO_KEY; 5];
+            if let Some(window) = self.keys.get(k..k + 5) {
+                w.copy_from_slice(window);
+            }
+            let len = w.iter().filter(|&&x| x != NO_KEY).count();
+            let here = w.get(2).is_some_and(|&x| x != NO_KEY);
+            sort5(&mut w);
+            let ok = here && len >= 3;
+            if let (Some(v), Some(h), Some(d)) = (
+                self.value.get_mut(k),
+                self.has.get_mut(k),
+                self.done.get_mut(k),
+            ) {
+                *v = if ok {
+                    w.get(len / 2).copied().map_or(0.0, from_total_key)
+                } else {
+                    0.0
+                };
+                *h = ok;
+                *d = true;
+            }
+        }
+    }
+
+    /// The median at `k` ([`Medians::ensure`]d before).
+    fn at(&self, k: usize) -> Option<f32> {
+        match (self.has.get(k), self.value.get(k)) {
+            (Some(true), Some(&v)) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// Flags swing-and-return artifacts; returns the number of seconds flagged. Jumps and
@@ -279,6 +312,13 @@ pub fn flag_swings(seconds: &mut [Second]) -> u32 {
 }
 
 /// [`flag_swings`] on a series' [`Layout`] and [`Hr`] (kept in step).
+///
+/// A jump into `i` is looked for on the medians of `i − 8 ..= i`, each the median of
+/// values within `i − 10 ..= i + 2`. Every median that is a number is one of those
+/// values, so when the values that are numbers span less than [`JUMP_BPM`] (rounded
+/// subtraction is monotonic: no difference of two of them exceeds the span) no jump
+/// can reach it, and a NaN median rules the jump out anyway: those seconds (most) need
+/// no median at all, only the window's extremes.
 pub(crate) fn flag_swings_in(seconds: &mut [Second], layout: &Layout, hr: &mut Hr) -> u32 {
     let mut flagged = 0;
     let ok = &layout.settled;
@@ -287,19 +327,33 @@ pub(crate) fn flag_swings_in(seconds: &mut [Second], layout: &Layout, hr: &mut H
         if n <= SETTLE_S {
             continue;
         }
-        let (mv, mh) = median5(hr, start, end);
-        let at = |k: usize| match (mh.get(k), mv.get(k)) {
-            (Some(true), Some(&v)) => Some(v),
-            _ => None,
-        };
+        let mut med = Medians::of(hr, start, end);
+        let mut extremes = Extremes::new();
+        let mut next = 0;
         let mut i = SETTLE_S;
         while i < n {
-            let wanted = ok.get(start + i) == Some(&true) && big_jump_in(&mv, &mh, i, 0);
-            let Some((jump, from)) = wanted.then(|| jump_by(at, i, 0)).flatten() else {
+            if ok.get(start + i) != Some(&true) {
+                i += 1;
+                continue;
+            }
+            while next < (i + 3).min(n) {
+                if let Some(x) = med.raw(next) {
+                    extremes.push(next, x);
+                }
+                next += 1;
+            }
+            extremes.evict_before(i.saturating_sub(JUMP_WINDOW_S + 2));
+            if extremes.range().is_none_or(|(lo, hi)| hi - lo < JUMP_BPM) {
+                i += 1;
+                continue;
+            }
+            med.ensure(i.saturating_sub(JUMP_WINDOW_S), i + 1);
+            let wanted = big_jump_in(&med.value, &med.has, i, 0);
+            let Some((jump, from)) = wanted.then(|| jump_by(|k| med.at(k), i, 0)).flatten() else {
                 i += 1;
                 continue;
             };
-            let Some(level) = at(from).filter(|_| jump.abs() >= JUMP_BPM) else {
+            let Some(level) = med.at(from).filter(|_| jump.abs() >= JUMP_BPM) else {
                 i += 1;
                 continue;
             };
@@ -313,11 +367,18 @@ pub(crate) fn flag_swings_in(seconds: &mut [Second], layout: &Layout, hr: &mut H
             };
             // Walk the plateau; it ends where the value comes back near `level`.
             let mut j = i;
-            while j < n && j < i + SWING_MAX_S && at(j).is_none_or(away) {
+            while j < n && j < i + SWING_MAX_S {
+                med.ensure(j, j + 1);
+                if !med.at(j).is_none_or(away) {
+                    break;
+                }
                 j += 1;
             }
+            if j < n {
+                med.ensure(j.saturating_sub(JUMP_WINDOW_S).max(i), j + 1);
+            }
             let fast_back = j < n
-                && jump_by(at, j, i).is_some_and(|(step, _)| {
+                && jump_by(|k| med.at(k), j, i).is_some_and(|(step, _)| {
                     if up {
                         step <= -RETURN_JUMP_BPM
                     } else {
@@ -404,15 +465,21 @@ pub(crate) fn flag_spikes_in(seconds: &mut [Second], layout: &Layout, hr: &mut H
             // No sort.
             continue;
         }
-        let mut buffer = [0.0f32; WIDTH];
+        // The median by selection on total-order keys: the element the sort of the
+        // values by `total_cmp` puts in the middle, bit for bit.
+        let mut buffer = [0u32; WIDTH];
         let present = (lo..hi).filter_map(|k| hr.get(k));
         for (slot, x) in buffer.iter_mut().zip(present) {
-            *slot = x;
+            *slot = total_key32(x);
         }
         let width = len.min(WIDTH);
         let window = buffer.get_mut(..width).unwrap_or_default();
-        window.sort_unstable_by(f32::total_cmp);
-        let median = window.get(width / 2).copied().unwrap_or(v);
+        let median = if window.is_empty() {
+            v
+        } else {
+            let (_, middle, _) = window.select_nth_unstable(width / 2);
+            from_total_key(u64::from(*middle))
+        };
         if let Some(d) = deviation.get_mut(i) {
             *d = (v - median).abs();
         }
@@ -880,7 +947,7 @@ mod tests {
     }
 
     #[test]
-    fn total_keys_order_as_total_cmp_and_sort5_sorts() {
+    fn keys_sort_before_the_empty_key_and_sort5_sorts() {
         let xs = [
             f32::NEG_INFINITY,
             -f32::NAN,
@@ -896,11 +963,7 @@ mod tests {
             f32::from_bits(0xffff_ffff),
         ];
         for &a in &xs {
-            assert_eq!(from_total_key(total_key(a)).to_bits(), a.to_bits());
             assert!(total_key(a) < NO_KEY);
-            for &b in &xs {
-                assert_eq!(total_key(a).cmp(&total_key(b)), a.total_cmp(&b), "{a} {b}");
-            }
         }
         // Every 5-tuple over 5 distinct keys plus the empty key (0-1 principle and more).
         let pool = [0u64, 1, 2, 3, 4, NO_KEY];
