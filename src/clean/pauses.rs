@@ -40,7 +40,11 @@ pub fn mark_moving(seconds: &mut [Second], t0: Timestamp, events: &[TimerEvent])
     let smoothed = |i: usize| {
         let lo = i.saturating_sub(SPEED_SMOOTH_HALF_S);
         let hi = (i + SPEED_SMOOTH_HALF_S + 1).min(n);
-        let count: u32 = has.get(lo..hi).unwrap_or_default().iter().sum();
+        let present = has.get(lo..hi).unwrap_or_default();
+        let count: u32 = match <&[u32; 2 * SPEED_SMOOTH_HALF_S + 1]>::try_from(present) {
+            Ok(w) => w.iter().sum(),
+            Err(_) => present.iter().sum(),
+        };
         let window = speed.get(lo..hi).unwrap_or_default();
         // The usual width as an array: the same additions, unrolled.
         let sum: f64 = match <&[f64; 2 * SPEED_SMOOTH_HALF_S + 1]>::try_from(window) {
