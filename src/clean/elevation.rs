@@ -555,7 +555,7 @@ mod tests {
                 };
                 Second {
                     t_s: t,
-                    distance_m: (rng.next_u64() % 30 != 0).then_some(d),
+                    distance_m: (!rng.next_u64().is_multiple_of(30)).then_some(d),
                     altitude_m: altitude,
                     ..Second::default()
                 }

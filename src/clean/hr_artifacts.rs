@@ -1018,13 +1018,17 @@ mod tests {
                 }
             }
             let mut v = (level + offset).round();
-            if rng.next_u64() % 7 == 0 {
+            if rng.next_u64().is_multiple_of(7) {
                 v += 0.5;
             }
             let hr = match rng.next_u64() % 60 {
                 0 | 1 => None,
                 2 if odd_values => Some(f32::NAN),
-                3 if odd_values => Some(if rng.next_u64() % 2 == 0 { 0.0 } else { -0.0 }),
+                3 if odd_values => Some(if rng.next_u64().is_multiple_of(2) {
+                    0.0
+                } else {
+                    -0.0
+                }),
                 4 if odd_values => Some(f32::INFINITY),
                 _ => Some(v),
             };

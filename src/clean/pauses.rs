@@ -173,7 +173,11 @@ mod tests {
                 let mut t = 0u32;
                 let base: Vec<Second> = (0..n)
                     .map(|_| {
-                        t += if rng.next_u64() % 50 == 0 { 3 } else { 1 };
+                        t += if rng.next_u64().is_multiple_of(50) {
+                            3
+                        } else {
+                            1
+                        };
                         let speed = match rng.next_u64() % 12 {
                             0 if round != 5 => None,
                             1 => Some(0.0),

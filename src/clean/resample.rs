@@ -291,7 +291,7 @@ mod tests {
         let (mut t, mut d) = (0u32, 0.0f64);
         (0..n)
             .map(|_| {
-                t += if rng.next_u64() % 20 == 0 {
+                t += if rng.next_u64().is_multiple_of(20) {
                     1 + (rng.next_u64() % 4) as u32
                 } else {
                     1
@@ -305,7 +305,7 @@ mod tests {
                         2 => Some(0.05),
                         _ => Some(3.0 * rng.next_f64() as f32),
                     },
-                    distance_m: (rng.next_u64() % 10 != 0).then_some(d),
+                    distance_m: (!rng.next_u64().is_multiple_of(10)).then_some(d),
                     ..Second::default()
                 }
             })
