@@ -170,8 +170,11 @@ pub fn rebuild_from_speed(seconds: &mut [Second], repair: &DistanceRepair) -> bo
 pub fn unstick_speed(seconds: &mut [Second]) -> u32 {
     const HALF: usize = 2;
     let n = seconds.len();
-    let by_distance: Vec<Option<f32>> = (0..n)
-        .map(|i| {
+    let mut replaced = 0;
+    // In place: second i's result reads its own speed and its neighbours' times and
+    // distances, never a speed written before it.
+    for i in 0..n {
+        let by_distance = (|| {
             let here = seconds.get(i)?;
             if here.speed_mps.is_none_or(|v| v > STUCK_SPEED_MPS) {
                 return None;
@@ -184,11 +187,8 @@ pub fn unstick_speed(seconds: &mut [Second]) -> u32 {
             }
             let v = (hi.distance_m? - lo.distance_m?) / f64::from(dt);
             (v >= MOVING_BY_DISTANCE_MPS).then_some(v as f32)
-        })
-        .collect();
-    let mut replaced = 0;
-    for (s, v) in seconds.iter_mut().zip(by_distance) {
-        if let Some(v) = v {
+        })();
+        if let (Some(v), Some(s)) = (by_distance, seconds.get_mut(i)) {
             s.speed_mps = Some(v);
             replaced += 1;
         }
@@ -200,6 +200,87 @@ pub fn unstick_speed(seconds: &mut [Second]) -> u32 {
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// The code [`unstick_speed`] replaced (at 0c50f8a), to test it against.
+    mod reference {
+        use super::super::*;
+
+        pub(super) fn unstick_speed(seconds: &mut [Second]) -> u32 {
+            const HALF: usize = 2;
+            let n = seconds.len();
+            let by_distance: Vec<Option<f32>> = (0..n)
+                .map(|i| {
+                    let here = seconds.get(i)?;
+                    if here.speed_mps.is_none_or(|v| v > STUCK_SPEED_MPS) {
+                        return None;
+                    }
+                    let lo = seconds.get(i.saturating_sub(HALF))?;
+                    let hi = seconds.get((i + HALF).min(n.saturating_sub(1)))?;
+                    let dt = hi.t_s.checked_sub(lo.t_s)?;
+                    if dt == 0 || dt as usize > 2 * HALF {
+                        return None;
+                    }
+                    let v = (hi.distance_m? - lo.distance_m?) / f64::from(dt);
+                    (v >= MOVING_BY_DISTANCE_MPS).then_some(v as f32)
+                })
+                .collect();
+            let mut replaced = 0;
+            for (s, v) in seconds.iter_mut().zip(by_distance) {
+                if let Some(v) = v {
+                    s.speed_mps = Some(v);
+                    replaced += 1;
+                }
+            }
+            replaced
+        }
+    }
+
+    /// Series with holes in time, missing and stuck speeds and missing distances.
+    fn random_speeds(seed: u64, n: usize) -> Vec<Second> {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(seed);
+        let (mut t, mut d) = (0u32, 0.0f64);
+        (0..n)
+            .map(|_| {
+                t += if rng.next_u64().is_multiple_of(20) {
+                    1 + (rng.next_u64() % 4) as u32
+                } else {
+                    1
+                };
+                d += 4.0 * rng.next_f64();
+                Second {
+                    t_s: t,
+                    speed_mps: match rng.next_u64() % 5 {
+                        0 => None,
+                        1 => Some(0.0),
+                        2 => Some(0.05),
+                        _ => Some(3.0 * rng.next_f64() as f32),
+                    },
+                    distance_m: (!rng.next_u64().is_multiple_of(10)).then_some(d),
+                    ..Second::default()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn speed_is_unstuck_as_by_the_code_it_replaced() {
+        let mut replaced = 0;
+        for (seed, n) in [(1u64, 0usize), (2, 1), (3, 2), (4, 5), (5, 3000)] {
+            let base = random_speeds(seed, n);
+            let (mut a, mut b) = (base.clone(), base);
+            let got = unstick_speed(&mut a);
+            assert_eq!(got, reference::unstick_speed(&mut b), "seed {seed}");
+            let speeds = |s: &[Second]| {
+                s.iter()
+                    .map(|x| x.speed_mps.map(f32::to_bits))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(speeds(&a), speeds(&b), "seed {seed}");
+            replaced += got;
+        }
+        assert!(replaced > 100, "{replaced}");
+    }
 
     fn grid(d: &[f64]) -> Vec<Second> {
         d.iter()

@@ -36,6 +36,7 @@
 //!   5 m, 160 m).
 
 use super::extremes::Extremes;
+use super::total_order::{from_total_key, total_key32};
 use crate::model::{AltitudeTreatment, Format, Sample, Second, SubSport};
 
 /// Half-window of the noise signature, seconds.
@@ -126,7 +127,9 @@ pub fn noise_m(samples: &[Sample]) -> Option<f64> {
         }
         let n = hi - lo;
         if n >= 5 {
-            deviations.push((a - sum / n as f64).abs());
+            // Kept as bits: an absolute value has no sign bit, and on such values (NaN
+            // included) the bits' integer order is `total_cmp`'s.
+            deviations.push((a - sum / n as f64).abs().to_bits());
         }
     }
     if deviations.len() < NOISE_MIN_SAMPLES {
@@ -134,8 +137,8 @@ pub fn noise_m(samples: &[Sample]) -> Option<f64> {
     }
     // The median by selection (the sorted order's middle value, without the sort).
     let mid = deviations.len() / 2;
-    let (_, median, _) = deviations.select_nth_unstable_by(mid, f64::total_cmp);
-    Some(1.4826 * *median)
+    let (_, median, _) = deviations.select_nth_unstable(mid);
+    Some(1.4826 * f64::from_bits(*median))
 }
 
 /// Smooths altitude and computes grade in place, by the altitude's `noise_m` signature
@@ -206,7 +209,7 @@ pub fn process(
 fn drop_outliers(seconds: &mut [Second]) {
     const HALF: usize = 15;
     let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
-    let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
+    let mut window: Vec<u32> = Vec::with_capacity(2 * HALF + 1);
     let mut extremes = Extremes::new();
     let mut next = 0;
     for (i, s) in seconds.iter_mut().enumerate() {
@@ -228,13 +231,22 @@ fn drop_outliers(seconds: &mut [Second]) {
         {
             continue;
         }
+        // The median by selection on total-order keys: the element the sort of the
+        // values by `total_cmp` puts in the middle, bit for bit.
         window.clear();
-        window.extend(raw.get(lo..hi).unwrap_or_default().iter().flatten());
-        window.sort_by(f32::total_cmp);
-        if let Some(&median) = window.get(window.len() / 2)
-            && (a - median).abs() > ALTITUDE_OUTLIER_M
-        {
-            s.altitude_m = None;
+        window.extend(
+            raw.get(lo..hi)
+                .unwrap_or_default()
+                .iter()
+                .flatten()
+                .map(|&x| total_key32(x)),
+        );
+        let mid = window.len() / 2;
+        if mid < window.len() {
+            let (_, median, _) = window.select_nth_unstable(mid);
+            if (a - from_total_key(u64::from(*median))).abs() > ALTITUDE_OUTLIER_M {
+                s.altitude_m = None;
+            }
         }
     }
 }
@@ -242,12 +254,24 @@ fn drop_outliers(seconds: &mut [Second]) {
 /// Centred moving average over contiguous grid seconds (a hole ends the window).
 fn smooth(seconds: &mut [Second], half: usize) {
     let raw: Vec<(u32, Option<f32>)> = seconds.iter().map(|s| (s.t_s, s.altitude_m)).collect();
+    // The altitudes as f64 with -0.0 where there is none (x + (-0.0) is x for every x:
+    // summing every slot of a window adds its altitudes in order, bit for bit), and
+    // how many there are before each position.
+    let altitude: Vec<f64> = raw
+        .iter()
+        .map(|&(_, a)| a.map_or(-0.0, f64::from))
+        .collect();
+    let mut before = Vec::with_capacity(raw.len() + 1);
+    before.push(0u32);
+    let mut count = 0u32;
+    for &(_, a) in &raw {
+        count += u32::from(a.is_some());
+        before.push(count);
+    }
     for (i, s) in seconds.iter_mut().enumerate() {
         if s.altitude_m.is_none() {
             continue;
         }
-        let mut sum = 0.0f64;
-        let mut n = 0u32;
         let lo = i.saturating_sub(half);
         let hi = (i + half + 1).min(raw.len());
         let window = raw.get(lo..hi).unwrap_or_default();
@@ -257,14 +281,25 @@ fn smooth(seconds: &mut [Second], half: usize) {
             (Some(first), Some(last)) => (last.0 - first.0) as usize == window.len() - 1,
             _ => false,
         };
-        for (k, &(t, a)) in window.iter().enumerate() {
-            let dist_s = (lo + k).abs_diff(i) as u32;
-            if !contiguous && t.abs_diff(s.t_s) != dist_s {
-                continue; // across a hole
-            }
-            if let Some(a) = a {
-                sum += f64::from(a);
-                n += 1;
+        let (mut sum, mut n) = (0.0f64, 0u32);
+        if contiguous {
+            let window = altitude.get(lo..hi).unwrap_or_default();
+            // The usual width as an array: the same additions, unrolled.
+            sum = match <&[f64; 2 * SMOOTH_HALF_BAROMETRIC_S + 1]>::try_from(window) {
+                Ok(w) => w.iter().fold(sum, |acc, &a| acc + a),
+                Err(_) => window.iter().fold(sum, |acc, &a| acc + a),
+            };
+            n = before.get(hi).copied().unwrap_or(0) - before.get(lo).copied().unwrap_or(0);
+        } else {
+            for (k, &(t, a)) in window.iter().enumerate() {
+                let dist_s = (lo + k).abs_diff(i) as u32;
+                if t.abs_diff(s.t_s) != dist_s {
+                    continue; // across a hole
+                }
+                if let Some(a) = a {
+                    sum += f64::from(a);
+                    n += 1;
+                }
             }
         }
         if n > 0 {
@@ -376,6 +411,206 @@ fn grade(seconds: &mut [Second], window_m: f64) {
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// The code the filters replaced (at 0c50f8a), to test them against.
+    mod reference {
+        use super::super::*;
+
+        /// Centred moving average over contiguous grid seconds (a hole ends the window).
+        pub(super) fn smooth(seconds: &mut [Second], half: usize) {
+            let raw: Vec<(u32, Option<f32>)> =
+                seconds.iter().map(|s| (s.t_s, s.altitude_m)).collect();
+            for (i, s) in seconds.iter_mut().enumerate() {
+                if s.altitude_m.is_none() {
+                    continue;
+                }
+                let mut sum = 0.0f64;
+                let mut n = 0u32;
+                let lo = i.saturating_sub(half);
+                let hi = (i + half + 1).min(raw.len());
+                let window = raw.get(lo..hi).unwrap_or_default();
+                // Grid times strictly increase, so a window whose ends are as far apart in
+                // seconds as in places has no hole: every value counts, no test per value.
+                let contiguous = match (window.first(), window.last()) {
+                    (Some(first), Some(last)) => (last.0 - first.0) as usize == window.len() - 1,
+                    _ => false,
+                };
+                for (k, &(t, a)) in window.iter().enumerate() {
+                    let dist_s = (lo + k).abs_diff(i) as u32;
+                    if !contiguous && t.abs_diff(s.t_s) != dist_s {
+                        continue; // across a hole
+                    }
+                    if let Some(a) = a {
+                        sum += f64::from(a);
+                        n += 1;
+                    }
+                }
+                if n > 0 {
+                    s.altitude_m = Some((sum / f64::from(n)) as f32);
+                }
+            }
+        }
+
+        /// The noise signature of the recorded altitudes (module docs), metres; `None` with
+        /// fewer than [`NOISE_MIN_SAMPLES`] records that have a full window.
+        pub(super) fn noise_m(samples: &[Sample]) -> Option<f64> {
+            let pts: Vec<(f64, f64)> = samples
+                .iter()
+                .filter_map(|s| s.altitude_m.map(|a| (s.time.0 as f64 / 1000.0, a)))
+                .collect();
+            let (mut lo, mut hi) = (0usize, 0usize);
+            let mut sum = 0.0;
+            let mut deviations = Vec::with_capacity(pts.len());
+            for &(t, a) in &pts {
+                while let Some(&(th, ah)) = pts.get(hi)
+                    && th <= t + NOISE_HALF_WINDOW_S
+                {
+                    sum += ah;
+                    hi += 1;
+                }
+                while let Some(&(tl, al)) = pts.get(lo)
+                    && tl < t - NOISE_HALF_WINDOW_S
+                {
+                    sum -= al;
+                    lo += 1;
+                }
+                let n = hi - lo;
+                if n >= 5 {
+                    deviations.push((a - sum / n as f64).abs());
+                }
+            }
+            if deviations.len() < NOISE_MIN_SAMPLES {
+                return None;
+            }
+            // The median by selection (the sorted order's middle value, without the sort).
+            let mid = deviations.len() / 2;
+            let (_, median, _) = deviations.select_nth_unstable_by(mid, f64::total_cmp);
+            Some(1.4826 * *median)
+        }
+        /// Drops altitudes further than [`ALTITUDE_OUTLIER_M`] from the median of the
+        /// altitudes within ±15 grid positions (placeholders, glitches).
+        pub(super) fn drop_outliers(seconds: &mut [Second]) {
+            const HALF: usize = 15;
+            let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
+            let mut window: Vec<f32> = Vec::with_capacity(2 * HALF + 1);
+            let mut extremes = Extremes::new();
+            let mut next = 0;
+            for (i, s) in seconds.iter_mut().enumerate() {
+                let hi = (i + HALF + 1).min(raw.len());
+                while next < hi {
+                    if let Some(Some(v)) = raw.get(next) {
+                        extremes.push(next, *v);
+                    }
+                    next += 1;
+                }
+                let lo = i.saturating_sub(HALF);
+                extremes.evict_before(lo);
+                let Some(a) = s.altitude_m else { continue };
+                // The median lies between the window's lowest and highest value, so when both
+                // are within the limit of `a` it cannot be an outlier: no sort (most seconds).
+                if let Some((low, high)) = extremes.range()
+                    && a - low <= ALTITUDE_OUTLIER_M
+                    && high - a <= ALTITUDE_OUTLIER_M
+                {
+                    continue;
+                }
+                window.clear();
+                window.extend(raw.get(lo..hi).unwrap_or_default().iter().flatten());
+                window.sort_by(f32::total_cmp);
+                if let Some(&median) = window.get(window.len() / 2)
+                    && (a - median).abs() > ALTITUDE_OUTLIER_M
+                {
+                    s.altitude_m = None;
+                }
+            }
+        }
+    }
+
+    /// Altitude series with holes in time, missing values, ±0, repeated values and
+    /// (when `odd`) NaN and infinities.
+    fn random_altitudes(seed: u64, n: usize, odd: bool) -> Vec<Second> {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(seed);
+        let mut t = 0u32;
+        let mut d = 0.0f64;
+        let mut a = 300.0f64;
+        (0..n)
+            .map(|_| {
+                t += match rng.next_u64() % 40 {
+                    0 => 2 + (rng.next_u64() % 30) as u32,
+                    _ => 1,
+                };
+                d += 3.0 * rng.next_f64();
+                a += rng.next_f64() - 0.5;
+                let altitude = match rng.next_u64() % 25 {
+                    0 | 1 => None,
+                    2 => Some(0.0),
+                    3 => Some(-0.0),
+                    4 => Some(1e-30),
+                    5 if odd => Some(f32::NAN),
+                    6 if odd => Some(f32::NEG_INFINITY),
+                    7 => Some(-2000.0),
+                    8 => Some(a.round() as f32),
+                    _ => Some(a as f32),
+                };
+                Second {
+                    t_s: t,
+                    distance_m: (!rng.next_u64().is_multiple_of(30)).then_some(d),
+                    altitude_m: altitude,
+                    ..Second::default()
+                }
+            })
+            .collect()
+    }
+
+    fn bits(s: &[Second]) -> Vec<(Option<u32>, Option<u32>)> {
+        s.iter()
+            .map(|x| (x.altitude_m.map(f32::to_bits), x.grade.map(f32::to_bits)))
+            .collect()
+    }
+
+    #[test]
+    fn the_noise_signature_agrees_with_the_code_it_replaced() {
+        use crate::model::Timestamp;
+        for (seed, odd) in [(7u64, false), (8, true), (9, false)] {
+            let samples: Vec<Sample> = random_altitudes(seed, 3000, odd)
+                .iter()
+                .map(|s| Sample {
+                    time: Timestamp(i64::from(s.t_s) * 1000 + i64::from(s.t_s % 7) * 100),
+                    altitude_m: s.altitude_m.map(f64::from),
+                    ..Sample::default()
+                })
+                .collect();
+            let (got, want) = (noise_m(&samples), reference::noise_m(&samples));
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "seed {seed}");
+            assert!(got.is_some());
+            let short = samples.get(..40).unwrap_or_default();
+            assert_eq!(noise_m(short), reference::noise_m(short));
+        }
+    }
+
+    #[test]
+    fn the_filters_agree_with_the_code_they_replaced() {
+        let mut seed = 100;
+        for n in [0usize, 1, 2, 5, 11, 12, 31, 32, 200, 4000] {
+            for odd in [false, true] {
+                for _ in 0..3 {
+                    seed += 1;
+                    let base = random_altitudes(seed, n, odd);
+                    let (mut a, mut b) = (base.clone(), base.clone());
+                    drop_outliers(&mut a);
+                    reference::drop_outliers(&mut b);
+                    assert_eq!(bits(&a), bits(&b), "outliers, seed {seed}");
+                    for half in [0usize, 1, 5, 15] {
+                        let (mut a, mut b) = (base.clone(), base.clone());
+                        smooth(&mut a, half);
+                        reference::smooth(&mut b, half);
+                        assert_eq!(bits(&a), bits(&b), "smooth {half}, seed {seed}");
+                    }
+                }
+            }
+        }
+    }
 
     /// 3 m/s for `n` s on a constant grade.
     fn climb(n: u32, grade: f64) -> Vec<Second> {

@@ -6,13 +6,48 @@
 //! Values enter in increasing position order; NaN never enters (like `f32::min` and
 //! `f32::max`, which ignore it).
 
-use std::collections::VecDeque;
-
 /// Lowest and highest of the values pushed since the last [`Extremes::evict_before`].
 #[derive(Debug, Default)]
 pub struct Extremes {
-    low: VecDeque<(usize, f32)>,
-    high: VecDeque<(usize, f32)>,
+    low: Queue,
+    high: Queue,
+}
+
+/// A double-ended queue for the monotonic queues: a `Vec` and the index of its front.
+/// Cheaper than a `VecDeque` here (no wrap-around arithmetic; the dropped front is
+/// reclaimed once it is [`COMPACT_AT`] long, amortised O(1)).
+#[derive(Debug, Default)]
+struct Queue {
+    items: Vec<(usize, f32)>,
+    head: usize,
+}
+
+/// Length of dropped front at which a [`Queue`] moves its live items down.
+const COMPACT_AT: usize = 64;
+
+impl Queue {
+    #[inline]
+    fn back(&self) -> Option<f32> {
+        if self.items.len() > self.head {
+            self.items.last().map(|&(_, v)| v)
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    fn front(&self) -> Option<(usize, f32)> {
+        self.items.get(self.head).copied()
+    }
+
+    #[inline]
+    fn pop_front(&mut self) {
+        self.head += 1;
+        if self.head >= COMPACT_AT {
+            self.items.drain(..self.head);
+            self.head = 0;
+        }
+    }
 }
 
 impl Extremes {
@@ -21,34 +56,37 @@ impl Extremes {
     }
 
     /// Adds the value at `position` (positions increase from push to push).
+    #[inline]
     pub fn push(&mut self, position: usize, value: f32) {
         if value.is_nan() {
             return;
         }
-        while self.low.back().is_some_and(|&(_, v)| v >= value) {
-            self.low.pop_back();
+        while self.low.back().is_some_and(|v| v >= value) {
+            self.low.items.pop();
         }
-        self.low.push_back((position, value));
-        while self.high.back().is_some_and(|&(_, v)| v <= value) {
-            self.high.pop_back();
+        self.low.items.push((position, value));
+        while self.high.back().is_some_and(|v| v <= value) {
+            self.high.items.pop();
         }
-        self.high.push_back((position, value));
+        self.high.items.push((position, value));
     }
 
     /// Drops the values at positions before `position`.
+    #[inline]
     pub fn evict_before(&mut self, position: usize) {
-        while self.low.front().is_some_and(|&(p, _)| p < position) {
+        while self.low.front().is_some_and(|(p, _)| p < position) {
             self.low.pop_front();
         }
-        while self.high.front().is_some_and(|&(p, _)| p < position) {
+        while self.high.front().is_some_and(|(p, _)| p < position) {
             self.high.pop_front();
         }
     }
 
     /// `(lowest, highest)`, `None` when the window holds no value.
+    #[inline]
     pub fn range(&self) -> Option<(f32, f32)> {
         match (self.low.front(), self.high.front()) {
-            (Some(&(_, lo)), Some(&(_, hi))) => Some((lo, hi)),
+            (Some((_, lo)), Some((_, hi))) => Some((lo, hi)),
             _ => None,
         }
     }

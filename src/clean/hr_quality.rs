@@ -54,9 +54,13 @@ pub fn assess(seconds: &mut [Second], known_max_hr_bpm: Option<f32>) -> HrReport
     // Cadence lock first: a lock is a swing onto the step rate, and saying so is worth
     // more than calling it a swing.
     let spans = flag_cadence_lock(seconds);
-    hr_artifacts::flag_swings(seconds);
-    hr_artifacts::flag_spikes(seconds);
-    let erratic = hr_artifacts::is_erratic(seconds);
+    // Times and moving do not change from here on; the usable heart rate is kept in
+    // step with the seconds by the three searches.
+    let layout = hr_artifacts::Layout::of(seconds);
+    let mut hr = hr_artifacts::Hr::of(seconds);
+    hr_artifacts::flag_swings_in(seconds, &layout, &mut hr);
+    hr_artifacts::flag_spikes_in(seconds, &layout, &mut hr);
+    let erratic = hr_artifacts::is_erratic_in(&layout, &hr);
     if erratic {
         for s in seconds.iter_mut() {
             if s.hr_bpm.is_some() {
@@ -71,14 +75,16 @@ pub fn assess(seconds: &mut [Second], known_max_hr_bpm: Option<f32>) -> HrReport
         cadence_lock_spans: spans,
         ..HrReport::default()
     };
-    let mut artifact_flags = Vec::new();
+    let mut artifacts = Spans::new(5);
     for s in seconds.iter_mut() {
         s.hr_bpm = if s.hr_flag.usable() { s.hr_bpm } else { None };
         let is_artifact = matches!(
             s.hr_flag,
             HrFlag::AboveMax | HrFlag::Spike | HrFlag::Swing | HrFlag::Bridged
         );
-        artifact_flags.push((s.t_s, is_artifact));
+        if is_artifact {
+            artifacts.add(s.t_s);
+        }
         match s.hr_flag {
             HrFlag::Ok => {}
             HrFlag::Interpolated => r.interpolated_s += 1,
@@ -92,26 +98,34 @@ pub fn assess(seconds: &mut [Second], known_max_hr_bpm: Option<f32>) -> HrReport
             HrFlag::CadenceLock => r.cadence_lock_s += 1,
         }
     }
-    r.artifact_spans = spans_of(&artifact_flags, 5);
+    r.artifact_spans = artifacts.spans;
     r
 }
 
-/// Spans of consecutive flagged seconds, merged across gaps of at most `max_gap_s`.
-fn spans_of(flags: &[(u32, bool)], max_gap_s: u32) -> Vec<Span> {
-    let mut spans: Vec<Span> = Vec::new();
-    for &(t_s, flagged) in flags {
-        if !flagged {
-            continue;
+/// Spans of consecutive flagged seconds, merged across gaps of at most `max_gap_s`,
+/// built as the flagged seconds come (in time order).
+struct Spans {
+    max_gap_s: u32,
+    spans: Vec<Span>,
+}
+
+impl Spans {
+    fn new(max_gap_s: u32) -> Spans {
+        Spans {
+            max_gap_s,
+            spans: Vec::new(),
         }
-        match spans.last_mut() {
-            Some(last) if t_s <= last.end_s + max_gap_s => last.end_s = t_s + 1,
-            _ => spans.push(Span {
+    }
+
+    fn add(&mut self, t_s: u32) {
+        match self.spans.last_mut() {
+            Some(last) if t_s <= last.end_s + self.max_gap_s => last.end_s = t_s + 1,
+            _ => self.spans.push(Span {
                 start_s: t_s,
                 end_s: t_s + 1,
             }),
         }
     }
-    spans
 }
 
 fn flag_placeholders(seconds: &mut [Second], known_max_hr_bpm: Option<f32>) {

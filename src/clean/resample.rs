@@ -227,8 +227,10 @@ fn derive_distance(seconds: &mut [Second]) -> Option<GpsSmoothing> {
 fn derive_speed(seconds: &mut [Second]) {
     const HALF: usize = 2;
     let n = seconds.len();
-    let derived: Vec<Option<f32>> = (0..n)
-        .map(|i| {
+    // In place: second i's result reads its own speed and its neighbours' times and
+    // distances, never a speed written before it.
+    for i in 0..n {
+        let derived = (|| {
             let here = seconds.get(i)?;
             if here.speed_mps.is_some() {
                 return here.speed_mps;
@@ -241,10 +243,10 @@ fn derive_speed(seconds: &mut [Second]) {
             }
             let dd = hi.distance_m? - lo.distance_m?;
             Some((dd.max(0.0) / f64::from(dt)) as f32)
-        })
-        .collect();
-    for (s, v) in seconds.iter_mut().zip(derived) {
-        s.speed_mps = v;
+        })();
+        if let Some(s) = seconds.get_mut(i) {
+            s.speed_mps = derived;
+        }
     }
 }
 
@@ -252,6 +254,79 @@ fn derive_speed(seconds: &mut [Second]) {
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// The code [`derive_speed`] replaced (at 0c50f8a), to test it against.
+    mod reference {
+        use super::super::*;
+
+        pub(super) fn derive_speed(seconds: &mut [Second]) {
+            const HALF: usize = 2;
+            let n = seconds.len();
+            let derived: Vec<Option<f32>> = (0..n)
+                .map(|i| {
+                    let here = seconds.get(i)?;
+                    if here.speed_mps.is_some() {
+                        return here.speed_mps;
+                    }
+                    let lo = seconds.get(i.saturating_sub(HALF))?;
+                    let hi = seconds.get((i + HALF).min(n - 1))?;
+                    let dt = hi.t_s.checked_sub(lo.t_s)?;
+                    if dt == 0 || dt as usize > 2 * HALF {
+                        return None;
+                    }
+                    let dd = hi.distance_m? - lo.distance_m?;
+                    Some((dd.max(0.0) / f64::from(dt)) as f32)
+                })
+                .collect();
+            for (s, v) in seconds.iter_mut().zip(derived) {
+                s.speed_mps = v;
+            }
+        }
+    }
+
+    /// Series with holes in time, missing and stuck speeds and missing distances.
+    fn random_speeds(seed: u64, n: usize) -> Vec<Second> {
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(seed);
+        let (mut t, mut d) = (0u32, 0.0f64);
+        (0..n)
+            .map(|_| {
+                t += if rng.next_u64().is_multiple_of(20) {
+                    1 + (rng.next_u64() % 4) as u32
+                } else {
+                    1
+                };
+                d += 4.0 * rng.next_f64();
+                Second {
+                    t_s: t,
+                    speed_mps: match rng.next_u64() % 5 {
+                        0 => None,
+                        1 => Some(0.0),
+                        2 => Some(0.05),
+                        _ => Some(3.0 * rng.next_f64() as f32),
+                    },
+                    distance_m: (!rng.next_u64().is_multiple_of(10)).then_some(d),
+                    ..Second::default()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn speed_is_derived_as_by_the_code_it_replaced() {
+        for (seed, n) in [(1u64, 0usize), (2, 1), (3, 2), (4, 5), (5, 3000)] {
+            let base = random_speeds(seed, n);
+            let (mut a, mut b) = (base.clone(), base);
+            derive_speed(&mut a);
+            reference::derive_speed(&mut b);
+            let speeds = |s: &[Second]| {
+                s.iter()
+                    .map(|x| x.speed_mps.map(f32::to_bits))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(speeds(&a), speeds(&b), "seed {seed}");
+        }
+    }
 
     fn sample(t: i64, hr: Option<u16>, dist: Option<f64>) -> Sample {
         Sample {
