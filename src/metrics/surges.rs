@@ -44,7 +44,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gap::gap_speed_mps;
-use super::ranked::RankedWindow;
+use super::ranked::RankedWindows;
 use super::series::{self, Point};
 use crate::model::{Activity, Span};
 
@@ -203,7 +203,7 @@ fn quantile_index(len: usize, q: f64) -> usize {
 /// Local (raw, GAP) speed baselines of running seconds around each point (module docs).
 /// The running seconds of a baseline are `[lo, a) ∪ [b, hi)` of `running` (before the
 /// left gap, after the right one); the four bounds only move forward, and the members
-/// are kept in two order-statistic windows ([`RankedWindow`]), one per speed.
+/// are kept in one order-statistic window over both speeds ([`RankedWindows`]).
 fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
     let running: Vec<&Pt> = pts.iter().filter(|p| p.running).collect();
     let raw: Vec<f64> = running.iter().map(|p| p.raw).collect();
@@ -218,8 +218,7 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
             }
         })
     };
-    let mut raw_w = RankedWindow::new(&raw);
-    let mut gap_w = RankedWindow::new(&gap);
+    let mut window = RankedWindows::new([&raw, &gap]);
     let mut out = Vec::with_capacity(pts.len());
     let mut held: Option<(u32, Option<(f64, f64)>)> = None;
     let (mut lo, mut a, mut b, mut hi) = (0usize, 0usize, 0usize, 0usize);
@@ -237,31 +236,27 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
         let gap_to = p.t_s.saturating_add(BASELINE_GAP_S);
         // In this order every second enters before it leaves (lo ≤ a ≤ b ≤ hi).
         while t_at(hi).is_some_and(|t| t <= to) {
-            raw_w.insert(hi);
-            gap_w.insert(hi);
+            window.insert(hi);
             hi += 1;
         }
         while t_at(b).is_some_and(|t| t <= gap_to) {
-            raw_w.remove(b);
-            gap_w.remove(b);
+            window.remove(b);
             b += 1;
         }
         while t_at(a).is_some_and(|t| t < gap_from) {
-            raw_w.insert(a);
-            gap_w.insert(a);
+            window.insert(a);
             a += 1;
         }
         while t_at(lo).is_some_and(|t| t < from) {
-            raw_w.remove(lo);
-            gap_w.remove(lo);
+            window.remove(lo);
             lo += 1;
         }
-        let len = raw_w.len();
+        let len = window.len();
         let value = if len >= BASELINE_MIN_VALUES {
             let k = quantile_index(len, BASELINE_QUANTILE);
-            match (raw_w.kth(k), gap_w.kth(k)) {
-                (Some(r), Some(g)) => Some((r, g)),
-                _ => whole_run(),
+            match window.kth(k) {
+                Some([r, g]) => Some((r, g)),
+                None => whole_run(),
             }
         } else {
             whole_run()
