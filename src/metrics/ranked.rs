@@ -44,7 +44,9 @@ impl<const N: usize> RankedWindows<N> {
         let n = lists.iter().map(|v| v.len()).min().unwrap_or(0);
         let mut rank = vec![[0u32; N]; n];
         let lists = std::array::from_fn(|j| {
-            let values = lists.get(j).map_or(&[][..], |v| v.get(..n).unwrap_or_default());
+            let values = lists
+                .get(j)
+                .map_or(&[][..], |v| v.get(..n).unwrap_or_default());
             let order = rank_order(values);
             for (r, &i) in order.iter().enumerate() {
                 if let Some(slot) = rank.get_mut(i as usize).and_then(|ranks| ranks.get_mut(j)) {
@@ -62,7 +64,11 @@ impl<const N: usize> RankedWindows<N> {
                 block_members: vec![0; words.div_ceil(BLOCK_WORDS)],
             }
         });
-        RankedWindows { rank, lists, len: 0 }
+        RankedWindows {
+            rank,
+            lists,
+            len: 0,
+        }
     }
 
     /// Number of members.
@@ -81,7 +87,9 @@ impl<const N: usize> RankedWindows<N> {
     }
 
     fn add(&mut self, i: usize, insert: bool) {
-        let Some(ranks) = self.rank.get(i) else { return };
+        let Some(ranks) = self.rank.get(i) else {
+            return;
+        };
         let mut changed = 0;
         for (list, &r) in self.lists.iter_mut().zip(ranks) {
             changed = list.add(r, insert);
@@ -476,6 +484,32 @@ mod tests {
             for b in v {
                 assert_eq!(total_key(a).cmp(&total_key(b)), a.total_cmp(&b), "{a} {b}");
             }
+        }
+    }
+
+    #[test]
+    fn a_pair_of_lists_answers_as_two_windows() {
+        let mut rng = SplitMix64::new(5);
+        let a: Vec<f64> = (0..900).map(|_| 2.0 + rng.next_f64()).collect();
+        let b: Vec<f64> = (0..900).map(|_| (3 + rng.next_u64() % 4) as f64).collect();
+        let mut pair = RankedWindows::new([&a, &b]);
+        let (mut wa, mut wb) = (RankedWindow::new([&a]), RankedWindow::new([&b]));
+        for i in 0..a.len() {
+            for (j, insert) in [(i, true), (i.saturating_sub(300), false)] {
+                if insert {
+                    pair.insert(j);
+                    wa.insert(j);
+                    wb.insert(j);
+                } else {
+                    pair.remove(j);
+                    wa.remove(j);
+                    wb.remove(j);
+                }
+            }
+            assert_eq!(pair.len(), wa.len());
+            let k = pair.len() * 45 / 100;
+            let want = wa.kth(k).zip(wb.kth(k)).map(|([x], [y])| [x, y]);
+            assert_eq!(pair.kth(k), want, "i {i}");
         }
     }
 
