@@ -62,9 +62,7 @@ mod tests {
 
     #[test]
     fn one_member_of_the_stated_size_is_inflated() {
-        let content: Vec<u8> = (0..100_000u32)
-            .flat_map(|i| (i % 251).to_le_bytes())
-            .collect();
+        let content: Vec<u8> = (0..100_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
         assert_eq!(one_member(&gz(&content), content.len()), Some(content));
         assert_eq!(one_member(&gz(b""), 0), Some(Vec::new()));
     }

@@ -8,12 +8,12 @@
 // until those land they are exempt from `missing_docs` (docs/decisions.md).
 #[allow(missing_docs)]
 pub(crate) mod container;
+mod gzip_whole;
 mod csv;
 #[allow(missing_docs)]
 pub mod fit;
 #[allow(missing_docs)]
 pub mod gpx;
-mod gzip_whole;
 pub mod labels;
 pub mod open;
 #[allow(missing_docs)]

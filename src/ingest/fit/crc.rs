@@ -45,26 +45,8 @@ pub fn update(mut crc: u16, bytes: &[u8]) -> u16 {
     let t = &TABLES;
     let mut chunks = bytes.chunks_exact(16);
     for c in &mut chunks {
-        let Ok(
-            &[
-                c0,
-                c1,
-                c2,
-                c3,
-                c4,
-                c5,
-                c6,
-                c7,
-                c8,
-                c9,
-                c10,
-                c11,
-                c12,
-                c13,
-                c14,
-                c15,
-            ],
-        ) = <&[u8; 16]>::try_from(c)
+        let Ok(&[c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15]) =
+            <&[u8; 16]>::try_from(c)
         else {
             continue;
         };
