@@ -11,40 +11,62 @@
 /// Words of the member bitset per counted block (512 ranks).
 const BLOCK_WORDS: usize = 8;
 
-/// The members of a subset of `values`, addressed by index into `values`.
-pub struct RankedWindow {
-    /// The values in rank order (by `total_cmp`, ties by index).
-    sorted: Vec<f64>,
-    /// Rank of each value (position in `sorted`).
-    rank: Vec<u32>,
-    /// Bit `r % 64` of word `r / 64`: whether the value of rank `r` is a member.
-    members: Vec<u64>,
-    /// Number of members in each block of [`BLOCK_WORDS`] words of `members`.
-    block_members: Vec<u32>,
+/// The members of a subset of the indices of `N` lists of values of one length (the
+/// same indices for every list: one second's raw and GAP speed), each list's order
+/// statistics kept apart. One rank lookup per update gives the ranks in every list.
+pub struct RankedWindows<const N: usize> {
+    /// Rank of each index in each list (position in that list's `sorted`).
+    rank: Vec<[u32; N]>,
+    /// Each list's order statistics.
+    lists: [Ranked; N],
     /// Number of members.
     len: usize,
 }
 
-impl RankedWindow {
-    /// An empty window over `values`.
-    pub fn new(values: &[f64]) -> RankedWindow {
-        let order = rank_order(values);
-        let mut rank = vec![0u32; values.len()];
-        for (r, &i) in order.iter().enumerate() {
-            if let Some(slot) = rank.get_mut(i as usize) {
-                // `rank_order` only orders lists whose indices fit u32.
-                *slot = r as u32;
+/// One list's values in rank order and which ranks are members.
+struct Ranked {
+    /// The values in rank order (by `total_cmp`, ties by index).
+    sorted: Vec<f64>,
+    /// Bit `r % 64` of word `r / 64`: whether the value of rank `r` is a member.
+    members: Vec<u64>,
+    /// Number of members in each block of [`BLOCK_WORDS`] words of `members`.
+    block_members: Vec<u32>,
+}
+
+/// The members of a subset of `values`, addressed by index into `values`.
+#[cfg(test)]
+pub type RankedWindow = RankedWindows<1>;
+
+impl<const N: usize> RankedWindows<N> {
+    /// An empty window over `lists` (of one length; a longer list's extra values are
+    /// never members).
+    pub fn new(lists: [&[f64]; N]) -> RankedWindows<N> {
+        let n = lists.iter().map(|v| v.len()).min().unwrap_or(0);
+        let mut rank = vec![[0u32; N]; n];
+        let lists = std::array::from_fn(|j| {
+            let values = lists
+                .get(j)
+                .map_or(&[][..], |v| v.get(..n).unwrap_or_default());
+            let order = rank_order(values);
+            for (r, &i) in order.iter().enumerate() {
+                if let Some(slot) = rank.get_mut(i as usize).and_then(|ranks| ranks.get_mut(j)) {
+                    // `rank_order` only orders lists whose indices fit u32.
+                    *slot = r as u32;
+                }
             }
-        }
-        let words = values.len().div_ceil(64);
-        RankedWindow {
-            sorted: order
-                .into_iter()
-                .map(|i| values.get(i as usize).copied().unwrap_or(f64::NAN))
-                .collect(),
+            let words = values.len().div_ceil(64);
+            Ranked {
+                sorted: order
+                    .into_iter()
+                    .map(|i| values.get(i as usize).copied().unwrap_or(f64::NAN))
+                    .collect(),
+                members: vec![0; words],
+                block_members: vec![0; words.div_ceil(BLOCK_WORDS)],
+            }
+        });
+        RankedWindows {
             rank,
-            members: vec![0; words],
-            block_members: vec![0; words.div_ceil(BLOCK_WORDS)],
+            lists,
             len: 0,
         }
     }
@@ -54,24 +76,53 @@ impl RankedWindow {
         self.len
     }
 
-    /// Makes value `i` a member.
+    /// Makes index `i` a member.
     pub fn insert(&mut self, i: usize) {
         self.add(i, true);
     }
 
-    /// Removes value `i` from the members.
+    /// Removes index `i` from the members.
     pub fn remove(&mut self, i: usize) {
         self.add(i, false);
     }
 
     fn add(&mut self, i: usize, insert: bool) {
-        let Some(&r) = self.rank.get(i) else { return };
+        let Some(ranks) = self.rank.get(i) else {
+            return;
+        };
+        let mut changed = 0;
+        for (list, &r) in self.lists.iter_mut().zip(ranks) {
+            changed = list.add(r, insert);
+        }
+        // Every list has index `i` as a member or none has: the last one's change is
+        // the count's.
+        self.len = (self.len as isize + changed) as usize;
+    }
+
+    /// The k-th smallest member (0-based) of each list, `None` when there are not more
+    /// than k.
+    pub fn kth(&self, k: usize) -> Option<[f64; N]> {
+        if k >= self.len {
+            return None;
+        }
+        let mut out = [0.0; N];
+        for (slot, list) in out.iter_mut().zip(&self.lists) {
+            *slot = list.kth(k)?;
+        }
+        Some(out)
+    }
+}
+
+impl Ranked {
+    /// Sets or clears the member bit of rank `r`; the change in the count of members
+    /// (a value inserted twice or removed when absent changes nothing).
+    fn add(&mut self, r: u32, insert: bool) -> isize {
         let w = r as usize / 64;
         let (Some(word), Some(block)) = (
             self.members.get_mut(w),
             self.block_members.get_mut(w / BLOCK_WORDS),
         ) else {
-            return;
+            return 0;
         };
         let bit = 1u64 << (r % 64);
         let was = *word & bit != 0;
@@ -80,20 +131,16 @@ impl RankedWindow {
         } else {
             *word &= !bit;
         }
-        // A value inserted twice or removed when absent changes nothing.
         let added = u32::from(insert && !was);
         let removed = u32::from(!insert && was);
         *block = *block + added - removed;
-        self.len = self.len + added as usize - removed as usize;
+        added as isize - removed as isize
     }
 
     /// The k-th smallest member (0-based), `None` when there are not more than k.
-    pub fn kth(&self, k: usize) -> Option<f64> {
-        if k >= self.len {
-            return None;
-        }
-        // `len` counts members, one per value, and `rank_order` keeps the count in u32.
-        let mut remaining = k as u32;
+    fn kth(&self, k: usize) -> Option<f64> {
+        // Members are one per value, and `rank_order` keeps the count in u32.
+        let mut remaining = u32::try_from(k).ok()?;
         for (b, &count) in self.block_members.iter().enumerate() {
             if remaining >= count {
                 remaining -= count;
@@ -293,7 +340,7 @@ mod tests {
                     _ => 5.0 * rng.next_f64(),
                 })
                 .collect();
-            let mut w = RankedWindow::new(&values);
+            let mut w = RankedWindow::new([&values]);
             let mut member = vec![false; n];
             for _ in 0..300 {
                 let i = (rng.next_u64() % n as u64) as usize;
@@ -312,7 +359,7 @@ mod tests {
                     members.len(),
                 ] {
                     assert_eq!(
-                        w.kth(k).map(f64::to_bits),
+                        w.kth(k).map(|[v]| v.to_bits()),
                         select(&members, k).map(f64::to_bits),
                         "case {case}, k {k}, {members:?}"
                     );
@@ -374,7 +421,7 @@ mod tests {
         let values: Vec<f64> = (0..3000)
             .map(|_| f64::from((2.0 + 2.0 * rng.next_f64()) as f32))
             .collect();
-        let mut w = RankedWindow::new(&values);
+        let mut w = RankedWindow::new([&values]);
         for i in 0..values.len() {
             w.insert(i);
             if i >= 700 {
@@ -385,7 +432,7 @@ mod tests {
                 let members = &values[from..=i];
                 for k in [0, members.len() * 45 / 100, members.len() - 1] {
                     assert_eq!(
-                        w.kth(k).map(f64::to_bits),
+                        w.kth(k).map(|[v]| v.to_bits()),
                         select(members, k).map(f64::to_bits),
                         "i {i}, k {k}"
                     );
@@ -441,16 +488,42 @@ mod tests {
     }
 
     #[test]
+    fn a_pair_of_lists_answers_as_two_windows() {
+        let mut rng = SplitMix64::new(5);
+        let a: Vec<f64> = (0..900).map(|_| 2.0 + rng.next_f64()).collect();
+        let b: Vec<f64> = (0..900).map(|_| (3 + rng.next_u64() % 4) as f64).collect();
+        let mut pair = RankedWindows::new([&a, &b]);
+        let (mut wa, mut wb) = (RankedWindow::new([&a]), RankedWindow::new([&b]));
+        for i in 0..a.len() {
+            for (j, insert) in [(i, true), (i.saturating_sub(300), false)] {
+                if insert {
+                    pair.insert(j);
+                    wa.insert(j);
+                    wb.insert(j);
+                } else {
+                    pair.remove(j);
+                    wa.remove(j);
+                    wb.remove(j);
+                }
+            }
+            assert_eq!(pair.len(), wa.len());
+            let k = pair.len() * 45 / 100;
+            let want = wa.kth(k).zip(wb.kth(k)).map(|([x], [y])| [x, y]);
+            assert_eq!(pair.kth(k), want, "i {i}");
+        }
+    }
+
+    #[test]
     fn empty_window_has_no_order_statistic() {
-        let w = RankedWindow::new(&[]);
+        let w = RankedWindow::new([&[]]);
         assert_eq!(w.kth(0), None);
-        let mut w = RankedWindow::new(&[2.0, 1.0]);
+        let mut w = RankedWindow::new([&[2.0, 1.0]]);
         assert_eq!(w.kth(0), None);
         w.insert(0);
         w.insert(1);
-        assert_eq!(w.kth(0), Some(1.0));
-        assert_eq!(w.kth(1), Some(2.0));
+        assert_eq!(w.kth(0), Some([1.0]));
+        assert_eq!(w.kth(1), Some([2.0]));
         w.remove(1);
-        assert_eq!(w.kth(0), Some(2.0));
+        assert_eq!(w.kth(0), Some([2.0]));
     }
 }

@@ -82,6 +82,7 @@ pub fn compute_with(
         drift,
     } = Walk::of(activity);
     let distance_m = distances.moving_m;
+    let (surges, gap_speed_cv_pct) = surges::surges_and_cv(activity);
     Metrics {
         moving_s,
         distance_m,
@@ -95,8 +96,8 @@ pub fn compute_with(
         ceiling: zones.map(|z| zones::above_ceiling_of(hr, z.ceiling_bpm)),
         decoupling: drift.decoupling(),
         terrain: terrain::terrain_with(activity, &distances, hysteresis_m, indoor),
-        surges: surges::surges(activity),
-        gap_speed_cv_pct: surges::gap_speed_cv_pct(activity),
+        surges,
+        gap_speed_cv_pct,
         load: load::load_of(hr, profile),
     }
 }

@@ -44,7 +44,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gap::gap_speed_mps;
-use super::ranked::RankedWindow;
+use super::ranked::RankedWindows;
 use super::series::{self, Point};
 use crate::model::{Activity, Span};
 
@@ -124,14 +124,22 @@ fn gap_points(activity: &Activity) -> Vec<Point> {
     series::moving_points(&activity.seconds, gap_speed_mps)
 }
 
-/// Moving seconds with speed, with their running and settled flags.
+/// Half-width of the window, seconds, of the smoothed raw speed that tells walking from
+/// running.
+const WALK_SMOOTHING_HALF_S: u32 = 2;
+
+/// Moving seconds with speed, with their running and settled flags. Walking is told by
+/// the raw speed's mean over ±[`WALK_SMOOTHING_HALF_S`] s of moving seconds with a
+/// finite speed (the values added in time order from `0.0`, as [`series::mean`]),
+/// computed here as each point is reached.
 fn points(activity: &Activity) -> Vec<Pt> {
     let secs = &activity.seconds;
     let has_cadence = secs.iter().any(|s| s.cadence_spm.is_some_and(|c| c > 0.0));
     let raw: Vec<Point> = series::moving_points(secs, |s| s.speed_mps.map(f64::from));
-    let smooth = series::rolling(&raw, 2, 1, |w| series::mean(w.iter().map(|p| p.value)));
     let mut out = Vec::with_capacity(raw.len());
     let mut k = 0usize;
+    // The smoothing window of raw point k: `raw[lo..hi]` (both bounds only move on).
+    let (mut lo, mut hi) = (0usize, 0usize);
     let mut moving_s = 0u32;
     let mut running_since: Option<u32> = None;
     for s in secs {
@@ -148,7 +156,20 @@ fn points(activity: &Activity) -> Vec<Pt> {
             running_since = None;
             continue;
         }
-        let speed = smooth.get(k).copied().flatten().unwrap_or(p.value);
+        let from = p.t_s.saturating_sub(WALK_SMOOTHING_HALF_S);
+        let to = p.t_s.saturating_add(WALK_SMOOTHING_HALF_S);
+        while raw.get(lo).is_some_and(|q| q.t_s < from) {
+            lo += 1;
+        }
+        while raw.get(hi).is_some_and(|q| q.t_s <= to) {
+            hi += 1;
+        }
+        let window = raw.get(lo..hi).unwrap_or_default();
+        let speed = if window.is_empty() {
+            p.value
+        } else {
+            window.iter().fold(0.0, |sum, q| sum + q.value) / window.len() as f64
+        };
         k += 1;
         let walking = speed < WALK_MAX_SPEED_MPS
             || (has_cadence
@@ -182,7 +203,7 @@ fn quantile_index(len: usize, q: f64) -> usize {
 /// Local (raw, GAP) speed baselines of running seconds around each point (module docs).
 /// The running seconds of a baseline are `[lo, a) ∪ [b, hi)` of `running` (before the
 /// left gap, after the right one); the four bounds only move forward, and the members
-/// are kept in two order-statistic windows ([`RankedWindow`]), one per speed.
+/// are kept in one order-statistic window over both speeds ([`RankedWindows`]).
 fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
     let running: Vec<&Pt> = pts.iter().filter(|p| p.running).collect();
     let raw: Vec<f64> = running.iter().map(|p| p.raw).collect();
@@ -197,8 +218,7 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
             }
         })
     };
-    let mut raw_w = RankedWindow::new(&raw);
-    let mut gap_w = RankedWindow::new(&gap);
+    let mut window = RankedWindows::new([&raw, &gap]);
     let mut out = Vec::with_capacity(pts.len());
     let mut held: Option<(u32, Option<(f64, f64)>)> = None;
     let (mut lo, mut a, mut b, mut hi) = (0usize, 0usize, 0usize, 0usize);
@@ -216,31 +236,27 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
         let gap_to = p.t_s.saturating_add(BASELINE_GAP_S);
         // In this order every second enters before it leaves (lo ≤ a ≤ b ≤ hi).
         while t_at(hi).is_some_and(|t| t <= to) {
-            raw_w.insert(hi);
-            gap_w.insert(hi);
+            window.insert(hi);
             hi += 1;
         }
         while t_at(b).is_some_and(|t| t <= gap_to) {
-            raw_w.remove(b);
-            gap_w.remove(b);
+            window.remove(b);
             b += 1;
         }
         while t_at(a).is_some_and(|t| t < gap_from) {
-            raw_w.insert(a);
-            gap_w.insert(a);
+            window.insert(a);
             a += 1;
         }
         while t_at(lo).is_some_and(|t| t < from) {
-            raw_w.remove(lo);
-            gap_w.remove(lo);
+            window.remove(lo);
             lo += 1;
         }
-        let len = raw_w.len();
+        let len = window.len();
         let value = if len >= BASELINE_MIN_VALUES {
             let k = quantile_index(len, BASELINE_QUANTILE);
-            match (raw_w.kth(k), gap_w.kth(k)) {
-                (Some(r), Some(g)) => Some((r, g)),
-                _ => whole_run(),
+            match window.kth(k) {
+                Some([r, g]) => Some((r, g)),
+                None => whole_run(),
             }
         } else {
             whole_run()
@@ -252,25 +268,34 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
 }
 
 /// Smoothed (GAP, raw) speed of each point: the means over its centred window of
-/// ±[`SMOOTHING_HALF_S`] s (the values added in time order, as [`series::mean`]), `None`
-/// when the window holds fewer than `SMOOTHING_HALF_S + 1` points. One pass for both.
+/// ±[`SMOOTHING_HALF_S`] s (the values added in time order from `0.0`, as
+/// [`series::mean`]), `None` when the window holds fewer than `SMOOTHING_HALF_S + 1`
+/// points. One pass for both, the two speeds of a point side by side (one pair of adds).
 fn smoothed_speeds(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
     let min_count = SMOOTHING_HALF_S as usize + 1;
+    let speeds: Vec<[f64; 2]> = pts.iter().map(|p| [p.gap, p.raw]).collect();
     let mut out = Vec::with_capacity(pts.len());
-    series::for_each_window_by(
-        pts,
-        SMOOTHING_HALF_S,
-        |p| p.t_s,
-        |window| {
-            out.push((window.len() >= min_count).then(|| {
-                let (gap, raw) = window
-                    .iter()
-                    .fold((0.0, 0.0), |(gap, raw), p| (gap + p.gap, raw + p.raw));
-                let n = window.len() as f64;
-                (gap / n, raw / n)
-            }));
-        },
-    );
+    let (mut lo, mut hi) = (0usize, 0usize);
+    for p in pts {
+        let from = p.t_s.saturating_sub(SMOOTHING_HALF_S);
+        let to = p.t_s.saturating_add(SMOOTHING_HALF_S);
+        while pts.get(lo).is_some_and(|q| q.t_s < from) {
+            lo += 1;
+        }
+        while pts.get(hi).is_some_and(|q| q.t_s <= to) {
+            hi += 1;
+        }
+        let window = speeds.get(lo..hi).unwrap_or_default();
+        out.push((window.len() >= min_count).then(|| {
+            let mut sum = [0.0f64; 2];
+            for v in window {
+                sum[0] += v[0];
+                sum[1] += v[1];
+            }
+            let n = window.len() as f64;
+            (sum[0] / n, sum[1] / n)
+        }));
+    }
     out
 }
 
@@ -309,12 +334,30 @@ fn hr_rise_bpm(activity: &Activity, span: Span) -> Option<f64> {
 
 /// The surges of `activity`, in time order.
 pub fn surges(activity: &Activity) -> Vec<Surge> {
+    surges_of(activity, &points(activity))
+}
+
+/// [`surges`] and [`gap_speed_cv_pct`] of `activity` from one selection of its moving
+/// seconds with speed: a moving second has a finite GAP speed exactly when it has a
+/// finite speed (the GAP factor is finite, 0.875 to 2.9), so the points of the surge
+/// search are, in order, the seconds and GAP speeds the variability reads.
+pub(crate) fn surges_and_cv(activity: &Activity) -> (Vec<Surge>, Option<f64>) {
     let pts = points(activity);
+    let cv = cv_pct(
+        pts.chunks_exact(CV_BLOCK_S)
+            .filter_map(|block| series::mean(block.iter().map(|p| p.gap)))
+            .collect(),
+    );
+    (surges_of(activity, &pts), cv)
+}
+
+/// The surges among `pts` ([`points`] of `activity`).
+fn surges_of(activity: &Activity, pts: &[Pt]) -> Vec<Surge> {
     if pts.is_empty() {
         return Vec::new();
     }
-    let baselines = local_baselines(&pts);
-    let smooth = smoothed_speeds(&pts);
+    let baselines = local_baselines(pts);
+    let smooth = smoothed_speeds(pts);
     let flags = pts
         .iter()
         .zip(&baselines)
@@ -368,10 +411,16 @@ pub fn surges(activity: &Activity) -> Vec<Surge> {
 /// Coefficient of variation of 30-s mean moving GAP speed, %.
 pub fn gap_speed_cv_pct(activity: &Activity) -> Option<f64> {
     let points = gap_points(activity);
-    let blocks: Vec<f64> = points
-        .chunks_exact(CV_BLOCK_S)
-        .filter_map(|block| series::mean(block.iter().map(|p| p.value)))
-        .collect();
+    cv_pct(
+        points
+            .chunks_exact(CV_BLOCK_S)
+            .filter_map(|block| series::mean(block.iter().map(|p| p.value)))
+            .collect(),
+    )
+}
+
+/// Coefficient of variation of the block means, % (`None` below two blocks).
+fn cv_pct(blocks: Vec<f64>) -> Option<f64> {
     if blocks.len() < 2 {
         return None;
     }

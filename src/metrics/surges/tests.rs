@@ -187,3 +187,80 @@ fn pace_cv_of_alternating_blocks() {
         None
     );
 }
+
+/// Random runs with holes in time, stops, seconds without speed, non-finite speeds
+/// (`-0.0`, NaN, infinity) and grades.
+fn rough_runs() -> Vec<Activity> {
+    use easyrun_testkit::synth::SplitMix64;
+    let mut rng = SplitMix64::new(16);
+    (0..24usize)
+        .map(|case| {
+            let n = 40 + 211 * case;
+            let mut c = Columns::steady(n, 3.0, 140.0);
+            for i in 0..n {
+                if let (Some(v), Some(m)) = (c.speed_mps.get_mut(i), c.moving.get_mut(i)) {
+                    *v = match rng.next_u64() % 60 {
+                        0 => None,
+                        1 => Some(-0.0),
+                        2 => Some(f32::NAN),
+                        3 => Some(f32::INFINITY),
+                        4..=9 => Some(1.2),
+                        _ => Some((3.0 + 0.8 * rng.gauss()) as f32),
+                    };
+                    *m = !rng.next_u64().is_multiple_of(25);
+                }
+            }
+            c.grade = (0..n)
+                .map(|_| (!rng.next_u64().is_multiple_of(8)).then(|| (0.08 * rng.gauss()) as f32))
+                .collect();
+            let mut t = 0u32;
+            c.t_s = (0..n)
+                .map(|_| {
+                    t += if rng.next_u64().is_multiple_of(50) {
+                        4
+                    } else {
+                        1
+                    };
+                    t
+                })
+                .collect();
+            c.build()
+        })
+        .collect()
+}
+
+#[test]
+fn one_selection_gives_the_surges_and_the_variability_bit_for_bit() {
+    for (case, a) in rough_runs().iter().enumerate() {
+        let (found, cv) = surges_and_cv(a);
+        assert_eq!(
+            format!("{found:?}"),
+            format!("{:?}", surges(a)),
+            "case {case}"
+        );
+        assert_eq!(
+            cv.map(f64::to_bits),
+            gap_speed_cv_pct(a).map(f64::to_bits),
+            "case {case}"
+        );
+    }
+}
+
+#[test]
+fn walking_is_told_by_the_rolling_mean_of_raw_speed() {
+    // The walk speed as the generic rolling mean gives it, second by second.
+    for (case, a) in rough_runs().iter().enumerate() {
+        let raw = series::moving_points(&a.seconds, |s| s.speed_mps.map(f64::from));
+        let smooth = series::rolling(&raw, WALK_SMOOTHING_HALF_S, 1, |w| {
+            series::mean(w.iter().map(|p| p.value))
+        });
+        let pts = points(a);
+        assert_eq!(pts.len(), raw.len(), "case {case}");
+        for ((p, q), v) in pts.iter().zip(&raw).zip(&smooth) {
+            let speed = v.unwrap_or(q.value);
+            assert_eq!((p.t_s, p.raw.to_bits()), (q.t_s, q.value.to_bits()));
+            let walking = speed < WALK_MAX_SPEED_MPS;
+            assert_eq!(p.running, !walking, "case {case}, t {}", p.t_s);
+        }
+    }
+}
