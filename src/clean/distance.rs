@@ -198,7 +198,7 @@ pub fn unstick_speed(seconds: &mut [Second]) -> u32 {
 
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The code [`unstick_speed`] replaced (at 0c50f8a), to test it against.
@@ -235,8 +235,9 @@ mod tests {
         }
     }
 
-    /// Series with holes in time, missing and stuck speeds and missing distances.
-    fn random_speeds(seed: u64, n: usize) -> Vec<Second> {
+    /// Series with holes in time, missing and stuck speeds and missing distances (also
+    /// for the grid's tests).
+    pub(crate) fn random_speeds(seed: u64, n: usize) -> Vec<Second> {
         use easyrun_testkit::synth::SplitMix64;
         let mut rng = SplitMix64::new(seed);
         let (mut t, mut d) = (0u32, 0.0f64);

@@ -254,6 +254,7 @@ fn derive_speed(seconds: &mut [Second]) {
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use crate::clean::distance::tests::random_speeds;
 
     /// The code [`derive_speed`] replaced (at 0c50f8a), to test it against.
     mod reference {
@@ -282,34 +283,6 @@ mod tests {
                 s.speed_mps = v;
             }
         }
-    }
-
-    /// Series with holes in time, missing and stuck speeds and missing distances.
-    fn random_speeds(seed: u64, n: usize) -> Vec<Second> {
-        use easyrun_testkit::synth::SplitMix64;
-        let mut rng = SplitMix64::new(seed);
-        let (mut t, mut d) = (0u32, 0.0f64);
-        (0..n)
-            .map(|_| {
-                t += if rng.next_u64().is_multiple_of(20) {
-                    1 + (rng.next_u64() % 4) as u32
-                } else {
-                    1
-                };
-                d += 4.0 * rng.next_f64();
-                Second {
-                    t_s: t,
-                    speed_mps: match rng.next_u64() % 5 {
-                        0 => None,
-                        1 => Some(0.0),
-                        2 => Some(0.05),
-                        _ => Some(3.0 * rng.next_f64() as f32),
-                    },
-                    distance_m: (!rng.next_u64().is_multiple_of(10)).then_some(d),
-                    ..Second::default()
-                }
-            })
-            .collect()
     }
 
     #[test]
