@@ -119,29 +119,52 @@ pub(crate) fn rolling(
 
 /// Calls `visit` with each point's centered window of `2·half_s + 1` seconds (the
 /// points within `half_s` seconds of it, itself included), in time order.
-pub(crate) fn for_each_window(points: &[Point], half_s: u32, visit: impl FnMut(&[Point])) {
-    for_each_window_by(points, half_s, |p| p.t_s, visit);
+pub(crate) fn for_each_window(points: &[Point], half_s: u32, mut visit: impl FnMut(&[Point])) {
+    let mut window = SlidingWindow::new(half_s);
+    for p in points {
+        visit(
+            points
+                .get(window.around(points, p.t_s, |q| q.t_s))
+                .unwrap_or_default(),
+        );
+    }
 }
 
-/// [`for_each_window`] over any items in time order, `t_s` giving each one's second.
-pub(crate) fn for_each_window_by<T>(
-    items: &[T],
+/// A centred window sliding over items in time order: asked for times that never
+/// decrease, it gives the index range of the items within `half_s` seconds of each, its
+/// two bounds only moving on.
+pub(crate) struct SlidingWindow {
     half_s: u32,
-    t_s: impl Fn(&T) -> u32,
-    mut visit: impl FnMut(&[T]),
-) {
-    let mut lo = 0usize;
-    let mut hi = 0usize;
-    for p in items {
-        let from = t_s(p).saturating_sub(half_s);
-        let to = t_s(p).saturating_add(half_s);
-        while items.get(lo).is_some_and(|q| t_s(q) < from) {
-            lo += 1;
+    lo: usize,
+    hi: usize,
+}
+
+impl SlidingWindow {
+    pub(crate) fn new(half_s: u32) -> Self {
+        SlidingWindow {
+            half_s,
+            lo: 0,
+            hi: 0,
         }
-        while items.get(hi).is_some_and(|q| t_s(q) <= to) {
-            hi += 1;
+    }
+
+    /// The range of `items` (in time order, `t_s` giving each one's second) within
+    /// `half_s` seconds of `t_s_now`.
+    pub(crate) fn around<T>(
+        &mut self,
+        items: &[T],
+        t_s_now: u32,
+        t_s: impl Fn(&T) -> u32,
+    ) -> std::ops::Range<usize> {
+        let from = t_s_now.saturating_sub(self.half_s);
+        let to = t_s_now.saturating_add(self.half_s);
+        while items.get(self.lo).is_some_and(|q| t_s(q) < from) {
+            self.lo += 1;
         }
-        visit(items.get(lo..hi).unwrap_or_default());
+        while items.get(self.hi).is_some_and(|q| t_s(q) <= to) {
+            self.hi += 1;
+        }
+        self.lo..self.hi.max(self.lo)
     }
 }
 

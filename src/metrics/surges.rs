@@ -138,8 +138,7 @@ fn points(activity: &Activity) -> Vec<Pt> {
     let raw: Vec<Point> = series::moving_points(secs, |s| s.speed_mps.map(f64::from));
     let mut out = Vec::with_capacity(raw.len());
     let mut k = 0usize;
-    // The smoothing window of raw point k: `raw[lo..hi]` (both bounds only move on).
-    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut walk_window = series::SlidingWindow::new(WALK_SMOOTHING_HALF_S);
     let mut moving_s = 0u32;
     let mut running_since: Option<u32> = None;
     for s in secs {
@@ -156,15 +155,9 @@ fn points(activity: &Activity) -> Vec<Pt> {
             running_since = None;
             continue;
         }
-        let from = p.t_s.saturating_sub(WALK_SMOOTHING_HALF_S);
-        let to = p.t_s.saturating_add(WALK_SMOOTHING_HALF_S);
-        while raw.get(lo).is_some_and(|q| q.t_s < from) {
-            lo += 1;
-        }
-        while raw.get(hi).is_some_and(|q| q.t_s <= to) {
-            hi += 1;
-        }
-        let window = raw.get(lo..hi).unwrap_or_default();
+        let window = raw
+            .get(walk_window.around(&raw, p.t_s, |q| q.t_s))
+            .unwrap_or_default();
         let speed = if window.is_empty() {
             p.value
         } else {
@@ -275,17 +268,11 @@ fn smoothed_speeds(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
     let min_count = SMOOTHING_HALF_S as usize + 1;
     let speeds: Vec<[f64; 2]> = pts.iter().map(|p| [p.gap, p.raw]).collect();
     let mut out = Vec::with_capacity(pts.len());
-    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut sliding = series::SlidingWindow::new(SMOOTHING_HALF_S);
     for p in pts {
-        let from = p.t_s.saturating_sub(SMOOTHING_HALF_S);
-        let to = p.t_s.saturating_add(SMOOTHING_HALF_S);
-        while pts.get(lo).is_some_and(|q| q.t_s < from) {
-            lo += 1;
-        }
-        while pts.get(hi).is_some_and(|q| q.t_s <= to) {
-            hi += 1;
-        }
-        let window = speeds.get(lo..hi).unwrap_or_default();
+        let window = speeds
+            .get(sliding.around(pts, p.t_s, |q| q.t_s))
+            .unwrap_or_default();
         out.push((window.len() >= min_count).then(|| {
             let mut sum = [0.0f64; 2];
             for v in window {
