@@ -241,8 +241,8 @@ fn drop_outliers(seconds: &mut [Second]) {
                 .flatten()
                 .map(|&x| total_key32(x)),
         );
-        let mid = window.len() / 2;
-        if mid < window.len() {
+        if !window.is_empty() {
+            let mid = window.len() / 2;
             let (_, median, _) = window.select_nth_unstable(mid);
             if (a - from_total_key(u64::from(*median))).abs() > ALTITUDE_OUTLIER_M {
                 s.altitude_m = None;

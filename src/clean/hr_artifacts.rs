@@ -275,8 +275,10 @@ impl Medians {
             }
             let len = w.iter().filter(|&&x| x != NO_KEY).count();
             let here = w.get(2).is_some_and(|&x| x != NO_KEY);
-            sort5(&mut w);
             let ok = here && len >= 3;
+            if ok {
+                sort5(&mut w);
+            }
             if let (Some(v), Some(h), Some(d)) = (
                 self.value.get_mut(k),
                 self.has.get_mut(k),

@@ -12,7 +12,7 @@ pub mod hr_artifacts;
 pub mod hr_quality;
 pub mod pauses;
 pub mod resample;
-mod total_order;
+pub(crate) mod total_order;
 
 use crate::model::{Activity, CleaningReport, RawActivity, Second};
 

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clean::total_order;
 use crate::model::{Activity, Second};
 use crate::profile::{HrZones, ZoneModel};
 
@@ -121,8 +122,8 @@ impl TraceFacts {
         moving.extend(activity.seconds.iter().filter(|s| s.moving));
         // Speeds and cadences as their `total_cmp` order keys: the quantiles compare
         // integers (`f64::from` of an `f32` keeps the order, so the k-th is the same).
-        let mut speeds: Vec<i32> = Vec::with_capacity(moving.len());
-        let mut cadence: Vec<i32> = Vec::with_capacity(moving.len());
+        let mut speeds: Vec<u32> = Vec::with_capacity(moving.len());
+        let mut cadence: Vec<u32> = Vec::with_capacity(moving.len());
         for s in &moving {
             if let Some(v) = s.speed_mps
                 && v.is_finite()
@@ -166,25 +167,20 @@ fn rank(q: f64, n: usize) -> usize {
     ((q * n as f64).ceil() as usize).clamp(1, n)
 }
 
-/// `v`'s place in `f32::total_cmp`'s order as an integer (negative values' magnitude
-/// bits flipped, as `total_cmp` does); its own inverse on the bits.
-fn order_key(v: f32) -> i32 {
-    flip(v.to_bits() as i32)
-}
-
-fn flip(bits: i32) -> i32 {
-    bits ^ ((((bits >> 31) as u32) >> 1) as i32)
+/// `v`'s place in `f32::total_cmp`'s order as an integer.
+fn order_key(v: f32) -> u32 {
+    total_order::total_key32(v)
 }
 
 /// The value whose [`order_key`] is `key`, widened to `f64`.
-fn key_value(key: i32) -> f64 {
-    f64::from(f32::from_bits(flip(key) as u32))
+fn key_value(key: u32) -> f64 {
+    f64::from(total_order::from_total_key(u64::from(key)))
 }
 
 /// The `q` quantile (nearest rank) of the values whose order keys are `keys`; `None`
 /// when empty. Reorders `keys` (a selection, not a sort: the value is the sorted
 /// order's).
-fn quantile(keys: &mut [i32], q: f64) -> Option<f64> {
+fn quantile(keys: &mut [u32], q: f64) -> Option<f64> {
     let n = keys.len();
     if n == 0 {
         return None;
@@ -196,7 +192,7 @@ fn quantile(keys: &mut [i32], q: f64) -> Option<f64> {
 /// The `q` and `r` quantiles (`q <= r`), as [`quantile`] gives each: the second is
 /// selected among the keys at or above the first only (after the first selection they
 /// sit to its right, and the order statistic is the same value).
-fn quantiles(keys: &mut [i32], q: f64, r: f64) -> (Option<f64>, Option<f64>) {
+fn quantiles(keys: &mut [u32], q: f64, r: f64) -> (Option<f64>, Option<f64>) {
     let n = keys.len();
     if n == 0 {
         return (None, None);

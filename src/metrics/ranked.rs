@@ -185,8 +185,7 @@ fn coarse_key(v: f64) -> u32 {
     if v.is_nan() {
         return if v.is_sign_negative() { 0 } else { u32::MAX };
     }
-    let bits = (v as f32).to_bits() as i32;
-    ((bits ^ ((((bits >> 31) as u32) >> 1) as i32)) as u32) ^ (1 << 31)
+    crate::clean::total_order::total_key32(v as f32)
 }
 
 /// Bits of key per radix pass.

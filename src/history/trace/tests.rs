@@ -288,7 +288,7 @@ fn quantiles_of_order_keys_are_the_total_cmp_quantiles() {
                 _ => (4.0 * rng.next_f64()) as f32,
             })
             .collect();
-        let keys: Vec<i32> = values.iter().map(|&v| order_key(v)).collect();
+        let keys: Vec<u32> = values.iter().map(|&v| order_key(v)).collect();
         let wide: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
         for (q, r) in [(0.5, 0.75), (0.1, 0.9), (0.5, 0.5), (0.0, 1.0)] {
             let want = (
