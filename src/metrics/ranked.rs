@@ -192,8 +192,6 @@ fn coarse_key(v: f64) -> u32 {
 const DIGIT_BITS: u32 = 11;
 /// Radix passes: the coarse key is cut to `PASSES · DIGIT_BITS` bits.
 const PASSES: u32 = 2;
-/// Runs of tied keys up to this long are put in order by insertion.
-const INSERTION_RUN: usize = 16;
 
 /// The index of every value in rank order: by [`f64::total_cmp`], ties by index.
 ///
@@ -274,41 +272,9 @@ fn radix_pass(from: &[u64], to: &mut [u64], count: &mut [u32], shift: u32) -> bo
 /// by index: a stable sort).
 fn order_tied_runs(order: &mut [u64], values: &[f64]) {
     let exact = |x: u64| total_key(values.get(x as u32 as usize).copied().unwrap_or(f64::NAN));
-    let mut start = 0;
-    while let Some(&first) = order.get(start) {
-        let len = order
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&x| x >> 32 == first >> 32)
-            .count();
-        if len > 1
-            && let Some(run) = order.get_mut(start..start + len)
-        {
-            if len <= INSERTION_RUN {
-                insertion_sort_by_key(run, exact);
-            } else {
-                // Stable: equal exact keys keep index order.
-                run.sort_by_key(|&x| exact(x));
-            }
-        }
-        start += len.max(1);
-    }
-}
-
-/// Stable insertion sort of a short slice by `key`.
-fn insertion_sort_by_key(run: &mut [u64], key: impl Fn(u64) -> i64) {
-    for j in 1..run.len() {
-        let mut at = j;
-        while at > 0 {
-            let (Some(&a), Some(&b)) = (run.get(at - 1), run.get(at)) else {
-                break;
-            };
-            if key(a) <= key(b) {
-                break;
-            }
-            run.swap(at - 1, at);
-            at -= 1;
+    for run in order.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            run.sort_by_key(|&x| exact(x));
         }
     }
 }

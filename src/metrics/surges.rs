@@ -158,11 +158,7 @@ fn points(activity: &Activity) -> Vec<Pt> {
         let window = raw
             .get(walk_window.around(&raw, p.t_s, |q| q.t_s))
             .unwrap_or_default();
-        let speed = if window.is_empty() {
-            p.value
-        } else {
-            window.iter().fold(0.0, |sum, q| sum + q.value) / window.len() as f64
-        };
+        let speed = series::mean(window.iter().map(|q| q.value)).unwrap_or(p.value);
         k += 1;
         let walking = speed < WALK_MAX_SPEED_MPS
             || (has_cadence
@@ -263,24 +259,21 @@ fn local_baselines(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
 /// Smoothed (GAP, raw) speed of each point: the means over its centred window of
 /// ±[`SMOOTHING_HALF_S`] s (the values added in time order from `0.0`, as
 /// [`series::mean`]), `None` when the window holds fewer than `SMOOTHING_HALF_S + 1`
-/// points. One pass for both, the two speeds of a point side by side (one pair of adds).
+/// points. One pass for both.
 fn smoothed_speeds(pts: &[Pt]) -> Vec<Option<(f64, f64)>> {
     let min_count = SMOOTHING_HALF_S as usize + 1;
-    let speeds: Vec<[f64; 2]> = pts.iter().map(|p| [p.gap, p.raw]).collect();
     let mut out = Vec::with_capacity(pts.len());
     let mut sliding = series::SlidingWindow::new(SMOOTHING_HALF_S);
     for p in pts {
-        let window = speeds
+        let window = pts
             .get(sliding.around(pts, p.t_s, |q| q.t_s))
             .unwrap_or_default();
         out.push((window.len() >= min_count).then(|| {
-            let mut sum = [0.0f64; 2];
-            for v in window {
-                sum[0] += v[0];
-                sum[1] += v[1];
-            }
+            let (gap, raw) = window
+                .iter()
+                .fold((0.0, 0.0), |(gap, raw), q| (gap + q.gap, raw + q.raw));
             let n = window.len() as f64;
-            (sum[0] / n, sum[1] / n)
+            (gap / n, raw / n)
         }));
     }
     out
