@@ -45,7 +45,7 @@ normalise() { sed -E 's/the clock says [0-9TZ:.+-]+/the clock says NOW/g' "$1" >
 
 outputs() { # BIN DIR
     rm -rf "$2" && mkdir -p "$2"
-    EASYRUN_CORPUS=$CORPUS "$1" check "${FLAGS[@]}" "${FILES[@]}" > "$2/check.jsonl" 2> "$2/check.err"
+    "$1" check "${FLAGS[@]}" "${FILES[@]}" > "$2/check.jsonl" 2> "$2/check.err"
     "$1" "${SCAN[@]}" "$CORPUS" > "$2/cscan.jsonl" 2> "$2/cscan.err"
     if [[ -d $EXPORT ]]; then
         "$1" "${SCAN[@]}" -j 2 "$EXPORT" > "$2/escan.jsonl" 2> "$2/escan.err"
@@ -62,7 +62,7 @@ for path in "$OUT"/base/*; do
     if cmp -s "$path" "$OUT/new/$name"; then
         echo "$name identical ($total lines)"
     else
-        moved=$(diff <(cat "$path") "$OUT/new/$name" | grep -c '^>')
+        moved=$(diff "$path" "$OUT/new/$name" | grep -c '^>')
         echo "$name DIFFERS ($moved of $total lines)"
         status=1
     fi
