@@ -35,7 +35,7 @@
 //!   moderately noisy watch trace keeps the treatment it always had (σ ≈ 0.8 m: ±50 m,
 //!   5 m, 160 m).
 
-use super::extremes::Extremes;
+use super::extremes::WindowExtremes;
 use super::total_order::{from_total_key, total_key32};
 use crate::model::{AltitudeTreatment, Format, Sample, Second, SubSport};
 
@@ -210,22 +210,14 @@ fn drop_outliers(seconds: &mut [Second]) {
     const HALF: usize = 15;
     let raw: Vec<Option<f32>> = seconds.iter().map(|s| s.altitude_m).collect();
     let mut window: Vec<u32> = Vec::with_capacity(2 * HALF + 1);
-    let mut extremes = Extremes::new();
-    let mut next = 0;
+    let extremes = WindowExtremes::new(raw.iter().copied(), 2 * HALF + 1);
     for (i, s) in seconds.iter_mut().enumerate() {
         let hi = (i + HALF + 1).min(raw.len());
-        while next < hi {
-            if let Some(Some(v)) = raw.get(next) {
-                extremes.push(next, *v);
-            }
-            next += 1;
-        }
         let lo = i.saturating_sub(HALF);
-        extremes.evict_before(lo);
         let Some(a) = s.altitude_m else { continue };
         // The median lies between the window's lowest and highest value, so when both
         // are within the limit of `a` it cannot be an outlier: no sort (most seconds).
-        if let Some((low, high)) = extremes.range()
+        if let Some((low, high)) = extremes.range(lo, hi)
             && a - low <= ALTITUDE_OUTLIER_M
             && high - a <= ALTITUDE_OUTLIER_M
         {
@@ -415,6 +407,7 @@ mod tests {
     /// The code the filters replaced (at 0c50f8a), to test them against.
     mod reference {
         use super::super::*;
+        use crate::clean::extremes::Extremes;
 
         /// Centred moving average over contiguous grid seconds (a hole ends the window).
         pub(super) fn smooth(seconds: &mut [Second], half: usize) {

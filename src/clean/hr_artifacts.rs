@@ -25,7 +25,7 @@
 //! The first [`SETTLE_S`] s of every stretch (after a start or a pause) are not searched
 //! for jumps: straps settle and a heart really does climb fast from rest.
 
-use super::extremes::Extremes;
+use super::extremes::WindowExtremes;
 use super::total_order::{from_total_key, total_key, total_key32};
 use crate::model::{HrFlag, Second};
 
@@ -330,22 +330,17 @@ pub(crate) fn flag_swings_in(seconds: &mut [Second], layout: &Layout, hr: &mut H
             continue;
         }
         let mut med = Medians::of(hr, start, end);
-        let mut extremes = Extremes::new();
-        let mut next = 0;
+        // The values of the medians of `i − 8 ..= i`: positions `i − 10 .. i + 3`.
+        const REACH: usize = JUMP_WINDOW_S + 2;
+        let extremes = WindowExtremes::new((0..n).map(|k| med.raw(k)), REACH + 3);
         let mut i = SETTLE_S;
         while i < n {
             if ok.get(start + i) != Some(&true) {
                 i += 1;
                 continue;
             }
-            while next < (i + 3).min(n) {
-                if let Some(x) = med.raw(next) {
-                    extremes.push(next, x);
-                }
-                next += 1;
-            }
-            extremes.evict_before(i.saturating_sub(JUMP_WINDOW_S + 2));
-            if extremes.range().is_none_or(|(lo, hi)| hi - lo < JUMP_BPM) {
+            let window = extremes.range(i.saturating_sub(REACH), i + 3);
+            if window.is_none_or(|(lo, hi)| hi - lo < JUMP_BPM) {
                 i += 1;
                 continue;
             }
@@ -425,7 +420,7 @@ pub(crate) fn flag_spikes_in(seconds: &mut [Second], layout: &Layout, hr: &mut H
     let time = |k: usize| times.get(k).copied();
     // |value − median| where there is one, else 0 (what an absent deviation counts as).
     let mut deviation = vec![0.0f32; n];
-    let mut extremes = Extremes::new();
+    let extremes = WindowExtremes::new((0..n).map(|k| hr.get(k)), WIDTH);
     let (mut lo, mut hi) = (0usize, 0usize);
     // Values present in [lo, hi).
     let mut len = 0usize;
@@ -448,17 +443,15 @@ pub(crate) fn flag_spikes_in(seconds: &mut [Second], layout: &Layout, hr: &mut H
         while let Some(th) = time(hi)
             && th <= to
         {
-            if let Some(x) = hr.get(hi) {
-                extremes.push(hi, x);
+            if hr.get(hi).is_some() {
                 len += 1;
             }
             hi += 1;
         }
-        extremes.evict_before(lo);
         if len < 8 {
             continue;
         }
-        if let Some((low, high)) = extremes.range()
+        if let Some((low, high)) = extremes.range(lo, hi)
             && v - low < SPIKE_EDGE_BPM
             && high - v < SPIKE_EDGE_BPM
         {
@@ -593,6 +586,7 @@ mod tests {
     /// The code the searches replaced (at 0c50f8a), to test them against.
     mod reference {
         use super::super::*;
+        use crate::clean::extremes::Extremes;
 
         /// Index ranges of consecutive grid seconds (no hole).
         fn stretches(seconds: &[Second]) -> Vec<(usize, usize)> {
