@@ -79,20 +79,23 @@ impl WindowExtremes {
         let (Some(low), Some(high)) = (self.low.get(k), self.high.get(k)) else {
             return None;
         };
-        let (mut lowest, mut highest) = (f32::INFINITY, f32::NEG_INFINITY);
-        // Runs from `lo` on, the last one ending at `hi` (overlapping is harmless).
-        let mut at = lo;
-        loop {
-            let start = at.min(hi - run);
-            if let (Some(&l), Some(&h)) = (low.get(start), high.get(start)) {
-                lowest = if l < lowest { l } else { lowest };
-                highest = if h > highest { h } else { highest };
-            }
-            at += run;
-            if at >= hi {
-                break;
-            }
+        let at = |start: usize| match (low.get(start), high.get(start)) {
+            (Some(&l), Some(&h)) => (l, h),
+            _ => (f32::INFINITY, f32::NEG_INFINITY),
+        };
+        let both = |(l, h): (f32, f32), (m, g): (f32, f32)| {
+            (if m < l { m } else { l }, if g > h { g } else { h })
+        };
+        // The run from `lo` and the run ending at `hi` (overlapping is harmless): the
+        // whole window when it is at most two runs wide, always so up to `max_width`.
+        let mut range = both(at(lo), at(hi - run));
+        // A wider window: the runs between, one at a time.
+        let mut start = lo + run;
+        while start + run < hi {
+            range = both(range, at(start));
+            start += run;
         }
+        let (lowest, highest) = range;
         (lowest <= highest).then_some((lowest, highest))
     }
 }
