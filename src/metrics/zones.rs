@@ -104,8 +104,19 @@ pub fn time_in_zones(activity: &Activity, zones: &HrZones) -> ZoneTimes {
 pub fn time_in_zones_of(hr: &MovingHr, zones: &HrZones) -> ZoneTimes {
     let mut seconds = vec![0u32; zones.lower_bpm.len().max(1)];
     let points = hr.points();
+    let bounds = &zones.lower_bpm;
+    // On ascending bounds the bounds at or below a value are a prefix of them, so the
+    // last bound at or below a value (`HrZones::zone_of`) is one less than how many
+    // are: counted without a branch on the value.
+    let ascending = bounds.is_sorted_by(|a, b| a <= b);
     for p in points {
-        if let Some(slot) = seconds.get_mut(zones.zone_of(p.value)) {
+        let zone = if ascending {
+            let at_or_below: usize = bounds.iter().map(|&lo| usize::from(p.value >= lo)).sum();
+            at_or_below.saturating_sub(1)
+        } else {
+            zones.zone_of(p.value)
+        };
+        if let Some(slot) = seconds.get_mut(zone) {
             *slot += 1;
         }
     }
@@ -338,6 +349,46 @@ mod tests {
             .filter_map(series::median)
             .reduce(f64::max);
         (clean, sustained)
+    }
+
+    #[test]
+    fn time_in_zones_counts_each_second_in_the_zone_zone_of_gives() {
+        use crate::profile::ZoneModel;
+        use crate::profile::zones::HrZones;
+        use easyrun_testkit::synth::SplitMix64;
+        let mut rng = SplitMix64::new(5);
+        let hr: Vec<f32> = (0..3000)
+            .map(|i| match i % 97 {
+                0 => 114.0,
+                1 => 171.0,
+                _ => (60.0 + 140.0 * rng.next_f64()) as f32,
+            })
+            .collect();
+        let moving = MovingHr::of(&from_hr(&hr).build());
+        for lower_bpm in [
+            vec![0.0, 114.0, 133.0, 152.0, 171.0],
+            vec![0.0, 133.0, 133.0, 171.0],
+            // Not ascending (a bound below the one before): zone_of's own search.
+            vec![0.0, 150.0, 120.0, 171.0],
+            vec![],
+        ] {
+            let zones = HrZones {
+                model: ZoneModel::Hrmax,
+                names: vec!["z1"; lower_bpm.len()],
+                lower_bpm,
+                ceiling_bpm: 140.0,
+            };
+            let mut want = vec![0u32; zones.lower_bpm.len().max(1)];
+            for p in moving.points() {
+                want[zones.zone_of(p.value)] += 1;
+            }
+            assert_eq!(
+                time_in_zones_of(&moving, &zones).seconds,
+                want,
+                "{:?}",
+                zones.lower_bpm
+            );
+        }
     }
 
     #[test]
