@@ -176,19 +176,24 @@ impl Distances {
 
     /// Adds the step from second `a` to the next one, `b`.
     pub(crate) fn step(&mut self, a: &Second, b: &Second) {
-        if b.moving
-            && b.t_s == a.t_s + 1
-            && let (Some(da), Some(db)) = (a.distance_m, b.distance_m)
-        {
-            let step_m = (db - da).max(0.0);
-            self.moving_m += step_m;
-            if let Some(grade) = b.grade {
-                self.known_m += step_m;
-                if f64::from(grade).abs() > STEEP_GRADE {
-                    self.steep_m += step_m;
-                }
-            }
-        }
+        // Every test made first and the step chosen by selects, not branches: whether a
+        // second moves, has a grade or is steep changes at the data's whim. Adding 0.0
+        // leaves each sum as it was (none of them is ever -0.0), so the sums are the
+        // branching version's, bit for bit.
+        let (Some(da), Some(db)) = (a.distance_m, b.distance_m) else {
+            return;
+        };
+        let counted = b.moving & (b.t_s == a.t_s.wrapping_add(1)) & (a.t_s != u32::MAX);
+        let step_m = if counted { (db - da).max(0.0) } else { 0.0 };
+        self.moving_m += step_m;
+        let grade = b.grade.map_or(0.0, f64::from);
+        let known = if b.grade.is_some() { step_m } else { 0.0 };
+        self.known_m += known;
+        self.steep_m += if grade.abs() > STEEP_GRADE {
+            known
+        } else {
+            0.0
+        };
     }
 
     /// Share of the distance with a grade that is steeper than [`STEEP_GRADE`] either
