@@ -380,7 +380,9 @@ mod tests {
             };
             let mut want = vec![0u32; zones.lower_bpm.len().max(1)];
             for p in moving.points() {
-                want[zones.zone_of(p.value)] += 1;
+                if let Some(slot) = want.get_mut(zones.zone_of(p.value)) {
+                    *slot += 1;
+                }
             }
             assert_eq!(
                 time_in_zones_of(&moving, &zones).seconds,
