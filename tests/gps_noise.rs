@@ -34,7 +34,7 @@ fn measure(noise_m: f64, seed: u64) -> (f64, f64, f64) {
     let fixes: Vec<Position> = raw.samples.iter().filter_map(|s| s.position).collect();
     let raw_sum: f64 = fixes
         .windows(2)
-        .map(|w| easyrun::clean::resample::haversine_m(w[0], w[1]))
+        .map(|w| easyrun::model::geo::haversine_m(w[0], w[1]))
         .sum();
     let activity = easyrun::clean::clean(&raw);
     (truth, activity.moving_distance_m(), raw_sum)

@@ -29,7 +29,7 @@ use std::borrow::Cow;
 use crate::model::activity::nominal_step_ms;
 use crate::model::{ClockJump, RawActivity, Sample, TimerEvent, TimerEventKind, Timestamp};
 
-use super::resample::haversine_m;
+use crate::model::geo::haversine_m;
 
 /// Without a stated elapsed time, a forward gap this long (s) is a clock jump: one day.
 pub const UNSTATED_JUMP_MIN_S: i64 = 86_400;

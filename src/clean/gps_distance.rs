@@ -21,9 +21,10 @@
 //! close fixes instead; that removes jitter at standstill but not the zig-zag of a
 //! runner's correlated noise, which is why it is not used alone.
 
+use crate::model::geo::{self, EARTH_RADIUS_M, Fix};
 use crate::model::{Position, Second};
 
-use super::resample::{MAX_FILL_S, haversine_m};
+use super::resample::MAX_FILL_S;
 
 /// Half-windows tried, seconds (0 = the raw fixes).
 pub const HALF_WINDOWS_S: [u32; 7] = [0, 2, 3, 5, 8, 12, 20];
@@ -31,9 +32,6 @@ pub const HALF_WINDOWS_S: [u32; 7] = [0, 2, 3, 5, 8, 12, 20];
 /// A step of smoothing that shortens the track by more than this share removes noise;
 /// the first step that shortens it less ends the search (1 %).
 pub const NOISE_DROP: f64 = 0.01;
-
-/// Mean Earth radius, metres (IUGG), for the local projection.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// What the smoothing chose and what it changed.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -96,6 +94,18 @@ fn smooth(points: &[(f64, Position)], k: u32) -> Vec<Position> {
         })
         .collect();
     let h = f64::from(k) + 1.0;
+    // The offsets of a piece's seconds are whole seconds in [-k, k]: their weighted
+    // powers, computed once (the same values `tricube_powers` gives for each).
+    let table: Vec<[f64; 5]> = (-i64::from(k)..=i64::from(k))
+        .map(|x| tricube_powers(x as f64, h))
+        .collect();
+    let powers = |x: f64| {
+        let at = x + f64::from(k);
+        match table.get(at as usize) {
+            Some(row) if at.fract() == 0.0 && at >= 0.0 => *row,
+            _ => tricube_powers(x, h),
+        }
+    };
     let mut lo = 0usize;
     let mut out = Vec::with_capacity(en.len());
     for &(t, e0, n0) in &en {
@@ -107,17 +117,12 @@ fn smooth(points: &[(f64, Position)], k: u32) -> Vec<Position> {
         let mut se = [0.0f64; 3];
         let mut sn = [0.0f64; 3];
         for &(tj, e, n) in en.iter().skip(lo).take_while(|x| x.0 <= t + f64::from(k)) {
-            let x = tj - t;
-            let u = 1.0 - (x.abs() / h).powi(3);
-            let w = u * u * u;
-            let mut xp = w;
-            for (p, v) in sx.iter_mut().enumerate() {
+            for (p, (v, xp)) in sx.iter_mut().zip(powers(tj - t)).enumerate() {
                 *v += xp;
                 if let (Some(a), Some(b)) = (se.get_mut(p), sn.get_mut(p)) {
                     *a += xp * e;
                     *b += xp * n;
                 }
-                xp *= x;
             }
         }
         let (e, n) = match (fit_intercept(&sx, &se), fit_intercept(&sx, &sn)) {
@@ -128,6 +133,20 @@ fn smooth(points: &[(f64, Position)], k: u32) -> Vec<Position> {
             lat_deg: origin.lat_deg + (n / EARTH_RADIUS_M).to_degrees(),
             lon_deg: origin.lon_deg + (e / (EARTH_RADIUS_M * cos_lat)).to_degrees(),
         });
+    }
+    out
+}
+
+/// `w·x^p` for p = 0..4, with `w` the tricube weight of offset `x` in a window of
+/// half-width `h`: `(1 − (|x|/h)³)³`.
+fn tricube_powers(x: f64, h: f64) -> [f64; 5] {
+    let u = 1.0 - (x.abs() / h).powi(3);
+    let w = u * u * u;
+    let mut out = [0.0; 5];
+    let mut xp = w;
+    for v in &mut out {
+        *v = xp;
+        xp *= x;
     }
     out
 }
@@ -150,14 +169,32 @@ fn fit_intercept(sx: &[f64; 5], sy: &[f64; 3]) -> Option<f64> {
     Some(det3([[y0, s1, s2], [y1, s2, s3], [y2, s3, s4]]) / d)
 }
 
-fn length_m(track: &[Position]) -> f64 {
-    track
-        .windows(2)
-        .map(|w| match w {
-            [a, b] => haversine_m(*a, *b),
-            _ => 0.0,
-        })
-        .sum()
+/// The great-circle length of each step of `track` (one per consecutive pair), metres.
+fn steps_m(track: &[Position]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(track.len().saturating_sub(1));
+    let mut fixes = track.iter().map(|&p| Fix::new(p));
+    if let Some(mut prev) = fixes.next() {
+        for fix in fixes {
+            out.push(geo::step_m(&prev, &fix));
+            prev = fix;
+        }
+    }
+    out
+}
+
+/// A smoothed piece: its positions and the lengths of its steps.
+struct Piece {
+    track: Vec<Position>,
+    steps_m: Vec<f64>,
+}
+
+impl Piece {
+    fn of(track: Vec<Position>) -> Piece {
+        Piece {
+            steps_m: steps_m(&track),
+            track,
+        }
+    }
 }
 
 /// Sets every second's distance from its positions, smoothed as the track needs
@@ -177,8 +214,13 @@ pub fn derive(seconds: &mut [Second]) -> GpsSmoothing {
         })
         .collect();
     let smoothed_with =
-        |k: u32| -> Vec<Vec<Position>> { raw.iter().map(|p| smooth(p, k)).collect() };
-    let total = |tracks: &[Vec<Position>]| tracks.iter().map(|t| length_m(t)).sum::<f64>();
+        |k: u32| -> Vec<Piece> { raw.iter().map(|p| Piece::of(smooth(p, k))).collect() };
+    let total = |pieces: &[Piece]| {
+        pieces
+            .iter()
+            .map(|p| p.steps_m.iter().sum::<f64>())
+            .sum::<f64>()
+    };
     let mut best = smoothed_with(0);
     let raw_m = total(&best);
     let mut chosen = 0;
@@ -193,7 +235,8 @@ pub fn derive(seconds: &mut [Second]) -> GpsSmoothing {
         best_m = m;
         chosen = k;
     }
-    // Cumulative distance along the smoothed pieces, bridging short holes.
+    // Cumulative distance along the smoothed pieces, bridging short holes: inside a
+    // piece the steps already measured, across a hole the step over it.
     let mut total_m = 0.0;
     let mut last: Option<(u32, Position)> = None;
     let mut piece_iter = pieces.iter().zip(&best).peekable();
@@ -201,15 +244,22 @@ pub fn derive(seconds: &mut [Second]) -> GpsSmoothing {
         while piece_iter.peek().is_some_and(|((_, b), _)| i >= *b) {
             piece_iter.next();
         }
-        let smoothed = piece_iter
-            .peek()
-            .filter(|((a, _), _)| i >= *a)
-            .and_then(|((a, _), track)| track.get(i - a).copied());
-        if let Some(p) = smoothed {
+        let smoothed =
+            piece_iter
+                .peek()
+                .filter(|((a, _), _)| i >= *a)
+                .and_then(|((a, _), piece)| {
+                    let j = i - a;
+                    let step = j.checked_sub(1).and_then(|k| piece.steps_m.get(k).copied());
+                    Some((*piece.track.get(j)?, step))
+                });
+        if let Some((p, step)) = smoothed {
             if let Some((lt, lp)) = last
                 && s.t_s - lt <= MAX_FILL_S
             {
-                total_m += haversine_m(lp, p);
+                // Within a piece the last position is the one before (one second
+                // back), so the step from it is the piece's own.
+                total_m += step.unwrap_or_else(|| geo::haversine_m(lp, p));
             }
             last = Some((s.t_s, p));
         }

@@ -12,9 +12,6 @@ use super::gps_distance::{self, GpsSmoothing};
 /// sample every 1–8 s while moving steadily; longer gaps are pauses or dropouts.
 pub const MAX_FILL_S: u32 = 10;
 
-/// Mean Earth radius, metres (IUGG), for haversine distances.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
 /// The grid and what was dropped to build it.
 pub struct Grid {
     pub t0: Timestamp,
@@ -29,15 +26,6 @@ pub struct Grid {
     pub distance: DistanceRepair,
     /// How distance was derived from positions, when the device gave none.
     pub gps: Option<GpsSmoothing>,
-}
-
-/// Great-circle distance between two positions, metres (haversine).
-pub fn haversine_m(a: Position, b: Position) -> f64 {
-    let (la1, la2) = (a.lat_deg.to_radians(), b.lat_deg.to_radians());
-    let dlat = la2 - la1;
-    let dlon = (b.lon_deg - a.lon_deg).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
 fn lerp(a: Option<f64>, b: Option<f64>, f: f64) -> Option<f64> {
@@ -348,18 +336,5 @@ mod tests {
         let g = to_grid(&s);
         assert_eq!(g.non_monotonic_samples, 1);
         assert_eq!(g.seconds.len(), 4);
-    }
-
-    #[test]
-    fn haversine_one_degree_of_latitude() {
-        let a = Position {
-            lat_deg: 0.0,
-            lon_deg: 0.0,
-        };
-        let b = Position {
-            lat_deg: 1.0,
-            lon_deg: 0.0,
-        };
-        assert!((haversine_m(a, b) - 111_195.0).abs() < 1.0);
     }
 }

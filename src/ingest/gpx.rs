@@ -28,6 +28,7 @@ use std::borrow::Cow;
 
 use super::xml::{self, StartTag, TextBuf};
 use crate::error::ReadError;
+use crate::model::geo::{self, Fix};
 use crate::model::{
     Format, Position, RawActivity, Sample, Sport, TimerEvent, TimerEventKind, Timestamp,
 };
@@ -123,8 +124,8 @@ struct Track {
     length_m: f64,
     has_position: bool,
     /// Last valid position in the current segment (distance is not measured across
-    /// segment breaks).
-    prev_position: Option<Position>,
+    /// segment breaks), with its latitude's cosine for the next step.
+    prev_position: Option<Fix>,
     /// A new segment started and has no timed point yet.
     segment_break: bool,
     untimed_points: usize,
@@ -153,10 +154,11 @@ impl Track {
 
     fn push_point(&mut self, point: Point) {
         if let Some(position) = point.sample.position {
-            if let Some(prev) = self.prev_position {
-                self.length_m += haversine_m(prev, position);
+            let fix = Fix::new(position);
+            if let Some(prev) = &self.prev_position {
+                self.length_m += geo::step_m(prev, &fix);
             }
-            self.prev_position = Some(position);
+            self.prev_position = Some(fix);
             self.has_position = true;
         }
         let Some(time) = point.time else {
@@ -211,19 +213,6 @@ impl Track {
         activity.timer_events = self.timer_events;
         Some((self.index, activity))
     }
-}
-
-/// Mean Earth radius (IUGG), metres. gpxpy uses 6 378 137 m with a flat-earth shortcut
-/// for short steps; the two agree within ~0.2 %.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// Great-circle distance between two positions (haversine), metres.
-fn haversine_m(a: Position, b: Position) -> f64 {
-    let (lat1, lat2) = (a.lat_deg.to_radians(), b.lat_deg.to_radians());
-    let dlat = lat2 - lat1;
-    let dlon = (b.lon_deg - a.lon_deg).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
 /// Reader state over one document.

@@ -72,20 +72,24 @@ impl<const N: usize> RankedWindows<N> {
     }
 
     /// Number of members.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Makes index `i` a member.
+    #[inline]
     pub fn insert(&mut self, i: usize) {
         self.add(i, true);
     }
 
     /// Removes index `i` from the members.
+    #[inline]
     pub fn remove(&mut self, i: usize) {
         self.add(i, false);
     }
 
+    #[inline]
     fn add(&mut self, i: usize, insert: bool) {
         let Some(ranks) = self.rank.get(i) else {
             return;
@@ -101,6 +105,7 @@ impl<const N: usize> RankedWindows<N> {
 
     /// The k-th smallest member (0-based) of each list, `None` when there are not more
     /// than k.
+    #[inline]
     pub fn kth(&self, k: usize) -> Option<[f64; N]> {
         if k >= self.len {
             return None;
@@ -116,6 +121,7 @@ impl<const N: usize> RankedWindows<N> {
 impl Ranked {
     /// Sets or clears the member bit of rank `r`; the change in the count of members
     /// (a value inserted twice or removed when absent changes nothing).
+    #[inline]
     fn add(&mut self, r: u32, insert: bool) -> isize {
         let w = r as usize / 64;
         let (Some(word), Some(block)) = (
@@ -138,6 +144,7 @@ impl Ranked {
     }
 
     /// The k-th smallest member (0-based), `None` when there are not more than k.
+    #[inline]
     fn kth(&self, k: usize) -> Option<f64> {
         // Members are one per value, and `rank_order` keeps the count in u32.
         let mut remaining = u32::try_from(k).ok()?;

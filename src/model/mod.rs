@@ -1,6 +1,7 @@
 //! The normalized activity model every reader produces and every later stage reads.
 
 pub mod activity;
+pub mod geo;
 pub mod header;
 pub(crate) mod interned;
 pub mod local;

@@ -5,8 +5,7 @@
 /// OSM stores coordinates as 1e-7 degrees (about 1 cm).
 pub const E7: f64 = 1e7;
 
-/// Mean Earth radius (IUGG), metres.
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+use crate::model::geo::EARTH_RADIUS_M;
 
 /// Degrees → OSM fixed point, saturating at the i32 range.
 pub fn to_e7(deg: f64) -> i32 {
@@ -96,11 +95,17 @@ pub fn project(p: Xy, a: Xy, b: Xy) -> (f64, f64) {
 /// Great-circle distance between two positions in degrees, metres (haversine).
 #[cfg(test)]
 pub fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+    use crate::model::Position;
+    crate::model::geo::haversine_m(
+        Position {
+            lat_deg: lat1,
+            lon_deg: lon1,
+        },
+        Position {
+            lat_deg: lat2,
+            lon_deg: lon2,
+        },
+    )
 }
 
 #[cfg(test)]
