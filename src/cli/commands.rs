@@ -136,8 +136,9 @@ fn check_exit(items: &[CheckItem], strict: bool) -> Exit {
 
 pub fn scan(args: &ScanArgs, colors: Colors) -> Result<Exit, CliError> {
     // The output is checked before anything is read (a map index can take minutes).
-    let inputs = batch_inputs(args.output.as_deref(), &args.paths, &args.profile);
-    let destination = output::destination(args.output.as_deref(), &inputs)?;
+    let destination = output::destination(args.output.as_deref(), || {
+        batch_inputs(&args.paths, &args.profile)
+    })?;
     let settings = settings(&args.profile, colors)?;
     let units = settings.units(args.units.units);
     let placement = batch_history(&args.batch);
@@ -191,8 +192,9 @@ fn scan_exit(scan: &scan::Scan, fail_on: FailOn) -> Exit {
 /// The HTML report: the scan with each run's curves kept. Exit 2 when a file could not
 /// be read (the page lists it), else 0: verdicts are the page's business.
 pub fn report(args: &ReportArgs, colors: Colors) -> Result<Exit, CliError> {
-    let inputs = batch_inputs(args.output.as_deref(), &args.paths, &args.profile);
-    let destination = output::destination(args.output.as_deref(), &inputs)?;
+    let destination = output::destination(args.output.as_deref(), || {
+        batch_inputs(&args.paths, &args.profile)
+    })?;
     let mut settings = settings(&args.profile, colors)?;
     settings.keep_series = true;
     let units = settings.units(args.units.units);

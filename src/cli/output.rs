@@ -20,7 +20,10 @@ pub struct Destination {
 
 /// Checks `path` (stdout when `None`) as a destination for a run reading `inputs`: an
 /// output error naming the path when it cannot or must not be written.
-pub fn destination(path: Option<&Path>, inputs: &Inputs) -> Result<Destination, CliError> {
+pub fn destination(
+    path: Option<&Path>,
+    inputs: impl FnOnce() -> Inputs,
+) -> Result<Destination, CliError> {
     let label = path.map_or("stdout".to_string(), super::shown_path);
     let target = match path {
         None => None,
@@ -62,7 +65,7 @@ pub fn write_output(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), CliError> {
-    destination(path, &Inputs::default())?.write(render)
+    destination(path, Inputs::default)?.write(render)
 }
 
 /// How messages name an output: its path, or `stdout`.

@@ -69,13 +69,14 @@ pub fn regress(args: &RegressArgs, colors: Colors) -> Result<Exit, CliError> {
     let own = profile_inputs(&args.profile);
     let mut extra = vec![read_baseline, args.expect.as_deref()];
     extra.extend(own.iter().map(|f| Some(f.as_path())));
-    let inputs = run_inputs(&args.paths, &extra);
+    // Gathered only for an output file that already exists.
+    let inputs = || run_inputs(&args.paths, &extra);
     let baseline_out = match (&args.baseline, args.update) {
-        (Some(path), true) => Some(output::destination(Some(path), &inputs)?),
+        (Some(path), true) => Some(output::destination(Some(path), inputs)?),
         _ => None,
     };
     let junit_out = match &args.junit {
-        Some(path) => Some(output::destination(Some(path), &inputs)?),
+        Some(path) => Some(output::destination(Some(path), inputs)?),
         None => None,
     };
     let progress = ProgressLine::new(args.quiet);

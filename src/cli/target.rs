@@ -59,8 +59,10 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
     )))
 }
 
-/// Decides how to write to `path`; `inputs` are the files the run reads.
-pub fn resolve(path: &Path, inputs: &Inputs) -> io::Result<Target> {
+/// Decides how to write to `path`; `inputs` gives the files the run reads, asked only
+/// when `path` exists (a new file replaces nothing, and gathering the inputs is a walk
+/// with a stat and a realpath of every file).
+pub fn resolve(path: &Path, inputs: impl FnOnce() -> Inputs) -> io::Result<Target> {
     let real = follow_links(path)?;
     let meta = match fs::metadata(&real) {
         Ok(meta) => meta,
@@ -74,7 +76,7 @@ pub fn resolve(path: &Path, inputs: &Inputs) -> io::Result<Target> {
         }
         Err(e) => return Err(e),
     };
-    if inputs.contains(&real, &meta) {
+    if inputs().contains(&real, &meta) {
         return Err(refuse(
             "it is an input of this run (refusing to overwrite it)".to_string(),
         ));
@@ -208,7 +210,7 @@ fn open_in_place(path: &Path) -> io::Result<File> {
 
 /// The files a run reads, by identity (device and inode on Unix, so another name of
 /// the same file is still the same file; the canonical path elsewhere).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inputs {
     #[cfg(unix)]
     ids: std::collections::HashSet<(u64, u64)>,
@@ -272,7 +274,7 @@ mod tests {
         let _ = std::os::unix::fs::symlink("real.json", &link);
         let inputs = Inputs::of([&input]);
         assert_eq!(
-            resolve(&link, &inputs).ok(),
+            resolve(&link, || inputs.clone()).ok(),
             Some(Target::Atomic(dir.join("real.json")))
         );
         let _ = write(&Target::Atomic(dir.join("real.json")), |out| {
@@ -286,18 +288,36 @@ mod tests {
         let hard = dir.join("hard.fit");
         let _ = fs::hard_link(&input, &hard);
         for p in [&input, &hard] {
-            let e = resolve(p, &inputs).err().map(|e| e.to_string());
+            let e = resolve(p, || inputs.clone()).err().map(|e| e.to_string());
             assert!(
                 e.is_some_and(|e| e.contains("input of this run")),
                 "{}",
                 p.display()
             );
         }
-        assert!(resolve(&dir, &inputs).is_err());
+        assert!(resolve(&dir, || inputs.clone()).is_err());
         assert_eq!(
-            resolve(Path::new("/dev/null"), &inputs).ok(),
+            resolve(Path::new("/dev/null"), || inputs.clone()).ok(),
             Some(Target::InPlace(PathBuf::from("/dev/null")))
         );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_inputs_are_gathered_only_for_a_file_that_exists() {
+        let dir = temp("lazy");
+        let input = dir.join("in.fit");
+        let _ = fs::write(&input, b"fit");
+        let asked = std::cell::Cell::new(0);
+        let inputs = || {
+            asked.set(asked.get() + 1);
+            Inputs::of([&input])
+        };
+        let new = dir.join("new.jsonl");
+        assert_eq!(resolve(&new, inputs).ok(), Some(Target::Atomic(new)));
+        assert_eq!(asked.get(), 0, "a new file replaces nothing");
+        assert!(resolve(&input, inputs).is_err());
+        assert_eq!(asked.get(), 1);
         let _ = fs::remove_dir_all(&dir);
     }
 }
