@@ -28,6 +28,23 @@ pub struct Grid {
     pub gps: Option<GpsSmoothing>,
 }
 
+/// The grid second of a sample `ms` milliseconds after the first: the nearest whole
+/// second, halves away from zero (as `f64::round` of `ms / 1000`), `None` outside the
+/// grid's `u32` range. In integers: `f64::round` is a library call on the baseline
+/// x86-64 target (no SSE4.1), once per sample. The two agree for every `ms` below
+/// 2^52: the quotient's double is within half an ulp (< 0.0005 s below 2^41 s) of the
+/// exact one, so a remainder of 499 ms never rounds up and 500 ms is exact.
+fn grid_second(ms: i64) -> Option<u32> {
+    if ms < 0 {
+        // Before the first sample: off the grid whichever way it rounds (-0.4 s
+        // rounds to 0 as a float, but `kept` is in time order, so never here).
+        let t = (ms as f64 / 1000.0).round();
+        return (t == 0.0).then_some(0);
+    }
+    let (whole, rest) = (ms / 1000, ms % 1000);
+    u32::try_from(whole + i64::from(rest >= 500)).ok()
+}
+
 fn lerp(a: Option<f64>, b: Option<f64>, f: f64) -> Option<f64> {
     Some(a? + (b? - a?) * f)
 }
@@ -80,11 +97,9 @@ pub fn to_grid(samples: &[Sample]) -> Grid {
     let mut seconds: Vec<Second> = Vec::with_capacity(kept.len());
     let mut prev: Option<(&Sample, u32)> = None;
     for s in kept {
-        let t = ((s.time.0 - t0.0) as f64 / 1000.0).round();
-        if !(0.0..=f64::from(u32::MAX)).contains(&t) {
+        let Some(t) = grid_second(s.time.0 - t0.0) else {
             continue;
-        }
-        let t = t as u32;
+        };
         if let Some((p, pt)) = prev {
             if t == pt {
                 // Two samples in one second (sub-second recording): the later wins.
@@ -323,6 +338,28 @@ mod tests {
         let d: Vec<Option<f64>> = g.seconds.iter().map(|s| s.distance_m).collect();
         let want: Vec<Option<f64>> = (0..9).map(|t| Some(t as f64 * 2.0)).collect();
         assert_eq!(d, want);
+    }
+
+    #[test]
+    fn grid_seconds_round_as_the_float_expression_did() {
+        let float = |ms: i64| {
+            let t = (ms as f64 / 1000.0).round();
+            (0.0..=f64::from(u32::MAX)).contains(&t).then_some(t as u32)
+        };
+        let mut cases: Vec<i64> = (-2_000..20_000).collect();
+        let top = i64::from(u32::MAX) * 1000;
+        for base in [
+            1_000_000_000i64,
+            86_400_000 * 365 * 50,
+            top - 5_000,
+            top + 500,
+        ] {
+            cases.extend((0..3_000).map(|k| base + k));
+        }
+        cases.extend([i64::MIN, -1, i64::MAX, 1 << 52, (1 << 52) + 499]);
+        for ms in cases {
+            assert_eq!(grid_second(ms), float(ms), "{ms} ms");
+        }
     }
 
     #[test]
