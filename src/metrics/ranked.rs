@@ -1,7 +1,8 @@
 //! Order statistics of a sliding subset of a fixed list of values: the values sorted
 //! once, and the members kept as a bitset over their ranks. Inserting or removing a
-//! value is one bit and one block count (no loop, no branch on the data: the windows
-//! of a long run change by several values per second), and the k-th smallest member is
+//! value is one flag per index (is it a member?) and, when that changes, one bit flip
+//! and one block count per list (no loop, no branch on the data: the windows of a long
+//! run change by several values per second), and the k-th smallest member is
 //! found by counting members block by block ([`BLOCK_WORDS`] words each), then bits
 //! word by word (`popcount`), then selecting within the word. Against copying the
 //! window and selecting in it, the answer is exactly the same: the value at index k of
@@ -19,6 +20,8 @@ pub struct RankedWindows<const N: usize> {
     rank: Vec<[u32; N]>,
     /// Each list's order statistics.
     lists: [Ranked; N],
+    /// Whether each index is a member.
+    member: Vec<bool>,
     /// Number of members.
     len: usize,
 }
@@ -65,6 +68,7 @@ impl<const N: usize> RankedWindows<N> {
             }
         });
         RankedWindows {
+            member: vec![false; rank.len()],
             rank,
             lists,
             len: 0,
@@ -91,16 +95,24 @@ impl<const N: usize> RankedWindows<N> {
 
     #[inline]
     fn add(&mut self, i: usize, insert: bool) {
-        let Some(ranks) = self.rank.get(i) else {
+        // Index `i` is a member of every list or of none: one flag says which, and
+        // only a change flips the lists' bits (a value inserted twice or removed when
+        // absent changes nothing).
+        let (Some(ranks), Some(member)) = (self.rank.get(i), self.member.get_mut(i)) else {
             return;
         };
-        let mut changed = 0;
-        for (list, &r) in self.lists.iter_mut().zip(ranks) {
-            changed = list.add(r, insert);
+        if *member == insert {
+            return;
         }
-        // Every list has index `i` as a member or none has: the last one's change is
-        // the count's.
-        self.len = (self.len as isize + changed) as usize;
+        *member = insert;
+        for (list, &r) in self.lists.iter_mut().zip(ranks) {
+            list.flip(r, insert);
+        }
+        if insert {
+            self.len += 1;
+        } else {
+            self.len -= 1;
+        }
     }
 
     /// The k-th smallest member (0-based) of each list, `None` when there are not more
@@ -119,28 +131,23 @@ impl<const N: usize> RankedWindows<N> {
 }
 
 impl Ranked {
-    /// Sets or clears the member bit of rank `r`; the change in the count of members
-    /// (a value inserted twice or removed when absent changes nothing).
+    /// Flips the member bit of rank `r`, which is clear when `insert` and set when not
+    /// (the window's own flag decides), and counts it in its block.
     #[inline]
-    fn add(&mut self, r: u32, insert: bool) -> isize {
+    fn flip(&mut self, r: u32, insert: bool) {
         let w = r as usize / 64;
         let (Some(word), Some(block)) = (
             self.members.get_mut(w),
             self.block_members.get_mut(w / BLOCK_WORDS),
         ) else {
-            return 0;
+            return;
         };
-        let bit = 1u64 << (r % 64);
-        let was = *word & bit != 0;
+        *word ^= 1u64 << (r % 64);
         if insert {
-            *word |= bit;
+            *block += 1;
         } else {
-            *word &= !bit;
+            *block -= 1;
         }
-        let added = u32::from(insert && !was);
-        let removed = u32::from(!insert && was);
-        *block = *block + added - removed;
-        added as isize - removed as isize
     }
 
     /// The k-th smallest member (0-based), `None` when there are not more than k.
@@ -322,6 +329,15 @@ mod tests {
                     w.insert(i);
                 }
                 member[i] = !member[i];
+                // Now and then the same again, which changes nothing (inserting a
+                // member, removing an absent one, an index past the list).
+                match rng.next_u64() % 8 {
+                    0 if member[i] => w.insert(i),
+                    0 => w.remove(i),
+                    1 => w.insert(n + 3),
+                    2 => w.remove(n),
+                    _ => {}
+                }
                 let members: Vec<f64> = (0..n).filter(|&j| member[j]).map(|j| values[j]).collect();
                 assert_eq!(w.len(), members.len());
                 for k in [
