@@ -32,8 +32,9 @@ pub struct Grid {
 /// second, halves away from zero (as `f64::round` of `ms / 1000`), `None` outside the
 /// grid's `u32` range. In integers: `f64::round` is a library call on the baseline
 /// x86-64 target (no SSE4.1), once per sample. The two agree for every `ms` below
-/// 2^52: the quotient's double is within half an ulp (< 0.0005 s below 2^41 s) of the
-/// exact one, so a remainder of 499 ms never rounds up and 500 ms is exact.
+/// 2^52: their quotients lie below 2^42 s, where a double is within half an ulp
+/// (< 0.0005 s) of the exact quotient, so a remainder of 499 ms never rounds up, 501 ms
+/// always does, and 500 ms (a half) is exact.
 fn grid_second(ms: i64) -> Option<u32> {
     if ms < 0 {
         // Before the first sample: off the grid whichever way it rounds (-0.4 s

@@ -9,7 +9,8 @@
 
 use super::Position;
 
-/// Mean Earth radius, metres (IUGG).
+/// Mean Earth radius, metres (IUGG). gpxpy uses 6 378 137 m with a flat-earth shortcut
+/// for short steps; the two agree within ~0.2 %.
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// A position with its latitude in radians and that latitude's cosine.
