@@ -110,20 +110,26 @@ struct JsonDocument<'a> {
 /// Writes `scan` in `format`; text and CSV show distances, paces and elevations in
 /// `units` (JSON is SI whatever `units` says).
 pub fn write(out: &mut dyn Write, scan: &Scan, format: ScanFormat, units: Units) -> io::Result<()> {
-    let json = |out: &mut dyn Write, v: &dyn erased::Ser| v.write_to(out);
+    // Each JSONL line is rendered into one buffer and written whole: serde_json
+    // writing straight into `out` makes every key and comma a call through `dyn
+    // Write`.
+    let mut line: Vec<u8> = Vec::new();
+    let mut json = |out: &mut dyn Write, v: &dyn erased::Ser| {
+        line.clear();
+        v.write_to(&mut line)?;
+        line.push(b'\n');
+        out.write_all(&line)
+    };
     let entries: Vec<EntryRecord> = scan.placed().map(|(e, p)| EntryRecord::of(e, p)).collect();
     match format {
         ScanFormat::Jsonl => {
             for e in &entries {
                 json(out, e)?;
-                out.write_all(b"\n")?;
             }
             for e in &scan.errors {
                 json(out, &error_line(e))?;
-                out.write_all(b"\n")?;
             }
-            json(out, &Summary(summary_record(scan)))?;
-            out.write_all(b"\n")
+            json(out, &Summary(summary_record(scan)))
         }
         ScanFormat::Json => {
             let doc = JsonDocument {
@@ -158,15 +164,16 @@ impl Serialize for Summary<'_> {
 
 mod erased {
     //! One `write_to` for the several record types JSONL mixes.
-    use std::io::{self, Write};
+    use std::io;
 
     pub trait Ser {
-        fn write_to(&self, out: &mut dyn Write) -> io::Result<()>;
+        /// Appends the value's JSON to `buf`.
+        fn write_to(&self, buf: &mut Vec<u8>) -> io::Result<()>;
     }
 
     impl<T: serde::Serialize> Ser for T {
-        fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
-            serde_json::to_writer(out, self).map_err(io::Error::from)
+        fn write_to(&self, buf: &mut Vec<u8>) -> io::Result<()> {
+            serde_json::to_writer(buf, self).map_err(io::Error::from)
         }
     }
 }
