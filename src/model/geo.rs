@@ -1,6 +1,6 @@
 //! Great-circle distance between positions (haversine, on a sphere of the Earth's mean
 //! radius), once for every stage that measures a track: the GPX reader's length, the
-//! grid's gaps and fills, the distance derived from positions, the clock checks.
+//! distance derived from positions, the clock checks (and the map matcher's tests).
 //!
 //! A track's steps share their ends: [`Fix`] keeps a position's latitude in radians and
 //! its cosine, so a chain of steps computes one cosine per position instead of two per
